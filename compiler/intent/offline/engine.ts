@@ -53,7 +53,8 @@ import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsLost, sshLost } from './outcome-guard.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
-import { attachedSaid } from './attach.js';
+import { attachedSaid, placedSaid } from './attach.js';
+import { gapFilled } from './ellipsis.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
@@ -366,9 +367,13 @@ function privateSourcesOnly(message: string): boolean {
  * A service's own command ("instead of its default command", "the worker's command", "the
  * command of the api"): run in its container, not on the host (round 24; INTENT makes the engine
  * set `command`). A command on the host, or one that is harmful wherever it runs, is still refused.
+ * Round 30: also a new service's command ("… named storage with command `server /data`", "…,
+ * command: python worker.py") and "the worker to run a different command": only these words are
+ * blanked before HOST_COMMAND's wide pattern ("run … command"); what the command holds is still
+ * read by every other pattern.
  */
 const SERVICE_COMMAND =
-  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b/gi;
+  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|(?<![\w-])(?:command|cmd|entrypoint)\s*:|\b(?:a\s+)?(?:different|other|new|another|custom)\s+(?:command|cmd|entrypoint)\b/gi;
 
 /**
  * A scratch directory emptied by a job ("runs rm -rf /tmp/cache/* in nginx", "rm -rf
@@ -469,7 +474,7 @@ const LEMMA_VERBS: Record<string, Verb> = {
 };
 
 /** A remark after a request: what is wrong with the service ("its hung"), or that nobody uses it. */
-const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used)\s*[.!]*$/i;
+const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used|(?:it|that|this)\s+(?:is|was)\s+(?:just\s+|only\s+)?(?:a\s+)?(?:trial|test|demo|experiment|temporary|for\s+(?:testing|a\s+test|trying\s+it\s+out))|(?:we'?re|we\s+are|i'?m|i\s+am)\s+(?:all\s+)?(?:done|finished|through)\s+with\s+(?:it|that|them))\s*[.!]*$/i;
 
 /**
  * "get rid of redis entirely, we moved sessions to postgres", "stop nginx, i switched to caddy
@@ -485,6 +490,12 @@ const VERBS_G: [Verb, RegExp][] = VERBS.map(([v, re]) => [v, new RegExp(re.sourc
 
 function detectVerb(clause: string): Verb | undefined {
   const t = clause.toLowerCase();
+  // "also stop redis", "and also scale the api": "also" joins a clause; the verb after it is the clause's (round 30).
+  const also = /^\s*(?:and\s+|plus\s+)?also\s+(?=\S)/.exec(t);
+  if (also) {
+    const after = detectVerb(t.slice(also[0].length));
+    if (after !== undefined) return after;
+  }
   let best: [number, Verb] | undefined;
   // A verb said negated ("don't delete it, just stop it") is not what the clause asks.
   for (const [verb, re] of VERBS_G) {
@@ -746,7 +757,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // The verbs on services said as the engine's own verbs ("power off X", "tear X down", "kill -9 X and bring it back": normalise.ts `verbsSaid`), before any reader.
   // A job said in any order ("every half hour, worker, `php poll.php`", "… (vacuumdb --full --all)"):
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
-  const framedJob = jobFrames(typed, new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
+  // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
+  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
   const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
@@ -938,12 +950,19 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
+    let previous = '';
     for (let [ci, clause] of clauses.entries()) {
+      // "Hi!", "Thanks!", "cheers": courtesy, nothing to do (round 30).
+      if (/^(?:(?:hi|hello|hey|heya|hiya|greetings|thanks?|thank\s+you|thx|ty|cheers|ta)(?:\s+(?:so\s+much|a\s+lot|again|in\s+advance|all|there|guys|team|folks|mate))*\s*[!.]*\s*)+$/i.test(clause.trim())) continue;
       // "…, because the isp blocks 80", "since 3000 is my app": why, not what; nothing to do.
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
       // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
       // before named, said after it; nothing to do for it.
       if (ci > 0 && (AFTERWORD.test(clause.trim()) || PAST_REMARK.test(clause.trim()))) continue;
+      // "stop worker. temporary, …": how long, said as a clause of its own (normalise.ts reads it as "for now"); nothing more to do.
+      if (ci > 0 && /^(?:but\s+|just\s+|only\s+)*(?:for\s+now|temporarily)\s*[.!]*$/i.test(clause.trim())) continue;
+      // "we moved to nginx, caddy can go": the same remark said first, before the request it explains (round 30).
+      if (ci === 0 && clauses.length > 1 && PAST_REMARK.test(clause.trim()) && clauses.slice(1).some((c) => detectVerb(c) !== undefined)) continue;
       // "unpublish postgres's port, the app talks to it over the internal network anyway": why
       // the port can go, said after it; no network or dependency is made of it (round 25).
       if (ci > 0 && INTERNAL_ONLY.test(clauses[ci - 1]!.toLowerCase()) && REACHES_INSIDE.test(clause.trim())) continue;
@@ -969,10 +988,17 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
         clause = (clause.slice(0, renamed.index) + clause.slice(renamed.index + renamed[0].length)).replace(/^[\s,;.]+|[\s,;.]+$/g, '').replace(/\s*,\s*,\s*/g, ', ');
         if (clause === '' || /^(?:and|then|please|pls)$/i.test(clause)) continue;
       }
+      // "scale web to 4 and api to 2", "make the worker 2 replicas; the api 4": a clause said
+      // with the verb of the one before left out is that one again, with its own service and value (ellipsis.ts, round 30).
+      if (ci > 0 && detectVerb(clause) === undefined) clause = gapFilled(previous, clause, services(run).map((s) => s.name)) ?? clause;
+      previous = clause;
       let verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       // "take down the worker, keep postgres", "kill memcached, don't need it anymore": a verb
       // that can stop or remove, said with what is kept or with no need left, removes.
       if (verb === 'stop' && /\b(?:take|bring|shut)\s+(?:[\w-]+\s+){0,3}down\b|\bkill\b/i.test(clause) && REMOVAL_CUE.test(message) && !FOR_A_WHILE.test(message)) verb = 'remove';
+      // "start up redis, nginx and postgres", "bring up mariadb and grafana": "up" with services none of which is
+      // here yet makes them (round 30); a service that is here is started as before.
+      if (verb === 'start' && /\b(?:start|bring|fire|spin|boot)(?:ing)?\s+up\b/i.test(clause) && findServiceMentions(clause).length > 0 && targetsIn(run, clause).names.length === 0) verb = 'add';
       const linesBefore = run.lines.length;
       const warningsBefore = run.warnings.length;
       const filesBefore = realChanges(run);
@@ -1602,6 +1628,13 @@ function products(): string[] {
   return productsCache;
 }
 
+/** Every product name the engine knows (templates, the catalogue's names and aliases, hyphenated ones too). */
+let productNamesCache: string[] | undefined;
+function productNames(): string[] {
+  productNamesCache ??= [...new Set([...products(), ...catalogApps().flatMap((a) => [a.name, ...a.aliases])].filter((x) => /^[a-z][a-z0-9-]*$/.test(x)))];
+  return productNamesCache;
+}
+
 /** The catalogue's one-word names and aliases. */
 function catalogWords(): string[] {
   return [...new Set(catalogApps().flatMap((a) => [a.name, ...a.aliases]).filter((x) => /^[a-z]+$/.test(x)))];
@@ -1809,7 +1842,8 @@ function answerSpecific(run: Run, t: string): boolean {
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|hows|howz|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
     (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
-  if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
+  // "I'd like to set up monitoring. Can you run Prometheus on port 9090, …?": a request said as a question, in any sentence (round 30).
+  if (!question || /(?:^|[.!?;]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   const stateOf = (s: Service) => {
@@ -2199,6 +2233,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (askPlace(run, clause)) return true;
   if (handleJobPause(run, clause) || handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLimitRemoval(run, clause) || handleSettingRemoval(run, clause)) return true;
+  // "drop the disk quota on the worker", "kill every connection to redis": a removal or stop whose object is a
+  // setting the two readers above did not take never removes or stops the service (round 30, review 22 MED-6).
+  if ((verb === 'remove' || verb === 'stop') && settingObject(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
@@ -2228,6 +2265,8 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (kept && backupTargets(run, kept).length > 0 && handleBackups(run, kept)) return true;
   if (backupsInDiscussion(run) && (retentionIn(t) !== null || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && backupTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
   if (handleReplace(run, clause)) return true;
+  // "change the image", "swap the image please": a change with nothing to change to asks (round 30).
+  if (askImage(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
   if (unknownServiceNamed(run, clause, verb)) return true;
   if ((verb === 'start' || verb === 'stop' || verb === 'remove') && /\bback ?ups?\b|\bback(ing|ed)?[- ]up\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
@@ -3091,7 +3130,11 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   const as = /\bas\s+['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?:\s|$|,)/i.exec(clause);
   if (!name && as && !/^(well|a|an|the)$/.test(as[1]!)) name = as[1]!.toLowerCase();
   const existingTarget = targetsIn(run, clause.replace(image, '')).names[0];
-  if (!name && existingTarget && /\b(use|switch|change|upgrade|update|downgrade|move|bump|set|point|pin|roll)\b|\bimage\s+(?:for|of)\b|\bimage\s+(?:should|must|will|needs?\s+to)\s+be\b/.test(t)) {
+  // Round 30: "deploy ghcr.io/acme/api:1.1 for the api", "the worker's image is now ghcr.io/acme/worker:2.1": another
+  // build of the image a service said here runs (the same repository) is that service's new image, unless the
+  // request says it wants one more ("another", "a second", "add").
+  const sameProduct = existingTarget !== undefined && repoOf(getService(run, existingTarget)!.image) === repoOf(image) && getService(run, existingTarget)!.image !== image && !/\b(?:add|another|second|third|extra|additional|more|new|copy|clone)\b/.test(t);
+  if (!name && existingTarget && (sameProduct || /\b(use|switch|change|upgrade|update|downgrade|move|bump|set|point|pin|roll)\b|\bimage\s+(?:for|of)\b|\bimage\s+(?:should|must|will|needs?\s+to)\s+be\b/.test(t))) {
     // "use image nginx:1.27 for web": a new image for an existing service.
     setImage(run, existingTarget, image);
     return true;
@@ -3157,6 +3200,35 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     handleModifiers(run, settings);
     run.clauseAdded = added;
   }
+  return true;
+}
+
+/**
+ * The object of a removal or stop verb, when it is a setting ("the disk quota on app", "every connection to postgres",
+ * "its rate limit"): not a service. Said as not done, the service left as it is.
+ */
+const SETTING_OBJECT = /\b(?:remove|delete|drop|kill|clear|get\s+rid\s+of|take\s+away|lose|ditch|scrap|wipe|nuke|strip|stop|end|close|terminate)\s+(?:(?:the|its|their|all|every|any|each|open|active|existing|current)\s+)*(?:[\w-]+(?:'s|’s)\s+)?(?:(?:disk|memory|ram|cpu|storage|network|rate|connection|file|open|active|custom|default|old|extra|db|database|client|user)\s+)*(quotas?|limits?|caps?|connections?|sessions?|restrictions?|throttl\w*|queries|transactions|locks?)\b/i;
+function settingObject(run: Run, clause: string): boolean {
+  const m = SETTING_OBJECT.exec(clause);
+  if (!m) return false;
+  const names = targetsIn(run, clause).names;
+  const of = names.length > 0 ? names.join(' and ') : 'any service';
+  run.questions.push(`Not done: "${clause.trim()}": ${m[1]!.toLowerCase()} ${/s$/i.test(m[1]!) ? 'are' : 'is'} not a setting of ${of} that the state files hold, so I changed nothing${names.length > 0 ? ` (${of} ${names.length > 1 ? 'are' : 'is'} left as ${names.length > 1 ? 'they are' : 'it is'}; "remove ${names[0]}" removes the service itself)` : ''}.`);
+  return true;
+}
+
+/** "change the image", "update the worker image": an image change with no image said asks which image, and of which service when none is named. */
+function askImage(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\bimages?\b/.test(t) || !/\b(?:change|update|swap|switch|replace|upgrade|bump|new|different|another|other)\b/.test(t)) return false;
+  if (/\b(?:restart|redeploy|pull|re-?pull|recreate|rebuild|refresh)\b|\bto\s+\S|\d|\b(?:latest|stable|alpine)\b/.test(t) || findImageRefs(clause).length > 0) return false;
+  const names = targetsIn(run, clause).names;
+  const who = names.length === 1 ? getService(run, names[0]!) : undefined;
+  run.questions.push(
+    who
+      ? `Which image should ${who.name} run instead of ${who.image}? e.g. "change the ${who.name} image to ${repoOf(who.image)}:<tag>". Nothing was changed.`
+      : `Which service's image, and which image should it run? e.g. "change the api image to ghcr.io/acme/api:1.5"${services(run).length ? ` (${services(run).map((s) => s.name).join(', ')})` : ''}. Nothing was changed.`,
+  );
   return true;
 }
 
@@ -3992,7 +4064,8 @@ function handleLabels(run: Run, clause: string): boolean {
  * before a verb of its own ("… -w 4 and restart it").
  */
 const COMMAND_LEAD = String.raw`\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\s+(?!(?:to|of|for|that|which|is)\b)|\b(?:(?:start(?:up)?|run|default|container'?s?)\s+)?(?:command|cmd|entrypoint)\s*(?:(?:to|with|as)\s+|=\s*|:\s*|(?:should|must|needs?\s+to|has\s+to)\s+be\s+|is\s+)`;
-const COMMAND_END = String.raw`(?=\s*(?:,?\s*(?:and|then|&)\s+(?:then\s+)?(?:re)?(?:start|deploy|load|apply|also|give|set|add|scale|expose|publish|make|put|open|limit|move|bump|please|pls)\b|;|,\s+(?:please|pls|thanks?|thx)\b|\s+(?:please|pls|thanks?|thx)\s*[.!]*\s*$|[.!?]*\s*$))`;
+// Round 30: ", command: python worker.py, no ports": a field said after the command ends it.
+const COMMAND_END = String.raw`(?=\s*(?:,?\s*(?:and|then|&)\s+(?:then\s+)?(?:re)?(?:start|deploy|load|apply|also|give|set|add|scale|expose|publish|make|put|open|limit|move|bump|please|pls)\b|;|,\s+(?:please|pls|thanks?|thx)\b|,\s+(?:no\s+(?:host\s+)?ports?|not\s+published|internal\s+only|(?:on\s+)?ports?\s+\d|image\s|\d+\s*(?:replicas?|instances|copies)\b|(?:memory|ram|cpus?|replicas?|restart)\s*[:=]?\s*\d|named\s|called\s)|\s+(?:please|pls|thanks?|thx)\s*[.!]*\s*$|[.!?]*\s*$))`;
 const UNQUOTED_COMMAND = new RegExp(String.raw`(${COMMAND_LEAD})(?![\s'"\`“‘])([^;'"\`]{1,300}?)${COMMAND_END}`, 'i');
 const RUN_AS_COMMAND = /(\brun\s+)(?![\s'"`“‘])([^;'"`]{1,300}?)(\s+as\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b)/i;
 function commandQuoted(message: string): string {
@@ -4029,12 +4102,14 @@ function backupLikeAnother(message0: string, files: StateFiles): string {
  * path inside it ("config/sidekiq.yml") is never read as the service's image.
  */
 const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:run|execute|start\s+with)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
+/** Compiled once (review 22 LOW-7: it was compiled on every clause). */
+const COMMAND_QUOTED = new RegExp(COMMAND_QUOTED_SAID, 'i');
 const SCHEDULED = /\b(?:jobs?|cron\w*|every|each|daily|nightly|hourly|weekly|monthly|at\s+\d|[0-9*]+\s+[0-9*]+\s+[0-9*]+)\b/i;
 const SERVICE_COMMAND_SAID = new RegExp(String.raw`\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b|${COMMAND_QUOTED_SAID}`, 'i');
 function handleServiceCommand(run: Run, clause: string): boolean {
   if (!SERVICE_COMMAND_SAID.test(clause)) return false;
   // A quoted command said with a time is a job's ("the worker should run `x` every night"): handleJob's.
-  if (new RegExp(COMMAND_QUOTED_SAID, 'i').test(clause) && SCHEDULED.test(clause.replace(new RegExp(QUOTED, 'g'), ' '))) return false;
+  if (COMMAND_QUOTED.test(clause) && SCHEDULED.test(clause.replace(new RegExp(QUOTED, 'g'), ' '))) return false;
   const said = findQuoted(clause).filter((q) => /\S/.test(q));
   if (said.length !== 1) return false;
   const cmd = said[0]!;
@@ -4494,7 +4569,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
  * reachable inside", "only the app containers should talk to it", "no published port".
  */
 const INTERNAL_ONLY =
-  /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t|must\s+not|mustn'?t|may\s+not|can(?:'?t|not|\s+not))\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\bkeep\s+(?:it|them|\S+)\s+internal\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
+  /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t|must\s+not|mustn'?t|may\s+not|can(?:'?t|not|\s+not))\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\bkeep\s+(?:it|them|\S+)\s+internal\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b|\bno\s+ports?\s*(?=[,.;!]|$)|\b(?:don'?t|dont|do\s+not|never)\s+(?:publish|expose)\s+(?:it|that|this|them|that\s+one|this\s+one|that\s+port|its\s+port)\b|\bports?\s+\d{2,5}\s+only\s+inside\b/;
 
 /**
  * A count said of a service as a noun (`t` lower case, `N` the count's pattern, one group):
@@ -4864,7 +4939,10 @@ function handleModifiers(run: Run, clause: string): boolean {
     // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
     // "add notes", then "put it on port 7000": "it" is the service the last reply added (round 29), as if added here.
     const lastReply = /\bit\b/.test(t) ? [...run.input.history].reverse().find((h) => h.role === 'assistant')?.text ?? '' : '';
-    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t) || lastReply.includes(`+ ${s.name}:`)));
+    // Round 30: "put the worker on port 9100", "move worker to port 80": a service named with a verb that places it is
+    // published there too (it asked "which service" of the service it named).
+    const placed = (s: Service) => explicit.includes(s.name) && /\b(?:move|put|place|listen\w*|serve|answer|switch|change|set)\b/.test(t) && !/\b(?:talks?|connects?|reach\w*|calls?|speaks?)\s+to\b/.test(t);
+    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t) || lastReply.includes(`+ ${s.name}:`) || placed(s)));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
@@ -4886,7 +4964,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   // The service a version is said of: named, or "it" ("use 7.4 for it").
   const verTargets = explicit.length > 0 ? explicit : /\b(?:it|that|this)\b/.test(t) ? focusTargets(run) : [];
   const ver =
-    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b(?!:\d)/.exec(t) ??
+    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:the\s+)?(?:(?:version|tag|release)\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b(?!:\d)/.exec(t) ??
     /\b(?:version|release|tag)\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t) ??
     // "mariadb to 11.4 please", "redis -> 7.4", "put postgres on 16.4", "we need mariadb 11.4 now", "grafana at v11.2":
     // a dotted version said of a service that is there (never a size, a CPU count or a port).
