@@ -42,7 +42,7 @@ import {
 import { jobFrames } from './job-frame.js';
 import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule, refinedSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
-import { placePorts, readPortFrame } from './ports.js';
+import { BOTH_PROTOCOLS, PROTOCOL_FRAGMENT, SERVICE_PORT_WORD, listedPortsIn, placePorts, readPortFrame, servicePortsIn } from './ports.js';
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
@@ -64,7 +64,7 @@ import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type N
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
-import { carriesUser, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
+import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -218,7 +218,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(?:flush|wipe|clear|reset)\b[^.]*\b(?:iptables|nftables|nft|firewall)\b|\b(?:delete|remove|drop|clear|flush|wipe)\s+(?:all|every)\s+(?:(?:single|last)\s+)?(?:of\s+)?(?:the\s+)?(?:iptables\s+|nft\s+|firewall\s+)?rules?\b(?!\s+(?:for|on|about|of|that|which|named|called)\b)/i, reason: FIREWALL_OFF },
   { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
   {
-    re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
+    re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+(?!(?:for|to|access|rights|privileges|privs|perms|permissions|please|pls|too|also|as|and|is|on|the|from|should|needs?)\b)\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
     reason: HOST_COMMAND,
   },
   { re: /\b(wipe|erase|nuke|shred|destroy|format|purge|zero out)\b[^.]*\b(data|disks?|drives?|everything|volumes?|databases?|all|system|server|backups?|machine)\b/i, reason: WIPE },
@@ -227,7 +227,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -702,6 +702,15 @@ function readRequest(original0: EngineInput): Proposal {
     const again = respond({ ...original, message: person.request }).proposal;
     if (again.understood !== false && !again.refused && carriesUser(person, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${person.request.replace(/ssh-\S+ \S+/, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
   }
+  // "rita and sam both need docker access", "sudo for lena and omar", "add her to docker too":
+  // one change per person named or pointed at (user-frame.ts peopleFrame, round 30).
+  const people = order && !first.refused ? peopleFrame(original.message, original.files, services0, usersDiscussed(original)) : undefined;
+  if (people && 'ask' in people) {
+    if (Object.keys(first.files).length === 0 || first.understood === false) return { provider: 'offline', files: {}, explanation: [people.ask, ASK_TAIL].join('\n'), questions: [people.ask], understood: true };
+  } else if (people && ((first.questions ?? []).length > 0 || first.understood === false || !carriesPeople(people, { ...original.files, ...first.files }))) {
+    const again = respond({ ...original, message: people.request }).proposal;
+    if (again.understood !== false && !again.refused && carriesPeople(people, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${people.request}".)`, again.explanation].join('\n') };
+  }
   // A question nothing else answered ("who can ssh into this machine?", "show me the logs of nginx"): answered from the state, nothing changed (asked-state.ts).
   if (first.understood === false && !first.refused && Object.keys(first.files).length === 0 && onlyAsks(original.message)) {
     return { provider: 'offline', files: {}, explanation: answerFromState(original.message, original.files, original.summary, original.history).join('\n'), understood: true };
@@ -714,6 +723,16 @@ function readRequest(original0: EngineInput): Proposal {
     if (again.understood !== false && !again.refused) return { ...again, explanation: [correctionNote(original.message, fixed.request), again.explanation].filter((x) => x !== '').join('\n') };
   }
   return first;
+}
+
+/**
+ * The users under discussion (round 30, "her", "him", "them"): those the last reply added or
+ * changed ("+ user zoe", "~ user zoe: may use sudo"); else none (a pronoun with nobody under
+ * discussion is asked, never guessed).
+ */
+function usersDiscussed(input: EngineInput): string[] {
+  const last = [...input.history].reverse().find((h) => h.role === 'assistant');
+  return [...new Set([...(last?.text ?? '').matchAll(/^\s*[+~] user ([a-z_][a-z0-9_-]{0,31})\b/gm)].map((m) => m[1]!))];
 }
 
 /**
@@ -925,6 +944,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       !DEPENDS.test(c) && !PAST_REMARK.test(c.trim()) && (personItem(c) ||
       // "add rule allow-vpn: udp 1194 from anywhere, accept": the rule's action said last (round 26).
       /^(?:(?:and|then)\s+)?(?:accept|allow|drop|deny|reject)(?:ed)?(?:\s+it)?\s*[.!]*$/i.test(c.trim()) ||
+      // "open 27015, udp", "…, UDP only", "both tcp and udp on 53": the protocol of the rule before (round 30).
+      PROTOCOL_FRAGMENT.test(c.trim()) ||
+      // "allow imap and imaps", "smtp (port 25) and submission 587": one more service of the list of ports.
+      SERVICE_ITEM.test(c.trim()) ||
       envItem(c) ||
       volumePart(c) ||
       serviceItem(c) ||
@@ -1328,6 +1351,9 @@ function paraphrase(text: string, keptPorts: (name: string) => number[] | undefi
     // the intern ana", "ana needs an account": that user (round 25).
     .replace(/\b(?:(?:make|create|add|set\s*up|need|want|give)\s+(?:me\s+|us\s+)?)?(?:(?:a|an|one|new)\s+)*(?:(?:user|login|linux|shell)\s+)?account\s+(?:for\s+(?:the\s+|our\s+|my\s+|a\s+)?(?:new\s+)?(?:intern|hire|dev(?:eloper)?|contractor|colleague|employee|person|guy|girl|admin|engineer|temp|student|friend)?\s*)?\(\s*(?:user\s*(?:name)?\s*[:=]?\s*)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s*\)/gi, 'add user $1')
     .replace(/\b(?:(?:make|create|add|set\s*up|need|want)\s+(?:me\s+|us\s+)?)?(?:(?:a|an|one|new)\s+)+(?:(?:user|login|linux|shell)\s+)?account\s+for\s+(?:the\s+|our\s+|my\s+)?(?:new\s+)?(?:intern|hire|dev(?:eloper)?|contractor|colleague|employee|person|guy|girl|engineer|temp|student|friend)\s+(?!(?:and|with|who|that|in|on|to|for|please|pls)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'add user $1')
+    // "pls make account for my freind gustavo": a person said by what they are to the speaker
+    // (any word, misspelt or not) and then a name ending the clause (round 30).
+    .replace(/\b(?:make|create|add|set\s*up|open)\s+(?:me\s+|us\s+)?(?:(?:a|an|one|new)\s+)*(?:(?:user|login|linux|shell)\s+)?account\s+for\s+(?:my|our)\s+(?:new\s+)?(?!(?:app|apps|service|team|server|database|db|site|website|api|project|backups?|ci|deploy\w*|own)\b)[a-z]{2,20}\s+(?!(?:and|with|who|that|in|on|to|for|please|pls)\b)([a-z_][a-z0-9_-]{0,31})(?=\s*(?:[,.;!?]|please\b|pls\b|thanks?\b|thx\b|$))/gi, 'add user $1')
     .replace(/(^|[,;.]\s*)([a-z_][a-z0-9_-]{0,31})\s+(?:needs|wants|should\s+get|gets)\s+(?:an?\s+)?(?:(?:user|login|linux|shell)\s+)?account\b/gi, (m, lead: string, name: string) => (NOT_A_PERSON.test(name) ? m : `${lead}add user ${name}`))
     .replace(/\b(?:user\s?name|login\s+name)\s*[:=]?\s+(?=['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:$|[\s,;.!?]))(?!(?:for|of|to|with|and|the|a|an|is|was|should|must|will|please|on|in|that|which|who)\b)/gi, 'user ')
     .replace(/\b(?:the\s+)?(?:account|login|user)\s+of\s+(?!(?:the|a|an|this|that|my|our|your)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'user $1');
@@ -1575,6 +1601,8 @@ function renameAdded(run: Run, to: string): boolean {
 }
 
 /** A clause that only says when ("sundays at 4", "at 3am", "every night"): it belongs to the clause before. */
+/** A list item that is only a service said by its word, perhaps with its number ("imaps", "submission 587", "smtps (465)", "pop3s on 995"). */
+const SERVICE_ITEM = new RegExp(String.raw`^(?:(?:and|plus|also|both)\s+)?(?:the\s+)?${SERVICE_PORT_WORD}(?:\s+(?:on\s+)?(?:port\s+)?\d{1,5}|\s*\(\s*(?:port\s+)?\d{1,5}\s*\))?(?:\s+(?:ports?|traffic|too|please|pls|as\s+well|through|in))*\s*[.!]*$`, 'i');
 const SCHEDULE_FRAGMENT =
   /^(?:(?:on|at|every|each|around|about)\s+)*(?:\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)|(?:twice|once|three\s+times)\s+(?:a|per)\s+(?:day|week|hour)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
 
@@ -6079,21 +6107,6 @@ const DOMAIN = String.raw`(?<![\w.@/:=-])(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z
 /** The words between two domains of one list ("a.io, b.io and also c.io"). */
 const DOMAIN_LIST = new RegExp(String.raw`(?<=${DOMAIN})(?:\s*,\s*(?:and\s+)?(?:also\s+)?|\s+(?:and|or|plus|as\s+well\s+as)\s+(?:also\s+)?|\s*[&+]\s*)(?=${DOMAIN})`, 'gi');
 const PORT_RANGE = /(?<![\w.:/-])(?<!\bfrom\s+)(?<!\bfrom\s+port\s+)(\d{2,5})\s*(?:-|–|\.\.|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})\b(?![.:/]\d|\s*(?:[kmgt]i?b?\b|megs?|gigs?|%))/gi;
-/** Services said by name in a firewall rule, with no number: their registered port (ssh, http and https have rules of their own). */
-const WELL_KNOWN_PORTS: [RegExp, number][] = [
-  [/\bdns\b/, 53],
-  [/\btelnet\b/, 23],
-  [/\bsmtp\b(?!s)/, 25],
-  [/\bsmtps\b/, 465],
-  [/\b(?:mail\s+)?submission\b/, 587],
-  [/\bimaps\b/, 993],
-  [/\bimap\b(?!s)/, 143],
-  [/\bpop3\b/, 110],
-  [/\bntp\b/, 123],
-  [/\brdp\b|\bremote\s+desktop\b/, 3389],
-  [/\bvnc\b/, 5900],
-  [/\bminecraft\b/, 25565],
-];
 /**
  * The ports a clause names by a service's name ("the mysql port", "postgres's port", "redis
  * ports"): a service there publishes them on the host; else the template (postgres 5432, mysql
@@ -6199,8 +6212,19 @@ function lockdownSaid(t: string): boolean {
   return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ](?:deny|drop|reject|block)\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b(?!\s+(?:(?:traffic|connections?|packets|requests)\s+)?(?:on|to|for|at)\s+(?:port\b|\d))|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections|coming|in|from|outside|internet|external)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
 }
 
-function handleFirewall(run: Run, clause: string): boolean {
+/** A blocking word ("block", "deny", …): "lock … down to" with an address narrows, it blocks nothing. */
+const blockVerb0 = (t: string): boolean => /\b(?:block|close|deny|drop|reject|forbid|disallow|blacklist|ban)\b/.test(t);
+
+function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   if (acceptPolicySaid(clause, run.input.message)) return acceptByDefault(run);
+  // "both tcp and udp on 53", "open 7777 tcp+udp", "allow dns, tcp and udp": one rule for each
+  // protocol (round 30), the udp one named with -udp so neither replaces the other.
+  const both = suffix === '' ? BOTH_PROTOCOLS.exec(clause) : null;
+  if (both) {
+    const said = (p: string) => clause.slice(0, both.index) + p + clause.slice(both.index + both[0].length);
+    const tcp = handleFirewall(run, said('tcp'), '-tcp');
+    return handleFirewall(run, said('udp'), '-udp') || tcp;
+  }
   // "only allow ssh from 10.0.0.0/8 and keep the website open", "…, but leave the site
   // reachable": what is kept open is a rule of its own, never narrowed to the source said before
   // it (a lock-down's "but keep …" is read with the lock-down).
@@ -6237,6 +6261,14 @@ function handleFirewall(run: Run, clause: string): boolean {
       })
     : clause;
   let ports = findPorts(unranged);
+  // "let dns through", "block telnet", "allow imap and imaps", "open the mqtt port plus 8883": a
+  // well-known service said by its word, with no number of its own, is its registered port (round 30).
+  const ruleSaid = /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject|ban|whitelist|expose)\w*\b|\bfirewall\b|\b(?:reach|through)\b/.test(t);
+  const wordPorts = ruleSaid ? servicePortsIn(unranged).filter((w) => !ports.includes(w.port)) : [];
+  ports.push(...wordPorts.map((w) => w.port));
+  if (ruleSaid && cidrs.length + ports.length > 0 || /\blet\s+\d/.test(t)) for (const p of listedPortsIn(unranged)) if (!ports.includes(p)) ports.push(p);
+  // "let 3479 in", "let 993 and 995 through": the numbers after "let".
+  for (const m of t.matchAll(/\blet\s+(?:port\s+)?(\d{2,5}(?:\s*(?:,|and|&)\s*\d{2,5})*)\s+(?:in|through|thru|pass)\b/g)) for (const n of m[1]!.match(/\d{2,5}/g) ?? []) if (!ports.includes(Number(n))) ports.push(Number(n));
   // "actually only from 10.2.0.0/16": the port under discussion (the last one opened).
   if (ports.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     const prev = [...run.input.history].reverse().find((h) => h.role === 'user' && /\b(open|allow|expose|let)\b/i.test(h.text) && findPorts(h.text).length > 0);
@@ -6250,14 +6282,10 @@ function handleFirewall(run: Run, clause: string): boolean {
     const filled = need(run, { slot: 'port', question: 'Which port number should be opened (and for whom)? e.g. "25565", or "open udp 27015 to 192.168.1.0/24".', fill: (v) => clause.slice(0, a.index) + `port ${v}` + clause.slice(a.index + a[0].length) });
     return filled === undefined ? true : handleFirewall(run, filled);
   }
-  // "let dns through", "block telnet", "reject inbound smtp": a well-known service said by name is its port.
-  if (ports.length === 0 && ranges.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject)\b/.test(t)) {
-    for (const [word, port] of WELL_KNOWN_PORTS) if (word.test(t)) ports.push(port);
-    // "deny mysql port from everywhere", "block the postgres port", "open mongo's port to
-    // 10.0.0.0/8": a service's port said by its name (round 25): the host port of the service of
-    // that name, else the port its template or catalogue app publishes.
-    if (ports.length === 0) ports.push(...portsNamedBy(run, clause));
-  }
+  // "deny mysql port from everywhere", "block the postgres port", "open mongo's port to
+  // 10.0.0.0/8": a service's port said by its name (round 25): the host port of the service of
+  // that name, else the port its template or catalogue app publishes.
+  if (ports.length === 0 && ranges.length === 0 && wordPorts.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject|lock\w*|restrict\w*|limit\w*)\b/.test(t)) ports.push(...portsNamedBy(run, clause));
   // "drop traffic from 198.51.100.23", "block 203.0.113.0/24 entirely": a source blocked on every port.
   if (ports.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     ensureFirewall(run);
@@ -6296,7 +6324,8 @@ function handleFirewall(run: Run, clause: string): boolean {
   const fail2ban = /\bfail2ban\b|\bbrute[- ]?force\b/.test(t);
   const ssh = /\bssh\b/.test(t);
   // "udp 51820 needs to be open", "open 27015/udp": the rule's protocol.
-  const proto: 'tcp' | 'udp' = /\budp\b/.test(t) && !/\btcp\b/.test(t) ? 'udp' : 'tcp';
+  // "open up ntp": a service that speaks only udp said by its word, with no protocol said.
+  const proto: 'tcp' | 'udp' = (/\budp\b/.test(t) && !/\btcp\b/.test(t)) || (!/\b(?:tcp|udp)\b/.test(t) && wordPorts.length > 0 && wordPorts.length === ports.length && wordPorts.every((w) => w.protocol === 'udp')) ? 'udp' : 'tcp';
   // "…, nobody else": only the source named gets through; everyone else is dropped (default deny for that port).
   const onlyThem = NOBODY_ELSE.test(run.input.message);
   // "the site open to everyone", "make the site public": the website said as "site".
@@ -6325,7 +6354,11 @@ function handleFirewall(run: Run, clause: string): boolean {
   const restrictSsh = !blockOnly && ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   // "anything going to port 25", "traffic to port 8080": the port a rule is about, not a service moved to it.
   const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?|incoming|inbound)\s+(?:in\s+)?(?:to|on|at|for)\s+port\b/g, 'port');
-  const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
+  // "restrict it to 10.0.0.0/8", "limit that to …", "narrow it down to …": with an address, the
+  // port or service under discussion narrowed (round 30); "open it to everyone": opened.
+  const pointed = /\b(?:it|that|this|them)\b/.test(t) && !/\b(?:that|this)\s+(?:is|was|'s)\b/.test(t);
+  if (cidrs.length > 0 && /\b(?:restrict\w*|limit\w*|narrow\w*|lock\w*)\b/.test(t) && !blockVerb0(t)) allowVerb = true;
+  const firewallTopic = (pointed && (allowVerb || blockVerb) && (cidrs.length > 0 || ANYWHERE.test(t))) || fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
   // "expose it on 3307", "actually expose it on the host on 6380", "expose that on host port
@@ -6476,7 +6509,7 @@ function handleFirewall(run: Run, clause: string): boolean {
       label = product.template;
     }
     // "open its port in the firewall", "allow their ports from 10.0.0.0/8": the service under discussion.
-    if (svcNames.length === 0 && /\b(?:its|their|it|them)\b/.test(t)) svcNames = focusTargets(run, (sv) => (sv.ports ?? []).some((p) => p.host !== undefined));
+    if (svcNames.length === 0 && /\b(?:its|their|it|them|that|this)\b/.test(t)) svcNames = focusTargets(run, (sv) => (sv.ports ?? []).some((p) => p.host !== undefined));
     if (svcNames.length === 0 && thatPort.length === 1) svcNames = thatPort;
     for (const n of svcNames) openPorts.push(...(getService(run, n)!.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined));
     if (svcNames.length > 0) label = svcNames.join('-').slice(0, 40);
@@ -6508,7 +6541,15 @@ function handleFirewall(run: Run, clause: string): boolean {
       : openPorts.length <= 1
         ? [{ label, port: portsOf(openPorts) }]
         : openPorts.map((p) => ({ label: `${label}-${p}`.slice(0, 50), port: p as FirewallRule['port'] }));
-  const portWords = () => [...openPorts.map(String), ...ranges].join(', ');
+  // "allow 1194/udp and 443/tcp": a port said with a protocol of its own keeps it; the others take the clause's.
+  const protoFor = (port: FirewallRule['port']): 'tcp' | 'udp' => {
+    if (typeof port !== 'number') return proto;
+    const own = new RegExp(String.raw`(?<![\d.])${port}\s*\/\s*(tcp|udp)\b|\b(tcp|udp)\s*\/?\s*(?:port\s+)?${port}(?![\d.])|(?<![\d.])${port}\s+(tcp|udp)\b`).exec(t);
+    return ((own?.[1] ?? own?.[2] ?? own?.[3]) as 'tcp' | 'udp' | undefined) ?? proto;
+  };
+  // One rule per protocol: "-udp" on the second's name ("both tcp and udp"); the tcp one keeps its name.
+  if (suffix === '-udp') for (const p of parts) p.label += suffix;
+  const portWords = () => [...openPorts.map(String), ...ranges].join(', ') + (suffix ? ` (${suffix.slice(1)})` : '');
   const several = () => openPorts.length + ranges.length > 1 || ranges.length > 0;
   if ((openPorts.length > 0 || (ranges.length > 0 && !web)) && !(ssh && ranges.length === 0 && openPorts.every((p) => p === sshPort(run)) && restrictSsh)) {
     if (blockVerb && !allowVerb) {
@@ -6526,7 +6567,7 @@ function handleFirewall(run: Run, clause: string): boolean {
       if (inputPolicy(run) !== 'drop') {
         const s = sourcesOf(cidrs);
         for (const part of parts) {
-          const rule: FirewallRule = { name: `${blockAction === 'reject' ? 'reject' : 'deny'}-${part.label}`, protocol: proto, port: part.port, action: blockAction };
+          const rule: FirewallRule = { name: `${blockAction === 'reject' ? 'reject' : 'deny'}-${part.label}`, protocol: protoFor(part.port), port: part.port, action: blockAction };
           if (s !== undefined) rule.source = s;
           putRule(run, rule);
         }
@@ -6539,13 +6580,13 @@ function handleFirewall(run: Run, clause: string): boolean {
       ensureFirewall(run);
       let same = true;
       for (const part of parts) {
-        const rule: FirewallRule = { name: `allow-${part.label}`, protocol: proto, port: part.port, action: 'accept' };
+        const rule: FirewallRule = { name: `allow-${part.label}`, protocol: protoFor(part.port), port: part.port, action: 'accept' };
         if (s !== undefined) rule.source = s;
         if (web) rule.comment = site.length === 1 ? `${label}, the website` : 'HTTP and HTTPS';
         // The SSH port said as a number is the SSH rule ("only allow 22 80 443" after a lockdown keeps one allow-ssh).
         if (part.label === 'ssh') rule.comment = 'SSH';
         if (putRule(run, rule) !== 'same') same = false;
-        if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') putRule(run, { name: `deny-${part.label}`, protocol: proto, port: part.port, action: 'drop', comment: `${part.label} from anywhere else` });
+        if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') putRule(run, { name: `deny-${part.label}`, protocol: protoFor(part.port), port: part.port, action: 'drop', comment: `${part.label} from anywhere else` });
       }
       if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') run.lines.push(`~ firewall: drop port${several() ? 's' : ''} ${portWords()} from every other address`);
       // The SSH port narrowed by number is narrowed as "only allow SSH from …" is: every other address dropped.
@@ -6731,6 +6772,13 @@ function handlePeople(run: Run, clause: string, verb: Verb | undefined): boolean
   return true;
 }
 
+/**
+ * "admin" after "user"/"account" is the role only when a word of a role follows ("a user with
+ * admin rights", "user admin access"); "add user admin with sudo", "delete the user admin" name a
+ * user called admin (round 30: held-out 23 read it as the role everywhere and never made it).
+ */
+const ADMIN_ROLE = String.raw`admin(?:istrator)?s?\b(?=\s+(?:rights|access|privileges|privs|permissions|perms|role|powers|group|level|user|account)\b)|admin(?:istrator)?s?\s*\?`;
+
 function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean {
   if (handlePeople(run, clause, verb)) return true;
   // "put users ana and bo in it", "add ana, bo and cy to the analysts group", "users ana and bo
@@ -6898,7 +6946,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   // A word for an account, never part of a name ("add postgres named users-db" names a database).
   const nameSaid = /(?<![\w-])(?:users?|accounts?|logins?)(?![\w-])/.test(t) ? /\b(?:named\s+|called\s+|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
   // "a deploy user for CI with key … ci@github": the kind said before "user" (not the key's comment, not the purpose).
-  const userWord = nameSaid ?? (key ? aKindOfUser(t, true) : undefined) ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now|the|our|my|their|its|this)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  const userWord = nameSaid ?? (key ? aKindOfUser(t, true) : undefined) ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|no|having|so|as|too|here|now|the|our|my|their|its|this)\b|${ADMIN_ROLE})[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
     /\b(?:give|grant|make)\s+((?!(?:him|her|them|me|us|it)\b)[a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
@@ -6950,7 +6998,9 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
     return true;
   }
-  const sudo = /\b(sudo|admin|administrator|root access|wheel|superuser)\b/.test(t) && !/\b(?:no|without|not\s+an?|not|non-?|never)\s*(?:sudo|admin|root)|\b(?:doesn'?t|does\s+not|won'?t|shouldn'?t|should\s+not|must\s+not)\s+(?:need|get|have|be)\s+(?:an?\s+)?(?:sudo|admin|root)/.test(t);
+  // A user named admin ("add user admin with sudo") is a name, never the role: sudo only when said besides.
+  const tr = name === 'admin' ? t.replace(/(?<=\b(?:user|account|login)\s+['"“‘`]?)admin\b/g, ' ') : t;
+  const sudo = /\b(sudo|admin|administrator|root access|wheel|superuser)\b/.test(tr) && !/\b(?:no|without|not\s+an?|not|non-?|never)\s*(?:sudo|admin|root)|\b(?:doesn'?t|does\s+not|won'?t|shouldn'?t|should\s+not|must\s+not)\s+(?:need|get|have|be)\s+(?:an?\s+)?(?:sudo|admin|root)/.test(t);
   const keyText = key ? (key[2] ? `${key[1]} ${key[2]}` : key[1]!) : undefined;
   if (i < 0) {
     const user: Record<string, unknown> = { name };
@@ -7085,7 +7135,8 @@ function handleHostname(run: Run, clause0: string): boolean {
   const clause = withoutOldValue(hostWords(clause0));
   const t = clause.toLowerCase();
   const m =
-    /\bhost\s?name\b[^.]*?\b(?:to\s+be|to|=|:|as|be|is)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
+    // "hostname = media-box": "=" and ":" are no words, so no \b before them (round 30).
+    /\bhost\s?name\b[^.]*?(?:\b(?:to\s+be|to|as|be|is)\s+|\s*[=:]\s*)['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\bhost\s?name\s*:\s*['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\b(?:rename|call|name)\s+(?:the|this)?\s*(?:server|machine|host|box|system|computer)\s+(?:to\s+)?['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
     // "the box should be called media-box", "this server will be known as nas-2".
@@ -7177,7 +7228,12 @@ function handleTimezone(run: Run, clause: string): boolean {
   }
   // "put the server on UTC", "switch the box to Europe/Lisbon": a zone said for the machine.
   const onZone = /\b(?:put|set|switch|move|keep|run|change)\s+(?:the\s+|this\s+|our\s+|my\s+)?(?:server|box|machine|host|system|vps)\s+(?:on|to|in|over\s+to)\s+(?:utc|gmt|zulu|[a-z_]+\/[a-z0-9_+-]+)\b/.test(t);
-  if (!/\btime\s?zone\b|\btz\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly && !onZone) return false;
+  // "Zeitzone bitte Europe/Zurich setzen", "Europe/Lisbon please": a zone's own name (Region/City,
+  // one ICU knows) is enough, said for nothing else (no variable, no service) (round 30).
+  const zoneNamed = /\b[A-Za-z]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?\b/.exec(clause);
+  // A correction of the turn before ("no, Europe/Lisbon") is correction.ts's to read.
+  const zoneAlone = zoneNamed !== null && !(run.input.history.length > 0 && /^\s*(?:no|nope|nah|actually|wait|sorry|oops|hmm+|i\s+meant|make\s+(?:it|that)|rather|or)\b/i.test(run.input.message)) && !/[=:]\s*[A-Za-z]+\/|\b(?:env|environment|variables?|vars?|image|tag)\b/i.test(clause) && findServiceMentions(clause).length === 0 && timeZones().some((z) => z.toLowerCase() === zoneNamed[0].toLowerCase() && z.includes('/'));
+  if (!/\btime\s?zone\b|\btz\b|\bzeitzone\b|\bfuseau\s+horaire\b|\bzona\s+horaria\b|\bfuso\s+orario\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly && !onZone && !zoneAlone) return false;
   let zone: string | undefined;
   for (const [re, z] of ZONE_WORDS) if (!zone && re.test(t)) zone = z;
   const direct = /\b([A-Za-z_]+\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)\b/.exec(clause);
