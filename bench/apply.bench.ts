@@ -867,7 +867,20 @@ export function removeBenchHost(): void {
   rmSync(hostDir, { recursive: true, force: true });
 }
 
-if (process.argv[1]?.endsWith('apply.bench.js')) {
+/** `--help`: the options (before session 23 it ran the whole bench, several minutes of a shared machine). */
+const USAGE = `node dist/bench/apply.bench.js [--runs N] [options]   (the header of bench/apply.bench.ts says more)
+  (none)                    the stack beside docker-compose, docker run and containerd; the single service beside bare docker run; through the daemon
+  --single-only             only the single-service rows (claude, through the daemon, bare docker run)
+  --containerd-only         only the stack on containerd beside docker-compose [--against DIR: also DIR's bin/claude]
+  --single-against DIR      the single service from this build and DIR's, traced, alternately: medians at each mark
+  --profile [--single-only] traced applies (CLAUDE_TRACE=1) [--cpu-prof DIR: each under node --cpu-prof]
+  --profile-daemon          traced applies in the daemon's warm worker [--single-only] [--cpu-prof DIR]
+`;
+
+if (process.argv[1]?.endsWith('apply.bench.js') && (process.argv.includes('--help') || process.argv.includes('-h'))) {
+  process.stdout.write(USAGE);
+  removeBenchHost();
+} else if (process.argv[1]?.endsWith('apply.bench.js')) {
   try {
     await main();
   } finally {

@@ -679,9 +679,10 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       const inverse = o ? null : { op: 'volume.remove' as const, params: { deleteData: false, volume: v } };
       const onMount = mountStepFor(v.path);
       const id = stepId('volume.create', v.name);
-      addInOrder({ dependsOn: onMount ? [onMount] : [], description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}`, id, inverse, op: 'volume.create', params: v, phase: 2, risk: 'safe', target: `volume/${v.name}` });
+      const target = `volume/${v.name}`; // the step's target and the change's key: one string
+      addInOrder({ dependsOn: onMount ? [onMount] : [], description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}`, id, inverse, op: 'volume.create', params: v, phase: 2, risk: 'safe', target });
       volumeStepIds.set(v.name, id);
-      record(`volume/${v.name}`, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
+      record(target, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
     } else if (volumeDiffers(v, o)) {
       const old = volumeSpecOf(o);
       const onMount = mountStepFor(v.path);
@@ -834,24 +835,26 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     for (const spec of specsByService.get(svcName) ?? []) {
       const f = fateByName.get(spec.name);
       if (!f || f.action === 'none' || f.action === 'stop') continue;
-      const needs = new Set<string>(phase5);
+      // lists, not sets: a handful of ids each, sorted once (two Sets and their spreads per container before)
+      const needs: string[] = phase5.slice();
+      const target = `container/${spec.name}`; // the steps' target and the change's key: one string
       // A container stopped in phase 4 (an orphan, a replaced one) may hold a host port this
       // one publishes: bind it only after that stop.
       if (stopsByHostPort.size > 0) {
         for (const p of spec.ports) {
           if (p.host === undefined) continue;
-          for (const stop of stopsByHostPort.get(`${p.host}/${p.protocol}`) ?? []) if (stop.name !== spec.name) needs.add(stop.id);
+          for (const stop of stopsByHostPort.get(`${p.host}/${p.protocol}`) ?? []) if (stop.name !== spec.name) addNew(needs, stop.id);
         }
       }
       for (const n of spec.networks) {
         const id = networkCreateIds.get(n.name);
-        if (id) needs.add(id);
+        if (id) addNew(needs, id);
       }
       for (const m of svc.mounts) {
         const id = volumeIdFor(m.source, m.volume);
-        if (id) needs.add(id);
+        if (id) addNew(needs, id);
         const mountId = mountIds.size ? mountStepFor(m.source) : undefined;
-        if (mountId) needs.add(mountId);
+        if (mountId) addNew(needs, mountId);
       }
       // The starts of what it depends_on (each waits until its container is healthy).
       const depStarts: string[] = [];
@@ -861,13 +864,13 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         // Memory/CPU only: `docker update` on the running container (runtime/apply.ts), no stop,
         // no new image, no start; the runtime replaces it instead when the engine cannot.
         const limits = limitsText(spec.resources);
-        add({ id: stepId('container.replace', spec.name), op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: [...needs].sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' (${limits}): in place where the engine can, and it keeps running; else it is recreated` });
-        record(`container/${spec.name}`, 'container', 'update', `~ container ${spec.name}: limits (${limits}), in place where the engine can`);
+        add({ id: stepId('container.replace', spec.name), op: 'container.replace', target, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: needs.sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' (${limits}): in place where the engine can, and it keeps running; else it is recreated` });
+        record(target, 'container', 'update', `~ container ${spec.name}: limits (${limits}), in place where the engine can`);
         continue;
       } else if (f.action === 'create' || f.action === 'replace') {
-        needs.add(imageSteps.get(spec.image)!);
+        addNew(needs, imageSteps.get(spec.image)!);
         const stop = stopIds.get(spec.name);
-        if (stop) needs.add(stop);
+        if (stop) addNew(needs, stop);
         const id = stepId(`container.${f.action}`, spec.name);
         // Trust boundary (plan/trust.ts): a dangerous host mount, or a secret the service
         // did not hold before, makes the step a security one that names what it grants.
@@ -878,23 +881,26 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         // each create), so it comes off the critical path. Except when its environment holds a
         // secret: a decrypted value goes into the engine only once the container is about to
         // start. A replace stops the old container, so it waits as a start does.
-        const createNeeds = new Set(needs);
-        if (f.action === 'replace' || (spec.secretRefs ?? []).length > 0) for (const d of depStarts) createNeeds.add(d);
+        const createNeeds = needs.slice();
+        if (f.action === 'replace' || (spec.secretRefs ?? []).length > 0) for (const d of depStarts) addNew(createNeeds, d);
+        createNeeds.sort();
         if (f.action === 'create') {
-          addInOrder({ dependsOn: [...createNeeds].sort(), description: `Create container '${spec.name}' from ${spec.image}${grants}`, id, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, op: 'container.create', params: spec, phase: 6, risk: grants ? 'security' : 'safe', target: `container/${spec.name}` });
-          record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
+          addInOrder({ dependsOn: createNeeds, description: `Create container '${spec.name}' from ${spec.image}${grants}`, id, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, op: 'container.create', params: spec, phase: 6, risk: grants ? 'security' : 'safe', target });
+          record(target, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
           const why = oldHash === spec.configHash ? undefined : describeContainerChange(f.obs, spec, rehashOf(spec));
-          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...createNeeds].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${why ?? 'its network is recreated'})${grants}` });
-          record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${why ?? 'network recreated'})`);
+          add({ id, op: 'container.replace', target, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: createNeeds, risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${why ?? 'its network is recreated'})${grants}` });
+          record(target, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${why ?? 'network recreated'})`);
         }
         // after its own create, and after what depends_on names when the create did not wait for it
-        startDeps = [...new Set([id, ...depStarts.filter((d) => !createNeeds.has(d))])].sort();
+        startDeps = [id];
+        for (const d of depStarts) if (!createNeeds.includes(d)) addNew(startDeps, d);
+        startDeps.sort();
       } else {
-        for (const d of depStarts) needs.add(d);
-        startDeps = [...needs].sort();
-        record(`container/${spec.name}`, 'container', 'update', `~ container ${spec.name}: ${f.obs?.status ?? 'stopped'} → running`);
+        for (const d of depStarts) addNew(needs, d);
+        startDeps = needs.sort();
+        record(target, 'container', 'update', `~ container ${spec.name}: ${f.obs?.status ?? 'stopped'} → running`);
       }
       if (spec.state === 'running') {
         const id = stepId('container.start', spec.name);
@@ -908,7 +914,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
           params: probe ? { healthTimeoutMs: healthTimeoutMs(probe), name: spec.name, probe, waitHealthy: true } : { healthTimeoutMs: DEFAULT_START_TIMEOUT_MS, name: spec.name, waitHealthy: true },
           phase: 6,
           risk: 'safe',
-          target: `container/${spec.name}`,
+          target,
         });
         pushTo(startsByService, spec.service, id);
       }
@@ -1264,6 +1270,11 @@ export function sortSteps(steps: PlanStep[]): PlanStep[] {
 function idsAscending(steps: readonly PlanStep[]): boolean {
   for (let i = 1; i < steps.length; i++) if (!(steps[i - 1]!.id < steps[i]!.id)) return false;
   return true;
+}
+
+/** Appends `x` to `list` unless it holds it (lists of a few ids). */
+function addNew(list: string[], x: string): void {
+  if (!list.includes(x)) list.push(x);
 }
 
 /** Appends `v` to the list of `k` (one list per key, grown in place). */
