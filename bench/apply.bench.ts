@@ -22,6 +22,8 @@
  * 2. single service: `claude apply` of one web container, from CLI start to serving with
  *    health verified, vs one bare `docker run` on the default bridge until nginx answers HTTP 200 on the published port (`bareSingle`: like for like). Target ≤ 1.2×.
  * `--profile-daemon`: three traced single-service applies inside the daemon's warm worker.
+ * `--single-against DIR`: the single service from this build and from DIR's, traced, alternately,
+ * `--runs` rounds: the medians at each mark side by side (a change's before/after in one run).
  * `--profile`: instead, one traced single-service apply and one traced stack apply
  * (CLAUDE_TRACE=1: where the time goes, docs/runtime.md).
  *
@@ -77,6 +79,15 @@ const againstDir = process.argv.includes('--against') ? process.argv[process.arg
  * `cpuprof.js FILE --after applyPlan --until createContainer` is the apply's part before its
  * first engine call.
  */
+/**
+ * `--single-against DIR`: instead, `--runs` rounds of the single service applied by this
+ * checkout's bin/claude and by DIR's (another built checkout: the build before a change,
+ * copied as bench/README.md says), alternately, each traced (CLAUDE_TRACE=1); then, per build,
+ * the median wall ms and CPU ms (`process.cpuUsage()` in the CLI, common/trace.ts) at each mark
+ * of `SINGLE_MARKS` and at serving: a change's before/after from one run, read as CPU when the
+ * machine is busy.
+ */
+const singleAgainst = process.argv.includes('--single-against') ? process.argv[process.argv.indexOf('--single-against') + 1] : undefined;
 const cpuProfDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const HC = { web: 'wget -q -O- http://127.0.0.1/ >/dev/null', pg: 'pg_isready -U app -h 127.0.0.1', redis: 'redis-cli ping | grep -q PONG' };
 
@@ -470,11 +481,53 @@ async function bareSingle(cpu: number[] = []): Promise<number> {
   }
 }
 
+/** The marks of a traced single-service apply that `--single-against` compares (common/trace.ts labels, as regexps). */
+const SINGLE_MARKS = ['cli: main loaded', 'cli: command apply loaded', 'cli: host opened', 'apply: observing', 'apply: verified V1-V7', 'apply: lock taken', 'apply: observed', 'apply: base checked', 'apply: state repo checked', 'apply: firewall and mounts checked', 'apply: committed security.yaml read', 'apply: base, pre-flight', 'apply: snapshot taken', 'apply: snapshot saved', 'step begin create', 'step begin start', 'ready: .* http 200'];
+
+/** `--single-against DIR`: this build and DIR's, alternately, `runs` rounds; per build the medians at each mark. */
+async function singleAgainstRuns(dir: string): Promise<void> {
+  const bins: [string, string][] = [
+    ['this', join(packageRoot(), 'bin', 'claude')],
+    ['against', join(dir, 'bin', 'claude')],
+  ];
+  const got: Record<string, { serving: number; marks: Record<string, [number, number]> }[]> = { this: [], against: [] };
+  const one = async (bin: string) => {
+    const s = await newStack('one');
+    const lines: string[] = [];
+    traceSink = lines;
+    try {
+      const web = containerSpec({ name: `${s.tag}-web`, service: 'web', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], healthcheck: health(HC.web) });
+      await claudeApply(s, [S.create(web), S.start(web)], undefined, { CLAUDE_TRACE: '1' }, bin);
+      const trace = lines.join('').split('\n').filter((l) => l.startsWith('[trace]'));
+      const marks: Record<string, [number, number]> = {};
+      for (const m of SINGLE_MARKS) {
+        const hit = trace.map((l) => /^\[trace\]\s+([\d.]+) ms\s+\+\s*[\d.]+\s+cpu\s+(\d+) ms\s+(.*)$/.exec(l)).find((x) => x && new RegExp(`^${m}`).test(x[3]!));
+        if (hit) marks[m] = [Number(hit[1]), Number(hit[2])];
+      }
+      return { serving: servingAt.at(-1)!, marks };
+    } finally {
+      traceSink = null;
+      rmAll(s.tag);
+      rmSync(s.dir, { recursive: true, force: true });
+    }
+  };
+  for (const [, bin] of bins) await one(bin); // each build's first apply on this host: not counted
+  for (let i = 0; i < runs; i++) for (const [name, bin] of i % 2 ? [...bins].reverse() : bins) got[name]!.push(await one(bin));
+  console.log(`single service, traced, ${runs} rounds alternately (load at the end ${loadNow().text}); median wall ms / CPU ms at each mark:`);
+  console.log(`    ${'mark'.padEnd(28)}${'this'.padStart(18)}${'against'.padStart(18)}`);
+  const cell = (v: [number, number][]) => (v.length ? `${median(v.map((x) => x[0])).toFixed(1)} / ${median(v.map((x) => x[1]))}` : '-');
+  for (const m of SINGLE_MARKS) console.log(`    ${m.padEnd(28)}${cell(got.this!.flatMap((r) => (r.marks[m] ? [r.marks[m]!] : []))).padStart(18)}${cell(got.against!.flatMap((r) => (r.marks[m] ? [r.marks[m]!] : []))).padStart(18)}`);
+  console.log(`    ${'serving (wall)'.padEnd(28)}${median(got.this!.map((r) => r.serving)).toFixed(1).padStart(18)}${median(got.against!.map((r) => r.serving)).toFixed(1).padStart(18)}`);
+  console.log(`    (CPU at each mark, this: ${SINGLE_MARKS.map((m) => got.this!.map((r) => r.marks[m]?.[1] ?? '-').join(',')).join(' | ')})`);
+  console.log(`    (CPU at each mark, against: ${SINGLE_MARKS.map((m) => got.against!.map((r) => r.marks[m]?.[1] ?? '-').join(',')).join(' | ')})`);
+}
+
 // ── main ───────────────────────────────────────────────────────────────────────────────
 
 async function main(): Promise<void> {
   if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
   const t = { containerd: [] as number[], against: [] as number[], ctdCpu: [] as number[], ctdEngineCpu: [] as number[], ctdFirstCpu: [] as number[], againstCpu: [] as number[], againstEngineCpu: [] as number[], againstFirstCpu: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[] };
+  if (singleAgainst) return singleAgainstRuns(singleAgainst);
   // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
   if (!containerdOnly) await claudeSingle({ oneServing: [] });
   if (profile) {
@@ -814,7 +867,20 @@ export function removeBenchHost(): void {
   rmSync(hostDir, { recursive: true, force: true });
 }
 
-if (process.argv[1]?.endsWith('apply.bench.js')) {
+/** `--help`: the options (before session 23 it ran the whole bench, several minutes of a shared machine). */
+const USAGE = `node dist/bench/apply.bench.js [--runs N] [options]   (the header of bench/apply.bench.ts says more)
+  (none)                    the stack beside docker-compose, docker run and containerd; the single service beside bare docker run; through the daemon
+  --single-only             only the single-service rows (claude, through the daemon, bare docker run)
+  --containerd-only         only the stack on containerd beside docker-compose [--against DIR: also DIR's bin/claude]
+  --single-against DIR      the single service from this build and DIR's, traced, alternately: medians at each mark
+  --profile [--single-only] traced applies (CLAUDE_TRACE=1) [--cpu-prof DIR: each under node --cpu-prof]
+  --profile-daemon          traced applies in the daemon's warm worker [--single-only] [--cpu-prof DIR]
+`;
+
+if (process.argv[1]?.endsWith('apply.bench.js') && (process.argv.includes('--help') || process.argv.includes('-h'))) {
+  process.stdout.write(USAGE);
+  removeBenchHost();
+} else if (process.argv[1]?.endsWith('apply.bench.js')) {
   try {
     await main();
   } finally {

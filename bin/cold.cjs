@@ -43,6 +43,16 @@ function compiled(file) {
  * `shared(path)`: the bundle's module at that dist/ path, for a part's `require('claude-shared:<path>')`.
  */
 function load(file, cacheFile, shared) {
+  const { script, cache } = compiledWithCache(file, cacheFile);
+  const module = { exports: {} };
+  const plain = createRequire(file);
+  const req = shared ? Object.assign((id) => (id.startsWith(SHARED) ? shared(id.slice(SHARED.length)) : plain(id)), plain) : plain;
+  script.runInThisContext()(module.exports, req, module, file, dirname(file));
+  return { exports: module.exports, script, cache };
+}
+
+/** The file compiled (not run) with its cache when that is its own: the Script and what became of the cache, as `load` says. */
+function compiledWithCache(file, cacheFile) {
   const src = readFileSync(file, 'utf8');
   let cache;
   if (cacheFile) {
@@ -55,11 +65,7 @@ function load(file, cacheFile, shared) {
   const id = idOf(src);
   const fits = cache !== undefined && id !== '' && cache.length > ID_LENGTH && cache.toString('latin1', 0, ID_LENGTH) === id;
   const script = compile(file, src, fits ? cache.subarray(ID_LENGTH) : undefined);
-  const module = { exports: {} };
-  const plain = createRequire(file);
-  const req = shared ? Object.assign((id) => (id.startsWith(SHARED) ? shared(id.slice(SHARED.length)) : plain(id)), plain) : plain;
-  script.runInThisContext()(module.exports, req, module, file, dirname(file));
-  return { exports: module.exports, script, cache: cache === undefined ? 'none' : !fits ? 'stale' : script.cachedDataRejected ? 'rejected' : 'used' };
+  return { script, cache: cache === undefined ? 'none' : !fits ? 'stale' : script.cachedDataRejected ? 'rejected' : 'used' };
 }
 
 /** Ends the file (as the build wrote it) with its id. */
@@ -76,4 +82,4 @@ function saveCache(file, script, cacheFile) {
   writeFileSync(cacheFile, Buffer.concat([Buffer.from(id, 'latin1'), script.createCachedData()]));
 }
 
-module.exports = { load, compiled, stamp, saveCache };
+module.exports = { load, compiled, compiledWithCache, stamp, saveCache };

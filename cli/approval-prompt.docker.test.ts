@@ -5,7 +5,7 @@
  * a change: "echo $USER" became "Which service should get USER?"); n, nope, cancel, q, an
  * empty line, Ctrl-D and "not yet" change nothing; "wait" is asked again; Ctrl-C cancels
  * (exit 130, "Cancelled. Nothing changed."); a change said at the prompt is proposed again;
- * "yes please" applies. The proposal lists a new service once, as the request leaves it (it
+ * "yes please" applies; a change that gives no plan keeps the plan shown and asks again. The proposal lists a new service once, as the request leaves it (it
  * said "+ … → port 80" and then "~ …: published on …"). Needs dockerd, tmux and `npm run build`.
  * Names carry this run's tag; the container, the tmux server and the temp dir are removed.
  */
@@ -171,6 +171,21 @@ describe('the [yes/no/modify] prompt in a terminal', () => {
     expect(lastBox(again)).toContain('+ backup of volume postgres-data: every day at 02:00 (0 2 * * *), postgres dump, last 14 kept');
     term.type('n');
     expect(await ended()).toContain('Nothing changed.');
+  }, 300_000);
+
+  it('a change at modify that gives no plan keeps the plan and asks again; it is not kept as a miss to learn (walkthrough 23)', async () => {
+    await propose();
+    term.type('modify');
+    await term.waitFor('the question what should change', (x) => x.trimEnd().endsWith('What should change?'));
+    term.type(`name the network ${tag}-net`);
+    // before: "I did not understand …", the plan dropped and the run ended; the next run's request
+    // that was applied was then learned as what "name the network …" meant
+    const s = await term.waitFor('the prompt again', (x) => count(x, PROMPT.trimEnd()) === 2 && x.trimEnd().endsWith(PROMPT.trimEnd()));
+    expect(s).toContain(`The plan above is unchanged: "name the network ${tag}-net" changed nothing in it.`);
+    term.type('n');
+    expect(await ended()).toContain('Nothing changed.');
+    expect(existsSync(join(host.dataDir, 'learn-pending.json'))).toBe(false);
+    expect(containers()).toBe('');
   }, 300_000);
 
   it('a change said at the prompt is proposed again; "yes please" applies it', async () => {

@@ -103,11 +103,16 @@ export class SpaceReserve {
     return new SpaceReserve(path).hold(fd);
   }
 
-  /** `create` with its fsync sent to the thread pool, so it can run beside the other records' (runtime/apply.ts prepareRecords). */
-  static async createAsync(path: string, bytes: number): Promise<SpaceReserve> {
+  /**
+   * `create` with its fsync sent to the thread pool, so it can run beside the other records'
+   * (runtime/apply.ts prepareRecords). With `armed: false` it is held but not yet used by an
+   * ENOSPC elsewhere until `arm()`: the records written beside it must not release the reserve
+   * just made for the same apply (review 22 LOW-6).
+   */
+  static async createAsync(path: string, bytes: number, opts: { armed?: boolean } = {}): Promise<SpaceReserve> {
     const fd = SpaceReserve.fill(path, bytes);
     await SpaceReserve.settle(fd, path, () => fsyncAll([{ fd, path }]));
-    return new SpaceReserve(path).hold(fd);
+    return new SpaceReserve(path).hold(fd, opts.armed ?? true);
   }
 
   /** The reserve file written with `bytes` zeros (not yet fsynced); on an error it is removed. */
@@ -136,11 +141,16 @@ export class SpaceReserve {
     }
   }
 
-  private hold(fd: number): SpaceReserve {
+  private hold(fd: number, armed = true): SpaceReserve {
     closeSync(fd);
     this.held = true;
-    reserves.add(this);
+    if (armed) reserves.add(this);
     return this;
+  }
+
+  /** From now on an ENOSPC in a durable write releases it (see `createAsync`). */
+  arm(): void {
+    if (this.held) reserves.add(this);
   }
 
   /** Takes over a reserve file a crashed process left behind (null when there is none). */

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
-import { plan, desiredContainers, desiredNetworks, desiredVolumes, desiredHostFiles, desiredJobs, firewallSpecOf, type PlanOptions } from './planner.js';
+import { plan, desiredContainers, desiredNetworks, desiredVolumes, desiredHostFiles, desiredJobs, firewallSpecOf, sortSteps, type PlanOptions } from './planner.js';
 import { signPlan } from './sign.js';
 import { compileFirewall } from './firewall.js';
 import type { ResolvedModel, ResolvedService } from './model.js';
@@ -378,3 +378,41 @@ function isInsignificantWhitespace(text: string, i: number): boolean {
   }
   return !inString;
 }
+
+describe('sortSteps', () => {
+  /** The order written out: one sort by (phase, depth among the same phase's dependencies, id). */
+  function reference(steps: PlanStep[]): string[] {
+    const byId = new Map(steps.map((s) => [s.id, s]));
+    const depth = new Map<string, number>();
+    const depthOf = (s: PlanStep): number => {
+      const known = depth.get(s.id);
+      if (known !== undefined) return known;
+      let d = 0;
+      for (const id of s.dependsOn) {
+        const t = byId.get(id)!;
+        if (t.phase === s.phase) d = Math.max(d, depthOf(t) + 1);
+      }
+      depth.set(s.id, d);
+      return d;
+    };
+    return [...steps].sort((a, b) => a.phase - b.phase || depthOf(a) - depthOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((s) => s.id);
+  }
+
+  it('gives the one-sort order for random step graphs in any order they come', () => {
+    const graph = fc
+      .array(fc.record({ phase: fc.integer({ min: 1, max: 7 }), deps: fc.array(fc.nat(), { maxLength: 3 }), name: fc.string({ minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 40 })
+      .chain((raw) => fc.tuple(fc.constant(raw), fc.shuffledSubarray(raw.map((_, i) => i), { minLength: raw.length, maxLength: raw.length })));
+    fc.assert(
+      fc.property(graph, ([raw, order]) => {
+        // step i may depend on earlier steps of the same or an earlier phase (a DAG, as the planner makes)
+        const steps: PlanStep[] = raw.map((r, i) => {
+          const deps = i === 0 ? [] : r.deps.map((d) => d % i).filter((j) => raw[j]!.phase <= r.phase);
+          return { id: `s${r.name}-${i}`, op: 'container.start', target: 'container/x', params: {}, dependsOn: [...new Set(deps.map((j) => `s${raw[j]!.name}-${j}`))], risk: 'safe', phase: r.phase, inverse: null, description: '' } as unknown as PlanStep;
+        });
+        const given = order.map((i) => steps[i]!);
+        expect(sortSteps(given.map((s) => ({ ...s, dependsOn: [...s.dependsOn] }))).map((s) => s.id)).toEqual(reference(steps));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -197,7 +197,7 @@ function secretDigester(model: ResolvedModel): (svc: ResolvedService) => Record<
   const digests = new Map<string, string>();
   return (svc) => {
     const out: Record<string, string> = {};
-    for (const name of [...svc.secretRefs].sort()) {
+    for (const name of sortedCopy(svc.secretRefs)) {
       let d = digests.get(name);
       if (d === undefined) {
         const v = values.get(name);
@@ -225,10 +225,13 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
     const env = sortRecord(svc.environment);
     const healthcheck = svc.healthcheck ? sortKeysDeep({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null;
     const logs = svc.logs ? clean({ keep: svc.logs.keep, maxBytes: svc.logs.maxBytes }) : undefined;
-    const mounts = svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target })).sort((a, b) => cmp(a.target, b.target));
-    const networks = [...svc.networks].sort().map((n) => ({ aliases: [svc.name], name: n }));
+    // (a list of one is not sorted: the engine's sort of a one-element list was where the loop's
+    // optimised code was thrown away, a changed map, and compiled again; docs/plans.md, session 30)
+    const mounts = svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target }));
+    if (mounts.length > 1) mounts.sort((a, b) => cmp(a.target, b.target));
+    const networks = sortedCopy(svc.networks).map((n) => ({ aliases: [svc.name], name: n }));
     const resources = clean({ memoryBytes: svc.resources.memoryBytes, nanoCpus: svc.resources.nanoCpus });
-    const secretRefs = [...svc.secretRefs].sort();
+    const secretRefs = sortedCopy(svc.secretRefs);
     for (let r = 1; r <= svc.replicas; r++) {
       const labels: Record<string, string> = { ...svc.labels };
       labels[LABEL_MANAGED] = 'true';
@@ -245,25 +248,22 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
         mounts,
         name: containerName(svc.name, r),
         networks,
-        ports: svc.ports
-          .map((p): ContainerSpec['ports'][number] => (r === 1 ? clean({ container: p.container, host: p.host, hostIp: p.hostIp, protocol: p.protocol }) : { container: p.container, protocol: p.protocol }))
-          .sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0)),
+        ports: portsOf(svc.ports, r),
         replica: r,
         resources,
         restart: svc.restart,
         secretRefs,
         service: svc.name,
-        state: svc.state,
         user: svc.user,
         workingDir: svc.workingDir,
       };
       // and the same without the limits: equal when only memory/CPU changed (updated in place)
       const hashes = specHashes(parts, digests);
       if (hashes) {
-        out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), hashes.configHash));
+        out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), svc.state, hashes.configHash));
         continue;
       }
-      const spec = specOf(parts, parts.labels, '');
+      const spec = specOf(parts, parts.labels, svc.state, '');
       const { configHash, baseHash } = containerConfigHashes(spec, digests);
       spec.configHash = configHash;
       spec.labels = sortRecord({ ...spec.labels, [LABEL_BASE_HASH]: baseHash, [LABEL_CONFIG_HASH]: spec.configHash });
@@ -273,7 +273,23 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
   return out.sort((a, b) => cmp(a.name, b.name));
 }
 
-/** What a ContainerSpec is made of, the config hash aside. */
+/** The published ports of replica `r` (host ports on the first only), sorted. */
+function portsOf(ports: ResolvedService['ports'], r: number): ContainerSpec['ports'] {
+  const out = ports.map((p): ContainerSpec['ports'][number] => (r === 1 ? clean({ container: p.container, host: p.host, hostIp: p.hostIp, protocol: p.protocol }) : { container: p.container, protocol: p.protocol }));
+  if (out.length > 1) out.sort((a, b) => a.container - b.container || cmp(a.protocol, b.protocol) || (a.host ?? 0) - (b.host ?? 0));
+  return out;
+}
+
+/** `xs` copied and sorted (the default order); a list of one or none is only copied. */
+function sortedCopy(xs: readonly string[]): string[] {
+  return xs.length > 1 ? [...xs].sort() : xs.slice();
+}
+
+/**
+ * What a ContainerSpec is made of, the config hash and the state aside: its keys in sorted order,
+ * so that, the undefined ones left out as JSON.stringify leaves them, it is the spec the config
+ * hash is taken over (the module comment) as it is (specHashes).
+ */
 interface SpecParts {
   command: string[] | undefined;
   entrypoint: string[] | undefined;
@@ -291,21 +307,15 @@ interface SpecParts {
   restart: ContainerSpec['restart'];
   secretRefs: string[];
   service: string;
-  state: ContainerSpec['state'];
   user: string | undefined;
   workingDir: string | undefined;
 }
 
-/**
- * The spec of `p` with `configHash` (its keys in sorted order and none undefined, as `clean`
- * leaves them); without one, what its config hash is taken over: the same without configHash
- * and state (the module comment).
- */
-function specOf(p: SpecParts, labels: ContainerSpec['labels'], configHash?: string): ContainerSpec {
-  const whole = configHash !== undefined;
+/** The spec of `p` with `configHash` and `state` (its keys in sorted order and none undefined, as `clean` leaves them). */
+function specOf(p: SpecParts, labels: ContainerSpec['labels'], state: ContainerSpec['state'], configHash: string): ContainerSpec {
   const o = {} as Record<string, unknown>;
   if (p.command !== undefined) o.command = p.command;
-  if (whole) o.configHash = configHash;
+  o.configHash = configHash;
   if (p.entrypoint !== undefined) o.entrypoint = p.entrypoint;
   o.env = p.env;
   o.healthcheck = p.healthcheck;
@@ -321,7 +331,7 @@ function specOf(p: SpecParts, labels: ContainerSpec['labels'], configHash?: stri
   o.restart = p.restart;
   o.secretRefs = p.secretRefs;
   o.service = p.service;
-  if (whole && p.state !== undefined) o.state = p.state;
+  if (state !== undefined) o.state = state;
   if (p.user !== undefined) o.user = p.user;
   if (p.workingDir !== undefined) o.workingDir = p.workingDir;
   return o as unknown as ContainerSpec;
@@ -339,7 +349,8 @@ function specOf(p: SpecParts, labels: ContainerSpec['labels'], configHash?: stri
  */
 function specHashes(p: SpecParts, secrets: Record<string, string>): { configHash: string; baseHash: string } | undefined {
   if (Object.hasOwn(p.labels, LABEL_CONFIG_HASH) || Object.hasOwn(p.labels, LABEL_BASE_HASH)) return undefined;
-  const first = { secrets, spec: specOf(p, p.labels) };
+  // the parts are the hashed spec (JSON.stringify leaves out what is undefined, as specOf does)
+  const first = { secrets, spec: p };
   if (!inCanonicalOrder(first)) return undefined;
   // what comes after the limits holds no key (so the last `"resources":` is theirs)
   if (typeof p.restart !== 'string' || typeof p.service !== 'string' || (p.user !== undefined && typeof p.user !== 'string') || (p.workingDir !== undefined && typeof p.workingDir !== 'string')) return undefined;
@@ -668,9 +679,10 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       const inverse = o ? null : { op: 'volume.remove' as const, params: { deleteData: false, volume: v } };
       const onMount = mountStepFor(v.path);
       const id = stepId('volume.create', v.name);
-      addInOrder({ dependsOn: onMount ? [onMount] : [], description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}`, id, inverse, op: 'volume.create', params: v, phase: 2, risk: 'safe', target: `volume/${v.name}` });
+      const target = `volume/${v.name}`; // the step's target and the change's key: one string
+      addInOrder({ dependsOn: onMount ? [onMount] : [], description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}`, id, inverse, op: 'volume.create', params: v, phase: 2, risk: 'safe', target });
       volumeStepIds.set(v.name, id);
-      record(`volume/${v.name}`, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
+      record(target, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
     } else if (volumeDiffers(v, o)) {
       const old = volumeSpecOf(o);
       const onMount = mountStepFor(v.path);
@@ -823,24 +835,26 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
     for (const spec of specsByService.get(svcName) ?? []) {
       const f = fateByName.get(spec.name);
       if (!f || f.action === 'none' || f.action === 'stop') continue;
-      const needs = new Set<string>(phase5);
+      // lists, not sets: a handful of ids each, sorted once (two Sets and their spreads per container before)
+      const needs: string[] = phase5.slice();
+      const target = `container/${spec.name}`; // the steps' target and the change's key: one string
       // A container stopped in phase 4 (an orphan, a replaced one) may hold a host port this
       // one publishes: bind it only after that stop.
       if (stopsByHostPort.size > 0) {
         for (const p of spec.ports) {
           if (p.host === undefined) continue;
-          for (const stop of stopsByHostPort.get(`${p.host}/${p.protocol}`) ?? []) if (stop.name !== spec.name) needs.add(stop.id);
+          for (const stop of stopsByHostPort.get(`${p.host}/${p.protocol}`) ?? []) if (stop.name !== spec.name) addNew(needs, stop.id);
         }
       }
       for (const n of spec.networks) {
         const id = networkCreateIds.get(n.name);
-        if (id) needs.add(id);
+        if (id) addNew(needs, id);
       }
       for (const m of svc.mounts) {
         const id = volumeIdFor(m.source, m.volume);
-        if (id) needs.add(id);
+        if (id) addNew(needs, id);
         const mountId = mountIds.size ? mountStepFor(m.source) : undefined;
-        if (mountId) needs.add(mountId);
+        if (mountId) addNew(needs, mountId);
       }
       // The starts of what it depends_on (each waits until its container is healthy).
       const depStarts: string[] = [];
@@ -850,13 +864,13 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         // Memory/CPU only: `docker update` on the running container (runtime/apply.ts), no stop,
         // no new image, no start; the runtime replaces it instead when the engine cannot.
         const limits = limitsText(spec.resources);
-        add({ id: stepId('container.replace', spec.name), op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: [...needs].sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' (${limits}): in place where the engine can, and it keeps running; else it is recreated` });
-        record(`container/${spec.name}`, 'container', 'update', `~ container ${spec.name}: limits (${limits}), in place where the engine can`);
+        add({ id: stepId('container.replace', spec.name), op: 'container.replace', target, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: needs.sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' (${limits}): in place where the engine can, and it keeps running; else it is recreated` });
+        record(target, 'container', 'update', `~ container ${spec.name}: limits (${limits}), in place where the engine can`);
         continue;
       } else if (f.action === 'create' || f.action === 'replace') {
-        needs.add(imageSteps.get(spec.image)!);
+        addNew(needs, imageSteps.get(spec.image)!);
         const stop = stopIds.get(spec.name);
-        if (stop) needs.add(stop);
+        if (stop) addNew(needs, stop);
         const id = stepId(`container.${f.action}`, spec.name);
         // Trust boundary (plan/trust.ts): a dangerous host mount, or a secret the service
         // did not hold before, makes the step a security one that names what it grants.
@@ -867,23 +881,26 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
         // each create), so it comes off the critical path. Except when its environment holds a
         // secret: a decrypted value goes into the engine only once the container is about to
         // start. A replace stops the old container, so it waits as a start does.
-        const createNeeds = new Set(needs);
-        if (f.action === 'replace' || (spec.secretRefs ?? []).length > 0) for (const d of depStarts) createNeeds.add(d);
+        const createNeeds = needs.slice();
+        if (f.action === 'replace' || (spec.secretRefs ?? []).length > 0) for (const d of depStarts) addNew(createNeeds, d);
+        createNeeds.sort();
         if (f.action === 'create') {
-          addInOrder({ dependsOn: [...createNeeds].sort(), description: `Create container '${spec.name}' from ${spec.image}${grants}`, id, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, op: 'container.create', params: spec, phase: 6, risk: grants ? 'security' : 'safe', target: `container/${spec.name}` });
-          record(`container/${spec.name}`, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
+          addInOrder({ dependsOn: createNeeds, description: `Create container '${spec.name}' from ${spec.image}${grants}`, id, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, op: 'container.create', params: spec, phase: 6, risk: grants ? 'security' : 'safe', target });
+          record(target, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
         } else {
           const oldHash = f.obs?.configHash ?? '';
           const why = oldHash === spec.configHash ? undefined : describeContainerChange(f.obs, spec, rehashOf(spec));
-          add({ id, op: 'container.replace', target: `container/${spec.name}`, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: [...createNeeds].sort(), risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${why ?? 'its network is recreated'})${grants}` });
-          record(`container/${spec.name}`, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${why ?? 'network recreated'})`);
+          add({ id, op: 'container.replace', target, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: createNeeds, risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${why ?? 'its network is recreated'})${grants}` });
+          record(target, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${why ?? 'network recreated'})`);
         }
         // after its own create, and after what depends_on names when the create did not wait for it
-        startDeps = [...new Set([id, ...depStarts.filter((d) => !createNeeds.has(d))])].sort();
+        startDeps = [id];
+        for (const d of depStarts) if (!createNeeds.includes(d)) addNew(startDeps, d);
+        startDeps.sort();
       } else {
-        for (const d of depStarts) needs.add(d);
-        startDeps = [...needs].sort();
-        record(`container/${spec.name}`, 'container', 'update', `~ container ${spec.name}: ${f.obs?.status ?? 'stopped'} → running`);
+        for (const d of depStarts) addNew(needs, d);
+        startDeps = needs.sort();
+        record(target, 'container', 'update', `~ container ${spec.name}: ${f.obs?.status ?? 'stopped'} → running`);
       }
       if (spec.state === 'running') {
         const id = stepId('container.start', spec.name);
@@ -897,7 +914,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
           params: probe ? { healthTimeoutMs: healthTimeoutMs(probe), name: spec.name, probe, waitHealthy: true } : { healthTimeoutMs: DEFAULT_START_TIMEOUT_MS, name: spec.name, waitHealthy: true },
           phase: 6,
           risk: 'safe',
-          target: `container/${spec.name}`,
+          target,
         });
         pushTo(startsByService, spec.service, id);
       }
@@ -1229,11 +1246,35 @@ export function sortSteps(steps: PlanStep[]): PlanStep[] {
     depth[i] = d;
     return d;
   };
-  for (const s of steps) if (!strictlyAscending(s.dependsOn)) s.dependsOn = [...new Set(s.dependsOn)].sort();
-  // (phase, depth) as one number: phases are 1-7, depths below 2^24
-  const keyed = steps.map((s, i) => ({ s, k: s.phase * 16_777_216 + depthOf(i) }));
-  keyed.sort((a, b) => a.k - b.k || cmp(a.s.id, b.s.id));
-  return keyed.map((k) => k.s);
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (!strictlyAscending(s.dependsOn)) s.dependsOn = [...new Set(s.dependsOn)].sort();
+  }
+  // (phase, depth) as one number (phases are 1-7, depths below 2^24), the steps of each in the
+  // order they came; then each group by id, where it is not in order already. The planner adds
+  // most steps in id order (volumes by name, containers by service in depends_on order, ties by
+  // name), so a group is mostly one pass: 30,000 steps sorted by one comparison of (key, id)
+  // were ~450,000 calls (docs/plans.md, "Plan and sign at 10,000 services", session 30). The ids
+  // are distinct, so the order is the same whichever way it is reached.
+  const groups = new Map<number, PlanStep[]>();
+  for (let i = 0; i < steps.length; i++) pushTo(groups, steps[i]!.phase * 16_777_216 + depthOf(i), steps[i]!);
+  const out: PlanStep[] = [];
+  for (const k of [...groups.keys()].sort((a, b) => a - b)) {
+    const group = groups.get(k)!;
+    if (!idsAscending(group)) group.sort((a, b) => cmp(a.id, b.id));
+    for (let i = 0; i < group.length; i++) out.push(group[i]!);
+  }
+  return out;
+}
+
+function idsAscending(steps: readonly PlanStep[]): boolean {
+  for (let i = 1; i < steps.length; i++) if (!(steps[i - 1]!.id < steps[i]!.id)) return false;
+  return true;
+}
+
+/** Appends `x` to `list` unless it holds it (lists of a few ids). */
+function addNew(list: string[], x: string): void {
+  if (!list.includes(x)) list.push(x);
 }
 
 /** Appends `v` to the list of `k` (one list per key, grown in place). */

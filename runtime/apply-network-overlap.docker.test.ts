@@ -4,34 +4,20 @@
  * so the runtime does not wait for the network before the create (`Engine.createsBeforeNetwork`,
  * `earlyDependencies` in runtime/apply.ts), only before the start.
  *
- * The real DockerEngine, with its network create held back by 1.5 s (the bridge and its
- * iptables rules take ≈ 0.3 s idle and seconds under load), so the order is deterministic:
- * both creates are done before the network is, each start comes after it, and the containers
- * are on the network with their aliases (web reaches redis by name). When the network's create
- * fails, the containers created beside it are rolled back with everything else.
+ * The real DockerEngine, with its network create held back until both creates are done (at
+ * most 30 s; the bridge and its iptables rules take ≈ 0.3 s idle and seconds under load), so
+ * the order is deterministic: both creates are done before the network is, each start comes
+ * after it, and the containers are on the network with their aliases (web reaches redis by
+ * name; runtime/testutil/network-overlap.ts). When the network's create fails (held 1.5 s),
+ * the containers created beside it are rolled back with everything else.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplyEvent } from './apply.js';
-import type { Engine } from './engine.js';
 import { readJournal } from './journal.js';
 import { setFaultInjector } from '../common/failpoints.js';
 import { startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
-import { aroundNetworkCreate, networkStackPlan } from './testutil/network-overlap.js';
-import { redisPing } from './testutil/stack.js';
-
-const HOLD_MS = 1500;
-
-
-/** The real engine, whose network create waits HOLD_MS first (and then fails, with `fail`). */
-function slowNetwork(engine: Engine, fail = false): Engine {
-  return aroundNetworkCreate(engine, async (spec, create) => {
-    await new Promise((r) => setTimeout(r, HOLD_MS));
-    if (fail) throw new Error(`network ${spec.name}: refused by the test`);
-    return create(spec);
-  });
-}
+import { aroundNetworkCreate, expectCreatesBesideNetwork, heldThenRefused, networkStackPlan } from './testutil/network-overlap.js';
 
 describe('apply on docker: a container is created beside its network', () => {
   let w: EngineWorld;
@@ -45,32 +31,7 @@ describe('apply on docker: a container is created beside its network', () => {
   const stackPlan = (net: string, tag: string) => networkStackPlan(w, net, tag);
 
   it('both creates finish before the network does; the starts wait for it; the aliases resolve', async () => {
-    const net = w.n('net');
-    const { redis, web, steps } = await stackPlan(net, '1');
-    const order: string[] = [];
-    const r = await w.apply(await w.planText(steps), {
-      engine: slowNetwork(w.engine),
-      onEvent: (e: ApplyEvent) => {
-        if (e.type === 'reconcile.step') order.push(`${e.status} ${e.step}`);
-      },
-    });
-    expect(r.error).toBeUndefined();
-    expect(r.status).toBe('applied');
-    const at = (x: string) => {
-      expect(order).toContain(x);
-      return order.indexOf(x);
-    };
-    const networkDone = at(`done network/${net}`);
-    // the creates did not wait for the network…
-    expect(at(`done create/${redis.name}`)).toBeLessThan(networkDone);
-    expect(at(`done create/${web.name}`)).toBeLessThan(networkDone);
-    // …their starts did
-    expect(at(`started start/${redis.name}`)).toBeGreaterThan(networkDone);
-    expect(at(`started start/${web.name}`)).toBeGreaterThan(networkDone);
-    // on the network, under their aliases: web reaches redis by its service name
-    expect((await w.view(web.name))!.networks).toEqual([net]);
-    expect((await w.exec(web.name, ['/bin/sh', '-c', 'echo PING | nc -w 2 redis 6379'], 30_000)).output).toContain('+PONG');
-    expect(await redisPing(redis.ports[0]!.host!)).toBe('+PONG');
+    await expectCreatesBesideNetwork(w, { createFirst: false });
   }, 120_000);
 
   it('the steps started together are journaled at once, before the first one asks the engine', async () => {
@@ -143,7 +104,7 @@ describe('apply on docker: a container is created beside its network', () => {
   it('a network create that fails rolls back the containers created beside it', async () => {
     const net = w.n('net2');
     const { redis, web, steps } = await stackPlan(net, '2');
-    const r = await w.apply(await w.planText(steps), { engine: slowNetwork(w.engine, true) });
+    const r = await w.apply(await w.planText(steps), { engine: aroundNetworkCreate(w.engine, heldThenRefused) });
     expect(r.status).toBe('rolled-back');
     expect(r.error?.message).toMatch(/refused by the test/);
     // both containers were created (beside the held network) before it failed…

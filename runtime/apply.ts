@@ -1253,13 +1253,16 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       observed = await (observing ?? opts.engine.observe());
       trace('apply: observed');
       checkBase(payload, resourceFingerprints(observed));
+      trace('apply: base checked');
       if (opts.stateDir) {
         const head = stateHead(opts.stateDir);
         if (head !== payload.base.stateCommit) throw new StalePlanError([{ key: `state/commit ${payload.base.stateCommit?.slice(0, 12) ?? '(none)'} → ${head?.slice(0, 12) ?? '(none)'}`, change: 'changed' }]);
         await checkStateRepo(opts.stateDir);
+        trace('apply: state repo checked');
       }
       firewallChecked = await firewallPreflight(opts.engine, payload);
       await mountPreflight(opts.engine, payload);
+      trace('apply: firewall and mounts checked');
       // Every security.yaml change is confirmed (V9), also one that makes no security step.
       const extra: PlanStep[] = [];
       if (opts.stateDir) {
@@ -1267,6 +1270,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
         const before = head ? (await (await import('./state/head.js')).committedStateFiles(opts.stateDir, head, opts.now))['security.yaml'] : undefined;
         const change = securityYamlChange(before, payload.desired.files['security.yaml']);
         if (change) extra.push(change);
+        trace('apply: committed security.yaml read');
       }
       confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm }, extra);
     } catch (e) {
@@ -1325,6 +1329,10 @@ function freeBytes(path: string): number {
  * files' fsyncs go at once (common/fsutil.ts `writeFilesAtomic`, `SpaceReserve.createAsync`),
  * then the snapshots dir's: two rounds of the disk's flush latency before the first step
  * instead of five in a row (docs/runtime.md, "The single service's critical path, session 22").
+ * The reserve is armed only once the records are durable: an ENOSPC from a records fsync that
+ * came after the reserve's own would otherwise release it and retry, and the apply would start
+ * with a tripped reserve and fail at its first step with a rollback (review 22 LOW-6); now that
+ * ENOSPC refuses up front, nothing changed.
  */
 async function prepareRecords(opts: ApplyOptions, payload: PlanPayload, snap: Snapshot): Promise<{ ref: string; reserve: SpaceReserve }> {
   const ref = snapshotRef(payload.id);
@@ -1337,14 +1345,16 @@ async function prepareRecords(opts: ApplyOptions, payload: PlanPayload, snap: Sn
     }
     const [records, reserve] = await Promise.allSettled([
       writeFilesAtomic([snapshotFile(opts.dataDir, snap), { path: written[1]!, data: JSON.stringify(payload) + '\n', mode: 0o600 }]),
-      SpaceReserve.createAsync(join(opts.dataDir, SPACE_RESERVE_FILE), SPACE_RESERVE_BYTES),
+      SpaceReserve.createAsync(join(opts.dataDir, SPACE_RESERVE_FILE), SPACE_RESERVE_BYTES, { armed: false }),
     ]);
     const failed = [records, reserve].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       if (reserve.status === 'fulfilled' && !mustStop(failed.reason)) reserve.value.release();
       throw failed.reason;
     }
-    return { ref, reserve: (reserve as PromiseFulfilledResult<SpaceReserve>).value };
+    const held = (reserve as PromiseFulfilledResult<SpaceReserve>).value;
+    held.arm();
+    return { ref, reserve: held };
   } catch (e) {
     if (mustStop(e)) throw e;
     for (const f of written) rmSync(f, { force: true });
@@ -1395,6 +1405,7 @@ async function execute(
   const { engine } = opts;
   const journal = new Journal(opts.dataDir, opts.now, lock);
   const snap = await takeSnapshot(engine, payload, opts.now, observed);
+  trace('apply: snapshot taken');
   const { ref, reserve } = await prepareRecords(opts, payload, snap);
   trace('apply: snapshot saved');
   try {

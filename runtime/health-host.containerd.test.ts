@@ -121,7 +121,7 @@ describe("readiness on containerd: the health command's HTTP request from the ho
 });
 
 /** When (ms since the call) each health command was started in a task during `fn` (the driver's own task exec, spied on). */
-async function execTimes<T>(fn: () => Promise<T>): Promise<{ result: T; at: number[] }> {
+async function execTimes<T>(fn: () => Promise<T>): Promise<{ result: T; at: number[]; t0: number }> {
   const at: number[] = [];
   const t0 = Date.now();
   const e = engine as unknown as { startExec: (...a: unknown[]) => unknown };
@@ -131,7 +131,7 @@ async function execTimes<T>(fn: () => Promise<T>): Promise<{ result: T; at: numb
     return real(...a);
   });
   try {
-    return { result: await fn(), at };
+    return { result: await fn(), at, t0 };
   } finally {
     spy.mockRestore();
   }
@@ -146,14 +146,34 @@ describe('readiness on containerd: no task exec while the port refuses', () => {
     expect(at.filter((ms) => ms < REFUSED_PROBE_INTERVAL_MS - 100)).toEqual([]);
   }, 120_000);
 
-  // Timed against postgres's own start: under CI's load a run can fall outside it (19:10 CI, once in three), so it is retried.
-  it('postgres on a fresh data dir: while its port refuses, the command runs at most once a second', { retry: 2, timeout: 180_000 }, async () => {
-    const pg = await run('pg-sparse', { image: PG, env: { POSTGRES_USER: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' } });
-    const { result, at } = await execTimes(() => engine.waitReady(pg, { probe: health('pg_isready -U app -h 127.0.0.1'), timeoutMs: 120_000, ports: tcp(5432) }));
+  // The promise is about the time the port refuses, so the test holds it refused: postgres starts
+  // HOLD_MS after its task does. Before (0bec361, retried), postgres started at once: the fixture
+  // image copies a ready-made cluster (fixtures/images/README.md), so on a quiet host it listens
+  // ≈ 0.2–0.4 s after its start and answers 57P03 ("starting up") for a moment; the port no
+  // longer refuses, so the command legitimately ran then (19:10 CI: an exec at 233 ms, healthy
+  // at 492 ms), and the test failed whenever the host's request saw that moment before "ready".
+  it('postgres whose start is held: while its port refuses, the command runs at most once a second', { timeout: 180_000 }, async () => {
+    const HOLD_MS = 3000;
+    const asked = Date.now(); // the hold (a sleep in the task) cannot begin before this
+    const pg = await run('pg-sparse', { image: PG, command: ['sh', '-c', `sleep ${HOLD_MS / 1000}; exec claude-postgres-entrypoint postgres`], env: { POSTGRES_USER: 'app', POSTGRES_HOST_AUTH_METHOD: 'trust' } });
+    const { result, at, t0 } = await execTimes(() => engine.waitReady(pg, { probe: health('pg_isready -U app -h 127.0.0.1'), timeoutMs: 120_000, ports: tcp(5432) }));
     expect(result).toMatchObject({ state: 'healthy' });
-    expect(at.filter((ms) => ms < REFUSED_PROBE_INTERVAL_MS - 100)).toEqual([]);
-    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!, `execs at ${at.join(', ')} ms`).toBeGreaterThanOrEqual(REFUSED_PROBE_INTERVAL_MS - 100);
+    // the execs started while nothing could listen on 5432 yet (ms since the wait's start)
+    const refusing = at.filter((ms) => t0 + ms < asked + HOLD_MS);
+    expect(refusing.filter((ms) => ms < REFUSED_PROBE_INTERVAL_MS - 100), `execs at ${at.join(', ')} ms`).toEqual([]);
+    for (let i = 1; i < refusing.length; i++) expect(refusing[i]! - refusing[i - 1]!, `execs at ${at.join(', ')} ms`).toBeGreaterThanOrEqual(REFUSED_PROBE_INTERVAL_MS - 100);
+    // without the spacing the command ran every 20–250 ms: ≥ 8 times in the hold
+    expect(refusing.length, `execs at ${at.join(', ')} ms`).toBeLessThanOrEqual(Math.ceil(HOLD_MS / REFUSED_PROBE_INTERVAL_MS));
   });
+
+  it('with no declared port, a refusal at its address proves nothing: a service bound to 127.0.0.1 in its container is probed by the command at once (review 22 LOW-4)', async () => {
+    const c = await run('lo-httpd', { image: BUSYBOX, command: ['sh', '-c', 'mkdir -p /w && echo ok > /w/index.html && exec httpd -f -p 127.0.0.1:8000 -h /w'] });
+    const { result, at } = await execTimes(() => engine.waitReady(c, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: [] }));
+    expect(result).toMatchObject({ state: 'healthy' });
+    expect(result.via).toBeUndefined(); // the host's request was refused; the command decided
+    // before: portsRefusedAt(ip, []) was true, so the command waited REFUSED_PROBE_INTERVAL_MS
+    expect(at[0], `execs at ${at.join(', ')} ms`).toBeLessThan(REFUSED_PROBE_INTERVAL_MS - 100);
+  }, 120_000);
 
   it('a task that exits while its port refuses fails the wait with its exit code, not a timeout', async () => {
     const c = await run('exits', { image: BUSYBOX, command: ['sh', '-c', 'sleep 0.3; echo going away; exit 3'] });

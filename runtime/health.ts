@@ -335,8 +335,13 @@ async function portsRefused(info: WithAddress, ports: ContainerSpec['ports']): P
   return portsRefusedAt(ip, tcp.map((p) => p.container));
 }
 
-/** True when each of `ports` refuses connections on `ip` (and for none). See `portRefused`. */
+/**
+ * True when each of `ports` refuses connections on `ip`; false for none (nothing declared says
+ * nothing listens: a service bound to 127.0.0.1 inside its container refuses at its address).
+ * See `portRefused`.
+ */
 export async function portsRefusedAt(ip: string, ports: readonly number[]): Promise<boolean> {
+  if (ports.length === 0) return false;
   const refused = await Promise.all(ports.map((p) => portRefused(ip, p)));
   return refused.every(Boolean);
 }

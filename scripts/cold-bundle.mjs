@@ -32,6 +32,8 @@
  *                                     warmUpStatus); a part no warm-up loads gets the code
  *                                     cache of its top level
  *                                     (bin/cold.cjs loads both)
+ *                                     The apply bundle's cache holds every function of it
+ *                                     instead (EAGER below): compiled eagerly, not warmed up
  *   dist/bundle/cold/inputs.json      the files the bundles were made from, with their sha256
  *                                     (scripts/bundle-inputs.mjs, for bin/fresh.mjs)
  *
@@ -44,6 +46,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
 import { build } from 'esbuild';
 import { recordInputs } from './bundle-inputs.mjs';
 
@@ -92,6 +96,36 @@ const SHARED = 'claude-shared:';
  * CPU). `apply` sends POSTs through node:http anyway.
  */
 const ONE_SHOT_GETS = ['status', 'plan'];
+
+/**
+ * The bundles whose code cache holds every function they have, compiled eagerly when the build
+ * compiles them (V8's `--no-lazy`, set for that one compile and unset before the cache is made,
+ * so that the cache carries the default flags' hash and a plain `node` takes it), instead of the
+ * functions a warm-up ran. `apply PLAN.json` runs verify, the lock, the journal, the
+ * observation, the records, the driver's steps and readiness before serving: none of it can
+ * run at build time without an engine, so each start compiled them (≈ 12 ms of CPU before the
+ * first step, docs/runtime.md "Session 23"). The cache is 1.6 MB instead of 0.37 MB; reading
+ * and deserializing it costs less than the compiles it saves. When a fresh `node` rejects it
+ * (another V8 that hashes its flags otherwise), the warm-up's cache is saved instead.
+ */
+const EAGER = ['apply'];
+
+/** The file compiled with every function eager (for `saveCache`). */
+function eagerlyCompiled(file) {
+  setFlagsFromString('--no-lazy');
+  try {
+    return compiled(file);
+  } finally {
+    setFlagsFromString('--lazy');
+  }
+}
+
+/** How a fresh `node` (default flags) takes `cacheFile` with `file`: 'used', 'rejected', … (bin/cold.cjs compiledWithCache). */
+function cacheInFreshNode(file, cacheFile) {
+  const loader = join(root, 'bin', 'cold.cjs');
+  const r = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(loader)}).compiledWithCache(${JSON.stringify(file)}, ${JSON.stringify(cacheFile)}).cache)`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : `failed: ${r.stderr}`;
+}
 
 const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
@@ -269,11 +303,20 @@ for (const command of COMMANDS) {
     ({ metafile } = await buildCommand(command, file, shared));
   }
   stamp(file);
+  // before the warm-up's load, which then takes the eager compile from V8's in-memory cache
+  const eager = EAGER.includes(command) ? eagerlyCompiled(file) : undefined;
   const { exports, script } = load(file);
   if (warm) exports.warmUp(warm);
   if (warm && exports.warmUpPlan) exports.warmUpPlan(warm);
   if (warm && command === 'status') await exports.warmUpStatus(warm);
-  saveCache(file, script, join(outdir, `${command}.cache`));
+  saveCache(file, eager ?? script, join(outdir, `${command}.cache`));
+  if (eager) {
+    const taken = cacheInFreshNode(file, join(outdir, `${command}.cache`));
+    if (taken !== 'used') {
+      console.warn(`cold-bundle: a fresh node did not take ${command}.cjs's eager code cache (${taken}); its warm-up's cache is saved instead`);
+      saveCache(file, script, join(outdir, `${command}.cache`));
+    }
+  }
   // each part's cache, after the first warm-up that ran it (the same code in every bundle)
   for (const [name, p] of exports.loadedParts) {
     if (partsCached.has(name)) continue;

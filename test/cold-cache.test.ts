@@ -5,7 +5,8 @@
  * left from another build (one stopped between writing a bundle and its cache) would run old
  * code. And the bundles the build made are stamped, and their caches are theirs.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,5 +98,17 @@ describe('bin/cold.cjs code caches', () => {
     // a part whose code is plain data to run (yaml): loaded with its cache, V8 takes it
     const part = cold.load(join(dir, 'part-yaml.cjs'), join(dir, 'part-yaml.cache'));
     expect(part.cache).toBe('used');
+  });
+
+  it("the apply bundle's cache holds every function (compiled eagerly by the build), and a plain node takes it", () => {
+    const dir = join(packageRoot(), 'dist', 'bundle', 'cold');
+    const [file, cache] = [join(dir, 'apply.cjs'), join(dir, 'apply.cache')];
+    // compiled under --no-lazy, made under the default flags: a fresh node with no flags must not reject it
+    const r = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(join(packageRoot(), 'bin', 'cold.cjs'))}).compiledWithCache(${JSON.stringify(file)}, ${JSON.stringify(cache)}).cache)`], { encoding: 'utf8' });
+    expect(r.stdout).toBe('used');
+    // every function's bytecode is larger than the text (a warm-up's cache of this bundle was 0.55x its text)
+    expect(statSync(cache).size).toBeGreaterThan(statSync(file).size);
+    // the status bundle's cache stays its warm-up's (only what ran)
+    expect(statSync(join(dir, 'status.cache')).size).toBeLessThan(2 * statSync(join(dir, 'status.cjs')).size);
   });
 });

@@ -3,7 +3,8 @@
  * so the archive could hold no dump or half of one. The scheduler now starts a volume's backup
  * after the jobs due with it that run in a container of a service mounting the volume. Real
  * Docker (the local busybox image), a real archive (tar.zst) read back with tar; the service
- * container, the temp dir and the job containers carry this run's tag and are removed.
+ * container, the temp dir and the job containers carry this run's tag and are removed. A backup
+ * waiting so is busy: due again meanwhile, it is skipped (review 22 LOW-9).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -65,4 +66,31 @@ it('the archive of a volume waits for the dump job due with it in the service th
   const listing = execFileSync('tar', ['-I', 'zstd', '-tf', join(dir, archive)], { encoding: 'utf8' });
   expect(listing).toMatch(/(^|\/)dump\.sql$/m);
   expect(listing).not.toMatch(/dump\.sql\.part/);
+}, 60_000);
+
+it('a backup waiting for a slow dump is busy: due again meanwhile, it is skipped, not launched beside the dump (review 22 LOW-9)', async () => {
+  // Both every second; the dump takes 4 s, so the scheduler's own ticks find both due again meanwhile.
+  const dump: JobSpec = { name: `dump2-${tag}`, schedule: '* * * * * *', container: svc, command: ['sh', '-c', 'sleep 4; echo whole > /data/dump2.sql.part && mv /data/dump2.sql.part /data/dump2.sql'], timeoutMs: 30_000 };
+  const backup: JobSpec = { name: `backup-vol2-${tag}`, schedule: '* * * * * *', command: [], timeoutMs: 60_000, backup: { volume: `vol2-${tag}`, path: '/data/vol', type: 'archive', services: [svc], retain: 3 } };
+  writeFileAtomic(join(dataDir, 'schedule.json'), JSON.stringify({ jobs: [backup, dump] }, null, 2) + '\n', 0o600);
+  const runs: JobRun[] = [];
+  const log: string[] = [];
+  const s = new JobScheduler({ docker: await dockerFromEnv({}), dataDir, root, hostId: () => hostId, now: () => new Date(), onRun: (r) => runs.push(r), log: (l) => log.push(l) });
+  s.start();
+  try {
+    for (let i = 0; i < 600 && !runs.some((r) => r.job === backup.name); i++) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    await s.stop();
+  }
+  const text = log.join('\n');
+  // the first backup ran after the first dump, and only once in between: before, each later
+  // tick's backup waited for a dump that was "not started" (busy), so it launched at once, beside the dump
+  expect(runs.slice(0, 2).map((r) => [r.job, r.status]), text).toEqual([
+    [dump.name, 'succeeded'],
+    [backup.name, 'succeeded'],
+  ]);
+  expect(text).toContain(`job ${backup.name} not started: its previous run is still waiting`);
+  expect(text.indexOf(`running job ${backup.name}`), text).toBeGreaterThan(text.indexOf(`job ${dump.name} succeeded`));
+  const dir = join(dataDir, 'backups', `vol2-${tag}`);
+  for (const a of readdirSync(dir).filter((f) => f.endsWith('.tar.zst'))) expect(execFileSync('tar', ['-I', 'zstd', '-tf', join(dir, a)], { encoding: 'utf8' }), a).toMatch(/(^|\/)dump2\.sql$/m);
 }, 60_000);

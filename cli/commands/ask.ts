@@ -318,6 +318,8 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
   let files = s.files;
   let msg = message;
   const chain: string[] = [];
+  /** The planned turn a "modify" answer changes: asked about again when the change gives no plan. */
+  let before: TurnResult | undefined;
   const reader = ctx.isTTY && !opts.yes && !opts.json && !opts.planOnly ? lineReader(ctx) : undefined;
   try {
     for (;;) {
@@ -396,12 +398,24 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
             println(ctx.stdout, 'The proposal cannot be planned:');
             for (const line of accepted.planProblems) println(ctx.stdout, '  ' + cleanText(line).replace(/\n/g, '\n  '));
           }
-          // Learning mode: the next run's rephrase, once applied, is learned as what this meant.
-          const session = terminalSession(ctx.env);
-          if (t.result.status === 'answer' && t.result.proposal.understood === false && session) notePending(s.paths.dataDir, msg, ctx.now(), session);
-          return exitOf(t);
+          // A change asked at the approval prompt ("modify") that gave no plan: the plan shown
+          // before still stands and is asked about again (walkthrough 23: the plan was dropped,
+          // and the learning mode then took the next run's request, the same stack said again,
+          // as what "name the network …" meant). Not a miss to learn from either.
+          if (reader && before?.planned && !accepted) {
+            println(ctx.stdout, `The plan above is unchanged: "${msg}" changed nothing in it.`);
+            t = before;
+            msg = chain.pop()!;
+            before = undefined;
+          } else {
+            // Learning mode: the next run's rephrase, once applied, is learned as what this meant.
+            const session = terminalSession(ctx.env);
+            if (t.result.status === 'answer' && t.result.proposal.understood === false && session && chain.length === 0) notePending(s.paths.dataDir, msg, ctx.now(), session);
+            return exitOf(t);
+          }
         }
       }
+      if (!t.planned) return exitOf(t);
       const nothing = t.planned.payload.steps.length === 0 && changedFiles(t).length === 0;
       if (nothing) {
         record('no-op');
@@ -464,6 +478,7 @@ export async function runRequest(ctx: CommandContext, message: string, opts: { y
         }
         files = t.result.merged;
         chain.push(msg);
+        before = t;
         msg = more.trim();
         continue;
       }

@@ -2,12 +2,14 @@
  * The resident `nft -j -i` reader (runtime/drivers/nft.ts ResidentNftReader) against real nft in
  * a network namespace made (and removed) per run: it reads what `nft -j list table inet claude`
  * reads (the same hash and input policy, or absent), sees every change another nft makes
- * meanwhile, and once its child is gone it says it cannot answer (null), so the caller runs nft.
+ * meanwhile; once its child is gone it says it cannot answer (null), so the caller runs nft,
+ * until a later request after the back-off starts a new child (stop() ends it for good).
  */
 import { afterAll, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { NftDriver, ResidentNftReader } from './nft.js';
 import { netnsPerRun } from '../testutil/netns.js';
+import { pidAlive } from '../pidlock.js';
 
 const NS = netnsPerRun('claude-nftres');
 const nft = (cmd: string) => execFileSync('ip', ['netns', 'exec', NS, 'nft', cmd]);
@@ -48,4 +50,50 @@ test('a reader whose nft is gone answers null (the caller runs nft itself)', asy
   reader.stop();
   expect(reader.alive).toBe(false);
   expect(await reader.observe()).toBeNull();
+});
+
+const until = async (ok: () => boolean, ms = 5000) => {
+  for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+  return ok();
+};
+
+test('a child that is killed or stalls is started again by a later observe, after a back-off; stop() ends it for good (review 22 LOW-5)', async () => {
+  const reader = new ResidentNftReader(NS, { restartFirstMs: 300 });
+  readers.push(reader);
+  expect(await reader.observe()).toMatchObject({ present: false });
+  const first = reader.pid!;
+
+  // killed from outside: it answers null (the caller runs nft) until the back-off has passed
+  process.kill(first, 'SIGKILL');
+  expect(await until(() => reader.pid === undefined)).toBe(true);
+  expect(await reader.observe()).toBeNull();
+  expect(reader.alive).toBe(true);
+  await new Promise((r) => setTimeout(r, 350));
+  nft('add table inet claude');
+  expect(await reader.observe()).toMatchObject({ present: true }); // a new child, reading the kernel
+  const second = reader.pid!;
+  expect(second).not.toBe(first);
+
+  // a stalled child (stopped): no answer within ANSWER_MS, so it is killed and given up
+  process.kill(second, 'SIGSTOP');
+  const t = Date.now();
+  expect(await reader.observe()).toBeNull();
+  expect(Date.now() - t).toBeGreaterThanOrEqual(ResidentNftReader.ANSWER_MS - 50);
+  expect(await until(() => !pidAlive(second))).toBe(true);
+  // one answer reset the count, so this back-off is the first one again: 300 ms
+  await new Promise((r) => setTimeout(r, 350));
+  nft('delete table inet claude');
+  expect(await reader.observe()).toEqual({ present: false, json: null, hash: null, inputPolicy: null });
+  const third = reader.pid!;
+  expect(third).not.toBe(second);
+  // killed again: within the back-off it is not started again
+  process.kill(third, 'SIGKILL');
+  expect(await until(() => reader.pid === undefined)).toBe(true);
+  expect(await reader.observe()).toBeNull();
+  expect(reader.pid).toBeUndefined();
+
+  reader.stop();
+  await new Promise((r) => setTimeout(r, 700));
+  expect(await reader.observe()).toBeNull(); // stopped for good
+  expect(reader.pid).toBeUndefined();
 });

@@ -228,20 +228,40 @@ export function hashNftJson(json: unknown): string {
  * It is only a faster way to the same listing: whenever it cannot answer (not started, nft
  * missing, exited, an error other than "absent", no answer within ANSWER_MS) `observe` resolves
  * null and the caller runs `nft -j list table inet claude` as before. One request at a time.
+ * A child that died or failed to answer is killed and started again by a later `observe`, after
+ * a back-off (RESTART_FIRST_MS, doubled after each failure in a row up to RESTART_MAX_MS, reset
+ * by an answer): one slow answer at load 25 no longer leaves the process spawning nft for the
+ * rest of its life (review 22 LOW-5). Only `stop()` ends it for good.
  * The child and its pipes do not keep the process alive; it exits with its stdin's end.
  */
 export class ResidentNftReader {
-  private child: import('node:child_process').ChildProcessWithoutNullStreams | null;
+  private child: import('node:child_process').ChildProcessWithoutNullStreams | null = null;
   private busy: Promise<unknown> = Promise.resolve();
-  /** How long a listing may take before the reader is given up (the caller spawns nft). */
+  private stopped = false;
+  /** Failures in a row (a child that died, a wrong or late answer), and when a new child may start (wall ms). */
+  private failures = 0;
+  private retryAt = 0;
+  /** How long a listing may take before the child is given up (the caller spawns nft). */
   static readonly ANSWER_MS = 2000;
+  /** The back-off before the first restart after a failure (wall ms); doubled per failure in a row. */
+  static readonly RESTART_FIRST_MS = 1000;
+  static readonly RESTART_MAX_MS = 60_000;
+  private readonly restartFirstMs: number;
 
-  constructor(readonly netns?: string) {
-    const [cmd, ...argv] = new NftDriver(netns !== undefined ? { netns } : {}).command(['-j', '-i']);
+  constructor(
+    readonly netns?: string,
+    opts: { restartFirstMs?: number } = {},
+  ) {
+    this.restartFirstMs = opts.restartFirstMs ?? ResidentNftReader.RESTART_FIRST_MS;
+    this.spawnChild();
+  }
+
+  private spawnChild(): void {
+    const [cmd, ...argv] = new NftDriver(this.netns !== undefined ? { netns: this.netns } : {}).command(['-j', '-i']);
     const child = spawn(cmd!, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     const gone = () => {
-      if (this.child === child) this.child = null;
+      if (this.child === child) this.fail();
     };
     child.on('error', gone);
     child.on('exit', gone);
@@ -250,9 +270,30 @@ export class ResidentNftReader {
     for (const s of [child.stdin, child.stdout, child.stderr] as unknown as { unref?: () => void }[]) s.unref?.();
   }
 
-  /** Whether it can still be asked. */
+  /** The child is no use any more: end it, and start a new one no sooner than the back-off. */
+  private fail(): void {
+    this.end();
+    this.failures++;
+    this.retryAt = Date.now() + Math.min(ResidentNftReader.RESTART_MAX_MS, this.restartFirstMs * 2 ** (this.failures - 1));
+  }
+
+  /** Ends the child (its stdin closed; killed, also when it is stopped or stalled). */
+  private end(): void {
+    const child = this.child;
+    this.child = null;
+    if (!child) return;
+    child.stdin.end();
+    child.kill('SIGKILL');
+  }
+
+  /** Whether it can still be asked (until `stop()`; between a failure and its restart it answers null). */
   get alive(): boolean {
-    return this.child !== null;
+    return !this.stopped;
+  }
+
+  /** The running child's pid (none while it waits to be started again). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** The table as NftDriver.observe reads it, or null when this reader cannot answer (use NftDriver). */
@@ -263,6 +304,7 @@ export class ResidentNftReader {
   }
 
   private ask(): Promise<ObservedFirewall | null> {
+    if (!this.child && !this.stopped && Date.now() >= this.retryAt) this.spawnChild();
     const child = this.child;
     if (!child) return Promise.resolve(null);
     return new Promise((resolve) => {
@@ -275,7 +317,9 @@ export class ResidentNftReader {
         child.stderr.off('data', onErr);
         child.off('exit', onExit);
         for (const s of refs) s.unref?.();
-        if (broken) this.stop();
+        if (broken) {
+          if (this.child === child) this.fail();
+        } else this.failures = 0;
         resolve(r);
       };
       const onOut = (b: Buffer) => {
@@ -307,13 +351,10 @@ export class ResidentNftReader {
     });
   }
 
-  /** Ends the child (its stdin closed; killed if it does not go). */
+  /** Ends the reader for good (its child's stdin closed, the child killed). */
   stop(): void {
-    const child = this.child;
-    this.child = null;
-    if (!child) return;
-    child.stdin.end();
-    child.kill();
+    this.stopped = true;
+    this.end();
   }
 }
 

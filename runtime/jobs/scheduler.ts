@@ -61,6 +61,12 @@ export class JobScheduler {
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private readonly running = new Set<Promise<void>>();
+  /**
+   * Backups waiting for the jobs due with them (see `tick`): counted busy, so a backup due again
+   * meanwhile (every minute, beside a dump that takes longer) is skipped, as a running job is
+   * (runner.ts JobBusyError), instead of queueing another launch (review 22 LOW-9).
+   */
+  private readonly waiting = new Set<string>();
   /** Schedules already reported as invalid (job → schedule), so the log says it once. */
   private readonly reported = new Map<string, string>();
 
@@ -119,6 +125,10 @@ export class JobScheduler {
     for (const job of due) if (!job.backup) started.set(job.name, this.launch(job));
     for (const job of due) {
       if (!job.backup) continue;
+      if (this.waiting.has(job.name)) {
+        this.o.log?.(`claude-scheduler: job ${job.name} not started: its previous run is still waiting for the jobs in the services that mount ${job.backup.volume}`);
+        continue;
+      }
       const services = job.backup.services;
       const first = due.filter((j) => !j.backup && j.container !== undefined && services.includes(j.container)).map((j) => started.get(j.name)!);
       if (first.length === 0) {
@@ -126,11 +136,16 @@ export class JobScheduler {
         continue;
       }
       this.o.log?.(`claude-scheduler: job ${job.name} waits for ${first.length} job(s) in the services that mount ${job.backup.volume}`);
+      this.waiting.add(job.name);
       const p: Promise<void> = Promise.all(first)
         .then(() => {
+          this.waiting.delete(job.name);
           if (!this.stopped) this.launch(job);
         })
-        .finally(() => this.running.delete(p));
+        .finally(() => {
+          this.waiting.delete(job.name);
+          this.running.delete(p);
+        });
       this.running.add(p);
     }
     return due.map((j) => j.name);

@@ -42,7 +42,7 @@ import {
 import { jobFrames } from './job-frame.js';
 import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule, refinedSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
-import { placePorts, readPortFrame } from './ports.js';
+import { BOTH_PROTOCOLS, PROTOCOL_FRAGMENT, SERVICE_PORT_WORD, listedPortsIn, placePorts, readPortFrame, servicePortsIn } from './ports.js';
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
@@ -53,7 +53,8 @@ import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsNamedTaken, outcomeHarm, roleAccountTaken, sshRuleTaken } from './outcome-guard.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, verbsSaid } from './normalise.js';
-import { attachedSaid } from './attach.js';
+import { attachedSaid, placedSaid } from './attach.js';
+import { gapFilled } from './ellipsis.js';
 import { correctedRequest, correctionNote } from './correction.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
@@ -64,7 +65,7 @@ import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type N
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
-import { carriesUser, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
+import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -218,7 +219,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(?:flush|wipe|clear|reset)\b[^.]*\b(?:iptables|nftables|nft|firewall)\b|\b(?:delete|remove|drop|clear|flush|wipe)\s+(?:all|every)\s+(?:(?:single|last)\s+)?(?:of\s+)?(?:the\s+)?(?:iptables\s+|nft\s+|firewall\s+)?rules?\b(?!\s+(?:for|on|about|of|that|which|named|called)\b)/i, reason: FIREWALL_OFF },
   { re: /\brm\s+-[a-z]*[rf]|\bfind\s+\/(?=[\s"'`])[^\n]{0,160}?\s-delete\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
   {
-    re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
+    re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+(?!(?:for|to|access|rights|privileges|privs|perms|permissions|please|pls|too|also|as|and|is|on|the|from|should|needs?)\b)\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
     reason: HOST_COMMAND,
   },
   { re: /\b(wipe|erase|nuke|shred|destroy|format|purge|zero out)\b[^.]*\b(data|disks?|drives?|everything|volumes?|databases?|all|system|server|backups?|machine)\b/i, reason: WIPE },
@@ -227,7 +228,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -366,9 +367,13 @@ function privateSourcesOnly(message: string): boolean {
  * A service's own command ("instead of its default command", "the worker's command", "the
  * command of the api"): run in its container, not on the host (round 24; INTENT makes the engine
  * set `command`). A command on the host, or one that is harmful wherever it runs, is still refused.
+ * Round 30: also a new service's command ("… named storage with command `server /data`", "…,
+ * command: python worker.py") and "the worker to run a different command": only these words are
+ * blanked before HOST_COMMAND's wide pattern ("run … command"); what the command holds is still
+ * read by every other pattern.
  */
 const SERVICE_COMMAND =
-  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b/gi;
+  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|(?<![\w-])(?:command|cmd|entrypoint)\s*:|\b(?:a\s+)?(?:different|other|new|another|custom)\s+(?:command|cmd|entrypoint)\b/gi;
 
 /**
  * A scratch directory emptied by a job ("runs rm -rf /tmp/cache/* in nginx", "rm -rf
@@ -469,7 +474,7 @@ const LEMMA_VERBS: Record<string, Verb> = {
 };
 
 /** A remark after a request: what is wrong with the service ("its hung"), or that nobody uses it. */
-const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used)\s*[.!]*$/i;
+const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used|(?:it|that|this)\s+(?:is|was)\s+(?:just\s+|only\s+)?(?:a\s+)?(?:trial|test|demo|experiment|temporary|for\s+(?:testing|a\s+test|trying\s+it\s+out))|(?:we'?re|we\s+are|i'?m|i\s+am)\s+(?:all\s+)?(?:done|finished|through)\s+with\s+(?:it|that|them))\s*[.!]*$/i;
 
 /**
  * "get rid of redis entirely, we moved sessions to postgres", "stop nginx, i switched to caddy
@@ -485,6 +490,12 @@ const VERBS_G: [Verb, RegExp][] = VERBS.map(([v, re]) => [v, new RegExp(re.sourc
 
 function detectVerb(clause: string): Verb | undefined {
   const t = clause.toLowerCase();
+  // "also stop redis", "and also scale the api": "also" joins a clause; the verb after it is the clause's (round 30).
+  const also = /^\s*(?:and\s+|plus\s+)?also\s+(?=\S)/.exec(t);
+  if (also) {
+    const after = detectVerb(t.slice(also[0].length));
+    if (after !== undefined) return after;
+  }
   let best: [number, Verb] | undefined;
   // A verb said negated ("don't delete it, just stop it") is not what the clause asks.
   for (const [verb, re] of VERBS_G) {
@@ -697,6 +708,15 @@ function readRequest(original0: EngineInput): Proposal {
     const again = respond({ ...original, message: person.request }).proposal;
     if (again.understood !== false && !again.refused && carriesUser(person, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${person.request.replace(/ssh-\S+ \S+/, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
   }
+  // "rita and sam both need docker access", "sudo for lena and omar", "add her to docker too":
+  // one change per person named or pointed at (user-frame.ts peopleFrame, round 30).
+  const people = order && !first.refused ? peopleFrame(original.message, original.files, services0, usersDiscussed(original)) : undefined;
+  if (people && 'ask' in people) {
+    if (Object.keys(first.files).length === 0 || first.understood === false) return { provider: 'offline', files: {}, explanation: [people.ask, ASK_TAIL].join('\n'), questions: [people.ask], understood: true };
+  } else if (people && ((first.questions ?? []).length > 0 || first.understood === false || !carriesPeople(people, { ...original.files, ...first.files }))) {
+    const again = respond({ ...original, message: people.request }).proposal;
+    if (again.understood !== false && !again.refused && carriesPeople(people, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${people.request}".)`, again.explanation].join('\n') };
+  }
   // A question nothing else answered ("who can ssh into this machine?", "show me the logs of nginx"): answered from the state, nothing changed (asked-state.ts).
   if (first.understood === false && !first.refused && Object.keys(first.files).length === 0 && onlyAsks(original.message)) {
     return { provider: 'offline', files: {}, explanation: answerFromState(original.message, original.files, original.summary, original.history).join('\n'), understood: true };
@@ -709,6 +729,16 @@ function readRequest(original0: EngineInput): Proposal {
     if (again.understood !== false && !again.refused) return { ...again, explanation: [correctionNote(original.message, fixed.request), again.explanation].filter((x) => x !== '').join('\n') };
   }
   return first;
+}
+
+/**
+ * The users under discussion (round 30, "her", "him", "them"): those the last reply added or
+ * changed ("+ user zoe", "~ user zoe: may use sudo"); else none (a pronoun with nobody under
+ * discussion is asked, never guessed).
+ */
+function usersDiscussed(input: EngineInput): string[] {
+  const last = [...input.history].reverse().find((h) => h.role === 'assistant');
+  return [...new Set([...(last?.text ?? '').matchAll(/^\s*[+~] user ([a-z_][a-z0-9_-]{0,31})\b/gm)].map((m) => m[1]!))];
 }
 
 /**
@@ -741,7 +771,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // The verbs on services said as the engine's own verbs ("power off X", "tear X down", "kill -9 X and bring it back": normalise.ts `verbsSaid`), before any reader.
   // A job said in any order ("every half hour, worker, `php poll.php`", "… (vacuumdb --full --all)"):
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
-  const framedJob = jobFrames(typed, new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
+  // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
+  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
   const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
@@ -920,6 +951,10 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       !DEPENDS.test(c) && !PAST_REMARK.test(c.trim()) && (personItem(c) ||
       // "add rule allow-vpn: udp 1194 from anywhere, accept": the rule's action said last (round 26).
       /^(?:(?:and|then)\s+)?(?:accept|allow|drop|deny|reject)(?:ed)?(?:\s+it)?\s*[.!]*$/i.test(c.trim()) ||
+      // "open 27015, udp", "…, UDP only", "both tcp and udp on 53": the protocol of the rule before (round 30).
+      PROTOCOL_FRAGMENT.test(c.trim()) ||
+      // "allow imap and imaps", "smtp (port 25) and submission 587": one more service of the list of ports.
+      SERVICE_ITEM.test(c.trim()) ||
       envItem(c) ||
       volumePart(c) ||
       serviceItem(c) ||
@@ -933,12 +968,19 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
+    let previous = '';
     for (let [ci, clause] of clauses.entries()) {
+      // "Hi!", "Thanks!", "cheers": courtesy, nothing to do (round 30).
+      if (/^(?:(?:hi|hello|hey|heya|hiya|greetings|thanks?|thank\s+you|thx|ty|cheers|ta)(?:\s+(?:so\s+much|a\s+lot|again|in\s+advance|all|there|guys|team|folks|mate))*\s*[!.]*\s*)+$/i.test(clause.trim())) continue;
       // "…, because the isp blocks 80", "since 3000 is my app": why, not what; nothing to do.
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
       // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
       // before named, said after it; nothing to do for it.
       if (ci > 0 && (AFTERWORD.test(clause.trim()) || PAST_REMARK.test(clause.trim()))) continue;
+      // "stop worker. temporary, …": how long, said as a clause of its own (normalise.ts reads it as "for now"); nothing more to do.
+      if (ci > 0 && /^(?:but\s+|just\s+|only\s+)*(?:for\s+now|temporarily)\s*[.!]*$/i.test(clause.trim())) continue;
+      // "we moved to nginx, caddy can go": the same remark said first, before the request it explains (round 30).
+      if (ci === 0 && clauses.length > 1 && PAST_REMARK.test(clause.trim()) && clauses.slice(1).some((c) => detectVerb(c) !== undefined)) continue;
       // "unpublish postgres's port, the app talks to it over the internal network anyway": why
       // the port can go, said after it; no network or dependency is made of it (round 25).
       if (ci > 0 && INTERNAL_ONLY.test(clauses[ci - 1]!.toLowerCase()) && REACHES_INSIDE.test(clause.trim())) continue;
@@ -964,10 +1006,17 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
         clause = (clause.slice(0, renamed.index) + clause.slice(renamed.index + renamed[0].length)).replace(/^[\s,;.]+|[\s,;.]+$/g, '').replace(/\s*,\s*,\s*/g, ', ');
         if (clause === '' || /^(?:and|then|please|pls)$/i.test(clause)) continue;
       }
+      // "scale web to 4 and api to 2", "make the worker 2 replicas; the api 4": a clause said
+      // with the verb of the one before left out is that one again, with its own service and value (ellipsis.ts, round 30).
+      if (ci > 0 && detectVerb(clause) === undefined) clause = gapFilled(previous, clause, services(run).map((s) => s.name)) ?? clause;
+      previous = clause;
       let verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       // "take down the worker, keep postgres", "kill memcached, don't need it anymore": a verb
       // that can stop or remove, said with what is kept or with no need left, removes.
       if (verb === 'stop' && /\b(?:take|bring|shut)\s+(?:[\w-]+\s+){0,3}down\b|\bkill\b/i.test(clause) && REMOVAL_CUE.test(message) && !FOR_A_WHILE.test(message)) verb = 'remove';
+      // "start up redis, nginx and postgres", "bring up mariadb and grafana": "up" with services none of which is
+      // here yet makes them (round 30); a service that is here is started as before.
+      if (verb === 'start' && /\b(?:start|bring|fire|spin|boot)(?:ing)?\s+up\b/i.test(clause) && findServiceMentions(clause).length > 0 && targetsIn(run, clause).names.length === 0) verb = 'add';
       const linesBefore = run.lines.length;
       const warningsBefore = run.warnings.length;
       const filesBefore = realChanges(run);
@@ -1323,6 +1372,9 @@ function paraphrase(text: string, keptPorts: (name: string) => number[] | undefi
     // the intern ana", "ana needs an account": that user (round 25).
     .replace(/\b(?:(?:make|create|add|set\s*up|need|want|give)\s+(?:me\s+|us\s+)?)?(?:(?:a|an|one|new)\s+)*(?:(?:user|login|linux|shell)\s+)?account\s+(?:for\s+(?:the\s+|our\s+|my\s+|a\s+)?(?:new\s+)?(?:intern|hire|dev(?:eloper)?|contractor|colleague|employee|person|guy|girl|admin|engineer|temp|student|friend)?\s*)?\(\s*(?:user\s*(?:name)?\s*[:=]?\s*)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s*\)/gi, 'add user $1')
     .replace(/\b(?:(?:make|create|add|set\s*up|need|want)\s+(?:me\s+|us\s+)?)?(?:(?:a|an|one|new)\s+)+(?:(?:user|login|linux|shell)\s+)?account\s+for\s+(?:the\s+|our\s+|my\s+)?(?:new\s+)?(?:intern|hire|dev(?:eloper)?|contractor|colleague|employee|person|guy|girl|engineer|temp|student|friend)\s+(?!(?:and|with|who|that|in|on|to|for|please|pls)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'add user $1')
+    // "pls make account for my freind gustavo": a person said by what they are to the speaker
+    // (any word, misspelt or not) and then a name ending the clause (round 30).
+    .replace(/\b(?:make|create|add|set\s*up|open)\s+(?:me\s+|us\s+)?(?:(?:a|an|one|new)\s+)*(?:(?:user|login|linux|shell)\s+)?account\s+for\s+(?:my|our)\s+(?:new\s+)?(?!(?:app|apps|service|team|server|database|db|site|website|api|project|backups?|ci|deploy\w*|own)\b)[a-z]{2,20}\s+(?!(?:and|with|who|that|in|on|to|for|please|pls)\b)([a-z_][a-z0-9_-]{0,31})(?=\s*(?:[,.;!?]|please\b|pls\b|thanks?\b|thx\b|$))/gi, 'add user $1')
     .replace(/(^|[,;.]\s*)([a-z_][a-z0-9_-]{0,31})\s+(?:needs|wants|should\s+get|gets)\s+(?:an?\s+)?(?:(?:user|login|linux|shell)\s+)?account\b/gi, (m, lead: string, name: string) => (NOT_A_PERSON.test(name) ? m : `${lead}add user ${name}`))
     .replace(/\b(?:user\s?name|login\s+name)\s*[:=]?\s+(?=['"“‘`]?[a-z_][a-z0-9_-]{0,31}['"”’`]?(?:$|[\s,;.!?]))(?!(?:for|of|to|with|and|the|a|an|is|was|should|must|will|please|on|in|that|which|who)\b)/gi, 'user ')
     .replace(/\b(?:the\s+)?(?:account|login|user)\s+of\s+(?!(?:the|a|an|this|that|my|our|your)\b)([a-z_][a-z0-9_-]{0,31})\b/gi, 'user $1');
@@ -1570,6 +1622,8 @@ function renameAdded(run: Run, to: string): boolean {
 }
 
 /** A clause that only says when ("sundays at 4", "at 3am", "every night"): it belongs to the clause before. */
+/** A list item that is only a service said by its word, perhaps with its number ("imaps", "submission 587", "smtps (465)", "pop3s on 995"). */
+const SERVICE_ITEM = new RegExp(String.raw`^(?:(?:and|plus|also|both)\s+)?(?:the\s+)?${SERVICE_PORT_WORD}(?:\s+(?:on\s+)?(?:port\s+)?\d{1,5}|\s*\(\s*(?:port\s+)?\d{1,5}\s*\))?(?:\s+(?:ports?|traffic|too|please|pls|as\s+well|through|in))*\s*[.!]*$`, 'i');
 const SCHEDULE_FRAGMENT =
   /^(?:(?:on|at|every|each|around|about)\s+)*(?:\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)|(?:twice|once|three\s+times)\s+(?:a|per)\s+(?:day|week|hour)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|nights?|mornings?|evenings?|midnight|noon|daily|nightly|weekly|hourly|\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)(?:\s+(?:at|around|about)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?)?(?:\s+(?:please|pls|instead))?\s*$/i;
 
@@ -1595,6 +1649,13 @@ function products(): string[] {
   // "https" is never read as "httpd".
   productsCache ??= [...new Set(['postgres', 'postgresql', 'mysql', 'mongo', 'kuma', ...templateInfos().map((t) => t.name), ...catalogWords().filter((w) => w.length >= 6)])].filter((p) => p !== 'webapp');
   return productsCache;
+}
+
+/** Every product name the engine knows (templates, the catalogue's names and aliases, hyphenated ones too). */
+let productNamesCache: string[] | undefined;
+function productNames(): string[] {
+  productNamesCache ??= [...new Set([...products(), ...catalogApps().flatMap((a) => [a.name, ...a.aliases])].filter((x) => /^[a-z][a-z0-9-]*$/.test(x)))];
+  return productNamesCache;
 }
 
 /** The catalogue's one-word names and aliases. */
@@ -1804,7 +1865,8 @@ function answerSpecific(run: Run, t: string): boolean {
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|hows|howz|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
     (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
-  if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
+  // "I'd like to set up monitoring. Can you run Prometheus on port 9090, …?": a request said as a question, in any sentence (round 30).
+  if (!question || /(?:^|[.!?;]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   const stateOf = (s: Service) => {
@@ -2194,6 +2256,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (askPlace(run, clause)) return true;
   if (handleJobPause(run, clause) || handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLimitRemoval(run, clause) || handleSettingRemoval(run, clause)) return true;
+  // "drop the disk quota on the worker", "kill every connection to redis": a removal or stop whose object is a
+  // setting the two readers above did not take never removes or stops the service (round 30, review 22 MED-6).
+  if ((verb === 'remove' || verb === 'stop') && settingObject(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
@@ -2223,6 +2288,8 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (kept && backupTargets(run, kept).length > 0 && handleBackups(run, kept)) return true;
   if (backupsInDiscussion(run) && (retentionIn(t) !== null || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && backupTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
   if (handleReplace(run, clause)) return true;
+  // "change the image", "swap the image please": a change with nothing to change to asks (round 30).
+  if (askImage(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
   if (unknownServiceNamed(run, clause, verb)) return true;
   if ((verb === 'start' || verb === 'stop' || verb === 'remove') && /\bback ?ups?\b|\bback(ing|ed)?[- ]up\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
@@ -2761,7 +2828,10 @@ function dbUserEnv(template: string, user: string, database: string, secret: str
  *   ("wordpress", "blog_site") with a generated password (`<site>_db_password`); the database
  *   service gets MARIADB_/MYSQL_USER, _PASSWORD and _DATABASE, so its image makes them on its
  *   first start;
- * - a database that has such a user already (its owner, another site): that user, shared;
+ * - a database that has such a user already (its owner, another site): that user and its
+ *   database, shared, with tables of the site's own (`table_prefix`, WORDPRESS_TABLE_PREFIX
+ *   `<site>_`; the first site keeps WordPress's `wp_`), and the reply says so: with the same
+ *   prefix the second site opened as the first, its tables and admin (review 22 MED-5);
  * - a database set up before this request with no such user: its data directory is
  *   initialised, and the image makes users only on a fresh one, so the site signs in as root
  *   and that is said (docs/intent.md).
@@ -2773,7 +2843,13 @@ function wordpressUser(run: Run, site: string, db: { template: string; name: str
   const fromRef = (v: string | undefined) => /^\$\{secrets\.([a-z][a-z0-9_]*)\}$/.exec(v ?? '')?.[1];
   const shared = env[`${prefix}_USER`];
   const sharedSecret = fromRef(env[`${prefix}_PASSWORD`]);
-  if (shared && sharedSecret) return { db_user: shared, db_name: env[`${prefix}_DATABASE`] ?? shared, password_secret: sharedSecret };
+  if (shared && sharedSecret) {
+    const dbName = env[`${prefix}_DATABASE`] ?? shared;
+    const own = site.replace(/-/g, '_').replace(/[^A-Za-z0-9_]/g, '');
+    const tablePrefix = own === 'wp' ? 'wp_wp_' : `${own}_`;
+    run.notes.push(`${site} shares the database ${dbName} on ${db.name} and its user ${shared} with the site there, with tables of its own (table prefix ${tablePrefix}, WORDPRESS_TABLE_PREFIX), so the two sites stay apart. For a database and user of its own, add its own ${db.template} ("add a ${db.template} called ${site}-db").`);
+    return { db_user: shared, db_name: dbName, password_secret: sharedSecret, table_prefix: tablePrefix };
+  }
   if (there && !run.added.includes(db.name)) {
     const root = templatePassword(db.template)!;
     needSecret(root.secret, `the ${db.template} root user (${root.env})`);
@@ -2815,10 +2891,13 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   };
   // WordPress talks to the MySQL or MariaDB there or said, by name, as a database user of its
   // own with a generated password (wordpressUser), never as the database's root user.
+  let tablePrefix: string | undefined;
   if (template === 'wordpress') {
     const db = wordpressDatabase(run);
     params.db_host = db.name;
-    Object.assign(params, wordpressUser(run, svcName, db, needSecret));
+    const { table_prefix, ...user } = wordpressUser(run, svcName, db, needSecret);
+    tablePrefix = table_prefix;
+    Object.assign(params, user);
   }
   // A database's root password: generated when not set.
   const password = template === 'wordpress' ? undefined : templatePassword(template);
@@ -2830,6 +2909,7 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
   if (version) params.image = withTag(String(loadTemplate(template).parameters.image?.default ?? template), version);
   const inst = instantiate(template, params);
   const svc = inst.service;
+  if (tablePrefix) svc.environment = { ...(svc.environment ?? {}), WORDPRESS_TABLE_PREFIX: tablePrefix };
   if (template === 'nginx') {
     // 443 is published only when TLS is configured (a certificate in security.yaml): with
     // nothing listening there, the port would never answer and every health verdict and
@@ -3086,7 +3166,11 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   const as = /\bas\s+['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?:\s|$|,)/i.exec(clause);
   if (!name && as && !/^(well|a|an|the)$/.test(as[1]!)) name = as[1]!.toLowerCase();
   const existingTarget = targetsIn(run, clause.replace(image, '')).names[0];
-  if (!name && existingTarget && /\b(use|switch|change|upgrade|update|downgrade|move|bump|set|point|pin|roll)\b|\bimage\s+(?:for|of)\b|\bimage\s+(?:should|must|will|needs?\s+to)\s+be\b/.test(t)) {
+  // Round 30: "deploy ghcr.io/acme/api:1.1 for the api", "the worker's image is now ghcr.io/acme/worker:2.1": another
+  // build of the image a service said here runs (the same repository) is that service's new image, unless the
+  // request says it wants one more ("another", "a second", "add").
+  const sameProduct = existingTarget !== undefined && repoOf(getService(run, existingTarget)!.image) === repoOf(image) && getService(run, existingTarget)!.image !== image && !/\b(?:add|another|second|third|extra|additional|more|new|copy|clone)\b/.test(t);
+  if (!name && existingTarget && (sameProduct || /\b(use|switch|change|upgrade|update|downgrade|move|bump|set|point|pin|roll)\b|\bimage\s+(?:for|of)\b|\bimage\s+(?:should|must|will|needs?\s+to)\s+be\b/.test(t))) {
     // "use image nginx:1.27 for web": a new image for an existing service.
     setImage(run, existingTarget, image);
     return true;
@@ -3152,6 +3236,35 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     handleModifiers(run, settings);
     run.clauseAdded = added;
   }
+  return true;
+}
+
+/**
+ * The object of a removal or stop verb, when it is a setting ("the disk quota on app", "every connection to postgres",
+ * "its rate limit"): not a service. Said as not done, the service left as it is.
+ */
+const SETTING_OBJECT = /\b(?:remove|delete|drop|kill|clear|get\s+rid\s+of|take\s+away|lose|ditch|scrap|wipe|nuke|strip|stop|end|close|terminate)\s+(?:(?:the|its|their|all|every|any|each|open|active|existing|current)\s+)*(?:[\w-]+(?:'s|’s)\s+)?(?:(?:disk|memory|ram|cpu|storage|network|rate|connection|file|open|active|custom|default|old|extra|db|database|client|user)\s+)*(quotas?|limits?|caps?|connections?|sessions?|restrictions?|throttl\w*|queries|transactions|locks?)\b/i;
+function settingObject(run: Run, clause: string): boolean {
+  const m = SETTING_OBJECT.exec(clause);
+  if (!m) return false;
+  const names = targetsIn(run, clause).names;
+  const of = names.length > 0 ? names.join(' and ') : 'any service';
+  run.questions.push(`Not done: "${clause.trim()}": ${m[1]!.toLowerCase()} ${/s$/i.test(m[1]!) ? 'are' : 'is'} not a setting of ${of} that the state files hold, so I changed nothing${names.length > 0 ? ` (${of} ${names.length > 1 ? 'are' : 'is'} left as ${names.length > 1 ? 'they are' : 'it is'}; "remove ${names[0]}" removes the service itself)` : ''}.`);
+  return true;
+}
+
+/** "change the image", "update the worker image": an image change with no image said asks which image, and of which service when none is named. */
+function askImage(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\bimages?\b/.test(t) || !/\b(?:change|update|swap|switch|replace|upgrade|bump|new|different|another|other)\b/.test(t)) return false;
+  if (/\b(?:restart|redeploy|pull|re-?pull|recreate|rebuild|refresh)\b|\bto\s+\S|\d|\b(?:latest|stable|alpine)\b/.test(t) || findImageRefs(clause).length > 0) return false;
+  const names = targetsIn(run, clause).names;
+  const who = names.length === 1 ? getService(run, names[0]!) : undefined;
+  run.questions.push(
+    who
+      ? `Which image should ${who.name} run instead of ${who.image}? e.g. "change the ${who.name} image to ${repoOf(who.image)}:<tag>". Nothing was changed.`
+      : `Which service's image, and which image should it run? e.g. "change the api image to ghcr.io/acme/api:1.5"${services(run).length ? ` (${services(run).map((s) => s.name).join(', ')})` : ''}. Nothing was changed.`,
+  );
   return true;
 }
 
@@ -3987,7 +4100,8 @@ function handleLabels(run: Run, clause: string): boolean {
  * before a verb of its own ("… -w 4 and restart it").
  */
 const COMMAND_LEAD = String.raw`\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\s+(?!(?:to|of|for|that|which|is)\b)|\b(?:(?:start(?:up)?|run|default|container'?s?)\s+)?(?:command|cmd|entrypoint)\s*(?:(?:to|with|as)\s+|=\s*|:\s*|(?:should|must|needs?\s+to|has\s+to)\s+be\s+|is\s+)`;
-const COMMAND_END = String.raw`(?=\s*(?:,?\s*(?:and|then|&)\s+(?:then\s+)?(?:re)?(?:start|deploy|load|apply|also|give|set|add|scale|expose|publish|make|put|open|limit|move|bump|please|pls)\b|;|,\s+(?:please|pls|thanks?|thx)\b|\s+(?:please|pls|thanks?|thx)\s*[.!]*\s*$|[.!?]*\s*$))`;
+// Round 30: ", command: python worker.py, no ports": a field said after the command ends it.
+const COMMAND_END = String.raw`(?=\s*(?:,?\s*(?:and|then|&)\s+(?:then\s+)?(?:re)?(?:start|deploy|load|apply|also|give|set|add|scale|expose|publish|make|put|open|limit|move|bump|please|pls)\b|;|,\s+(?:please|pls|thanks?|thx)\b|,\s+(?:no\s+(?:host\s+)?ports?|not\s+published|internal\s+only|(?:on\s+)?ports?\s+\d|image\s|\d+\s*(?:replicas?|instances|copies)\b|(?:memory|ram|cpus?|replicas?|restart)\s*[:=]?\s*\d|named\s|called\s)|\s+(?:please|pls|thanks?|thx)\s*[.!]*\s*$|[.!?]*\s*$))`;
 const UNQUOTED_COMMAND = new RegExp(String.raw`(${COMMAND_LEAD})(?![\s'"\`“‘])([^;'"\`]{1,300}?)${COMMAND_END}`, 'i');
 const RUN_AS_COMMAND = /(\brun\s+)(?![\s'"`“‘])([^;'"`]{1,300}?)(\s+as\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b)/i;
 function commandQuoted(message: string): string {
@@ -4024,12 +4138,14 @@ function backupLikeAnother(message0: string, files: StateFiles): string {
  * path inside it ("config/sidekiq.yml") is never read as the service's image.
  */
 const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:run|execute|start\s+with)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
+/** Compiled once (review 22 LOW-7: it was compiled on every clause). */
+const COMMAND_QUOTED = new RegExp(COMMAND_QUOTED_SAID, 'i');
 const SCHEDULED = /\b(?:jobs?|cron\w*|every|each|daily|nightly|hourly|weekly|monthly|at\s+\d|[0-9*]+\s+[0-9*]+\s+[0-9*]+)\b/i;
 const SERVICE_COMMAND_SAID = new RegExp(String.raw`\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b|${COMMAND_QUOTED_SAID}`, 'i');
 function handleServiceCommand(run: Run, clause: string): boolean {
   if (!SERVICE_COMMAND_SAID.test(clause)) return false;
   // A quoted command said with a time is a job's ("the worker should run `x` every night"): handleJob's.
-  if (new RegExp(COMMAND_QUOTED_SAID, 'i').test(clause) && SCHEDULED.test(clause.replace(new RegExp(QUOTED, 'g'), ' '))) return false;
+  if (COMMAND_QUOTED.test(clause) && SCHEDULED.test(clause.replace(new RegExp(QUOTED, 'g'), ' '))) return false;
   const said = findQuoted(clause).filter((q) => /\S/.test(q));
   if (said.length !== 1) return false;
   const cmd = said[0]!;
@@ -4489,7 +4605,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
  * reachable inside", "only the app containers should talk to it", "no published port".
  */
 const INTERNAL_ONLY =
-  /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t|must\s+not|mustn'?t|may\s+not|can(?:'?t|not|\s+not))\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\bkeep\s+(?:it|them|\S+)\s+internal\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
+  /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t|must\s+not|mustn'?t|may\s+not|can(?:'?t|not|\s+not))\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\bkeep\s+(?:it|them|\S+)\s+internal\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b|\bno\s+ports?\s*(?=[,.;!]|$)|\b(?:don'?t|dont|do\s+not|never)\s+(?:publish|expose)\s+(?:it|that|this|them|that\s+one|this\s+one|that\s+port|its\s+port)\b|\bports?\s+\d{2,5}\s+only\s+inside\b/;
 
 /**
  * A count said of a service as a noun (`t` lower case, `N` the count's pattern, one group):
@@ -4859,7 +4975,10 @@ function handleModifiers(run: Run, clause: string): boolean {
     // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
     // "add notes", then "put it on port 7000": "it" is the service the last reply added (round 29), as if added here.
     const lastReply = /\bit\b/.test(t) ? [...run.input.history].reverse().find((h) => h.role === 'assistant')?.text ?? '' : '';
-    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t) || lastReply.includes(`+ ${s.name}:`)));
+    // Round 30: "put the worker on port 9100", "move worker to port 80": a service named with a verb that places it is
+    // published there too (it asked "which service" of the service it named).
+    const placed = (s: Service) => explicit.includes(s.name) && /\b(?:move|put|place|listen\w*|serve|answer|switch|change|set)\b/.test(t) && !/\b(?:talks?|connects?|reach\w*|calls?|speaks?)\s+to\b/.test(t);
+    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t) || lastReply.includes(`+ ${s.name}:`) || placed(s)));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
@@ -4881,7 +5000,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   // The service a version is said of: named, or "it" ("use 7.4 for it").
   const verTargets = explicit.length > 0 ? explicit : /\b(?:it|that|this)\b/.test(t) ? focusTargets(run) : [];
   const ver =
-    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b(?!:\d)/.exec(t) ??
+    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:the\s+)?(?:(?:version|tag|release)\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b(?!:\d)/.exec(t) ??
     /\b(?:version|release|tag)\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t) ??
     // "mariadb to 11.4 please", "redis -> 7.4", "put postgres on 16.4", "we need mariadb 11.4 now", "grafana at v11.2":
     // a dotted version said of a service that is there (never a size, a CPU count or a port).
@@ -6061,21 +6180,6 @@ const DOMAIN = String.raw`(?<![\w.@/:=-])(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z
 /** The words between two domains of one list ("a.io, b.io and also c.io"). */
 const DOMAIN_LIST = new RegExp(String.raw`(?<=${DOMAIN})(?:\s*,\s*(?:and\s+)?(?:also\s+)?|\s+(?:and|or|plus|as\s+well\s+as)\s+(?:also\s+)?|\s*[&+]\s*)(?=${DOMAIN})`, 'gi');
 const PORT_RANGE = /(?<![\w.:/-])(?<!\bfrom\s+)(?<!\bfrom\s+port\s+)(\d{2,5})\s*(?:-|–|\.\.|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})\b(?![.:/]\d|\s*(?:[kmgt]i?b?\b|megs?|gigs?|%))/gi;
-/** Services said by name in a firewall rule, with no number: their registered port (ssh, http and https have rules of their own). */
-const WELL_KNOWN_PORTS: [RegExp, number][] = [
-  [/\bdns\b/, 53],
-  [/\btelnet\b/, 23],
-  [/\bsmtp\b(?!s)/, 25],
-  [/\bsmtps\b/, 465],
-  [/\b(?:mail\s+)?submission\b/, 587],
-  [/\bimaps\b/, 993],
-  [/\bimap\b(?!s)/, 143],
-  [/\bpop3\b/, 110],
-  [/\bntp\b/, 123],
-  [/\brdp\b|\bremote\s+desktop\b/, 3389],
-  [/\bvnc\b/, 5900],
-  [/\bminecraft\b/, 25565],
-];
 /**
  * The ports a clause names by a service's name ("the mysql port", "postgres's port", "redis
  * ports"): a service there publishes them on the host; else the template (postgres 5432, mysql
@@ -6181,8 +6285,19 @@ function lockdownSaid(t: string): boolean {
   return /\block(ed|ing)?\s*down\b|\block(?:ed|ing)?\s+(?:(?:this|the|that|my|our|it|everything|things?|box|server|machine|host|system|vps|node|whole|entire|all)\s+){1,3}down\b(?!\s+(?:ssh|port|to)\b)|\bharden\b|\bbutton\s+(?:\w+\s+){0,2}up\b|\bdefault[- ](?:deny|drop|reject|block)\b|\bblock (all |everything )?(other |else )?(incoming|inbound)\b(?!\s+(?:(?:traffic|connections?|packets|requests)\s+)?(?:on|to|for|at)\s+(?:port\b|\d))|\b(?:drop|deny|reject)\s+(?:all|everything)\s+(?:(?:other|else)\s+)?(?:incoming|inbound)\b(?!\s+(?:traffic\s+)?(?:on|to|for)\b)|\bblock everything else\b|\bdefault\s+(?:(?:input|incoming|inbound|firewall)\s+)*policy\b[^.]*\b(?:drop|deny|block|reject)\b|\b(?:drop|deny|block|reject)\w*\s+(?:(?:all|the|rest|else|other|everything|every\s*thing|incoming|inbound|traffic|connections|coming|in|from|outside|internet|external)\s+)*by\s+default\b|\bby\s+default\s*,?\s+(?:(?:just|simply)\s+)?(?:drop|deny|block|reject)\w*\s+(?:all|the\s+rest|everything|every\s*thing|anything|incoming|inbound)\b/.test(t) && !/\block(ed|ing)?\s*down\s+ssh\b/.test(t);
 }
 
-function handleFirewall(run: Run, clause: string): boolean {
+/** A blocking word ("block", "deny", …): "lock … down to" with an address narrows, it blocks nothing. */
+const blockVerb0 = (t: string): boolean => /\b(?:block|close|deny|drop|reject|forbid|disallow|blacklist|ban)\b/.test(t);
+
+function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   if (acceptPolicySaid(clause, run.input.message)) return acceptByDefault(run);
+  // "both tcp and udp on 53", "open 7777 tcp+udp", "allow dns, tcp and udp": one rule for each
+  // protocol (round 30), the udp one named with -udp so neither replaces the other.
+  const both = suffix === '' ? BOTH_PROTOCOLS.exec(clause) : null;
+  if (both) {
+    const said = (p: string) => clause.slice(0, both.index) + p + clause.slice(both.index + both[0].length);
+    const tcp = handleFirewall(run, said('tcp'), '-tcp');
+    return handleFirewall(run, said('udp'), '-udp') || tcp;
+  }
   // "only allow ssh from 10.0.0.0/8 and keep the website open", "…, but leave the site
   // reachable": what is kept open is a rule of its own, never narrowed to the source said before
   // it (a lock-down's "but keep …" is read with the lock-down).
@@ -6219,6 +6334,14 @@ function handleFirewall(run: Run, clause: string): boolean {
       })
     : clause;
   let ports = findPorts(unranged);
+  // "let dns through", "block telnet", "allow imap and imaps", "open the mqtt port plus 8883": a
+  // well-known service said by its word, with no number of its own, is its registered port (round 30).
+  const ruleSaid = /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject|ban|whitelist|expose)\w*\b|\bfirewall\b|\b(?:reach|through)\b/.test(t);
+  const wordPorts = ruleSaid ? servicePortsIn(unranged).filter((w) => !ports.includes(w.port)) : [];
+  ports.push(...wordPorts.map((w) => w.port));
+  if (ruleSaid && cidrs.length + ports.length > 0 || /\blet\s+\d/.test(t)) for (const p of listedPortsIn(unranged)) if (!ports.includes(p)) ports.push(p);
+  // "let 3479 in", "let 993 and 995 through": the numbers after "let".
+  for (const m of t.matchAll(/\blet\s+(?:port\s+)?(\d{2,5}(?:\s*(?:,|and|&)\s*\d{2,5})*)\s+(?:in|through|thru|pass)\b/g)) for (const n of m[1]!.match(/\d{2,5}/g) ?? []) if (!ports.includes(Number(n))) ports.push(Number(n));
   // "actually only from 10.2.0.0/16": the port under discussion (the last one opened).
   if (ports.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     const prev = [...run.input.history].reverse().find((h) => h.role === 'user' && /\b(open|allow|expose|let)\b/i.test(h.text) && findPorts(h.text).length > 0);
@@ -6232,14 +6355,10 @@ function handleFirewall(run: Run, clause: string): boolean {
     const filled = need(run, { slot: 'port', question: 'Which port number should be opened (and for whom)? e.g. "25565", or "open udp 27015 to 192.168.1.0/24".', fill: (v) => clause.slice(0, a.index) + `port ${v}` + clause.slice(a.index + a[0].length) });
     return filled === undefined ? true : handleFirewall(run, filled);
   }
-  // "let dns through", "block telnet", "reject inbound smtp": a well-known service said by name is its port.
-  if (ports.length === 0 && ranges.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject)\b/.test(t)) {
-    for (const [word, port] of WELL_KNOWN_PORTS) if (word.test(t)) ports.push(port);
-    // "deny mysql port from everywhere", "block the postgres port", "open mongo's port to
-    // 10.0.0.0/8": a service's port said by its name (round 25): the host port of the service of
-    // that name, else the port its template or catalogue app publishes.
-    if (ports.length === 0) ports.push(...portsNamedBy(run, clause));
-  }
+  // "deny mysql port from everywhere", "block the postgres port", "open mongo's port to
+  // 10.0.0.0/8": a service's port said by its name (round 25): the host port of the service of
+  // that name, else the port its template or catalogue app publishes.
+  if (ports.length === 0 && ranges.length === 0 && wordPorts.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject|lock\w*|restrict\w*|limit\w*)\b/.test(t)) ports.push(...portsNamedBy(run, clause));
   // "drop traffic from 198.51.100.23", "block 203.0.113.0/24 entirely": a source blocked on every port.
   if (ports.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     ensureFirewall(run);
@@ -6278,7 +6397,8 @@ function handleFirewall(run: Run, clause: string): boolean {
   const fail2ban = /\bfail2ban\b|\bbrute[- ]?force\b/.test(t);
   const ssh = /\bssh\b/.test(t);
   // "udp 51820 needs to be open", "open 27015/udp": the rule's protocol.
-  const proto: 'tcp' | 'udp' = /\budp\b/.test(t) && !/\btcp\b/.test(t) ? 'udp' : 'tcp';
+  // "open up ntp": a service that speaks only udp said by its word, with no protocol said.
+  const proto: 'tcp' | 'udp' = (/\budp\b/.test(t) && !/\btcp\b/.test(t)) || (!/\b(?:tcp|udp)\b/.test(t) && wordPorts.length > 0 && wordPorts.length === ports.length && wordPorts.every((w) => w.protocol === 'udp')) ? 'udp' : 'tcp';
   // "…, nobody else": only the source named gets through; everyone else is dropped (default deny for that port).
   const onlyThem = NOBODY_ELSE.test(run.input.message);
   // "the site open to everyone", "make the site public": the website said as "site".
@@ -6307,7 +6427,11 @@ function handleFirewall(run: Run, clause: string): boolean {
   const restrictSsh = !blockOnly && ssh && (/\b(lock(ed|ing)?\s*down|restrict|limit|only|allow|from|permit|whitelist|open|let|expose|accept|unblock|reachable|accessible)\b/.test(t) || cidrs.length > 0);
   // "anything going to port 25", "traffic to port 8080": the port a rule is about, not a service moved to it.
   const aboutPort = t.replace(/\b(open|allow|expose)\s+port\b/, '').replace(/\b(?:going|coming|headed|sent|destined|bound|traffic|connections?|packets|anything|everything|requests?|incoming|inbound)\s+(?:in\s+)?(?:to|on|at|for)\s+port\b/g, 'port');
-  const firewallTopic = fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
+  // "restrict it to 10.0.0.0/8", "limit that to …", "narrow it down to …": with an address, the
+  // port or service under discussion narrowed (round 30); "open it to everyone": opened.
+  const pointed = /\b(?:it|that|this|them)\b/.test(t) && !/\b(?:that|this)\s+(?:is|was|'s)\b/.test(t);
+  if (cidrs.length > 0 && /\b(?:restrict\w*|limit\w*|narrow\w*|lock\w*)\b/.test(t) && !blockVerb0(t)) allowVerb = true;
+  const firewallTopic = (pointed && (allowVerb || blockVerb) && (cidrs.length > 0 || ANYWHERE.test(t))) || fail2ban || restrictSsh || lockdownSystem || (/\bfirewall\b/.test(t)) || web || (ranges.length > 0 && (allowVerb || blockVerb)) || (ports.length > 0 && (allowVerb || blockVerb) && !/\b(on|to|at|move|change)\s+port\b/.test(aboutPort)) || (cidrs.length > 0 && (allowVerb || blockVerb));
   if (!firewallTopic) return false;
   // "expose grafana on 3001": publish that service on that port (handleModifiers), not a rule.
   // "expose it on 3307", "actually expose it on the host on 6380", "expose that on host port
@@ -6458,7 +6582,7 @@ function handleFirewall(run: Run, clause: string): boolean {
       label = product.template;
     }
     // "open its port in the firewall", "allow their ports from 10.0.0.0/8": the service under discussion.
-    if (svcNames.length === 0 && /\b(?:its|their|it|them)\b/.test(t)) svcNames = focusTargets(run, (sv) => (sv.ports ?? []).some((p) => p.host !== undefined));
+    if (svcNames.length === 0 && /\b(?:its|their|it|them|that|this)\b/.test(t)) svcNames = focusTargets(run, (sv) => (sv.ports ?? []).some((p) => p.host !== undefined));
     if (svcNames.length === 0 && thatPort.length === 1) svcNames = thatPort;
     for (const n of svcNames) openPorts.push(...(getService(run, n)!.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined));
     if (svcNames.length > 0) label = svcNames.join('-').slice(0, 40);
@@ -6490,7 +6614,15 @@ function handleFirewall(run: Run, clause: string): boolean {
       : openPorts.length <= 1
         ? [{ label, port: portsOf(openPorts) }]
         : openPorts.map((p) => ({ label: `${label}-${p}`.slice(0, 50), port: p as FirewallRule['port'] }));
-  const portWords = () => [...openPorts.map(String), ...ranges].join(', ');
+  // "allow 1194/udp and 443/tcp": a port said with a protocol of its own keeps it; the others take the clause's.
+  const protoFor = (port: FirewallRule['port']): 'tcp' | 'udp' => {
+    if (typeof port !== 'number') return proto;
+    const own = new RegExp(String.raw`(?<![\d.])${port}\s*\/\s*(tcp|udp)\b|\b(tcp|udp)\s*\/?\s*(?:port\s+)?${port}(?![\d.])|(?<![\d.])${port}\s+(tcp|udp)\b`).exec(t);
+    return ((own?.[1] ?? own?.[2] ?? own?.[3]) as 'tcp' | 'udp' | undefined) ?? proto;
+  };
+  // One rule per protocol: "-udp" on the second's name ("both tcp and udp"); the tcp one keeps its name.
+  if (suffix === '-udp') for (const p of parts) p.label += suffix;
+  const portWords = () => [...openPorts.map(String), ...ranges].join(', ') + (suffix ? ` (${suffix.slice(1)})` : '');
   const several = () => openPorts.length + ranges.length > 1 || ranges.length > 0;
   if ((openPorts.length > 0 || (ranges.length > 0 && !web)) && !(ssh && ranges.length === 0 && openPorts.every((p) => p === sshPort(run)) && restrictSsh)) {
     if (blockVerb && !allowVerb) {
@@ -6508,7 +6640,7 @@ function handleFirewall(run: Run, clause: string): boolean {
       if (inputPolicy(run) !== 'drop') {
         const s = sourcesOf(cidrs);
         for (const part of parts) {
-          const rule: FirewallRule = { name: `${blockAction === 'reject' ? 'reject' : 'deny'}-${part.label}`, protocol: proto, port: part.port, action: blockAction };
+          const rule: FirewallRule = { name: `${blockAction === 'reject' ? 'reject' : 'deny'}-${part.label}`, protocol: protoFor(part.port), port: part.port, action: blockAction };
           if (s !== undefined) rule.source = s;
           putRule(run, rule);
         }
@@ -6521,13 +6653,13 @@ function handleFirewall(run: Run, clause: string): boolean {
       ensureFirewall(run);
       let same = true;
       for (const part of parts) {
-        const rule: FirewallRule = { name: `allow-${part.label}`, protocol: proto, port: part.port, action: 'accept' };
+        const rule: FirewallRule = { name: `allow-${part.label}`, protocol: protoFor(part.port), port: part.port, action: 'accept' };
         if (s !== undefined) rule.source = s;
         if (web) rule.comment = site.length === 1 ? `${label}, the website` : 'HTTP and HTTPS';
         // The SSH port said as a number is the SSH rule ("only allow 22 80 443" after a lockdown keeps one allow-ssh).
         if (part.label === 'ssh') rule.comment = 'SSH';
         if (putRule(run, rule) !== 'same') same = false;
-        if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') putRule(run, { name: `deny-${part.label}`, protocol: proto, port: part.port, action: 'drop', comment: `${part.label} from anywhere else` });
+        if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') putRule(run, { name: `deny-${part.label}`, protocol: protoFor(part.port), port: part.port, action: 'drop', comment: `${part.label} from anywhere else` });
       }
       if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') run.lines.push(`~ firewall: drop port${several() ? 's' : ''} ${portWords()} from every other address`);
       // The SSH port narrowed by number is narrowed as "only allow SSH from …" is: every other address dropped.
@@ -6713,6 +6845,13 @@ function handlePeople(run: Run, clause: string, verb: Verb | undefined): boolean
   return true;
 }
 
+/**
+ * "admin" after "user"/"account" is the role only when a word of a role follows ("a user with
+ * admin rights", "user admin access"); "add user admin with sudo", "delete the user admin" name a
+ * user called admin (round 30: held-out 23 read it as the role everywhere and never made it).
+ */
+const ADMIN_ROLE = String.raw`admin(?:istrator)?s?\b(?=\s+(?:rights|access|privileges|privs|permissions|perms|role|powers|group|level|user|account)\b)|admin(?:istrator)?s?\s*\?`;
+
 function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean {
   if (handlePeople(run, clause, verb)) return true;
   // "put users ana and bo in it", "add ana, bo and cy to the analysts group", "users ana and bo
@@ -6880,7 +7019,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
   // A word for an account, never part of a name ("add postgres named users-db" names a database).
   const nameSaid = /(?<![\w-])(?:users?|accounts?|logins?)(?![\w-])/.test(t) ? /\b(?:named\s+|called\s+|name\s+(?:is\s+)?|call\s+(?:it|him|her|them)\s+)['"“‘`]?((?!(?:it|him|her|them|the|a|an)\b)[a-z_][a-z0-9_-]{0,31})/.exec(t) : null;
   // "a deploy user for CI with key … ci@github": the kind said before "user" (not the key's comment, not the purpose).
-  const userWord = nameSaid ?? (key ? aKindOfUser(t, true) : undefined) ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|admin|no|having|so|as|too|here|now|the|our|my|their|its|this)\b)[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
+  const userWord = nameSaid ?? (key ? aKindOfUser(t, true) : undefined) ?? /\b(?:user\s+account|user\s+login|unix\s+user|linux\s+user|user|account|login)(?:\s+(?:called|named|for))?\s+['"“‘`]?((?!(?:for|called|named|with|without|and|but|who|that|which|in|on|to|please|sudo|no|having|so|as|too|here|now|the|our|my|their|its|this)\b|${ADMIN_ROLE})[a-z_][a-z0-9_-]{0,31})['"”’`]?/.exec(t) ??
     asPerson(t) ??
     aKindOfUser(t) ??
     /\b(?:give|grant|make)\s+((?!(?:him|her|them|me|us|it)\b)[a-z_][a-z0-9_-]{0,31})\s+(?:sudo|admin|root access|an admin)\b/.exec(t) ??
@@ -6932,7 +7071,9 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
     return true;
   }
-  const sudo = /\b(sudo|admin|administrator|root access|wheel|superuser)\b/.test(t) && !/\b(?:no|without|not\s+an?|not|non-?|never)\s*(?:sudo|admin|root)|\b(?:doesn'?t|does\s+not|won'?t|shouldn'?t|should\s+not|must\s+not)\s+(?:need|get|have|be)\s+(?:an?\s+)?(?:sudo|admin|root)/.test(t);
+  // A user named admin ("add user admin with sudo") is a name, never the role: sudo only when said besides.
+  const tr = name === 'admin' ? t.replace(/(?<=\b(?:user|account|login)\s+['"“‘`]?)admin\b/g, ' ') : t;
+  const sudo = /\b(sudo|admin|administrator|root access|wheel|superuser)\b/.test(tr) && !/\b(?:no|without|not\s+an?|not|non-?|never)\s*(?:sudo|admin|root)|\b(?:doesn'?t|does\s+not|won'?t|shouldn'?t|should\s+not|must\s+not)\s+(?:need|get|have|be)\s+(?:an?\s+)?(?:sudo|admin|root)/.test(t);
   const keyText = key ? (key[2] ? `${key[1]} ${key[2]}` : key[1]!) : undefined;
   if (i < 0) {
     const user: Record<string, unknown> = { name };
@@ -7067,7 +7208,8 @@ function handleHostname(run: Run, clause0: string): boolean {
   const clause = withoutOldValue(hostWords(clause0));
   const t = clause.toLowerCase();
   const m =
-    /\bhost\s?name\b[^.]*?\b(?:to\s+be|to|=|:|as|be|is)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
+    // "hostname = media-box": "=" and ":" are no words, so no \b before them (round 30).
+    /\bhost\s?name\b[^.]*?(?:\b(?:to\s+be|to|as|be|is)\s+|\s*[=:]\s*)['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\bhost\s?name\s*:\s*['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\b(?:rename|call|name)\s+(?:the|this)?\s*(?:server|machine|host|box|system|computer)\s+(?:to\s+)?['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
     // "the box should be called media-box", "this server will be known as nas-2".
@@ -7159,7 +7301,12 @@ function handleTimezone(run: Run, clause: string): boolean {
   }
   // "put the server on UTC", "switch the box to Europe/Lisbon": a zone said for the machine.
   const onZone = /\b(?:put|set|switch|move|keep|run|change)\s+(?:the\s+|this\s+|our\s+|my\s+)?(?:server|box|machine|host|system|vps)\s+(?:on|to|in|over\s+to)\s+(?:utc|gmt|zulu|[a-z_]+\/[a-z0-9_+-]+)\b/.test(t);
-  if (!/\btime\s?zone\b|\btz\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly && !onZone) return false;
+  // "Zeitzone bitte Europe/Zurich setzen", "Europe/Lisbon please": a zone's own name (Region/City,
+  // one ICU knows) is enough, said for nothing else (no variable, no service) (round 30).
+  const zoneNamed = /\b[A-Za-z]+\/[A-Za-z_]+(?:\/[A-Za-z_]+)?\b/.exec(clause);
+  // A correction of the turn before ("no, Europe/Lisbon") is correction.ts's to read.
+  const zoneAlone = zoneNamed !== null && !(run.input.history.length > 0 && /^\s*(?:no|nope|nah|actually|wait|sorry|oops|hmm+|i\s+meant|make\s+(?:it|that)|rather|or)\b/i.test(run.input.message)) && !/[=:]\s*[A-Za-z]+\/|\b(?:env|environment|variables?|vars?|image|tag)\b/i.test(clause) && findServiceMentions(clause).length === 0 && timeZones().some((z) => z.toLowerCase() === zoneNamed[0].toLowerCase() && z.includes('/'));
+  if (!/\btime\s?zone\b|\btz\b|\bzeitzone\b|\bfuseau\s+horaire\b|\bzona\s+horaria\b|\bfuso\s+orario\b|(?<!\bo'?\s?|\bo’)\bclocks?\b/.test(t) && !placeOnly && !onZone && !zoneAlone) return false;
   let zone: string | undefined;
   for (const [re, z] of ZONE_WORDS) if (!zone && re.test(t)) zone = z;
   const direct = /\b([A-Za-z_]+\/[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)?)\b/.exec(clause);

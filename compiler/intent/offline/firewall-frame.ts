@@ -44,7 +44,9 @@ const NAMED: RegExp[] = [
   new RegExp(String.raw`\b(?:fw\s+|firewall\s+)?rule\s+(?:named|called)\s+${Q}?${NAME}${Q}?`, 'i'),
   new RegExp(String.raw`${Q}${NAME}${Q}\s+(?:fw\s+|firewall\s+)?rule\b`, 'i'),
   new RegExp(String.raw`\b(?:(?:allow|accept|block|deny|drop|reject)\s+)?(?:fw|firewall)?\s*rule\s+${Q}${NAME}${Q}`, 'i'),
-  new RegExp(String.raw`(?:^|\b(?:new|add|create|make)\s+(?:an?\s+)?)(?:(?:allow|accept|block|deny|drop|reject)\s+)?(?:fw\s+|firewall\s+)?rule\s+${NAME}(?=\s*(?:[:,]|\s[-–—]\s|$))`, 'i'),
+  new RegExp(String.raw`(?:^\s*|\b(?:new|add|create|make)\s+(?:an?\s+)?)(?:(?:allow|accept|block|deny|drop|reject)\s+)?(?:fw\s+|firewall\s+)?rule\s+${NAME}(?=\s*(?:[:,]|\s[-–—]\s|$))`, 'i'),
+  // "a firewall rule with the name 'vpn'" (round 30).
+  new RegExp(String.raw`\brule\s+with\s+(?:the\s+|a\s+)?name\s+${Q}?${NAME}${Q}?`, 'i'),
   new RegExp(String.raw`\b(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+${Q}?${NAME}${Q}?`, 'i'),
   new RegExp(String.raw`\brule\s+name\s*:?\s+${Q}?${NAME}${Q}?`, 'i'),
   new RegExp(String.raw`(?:^\s*|[,;]\s*)name\s*:\s*${Q}?${NAME}${Q}?`, 'i'),
@@ -52,7 +54,7 @@ const NAMED: RegExp[] = [
 
 /** A place said in words: an address nobody said. */
 const PLACE = /\b(?:(?:the|our|my|your|their)\s+(?:(?:branch|main|head|home|remote|corporate|company|team)\s+)?(office|home|vpn|lan|hq|headquarters|branch|work)|(?:from|at|to|for)\s+(home|hq|headquarters|work|the\s+office))(?:\s+(?:network|net|ips?|ip\s+address|addresses|range|subnet|users|people|wifi|connection|machines))?\b/i;
-const ANYWHERE = /\b(?:any\s*where|everywhere|every\s*one|every\s*body|any\s*one|any\s*body|(?:the\s+)?(?:whole\s+)?world|(?:the\s+)?internet|public(?:ly)?|outside|all\s+(?:ips|addresses|sources)|any\s+(?:ip|address|source))\b|\b(?:to|for|from)\s+all\b/i;
+const ANYWHERE = /\b(?:any\s*where|everywhere|every\s*one|every\s*body|any\s*one|any\s*body|(?:the\s+)?(?:whole\s+)?world|(?:the\s+)?internet|public(?:ly)?|outside|all\s+(?:ips|addresses|sources)|any\s+(?:ip|address|source))\b|\b(?:to|for|from)\s+all\b|\bfrom\s+any\s*$/i;
 const DROP = /\b(?:block|blocked|deny|denied|drop|dropped|reject|rejected|close|closed|ban|banned|forbid)\b/i;
 const OPENING = /\b(?:allow|allowed|open|opened|accept|accepted|permit|permitted|keep|let|unblock|unblocked|whitelist)\b/i;
 const ONLY = /\b(?:only|restrict\w*|limit\w*|narrow\w*|lock\w*\s+(?:\w+\s+)?down|just)\b/i;
@@ -98,7 +100,7 @@ export type FrameReading = FirewallFrame | { ask: string };
 export function firewallFrame(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): FrameReading | undefined {
   let t = ` ${message.trim().replace(/[.!]+$/, '')} `;
   if (t.length > 300 || /ssh-|->/i.test(t)) return undefined;
-  if (!/\b(?:fw|firewall|rule|allow|open|permit|accept|let|whitelist|grant|reach|access|hit|restrict|limit|narrow|lock|block|deny|drop|reject|close|ban|whitelist|allowlist|give)\b|\b(?:reach|access)\w*/i.test(t) && !PLACE.test(t) && !/\b(?:from|to|for)\s+\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d/.test(t)) return undefined;
+  if (!/\b(?:fw|firewall|rule|allow|open|permit|accept|let|whitelist|grant|reach|access|hit|restrict|limit|narrow|lock|block|deny|drop|reject|close|ban|whitelist|allowlist|give|only)\b|\b(?:reach|access)\w*/i.test(t) && !PLACE.test(t) && !/\b(?:from|to|for)\s+\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d/.test(t)) return undefined;
   const said = nameIn(t);
   if (said) t = t.slice(0, said.span[0]) + ' , ' + t.slice(said.span[1]);
   if (/\bdefault\b|\bpolic(?:y|ies)\b|\b(?:everything|all\s+ports|except|but\s+not|icmp|ping|web|dns|smtp)\b|\btimes?\b|\bevery\s+\w+/i.test(t)) return undefined;

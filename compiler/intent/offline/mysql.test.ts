@@ -108,6 +108,21 @@ describe('WordPress gets its own database user and password, never root', () => 
     expect(svc(files, 'mysql')!.environment).toEqual({ MYSQL_ROOT_PASSWORD: '${secrets.mysql_root_password}' });
     expect(last.explanation).toContain('wordpress signs in to mysql as its root user: mysql was set up before');
   });
+  // Review 22 MED-5: the second site on the same database had the same user, database and
+  // WordPress's default table prefix wp_, so "shop" opened as the installed "blog".
+  it.each([
+    [['add wordpress called blog with mariadb', 'add another wordpress site called shop using mariadb'], 'mariadb'],
+    [['set up wordpress called blog-site with mysql', 'add wordpress called shop-2']],
+  ] as [string[], string?][])('a second site on the same database gets tables of its own, and the reply says so: %j', (turns) => {
+    const { last, files } = talk(turns);
+    const sites = svcs(files).filter((x) => x.image?.startsWith('wordpress'));
+    expect(sites.length, last.explanation).toBe(2);
+    const [first, second] = sites.sort((a, b) => (a.environment!.WORDPRESS_TABLE_PREFIX ? 1 : 0) - (b.environment!.WORDPRESS_TABLE_PREFIX ? 1 : 0));
+    expect(first!.environment!.WORDPRESS_TABLE_PREFIX).toBeUndefined(); // the installed site keeps wp_
+    expect(second!.environment).toMatchObject({ WORDPRESS_DB_USER: first!.environment!.WORDPRESS_DB_USER, WORDPRESS_DB_NAME: first!.environment!.WORDPRESS_DB_NAME, WORDPRESS_TABLE_PREFIX: `${second!.name.replace(/-/g, '_')}_` });
+    expect(last.explanation).toContain(`${second!.name} shares the database ${first!.environment!.WORDPRESS_DB_NAME}`);
+    expect(last.explanation).toContain(`table prefix ${second!.name.replace(/-/g, '_')}_`);
+  });
 });
 
 // MEND-22: the dump job wrote claude-dump.sql in place at the same minute as the volume's

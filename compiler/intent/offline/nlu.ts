@@ -183,6 +183,8 @@ export function findPorts(text: string): number[] {
   }
   for (const m of t.matchAll(/(?:^|\s):(\d{1,5})\b/g)) out.push(Number(m[1]));
   for (const m of t.matchAll(/\b(\d{1,5})\/(tcp|udp)\b/g)) out.push(Number(m[1]));
+  // "udp/514", "tcp/8883": the protocol first, then the number (round 30).
+  for (const m of t.matchAll(/\b(?:tcp|udp)\s*\/\s*(\d{1,5})\b(?![.:/]\d)/g)) out.push(Number(m[1]));
   // "postgres (5432)", "telnet (port 23)", "(27015/udp)": a number in brackets beside what it is.
   for (const m of t.matchAll(/\(\s*(?:port\s+)?(\d{2,5})\s*(?:\/\s*(?:tcp|udp))?\s*\)/g)) out.push(Number(m[1]));
   // "udp 51820", "tcp port 25565": a protocol before the number.

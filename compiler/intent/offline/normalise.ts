@@ -94,7 +94,13 @@ const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   [/(?<![\w./-])(?:decommission|bin|trash|ditch|scrap|axe|junk|yeet|nuke)(?=\s+(?:the|all|every|my|our|this|that|these|those|[a-z][\w-]*)\b)(?![\w/-])(?!\s+(?:the\s+)?ports?\b)/gi, 'remove'],
   [new RegExp(String.raw`\bthrow\s+(?:away|out)\s+${OBJECT}|\bthrow\s+${OBJECT}\s+(?:away|out)\b`, 'gi'), (_m, a, b) => `remove ${a ?? b}`],
   [new RegExp(String.raw`\btear\s+${OBJECT}\s+down\b`, 'gi'), (_m, name) => `remove ${name}`],
-  [new RegExp(String.raw`(^|[.;!?]\s*)${OBJECT}\s+can\s+go(?:\s+(?:away|now))?\s*(?=[.,;!?]|$)`, 'gi'), (_m, lead, name) => `${lead}remove ${name}`],
+  // Round 30: "we moved to nginx, caddy can go": said after a comma too.
+  [new RegExp(String.raw`(^|[.;!?,]\s*)${OBJECT}\s+can\s+go(?:\s+(?:away|now))?\s*(?=[.,;!?]|$)`, 'gi'), (_m, lead, name) => `${lead}remove ${name}`],
+  // Round 30: "wipe out the test-api service", "blow away the demo app", "blow memcached away",
+  // "take memcached off the server entirely" (never "off the host": that is its host port) removes that service; the
+  // guard also reads what was typed, so "wipe out the data" stays its judgement.
+  [new RegExp(String.raw`\b(?:wipe|blow)\s+(?:out|away)\s+${OBJECT}|\b(?:wipe|blow)\s+${OBJECT}\s+(?:out|away)\b`, 'gi'), (_m, a, b) => `remove ${a ?? b}`],
+  [new RegExp(String.raw`\btake\s+${OBJECT}\s+off\s+(?:the\s+|this\s+|my\s+|our\s+)?(?:server|box|machine|vps)(?!\s+ports?\b)(?:\s+(?:entirely|completely|for\s+good|altogether))?\b`, 'gi'), (_m, name) => `remove ${name}`],
   // A state said in passing after the engine's own verbs ("remove the old staging container", "stop the hung api").
   [new RegExp(String.raw`\b(remove|delete|stop|restart|uninstall|kill|tear\s+down|get\s+rid\s+of|destroy|decommission)\s+(${DET})${STATE_WORD}\s+(?!(?:backups?|logs?|files?|data|volumes?|images?|snapshots?|dumps?|versions?|releases?|ones?|rules?|users?|accounts?|keys?|jobs?|entries|records|stuff)\b)(?=[a-z])`, 'gi'), '$1 $2'],
   [new RegExp(String.raw`\b(stop|remove|restart|start|kill|delete)\s+(${DET})(?!(?:ports?|firewall)\b)([a-z][\w.-]*)\s+thing\b`, 'gi'), '$1 $2$3'],
@@ -106,7 +112,7 @@ export function verbsSaid(text: string): string {
 }
 
 /** How long a stop lasts ("for the weekend", "over the night", "until monday") is not a schedule: it is "for now". */
-const FOR_A_TIME = /\b(?:(?:for|over)\s+the\s+(?:weekend|night|holidays?|evening)|(?:until|till|til)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next\s+(?:week|month)|the\s+weekend|further\s+notice))\b/gi;
+const FOR_A_TIME = /\b(?:(?:for|over)\s+the\s+(?:weekend|night|holidays?|evening)|(?:until|till|til)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next\s+(?:week|month)|the\s+weekend|further\s+notice))\b|\b(?:for\s+(?:some\s+time|a\s+(?:little\s+)?while|a\s+bit|a\s+few\s+(?:hours|days)|the\s+time\s+being)|temporar(?:il)?y)\b/gi;
 
 function verbsSaidPart(text: string): string {
   const said = VERBS_SAID.reduce((t, [re, to]) => t.replace(re, to as string), text);

@@ -253,3 +253,89 @@ export function placePorts(entries: PortMapping[], frame: PortFrame, names: Name
   }
 }
 
+
+// ── ports from names (round 30) ─────────────────────────────────────────────
+
+/**
+ * A service said by its word in a firewall request is its registered port, and, for the few
+ * that speak only udp, its protocol ("allow imap", "open up ntp", "block telnet"). ssh, http and
+ * https have readers of their own (the SSH rule, allow-web); a product with a template or a
+ * running service of that name ("postgres", "grafana's port") is the engine's portsNamedBy.
+ */
+export const SERVICE_PORTS: readonly { word: RegExp; port: number; protocol?: 'udp' }[] = [
+  { word: /\bdns\b/, port: 53 },
+  { word: /\btelnet\b/, port: 23 },
+  { word: /\bsmtp\b(?!s)/, port: 25 },
+  { word: /\bsmtps\b/, port: 465 },
+  { word: /\b(?:mail\s+)?submission\b/, port: 587 },
+  { word: /\bimaps\b/, port: 993 },
+  { word: /\bimap\b(?!s)/, port: 143 },
+  { word: /\bpop3s\b/, port: 995 },
+  { word: /\bpop3\b/, port: 110 },
+  { word: /\bntp\b/, port: 123, protocol: 'udp' },
+  { word: /\bsnmp\b/, port: 161, protocol: 'udp' },
+  { word: /\bsyslog\b/, port: 514, protocol: 'udp' },
+  { word: /\bldaps\b/, port: 636 },
+  { word: /\bldap\b(?!s)/, port: 389 },
+  { word: /\bmqtts\b/, port: 8883 },
+  { word: /\bmqtt\b(?!s)/, port: 1883 },
+  { word: /\bsips\b/, port: 5061 },
+  { word: /\bsip\b(?!s)/, port: 5060 },
+  { word: /\bxmpp\b|\bjabber\b/, port: 5222 },
+  { word: /\bftp\b/, port: 21 },
+  { word: /\brsync\b/, port: 873 },
+  { word: /\bsmb\b|\bsamba\b|\bcifs\b/, port: 445 },
+  { word: /\bnfs\b/, port: 2049 },
+  { word: /\bkerberos\b/, port: 88 },
+  { word: /\bopenvpn\b/, port: 1194, protocol: 'udp' },
+  { word: /\bwireguard\b/, port: 51820, protocol: 'udp' },
+  { word: /\brdp\b|\bremote\s+desktop\b/, port: 3389 },
+  { word: /\bvnc\b/, port: 5900 },
+  { word: /\bminecraft\b/, port: 25565 },
+];
+
+/** The words of SERVICE_PORTS, for a list item that is only another service ("…, imaps", "and submission 587"). */
+export const SERVICE_PORT_WORD = String.raw`(?:dns|telnet|smtps?|(?:mail\s+)?submission|imaps?|pop3s?|ntp|snmp|syslog|ldaps?|mqtts?|sips?|xmpp|jabber|ftp|rsync|smb|samba|cifs|nfs|kerberos|openvpn|wireguard|rdp|vnc|minecraft)`;
+
+/** Where one subject of a list ends and the next begins ("imap and imaps", "smtp (25), submission 587"). */
+const ITEM_SEPARATOR = /\s*(?:,|;|\band\b|\bplus\b|&|\+|\bas\s+well\s+as\b)\s*/i;
+
+/**
+ * The ports a firewall clause names by a service's word, one per word said without a number of
+ * its own in the same list item ("allow smtp (port 25), submission 587" names none: both have
+ * their numbers; "open the mqtt port, 8883" names 1883; "udp 53 for dns" none). With the protocol
+ * the service speaks when it speaks only udp.
+ */
+export function servicePortsIn(clause: string): { port: number; protocol?: 'udp' }[] {
+  const out: { port: number; protocol?: 'udp' }[] = [];
+  // "both tcp and udp" joins no items: it is one protocol phrase.
+  // Addresses are no numbers of an item ("allow ldap from 192.168.0.0/16").
+  const t = clause.toLowerCase().replace(/\b(tcp|udp)\s*(?:and|&|\+|\/|or)\s*(tcp|udp)\b/g, '$1/$2').replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?/g, ' ');
+  for (const item of t.split(ITEM_SEPARATOR)) {
+    if (/\d/.test(item.replace(/\b(?:pop3s?|mqtts?)\b/g, ''))) continue;
+    for (const s of SERVICE_PORTS) if (s.word.test(item) && !out.some((o) => o.port === s.port)) out.push({ port: s.port, ...(s.protocol ? { protocol: s.protocol } : {}) });
+  }
+  return out;
+}
+
+/** "both tcp and udp", "tcp+udp", "udp/tcp", "tcp & udp": one rule for each protocol. */
+export const BOTH_PROTOCOLS = /\b(?:both\s+(?:of\s+)?)?(?:tcp\s*(?:and|&|\+|\/|or|,)\s*udp|udp\s*(?:and|&|\+|\/|or|,)\s*tcp)\b(?:\s+both)?/i;
+
+/**
+ * A list item that only says the protocol of the clause before ("open 27015, udp", "…, protocol
+ * udp", "…, UDP only", "…, it is udp", "both tcp and udp on 53"): it belongs to that clause.
+ */
+export const PROTOCOL_FRAGMENT = /^(?:(?:and|but|oh|also)\s+)?(?:(?:it'?s|it\s+is|that'?s|this\s+is|(?:over|via|using|with|on|in)(?:\s+the)?)\s+)?(?:(?:both|only|just)\s+(?:of\s+)?)?(?:(?:the\s+)?proto(?:col)?\s*[:=]?\s*)?(?:tcp|udp)(?:\s*(?:and|&|\+|\/|or)\s*(?:tcp|udp))?(?:\s+(?:proto(?:col)?|traffic|only|too|both|please|pls|as\s+well|for\s+(?:it|that|this)))*(?:\s+(?:on|for|at)\s+(?:port\s+)?\d{1,5})?\s*[.!]*$/i;
+
+/**
+ * The numbers said as ports in a firewall clause beside a service's word or as list items of
+ * their own ("submission 587", "pop3s on 995", "the mqtt port, 8883", "imaps (993)"): what
+ * findPorts leaves, since a bare number is a port only where a port is being talked about.
+ */
+export function listedPortsIn(clause: string): number[] {
+  const t = clause.toLowerCase();
+  const out: number[] = [];
+  for (const m of t.matchAll(new RegExp(String.raw`\b${SERVICE_PORT_WORD}\s+(?:on\s+)?(?:port\s+)?(\d{2,5})\b(?![.:/]\d)`, 'g'))) out.push(Number(m[1]));
+  for (const m of t.matchAll(/(?:,\s*|\b(?:and|plus)\s+|&\s*)(?:port\s+)?(\d{2,5})(?:\s*\/\s*(?:tcp|udp))?(?=\s*(?:,|$|\band\b|\btoo\b|\bas\s+well\b|\bthrough\b|\bplease\b|\bpls\b|\bfrom\b|\bto\b))/g)) out.push(Number(m[1]));
+  return [...new Set(out.filter((p) => p >= 1 && p <= 65535))];
+}

@@ -153,7 +153,7 @@ const NICKNAMES: Record<string, string[]> = {
 };
 
 /** Verbs that act on a user who exists (never "add user x" or "create x"). */
-const ACTS_ON_USER = String.raw`(?:give|grant|make|let|put|move|remove|delete|drop|kick|revoke\s+sudo\s+from|take\s+sudo\s+(?:away\s+)?from|add)`;
+const ACTS_ON_USER = String.raw`(?:give|giv|gimme|grant|make|let|put|move|remove|delete|drop|kick|revoke\s+sudo\s+from|take\s+sudo\s+(?:away\s+)?from|add|(?:sudo|admin(?:\s+rights)?|root(?:\s+access)?)\s+(?:for|to))`;
 
 /**
  * A user named by what is no user but begins (or, as a nickname, stands for) one or more users'
@@ -171,7 +171,7 @@ export function userByPrefix(message: string, files: Record<string, string | und
   if (NOT_A_NAME.test(said) || users.includes(said) || serviceNames.includes(said)) return undefined;
   // What the verb does must be about a user: sudo, admin, a group, or removing someone.
   const rest = t.slice(m.index + m[0].length);
-  const aboutUser = /\b(?:sudo|admin\w*|root|sudoers?|wheel|groups?|superuser)\b/.test(rest) || (/^\s*(?:remove|delete|drop|kick)\b/.test(t.slice(m.index).replace(/^\s*(?:(?:please|pls|ok|now|also|and)\s+)*/, '')) && rest.trim().replace(/[.!]+$/, '') === '');
+  const aboutUser = /^\s*(?:sudo|admin|root)\b/.test(m[0]) || /\b(?:sudo|admin\w*|root|sudoers?|wheel|groups?|superuser)\b/.test(rest) || (/^\s*(?:remove|delete|drop|kick)\b/.test(t.slice(m.index).replace(/^\s*(?:(?:please|pls|ok|now|also|and)\s+)*/, '')) && rest.trim().replace(/[.!]+$/, '') === '');
   if (!aboutUser) return undefined;
   const stems = [said, ...(NICKNAMES[said] ?? [])];
   const choices = users.filter((u) => u !== said && stems.some((s) => u.startsWith(s)) && u.length > said.length);
@@ -203,4 +203,124 @@ export function sudoExcept(message: string, files: Record<string, string | undef
   const revoked = users.filter((u) => u.sudo === true && !kept.includes(u.name)).map((u) => u.name);
   if (revoked.length === 0) return undefined;
   return { request: revoked.map((n) => `revoke sudo from ${n}`).join('; '), kept, revoked };
+}
+
+/**
+ * Several people, one change (round 30, "several subjects"): "rita and sam both need docker
+ * access", "put lena and omar in the docker group", "sudo for lena and omar", "lena plus omar
+ * should be in www-data", "ivo, lena and omar: docker group please". The subjects are users that
+ * exist (or the ones `who` names: the people a pronoun points at), the predicate a group or sudo;
+ * one change per person. Read only when every other word is a word of the frame. A person said
+ * with "does not"/"doesn't"/"not" after the name is left out ("…, lena does not").
+ */
+export interface PeopleFrame {
+  names: string[];
+  groups: string[];
+  sudo: boolean;
+  /** Each person removed ("remove lena and omar, they left"). */
+  removed?: boolean;
+  request: string;
+}
+
+const PEOPLE_WORDS = new Set(
+  (
+    'a an the and also plus both all each of them too as well please pls kindly oh ok so now then ' +
+    'need needs needed should shall must will would be get gets have has can could want wants given ' +
+    'give grant put add make let move place in into to join joins member members membership of group groups ' +
+    'access rights privileges privs permissions perms sudo admin admins sudoers for use able run with'
+  ).split(' '),
+);
+/** Words that are never a group said before "access" or after "to"/"in". */
+const NOT_A_GROUP = /^(?:the|a|an|it|them|this|that|sudo|admin|admins|root|ssh|shell|server|box|machine|host|system|group|groups|everything|all|full|more|same|both|web|login|remote|file|files)$/;
+
+export function peopleFrame(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[], who: readonly string[] = []): PeopleFrame | { ask: string } | undefined {
+  const users = usersIn(files).map((u) => u.name);
+  let t = ` ${message.toLowerCase().trim().replace(/[.!]+$/, '')} `;
+  const removal = removalOf(t, users, serviceNames);
+  if (removal) return removal;
+  if (t.length > 300 || KEY.test(message) || /\b(?:remove|delete|revoke|take|strip|drop|kick|no|never|without|except|but|only|out)\b/.test(t)) return undefined;
+  // "…, lena does not": left out.
+  const left: string[] = [];
+  t = t.replace(/\b([a-z_][a-z0-9_-]{0,31})\s+(?:does\s+not|doesn'?t|not|isn'?t|is\s+not)\b/g, (m, n: string) => (users.includes(n) ? (left.push(n), ' ') : m));
+  const names: string[] = [];
+  for (const u of users) {
+    if (left.includes(u)) continue;
+    const re = new RegExp(String.raw`(?<![\w-])${u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:'s|’s)?(?![\w-])`, 'g');
+    if (re.test(t)) {
+      names.push(u);
+      t = t.replace(re, ' ');
+    }
+  }
+  names.sort((a, b) => message.toLowerCase().indexOf(a) - message.toLowerCase().indexOf(b));
+  let nobody = false;
+  if (names.length === 0) {
+    if (!/\b(?:her|him|them|she|he|they)\b/.test(t)) return undefined;
+    if (who.length === 0) nobody = true;
+    else names.push(...who);
+    t = t.replace(/\b(?:her|him|them|she|he|they)\b/g, ' ');
+  }
+  if (names.some((n) => serviceNames.includes(n))) return undefined;
+  const groups: string[] = [];
+  const G = String.raw`([a-z_][a-z0-9_-]{0,31})`;
+  const take = (re: RegExp) => {
+    t = t.replace(re, (m, g: string) => {
+      if (NOT_A_GROUP.test(g) || PEOPLE_WORDS.has(g) || serviceNames.includes(g) || users.includes(g)) return m;
+      if (!groups.includes(g)) groups.push(g);
+      return ' ';
+    });
+  };
+  take(new RegExp(String.raw`\b(?:in|into|to|join|joins|member\s+of)\s+(?:the\s+)?${G}\s+group\b`, 'g'));
+  take(new RegExp(String.raw`\bgroups?\s*:?\s+${G}\b`, 'g'));
+  take(new RegExp(String.raw`\b${G}\s+(?:group|access|rights|membership)\b`, 'g'));
+  take(new RegExp(String.raw`\baccess\s+to\s+(?:the\s+)?${G}(?:\s+group)?\b`, 'g'));
+  take(new RegExp(String.raw`\b(?:in|into|join|joins)\s+(?:the\s+)?${G}\b`, 'g'));
+  // "add him to www-data", "put lena in ops": the person is out of the text by now, so the verb meets the group.
+  take(new RegExp(String.raw`\b(?:add|put|move|place|get)\s+(?:(?:both|all|each)\s+)?(?:to|in|into)\s+(?:the\s+)?${G}\b`, 'g'));
+  take(/\b(docker)\b/g);
+  const sudo = /\b(?:sudo|admin(?:\s+rights)?|sudoers|root\s+access|admins)\b/.test(t);
+  t = t.replace(/\b(?:sudo|admin|sudoers|root\s+access|admins)\b/g, ' ');
+  if (groups.length === 0 && !sudo) return undefined;
+  const words = t.replace(/['"“”‘’`]/g, ' ').split(/[^a-z0-9-]+/).filter((w) => w !== '' && w !== '-');
+  if (words.some((w) => !PEOPLE_WORDS.has(w))) return undefined;
+  // "put her in docker" with nobody under discussion: who is asked, never guessed.
+  if (nobody) {
+    const what = groups.length ? `in the ${groups.join(' and ')} group${groups.length > 1 ? 's' : ''}` : 'sudo';
+    return { ask: `Who do you mean? Nobody is under discussion in this conversation${users.length ? `; the users are ${users.join(', ')}` : ''}. Say the name, e.g. "${groups.length ? `put ${users[0] ?? 'alice'} in the ${groups[0]} group` : `give ${users[0] ?? 'alice'} sudo`}". Nothing was changed (${what}).` };
+  }
+  const request = names
+    .flatMap((n) => [...(groups.length ? [groups.length === 1 ? `add ${n} to the ${groups[0]} group` : `add ${n} to the groups ${groups.join(' & ')}`] : []), ...(sudo ? [`give ${n} sudo`] : [])])
+    .join('; ');
+  return { names, groups, sudo, request };
+}
+
+/**
+ * "remove lena and omar, they left", "delete the accounts of ivo and lena": several users that
+ * exist, each removed by name. Only names of users there are, and only words of a removal besides.
+ */
+function removalOf(t: string, users: readonly string[], serviceNames: readonly string[]): PeopleFrame | undefined {
+  if (!/^\s*(?:(?:please|pls|ok|now|and|also)\s+)*(?:remove|delete|drop|offboard|deprovision)\b/.test(t) || KEY.test(t)) return undefined;
+  let rest = t;
+  const names: string[] = [];
+  for (const u of users) {
+    const re = new RegExp(String.raw`(?<![\w-])${u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:'s|’s)?(?![\w-])`, 'g');
+    if (re.test(rest)) {
+      names.push(u);
+      rest = rest.replace(re, ' ');
+    }
+  }
+  if (names.length < 2 || names.some((n) => serviceNames.includes(n))) return undefined;
+  const OK = /^(?:please|pls|ok|now|and|also|remove|delete|drop|offboard|deprovision|the|users?|accounts?|logins?|of|both|them|their|they|he|she|left|quit|have|has|gone|are|is|no|longer|here|with|us|too|as|well)$/;
+  if (rest.split(/[^a-z'-]+/).filter((w) => w !== '').some((w) => !OK.test(w))) return undefined;
+  names.sort((a, b) => t.indexOf(a) - t.indexOf(b));
+  return { names, groups: [], sudo: false, removed: true, request: names.map((n) => `delete user ${n}`).join('; ') };
+}
+
+/** Whether a reading carries the people frame: every person in every group said, with sudo when said (or gone, for a removal). */
+export function carriesPeople(frame: PeopleFrame, filesAfter: Record<string, string | undefined>): boolean {
+  const users = usersIn(filesAfter);
+  if (frame.removed) return frame.names.every((n) => !users.some((u) => u.name === n));
+  return frame.names.every((n) => {
+    const u = users.find((x) => x.name === n);
+    return u !== undefined && frame.groups.every((g) => (u.groups ?? []).includes(g)) && (!frame.sudo || u.sudo === true);
+  });
 }

@@ -967,7 +967,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       const ip = http || wire ? this.attachments(f.c.id)[0]?.ip : undefined;
       // the container's other TCP ports: with the one the command asks, they say whether anything listens yet
       const askedPort = http?.port ?? wire?.port;
-      const otherPorts = [...new Set(opts.ports.filter((p) => p.protocol === 'tcp' && p.container !== askedPort).map((p) => p.container))];
+      const declared = opts.ports.filter((p) => p.protocol === 'tcp').map((p) => p.container);
+      const otherPorts = [...new Set(declared.filter((p) => p !== askedPort))];
       const oneShot = ['no', 'on-failure'].includes(f.record.spec.restart);
       const ociEnv = (JSON.parse(Buffer.from(f.c.spec!.value).toString('utf8')) as { process: { env: string[] } }).process.env;
       const secrets = secretValuesOf({ Config: { Env: ociEnv, Labels: f.c.labels } });
@@ -1020,14 +1021,17 @@ export class ContainerdEngine extends HostSideOps implements Engine {
                 const a = http ? await httpAnswer(ip, http.port, http, limit) : await wireAnswer(wire!, ip, limit);
                 const ok = http ? typeof a === 'number' && a >= 200 && a < 300 : a === 'ready';
                 const via = http ? ('http' as const) : wire!.kind;
-                trace(`ready: ${f.name} ${via} ${ok ? 'ready' : 'not ready'}`);
+                trace(`ready: ${f.name} ${via} ${ok ? 'ready' : `not ready (${a ?? 'no answer'})`}`);
                 if (ok) return { ready: { state: 'healthy' as const, ms: Date.now() - t0, via } };
                 // Nothing listens where the command asks, nor on the container's other TCP ports:
                 // its service is not up yet and the command would fail too. It then runs at most
                 // every REFUSED_PROBE_INTERVAL_MS from the wait's start, as on Docker (health.ts
                 // portsRefused): each task exec took ≈ 50 ms and the shim's and runc's CPU beside
                 // postgres's start-up (docs/runtime.md "The stack on containerd at ≤ 0.5×").
-                return { refused: a === 'refused' && (await portsRefusedAt(ip, otherPorts)) };
+                // As on Docker, only declared ports count: with none, a refusal proves nothing (a
+                // service bound to 127.0.0.1 in its container refuses at its address and still
+                // answers the command), so the command keeps its own back-off.
+                return { refused: a === 'refused' && declared.length > 0 && (otherPorts.length === 0 || (await portsRefusedAt(ip, otherPorts))) };
               },
             }
           : {}),
