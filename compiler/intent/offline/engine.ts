@@ -50,7 +50,7 @@ import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
-import { adminsLost, sshLost } from './outcome-guard.js';
+import { adminsNamedTaken, outcomeHarm, roleAccountTaken, sshRuleTaken } from './outcome-guard.js';
 import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
@@ -218,7 +218,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\bdisregard\b[^.]*\b(?:told|instructions?|rules|guidelines|above|previous)\b|\bpretend\s+(?:you(?:'re|\s+are)|to\s+be)\b|\bact\s+as\s+(?:if\s+you|an?\s+(?:unrestricted|unfiltered|different)|root\b)|\bdeveloper\s+mode\b|\bfrom\s+now\s+on\s+you\b/i, reason: INJECTION },
   { re: /\b(?:run|execute|exec)\s+[`'"“‘][^`'"”’]{1,200}[`'"”’]\s+(?:on|in)\s+(?:the\s+|this\s+|my\s+)?(?:host|server|machine|box|system|vps)\b/i, reason: HOST_COMMAND },
   { re: /\b(?:flush|wipe|clear|reset)\b[^.]*\b(?:iptables|nftables|nft|firewall)\b|\b(?:delete|remove|drop|clear|flush|wipe)\s+(?:all|every)\s+(?:(?:single|last)\s+)?(?:of\s+)?(?:the\s+)?(?:iptables\s+|nft\s+|firewall\s+)?rules?\b(?!\s+(?:for|on|about|of|that|which|named|called)\b)/i, reason: FIREWALL_OFF },
-  { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
+  { re: /\brm\s+-[a-z]*[rf]|\bfind\s+\/(?=[\s"'`])[^\n]{0,160}?\s-delete\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
   {
     re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+(?!(?:for|to|access|rights|privileges|privs|perms|permissions|please|pls|too|also|as|and|is|on|the|from|should|needs?)\b)\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
     reason: HOST_COMMAND,
@@ -635,13 +635,9 @@ interface Run {
 export function runOfflineEngine(input: EngineInput): Proposal {
   const proposal = readRequest(input);
   if (proposal.refused) return proposal;
-  const lost = adminsLost(input.files, proposal.files);
-  const reason =
-    lost !== undefined
-      ? `lockout: this would leave no user with sudo (${lost.join(', ')} ${lost.length > 1 ? 'have' : 'has'} it now), so no one could administer the machine. Keep at least one admin, e.g. "remove sudo from everyone except ${lost[0]}".`
-      : sshLost(input.files, proposal.files)
-        ? 'lockout: this would leave the firewall dropping incoming traffic with no rule that lets ssh (port 22) in, so the way in would be cut off. Keep ssh open, e.g. "allow ssh from 10.0.0.0/8", in the same request.'
-        : undefined;
+  // What the proposal would leave, however it was worded (outcome-guard.ts, rounds 29-30).
+  const reason = outcomeHarm(input.files, proposal.files, input.message) ?? roleAccountTaken(input.message, input.files) ?? sshRuleTaken(input.message, input.files, proposal.files) ?? adminsNamedTaken(input.message, input.files);
+  // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
 }
