@@ -109,14 +109,9 @@ export function lastRequest(history: ConversationTurn[]): { request: string; bef
 export function correctedRequest(message: string, history: ConversationTurn[]): { request: string; before: ConversationTurn[] } | undefined {
   // A correction is a few words ("actually make that 2"); a long message is never one, and the
   // pattern's lead words repeat, so it is not run on long text at all (the review's 2^k input:
-  // "sorry, i meant " many times and a line break).
-  const said = message.trim().replace(/[’`]/g, "'").replace(/\s+/g, ' ');
-  if (said.length > 120) return undefined;
-  const m = SAID.exec(said);
-  if (!m) return undefined;
-  let value = (m[1] ?? m[2] ?? m[3])!.trim().replace(/^(?:port|at|to)\s+/i, '');
-  const word = parseNumberWord(value.toLowerCase());
-  if (word !== undefined) value = String(word);
+  // "sorry, i meant " many times and a line break): `correctionValue` reads at most 120 characters.
+  const value = correctionValue(message);
+  if (value === undefined) return undefined;
   const kind = kindOf(value);
   if (!kind) return undefined;
   const last = lastRequest(history);
