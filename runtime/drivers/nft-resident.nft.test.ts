@@ -9,6 +9,7 @@ import { afterAll, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { NftDriver, ResidentNftReader } from './nft.js';
 import { netnsPerRun } from '../testutil/netns.js';
+import { pidAlive } from '../pidlock.js';
 
 const NS = netnsPerRun('claude-nftres');
 const nft = (cmd: string) => execFileSync('ip', ['netns', 'exec', NS, 'nft', cmd]);
@@ -51,14 +52,6 @@ test('a reader whose nft is gone answers null (the caller runs nft itself)', asy
   expect(await reader.observe()).toBeNull();
 });
 
-const gone = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-};
 const until = async (ok: () => boolean, ms = 5000) => {
   for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
   return ok();
@@ -86,7 +79,7 @@ test('a child that is killed or stalls is started again by a later observe, afte
   const t = Date.now();
   expect(await reader.observe()).toBeNull();
   expect(Date.now() - t).toBeGreaterThanOrEqual(ResidentNftReader.ANSWER_MS - 50);
-  expect(await until(() => gone(second))).toBe(true);
+  expect(await until(() => !pidAlive(second))).toBe(true);
   // one answer reset the count, so this back-off is the first one again: 300 ms
   await new Promise((r) => setTimeout(r, 350));
   nft('delete table inet claude');

@@ -160,15 +160,19 @@ function fieldsIn(body: string, existing: readonly string[]): string | undefined
 }
 
 /** "command to: X", "command: X", "command should be: X", "command for worker -> X", "make the worker start with: X". */
-const COMMAND_AFTER = /\b(?:(command|cmd|entrypoint)\s+(?:for|of)\s+(?:the\s+)?([a-z][\w-]*)\s*(?:->|→|:|=)|(?:make|have|let)\s+(?:the\s+)?([a-z][\w-]*)\s+start\s+with\s*:|(command|cmd|entrypoint)\s*(?:(to|should\s+be|must\s+be|is|with|as)\s*:|(->|→)))\s*(?![`'"“‘])([^`'"\n;]{1,300}?)\s*$/i;
+const COMMAND_AFTER = /\b(?:(command|cmd|entrypoint)\s+(?:for|of)\s+(?:the\s+)?([a-z][\w-]*)\s*(?:->|→|:|=)|(?:make|have|let)\s+(?:the\s+)?([a-z][\w-]*)\s+start\s+with\s*:|(command|cmd|entrypoint)\s*(?:(to|should\s+be|must\s+be|is|with|as)\s*:|(->|→)))\s*(?![`'"“‘])([^`'"\n;]{1,300}?)\s*(?=$|;|\.\s)/i;
 
 /** "new service jobs from ghcr.io/acme/jobs:1 with command: python run.py": the service, then its command. */
-const ADDED_WITH_COMMAND = /^(.*\b(?:service|svc|container|called|named)\s+['"`]?([a-z][a-z0-9-]{0,62})['"`]?\b.*?)\s*,?\s+(?:and\s+)?with\s+(?:the\s+)?(?:command|cmd)\s*:?\s*[`'"“‘]?([^`'"”’\n;]{1,300}?)[`'"”’]?\s*[.!]*$/i;
+const ADDED_WITH_COMMAND = /^(.*\b(?:service|svc|container|called|named)\s+['"`]?([a-z][a-z0-9-]{0,62})['"`]?\b.*?)\s*(?:,\s*|\s+)(?:and\s+)?(?:with\s+(?:the\s+)?(?:command|cmd)\s*:?|(?<=,\s*)(?:command|cmd)\s*:)\s*[`'"“‘]?([^`'"”’\n;]{1,300}?)[`'"”’]?\s*[.!]*(,\s+[^`'"\n;]{1,80})?$/i;
+
+/** What may follow a new service's command, said after a comma: its other fields. */
+const FIELD_AFTER = /^,\s+(?:no\s+(?:host\s+)?ports?|not\s+published|internal\s+only|(?:on\s+)?ports?\s+\d+|\d+\s*(?:replicas?|instances|copies)|(?:memory|ram|cpus?|replicas?)\s*[:=]?\s*[\d.]+\s*[a-z]*)\s*[.!]*$/i;
 
 /** The command said after "to:", an arrow or a colon, to the end of the request, in backticks (kept as typed). */
 export function commandSaid(text: string): string {
   const added = ADDED_WITH_COMMAND.exec(text);
-  if (added) return `${added[1]}. ${added[2]!.toLowerCase()} command: \`${added[3]}\``;
+  // Round 30: "…, command: python worker.py, no ports": a field after the command stays the service's.
+  if (added && (added[4] === undefined || FIELD_AFTER.test(added[4]))) return `${added[1]}${added[4] ?? ''}. ${added[2]!.toLowerCase()} command: \`${added[3]}\``;
   return text.replace(COMMAND_AFTER, (_m, _k1: string, forName?: string, startName?: string, key?: string, joiner?: string, arrow?: string, cmd = '') => {
     const said = `\`${cmd.replace(/[.!]+$/, '')}\``;
     const name = forName ?? startName;
@@ -181,15 +185,18 @@ export function commandSaid(text: string): string {
  * A promise to bring a stopped service back ("…, we'll bring it back later", "we will restart it
  * after the deploy", "will turn it on again in january"): a remark said beside a stop, taken out.
  */
-const COME_BACK = String.raw`(?:we|i|you|they)\s*(?:'ll|’ll|\s+will|\s+can|\s+may|\s+might|\s+shall|\s+are\s+going\s+to|\s+plan\s+to)\s+(?:(?:probably|likely|then|just)\s+)?(?:bring|start|restart|turn|switch|spin|fire|power|boot|need|want|put)\s+(?:it|him|her|them|that|this)\s*(?:back|up|on|online|again)?(?:\s+(?:up|on|online|again))?(?:\s+[^,.;!?]{0,40})?`;
-const PROMISE_AFTER = new RegExp(String.raw`\s*(?:[,;—–-]|\.(?=\s))\s*(?:(?:and|but|then)\s+)?${COME_BACK}\s*[.!]*\s*$`, 'i');
+const COME_BACK = String.raw`(?:(?:after(?:wards)?|later|then)\s*,?\s+)?(?:(?:we|i|you|they)\s*(?:'ll|’ll|\s+will|\s+can|\s+may|\s+might|\s+shall|\s+are\s+going\s+to|\s+plan\s+to|\s+gonna)|will|gonna|going\s+to)\s+(?:(?:probably|likely|then|just)\s+)?(?:bring|start|restart|turn|switch|spin|fire|power|boot|need|want|put)\s+(?:it|him|her|them|that|this)\s*(?:back|up|on|online|again)?(?:\s+(?:up|on|online|again))?(?:\s+(?!(?:and|but|then|also|plus)\b)[^\s,.;!?]+){0,6}`;
+/** Where a promise ends: the end of the text, a sentence's end, or a conjunction that starts the next request (review 22 MED-4). */
+const PROMISE_END = String.raw`(?=\s*$|\s*[.!;]|\s*,?\s+(?:and|but|then|also|plus)\b)`;
+const PROMISE_AFTER = new RegExp(String.raw`\s*(?:[,;—–-]|\.(?=\s))\s*(?:(?:and|but|then)\s+)?${COME_BACK}${PROMISE_END}[.!]*`, 'i');
 const PROMISE_BEFORE = new RegExp(String.raw`^\s*${COME_BACK}\s*,\s*(?:but\s+)?(?:for\s+now\s*,?\s*)?`, 'i');
 const STOP_SAID = /\b(?:stop|shut|turn|switch|take|power|pause|disable|halt|park|suspend|put|bring)\b/i;
 
 export function comeBackSaid(text: string): string {
   if (!STOP_SAID.test(text)) return text;
-  const after = text.replace(PROMISE_AFTER, '');
-  if (after !== text && STOP_SAID.test(after)) return after;
+  // The promise goes; what follows it ("…, we'll bring it back later and also stop redis") stays, said as its own clause.
+  const after = text.replace(PROMISE_AFTER, (_m) => '').replace(/^\s*,?\s*(?=(?:and|but|then|also|plus)\b)/i, ' ');
+  if (after !== text && STOP_SAID.test(after)) return after.replace(/\s+,?\s*((?:and|but|then|also|plus)\b)/i, ', $1').trim();
   const before = text.replace(PROMISE_BEFORE, '');
   if (before !== text && STOP_SAID.test(before)) return before;
   return text;
@@ -207,6 +214,86 @@ const IN_FRONT = /\b([a-z][\w-]*)\s+(?:sitting\s+|placed\s+)?in\s+front\s+of\s+(
 
 /** ", bound to 127.0.0.1", ", only on localhost": the address of the port before, in its clause. */
 const BOUND_AFTER = /(?<!\s)\s?,\s*(?:and\s+)?(?=(?:bound|bind(?:ed)?|only|listening)\s+(?:to|on)\s+(?:the\s+)?(?:address\s+)?(?:\d{1,3}(?:\.\d{1,3}){3}|localhost)\b)/gi;
+
+/**
+ * Round 30: a service's name and port said by their place. "under the name X" / "under name X" is
+ * the name ("the official httpd image (httpd:2.4) under the name site": "under" was read as the
+ * image); "at PORT" right after a service or an image is its port ("expose adminer (image
+ * adminer:4) at 8082", "gitea/gitea:1.22 named git at 3030"), never in a sentence that speaks of
+ * a time; "PRODUCT:PORT" for a product the catalogue knows, with a number of 3 to 5 digits, is that
+ * product on that port ("prometheus:9090, grafana:3000"): no official image of these is tagged so.
+ */
+const UNDER_NAME = /\bunder\s+(?:the\s+)?name\s+(?=['"`]?[a-z0-9])/gi;
+const AT_PORT = /(?<=(?:\b(?:expose|publish|serve|run|deploy|named|called|image)\b|[)])[^.;!?]{0,80}?)\s+at\s+(?:port\s+)?([1-9]\d{1,4})\b(?!\s*(?:am|pm|a\.m|p\.m|o'?clock|h\b|hours?|minutes?|mins?|%|[:.]\d|[kmgt]i?b?\b|megs?|gigs?))/gi;
+const TIME_TALK = /\b(?:every|each|daily|nightly|hourly|weekly|monthly|cron|schedule\w*|backups?|jobs?|tonight|tomorrow|midnight|noon|morning|evening|night)\b/i;
+/** "set up a small stack for me - nginx …", "give me a simple setup: …": the stack is the list that follows; the verb is its add. */
+const STACK_LEAD = /\b((?:set\s*up|setup|build|create|make|give|get|deploy|spin\s+up|run|need|want)\s+)(?:(?:me|us)\s+)?(?:a|an|the|my|our)\s+(?:(?:small|little|simple|basic|tiny|quick|new|web|whole|full|complete|typical|standard|minimal)\s+)*(?:stack|setup|set-up|environment|system|deployment)(?:\s+for\s+(?:me|us))?\s*(?::|\s[-–—]+\s|,)\s*/gi;
+/** "every replica of the worker except one": the count of the service's replicas kept, said as "all the worker replicas except one". */
+const EVERY_COPY_OF = /\b(?:all|every|each)\s+(?:(?:the|of\s+the)\s+)?(?:single\s+)?(?:replicas?|instances?|copies|containers?)\s+of\s+(?:the\s+)?([a-z][\w-]*)(?=\s+(?:except|but|save|apart\s+from|other\s+than)\b)/gi;
+/** "the cache (memcached)", "our db (postgres)": a role or a noun with a bracket holding a service's name is that service, and only it (review 22 MED-6). */
+const ROLE_NAMED = /\b(?:(?:the|our|my|that|this)\s+)?(?:[a-z][\w-]*\s+)?(?:cache|caches|database|db|proxy|web\s*server|webserver|queue|broker|store|app|service|container|one|thing|backend|frontend)\s*\(\s*([a-z][\w-]*)\s*\)/gi;
+/**
+ * "… as a service called lab on port 3020, reachable only from 10.0.0.0/8", "… on 3000, only reachble frm 10.0.0.0/8":
+ * who may reach a new service's port is a firewall rule of its own, said after the service (the whole sentence was
+ * read as the rule, and the service was lost).
+ */
+const REACH_AFTER_PORT = /(\b(?:on|at)\s+(?:port\s+)?|:)(\d{2,5})\b([^.;!?]{0,80}?)\s*[,;]?\s+(?:but\s+)?(?:(?:it|that)\s+)?(?:(?:should|must|will|shall|can)\s+)?(?:only\s+)?(?:be\s+)?(?:only\s+)?(?:reachable|reachble|accessible|available|allowed|open)\s+(?:only\s+)?(?:from|frm|to|for)\s+((?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?)/gi;
+/** "worker x2 (ghcr.io/acme/worker)": the count said between the name and its bracket is the count of that service. */
+const COUNT_BEFORE_BRACKET = /\b([a-z][\w-]*)\s+[x×]\s?(\d{1,2})\s*(\([^()\n]{1,200}\))/gi;
+/** "svc docs: nginx:alpine, port 8088": a service's name, then its image after a colon. */
+const NAME_COLON_IMAGE = /^\s*(?:new\s+)?(?:svc|service|container)\s+['"`]?([a-z][a-z0-9-]{0,62})['"`]?\s*:\s*(?=[a-z0-9][\w.-]*(?:\/[\w.-]+)*(?::[\w.-]+|\/[\w.-]+)\s*(?:,|$))/i;
+/** An image reference said in the text (with a registry, an owner or a tag). */
+const IMAGE_SAID = /(?<![\w./@:-])(?:[a-z0-9][\w.-]*(?::\d+)?\/)?[a-z0-9][\w.-]*\/[a-z0-9][\w.-]*(?::[\w.-]+)?(?![\w./@:-])|(?<![\w./@:-])[a-z0-9][\w.-]*:[\w][\w.-]*(?![\w./@:-])/gi;
+/**
+ * "…, plus a worker from the same image running `python -m worker`": "the same image" is the image said last before
+ * it, the name before it is the new service's, and a quoted command after "running" is its command.
+ */
+const SAME_IMAGE = /\b(?:a|an|one|another)\s+([a-z][\w-]*)\s+(?:from|using|on|with|off)\s+(?:the\s+)?same\s+image\b(?:\s*,?\s*(?:running|that\s+runs|which\s+runs|with\s+(?:the\s+)?command)\s+(`[^`\n]{1,300}`))?/i;
+/**
+ * "I want a new service, the name is docs, with the image …", "a new container, call it docs, from nginx:alpine": a
+ * name said in a later clause of the sentence that asks for a new service is said with it (a later sentence is not read).
+ */
+const NEW_SERVICE = /\b(?:a|one)\s+(?:new\s+)?(?:service|container)\b(?!\s+(?:called|named)\b)/i;
+const NAME_LATER = /([;,]\s*)(?:(?:and\s+)?(?:i'?d\s+like\s+to|i\s+want\s+to|please|pls|let'?s|we'?ll|we\s+will|you\s+can|can\s+you)\s+)?(?:call|name)\s+it\s+['"`]?([a-z][a-z0-9-]{0,62})['"`]?(?=\s*(?:[.!?;,]|$))|([;,]\s*)(?:and\s+)?(?:the|its)\s+name\s+(?:is|should\s+be|will\s+be|shall\s+be|=|:)\s+['"`]?([a-z][a-z0-9-]{0,62})['"`]?(?=\s*(?:[.!?;,]|$))/i;
+function nameLaterSaid(text: string): string {
+  const svc = NEW_SERVICE.exec(text);
+  if (!svc) return text;
+  const end = svc.index + svc[0].length;
+  const rest = text.slice(end);
+  const n = NAME_LATER.exec(rest);
+  if (!n) return text;
+  const name = (n[2] ?? n[4])!.toLowerCase();
+  const lead = (n[1] ?? n[3])!;
+  return `${text.slice(0, end)} called ${name}${rest.slice(0, n.index)}${lead.trim() === ',' ? '' : lead}${rest.slice(n.index + n[0].length).replace(/^\s*[,]\s*/, ' ')}`.replace(/\s+([.!?,;])/g, '$1');
+}
+
+function sameImageSaid(text: string): string {
+  const m = SAME_IMAGE.exec(text);
+  if (!m) return text;
+  const images = [...text.slice(0, m.index).matchAll(IMAGE_SAID)].map((x) => x[0]).filter((x) => !/^\d|^https?:/i.test(x) && !/:\d{2,5}$/.test(x));
+  const image = images[images.length - 1];
+  if (!image) return text;
+  return `${text.slice(0, m.index)}a service called ${m[1]!.toLowerCase()} using image ${image}${m[2] ? ` with command ${m[2]}` : ''}${text.slice(m.index + m[0].length)}`;
+}
+export function placedSaid(text0: string, products: readonly string[], existing: readonly string[] = []): string {
+  // "svc: worker, image: …, replicas: 2" on a service that is here: read as fields before compose's reader turns
+  // "replicas: 2" into words the field list does not read (review 22 MED-3: it asked which service).
+  const keyed = /^\s*(?:svc|service|name|container)\s*[:=]\s*['"`]?([a-z][a-z0-9-]{0,62})['"`]?\s*[,;]/i.exec(text0);
+  if (keyed && existing.some((n) => n.toLowerCase() === keyed[1]!.toLowerCase())) {
+    const fields = fieldsSaid(text0, existing);
+    if (fields !== undefined) return fields;
+  }
+  const known = new Set([...products, ...existing].map((n) => n.toLowerCase()));
+  let text = nameLaterSaid(sameImageSaid(text0.replace(COUNT_BEFORE_BRACKET, '$1 $3 with $2 replicas').replace(NAME_COLON_IMAGE, 'service name: $1, image: ')));
+  text = text.replace(REACH_AFTER_PORT, (_m, lead: string, port: string, between: string, cidr: string) => `${lead}${port}${between}. only allow port ${port} from ${cidr}`);
+  let out = text.replace(UNDER_NAME, 'called ').replace(STACK_LEAD, '$1').replace(EVERY_COPY_OF, 'all the $1 replicas').replace(ROLE_NAMED, (m, name: string) => (known.has(name.toLowerCase()) ? name : m));
+  if (!TIME_TALK.test(out)) out = out.replace(AT_PORT, ' on port $1');
+  if (products.length > 0) {
+    const names = [...products].sort((a, b) => b.length - a.length).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    out = out.replace(new RegExp(String.raw`(?<![\w./@:-])(${names}):([1-9]\d{2,4})(?![\w.:/@-])`, 'gi'), '$1 on port $2');
+  }
+  return out;
+}
 
 /** Every rewrite of this layer, in order. */
 export function attachedSaid(text: string, existing: readonly string[] = []): string {

@@ -220,7 +220,10 @@ export function composeSaid(message: string): string {
       const first = inline[0]!;
       const lead = t.slice(0, first.index).replace(/\b(?:services?|stack|compose)\s*:?\s*$/i, '').trim();
       const tail = t.slice(inline[inline.length - 1]!.index + inline[inline.length - 1]![0].length).trim();
-      return [lead.replace(/[:,.\s]+$/, ''), ...inOrder(services as ComposeService[]).map(sentence), tail.replace(/^[,.;\s]+/, '')].filter((x) => x !== '').join('. ');
+      // "expose adminer (image adminer:4) at 8082": a lead that is only the verb of the add is the add itself (round 30;
+      // "expose" stood alone as a sentence nothing read).
+      const onlyVerb = /^(?:(?:please|pls|plz|could\s+you|can\s+you|i'?d\s+like\s+to|i\s+want\s+to|just|also|and)\s+)*(?:expose|run|deploy|add|publish|set\s*up|start|launch|spin\s+up|fire\s+up|create|install|serve)(?:\s+(?:a|an|the|me|us|up))?$/i.test(lead.replace(/[:,.\s]+$/, ''));
+      return [onlyVerb ? '' : lead.replace(/[:,.\s]+$/, ''), ...inOrder(services as ComposeService[]).map(sentence), tail.replace(/^[,.;\s]+/, '')].filter((x) => x !== '').join('. ');
     }
   }
   // A key of compose said as a label of the sentence: "networks: put api and db on …".

@@ -73,9 +73,11 @@ describe('"make that V" corrects the one value of its kind the turn before said'
     expect(svc(files, 'redis').replicas ?? 1).not.toBe(3);
   });
 
-  it('with no turn before, "make that 2" is not understood', () => {
+  // Round 30 (corrections.paradigm): a correction with nothing under discussion asks what it is
+  // of (it was "not understood" before), and still changes nothing.
+  it('with no turn before, "make that 2" asks what it applies to and changes nothing', () => {
     const { last } = talk(['make that 2']);
-    expect(last.understood).toBe(false);
+    expect(last.questions?.[0]).toMatch(/^What should "make that 2" apply to\?/);
     expect(last.files).toEqual({});
   });
 

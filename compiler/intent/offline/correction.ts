@@ -24,9 +24,26 @@ const NOTE = /^\(Read ".*" as: (.*)\)$/m;
 
 const LEAD = String.raw`(?:actually|no|nah|nope|sorry|oops|wait|hmm+|oh|ok(?:ay)?|um+|er+m?|scratch\s+that|on\s+second\s+thought|my\s+bad|correction|hang\s+on|i\s+meant)`;
 const VERB = String.raw`(?:(?:make|change|set|switch|put|bump|turn)\s+(?:that|it|this)(?:\s+(?:to|at|up\s+to|down\s+to|into))?|make\s+it|i\s+meant?|rather|(?:let'?s\s+)?(?:go\s+with|do|say)|how\s+about)`;
-const TAIL = String.raw`(?:\s*,?\s*(?:instead|rather|then|please|pls|plz|thanks|thx|not\s+[\w./:]+|after\s+all))*\s*[.!]*$`;
-/** "make that V", "actually make that V instead", "no, V", "i meant V": with a verb, or at least one lead word. */
-const SAID = new RegExp(String.raw`^(?:${LEAD}[\s,.:;!-]+)*(?:${VERB}\s+)(.+?)${TAIL}|^(?:${LEAD}[\s,.:;!-]+)+(.+?)${TAIL}`, 'i');
+// "3 is plenty", "1g is better", "2 will do", "4 should be enough": the value judged, not a new subject (round 30).
+const JUDGED = String.raw`(?:is|are|'s|will|would|should|'ll|could)\s+(?:be\s+)?(?:plenty|enough|fine|ok(?:ay)?|good(?:\s+enough)?|better|do|suffice|sufficient|right|more\s+like\s+it)`;
+const TAIL = String.raw`(?:\s*,?\s*(?:instead|rather|then|please|pls|plz|thanks|thx|not\s+[\w./:]+|after\s+all|${JUDGED}))*\s*[.!]*$`;
+/** "make that V", "actually make that V instead", "no, V", "i meant V", "V is enough": with a verb, a lead word or a judgement. */
+const SAID = new RegExp(String.raw`^(?:${LEAD}[\s,.:;!-]+)*(?:${VERB}\s+)(.+?)${TAIL}|^(?:${LEAD}[\s,.:;!-]+)+(.+?)${TAIL}|^(\S+(?:\s*[a-z]+)?)\s+${JUDGED}\s*[.!]*$`, 'i');
+
+/**
+ * The value a short message says as a correction ("actually 2 is enough" → "2", "no, 9001",
+ * "make that 1g"), or undefined when it is no correction's form. Said of the value only: what it
+ * corrects is the request before (`correctedRequest`), or nothing, and then the engine asks.
+ */
+export function correctionValue(message: string): string | undefined {
+  const said = message.trim().replace(/[’`]/g, "'").replace(/\s+/g, ' ');
+  if (said.length > 120) return undefined;
+  const m = SAID.exec(said);
+  if (!m) return undefined;
+  const value = (m[1] ?? m[2] ?? m[3])!.trim().replace(/^(?:port|at|to)\s+/i, '');
+  const word = parseNumberWord(value.toLowerCase());
+  return word !== undefined ? String(word) : value;
+}
 
 /** A request that sets the host's time zone or name. */
 const HOST_SETTING = /\b(?:time\s?zone|tz|host\s?name|(?:rename|call|name)\s+(?:the\s+|this\s+)?(?:server|machine|box|computer|host))\b/i;
@@ -92,14 +109,9 @@ export function lastRequest(history: ConversationTurn[]): { request: string; bef
 export function correctedRequest(message: string, history: ConversationTurn[]): { request: string; before: ConversationTurn[] } | undefined {
   // A correction is a few words ("actually make that 2"); a long message is never one, and the
   // pattern's lead words repeat, so it is not run on long text at all (the review's 2^k input:
-  // "sorry, i meant " many times and a line break).
-  const said = message.trim().replace(/[’`]/g, "'").replace(/\s+/g, ' ');
-  if (said.length > 120) return undefined;
-  const m = SAID.exec(said);
-  if (!m) return undefined;
-  let value = (m[1] ?? m[2])!.trim().replace(/^(?:port|at|to)\s+/i, '');
-  const word = parseNumberWord(value.toLowerCase());
-  if (word !== undefined) value = String(word);
+  // "sorry, i meant " many times and a line break): `correctionValue` reads at most 120 characters.
+  const value = correctionValue(message);
+  if (value === undefined) return undefined;
   const kind = kindOf(value);
   if (!kind) return undefined;
   const last = lastRequest(history);

@@ -40,7 +40,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { jobFrames } from './job-frame.js';
-import { beforeSchedule, normaliseSchedule, onlySchedule, parseSchedule, refinedSchedule } from './schedule.js';
+import { beforeSchedule, cronCannot, normaliseSchedule, onlySchedule, parseSchedule, refinedSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
 import { BOTH_PROTOCOLS, PROTOCOL_FRAGMENT, SERVICE_PORT_WORD, listedPortsIn, placePorts, readPortFrame, servicePortsIn } from './ports.js';
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
@@ -50,11 +50,13 @@ import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
-import { adminsLost, sshLost } from './outcome-guard.js';
+import { adminsNamedTaken, outcomeHarm, roleAccountTaken, sshRuleTaken } from './outcome-guard.js';
+import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
-import { normaliseSaid, verbsSaid } from './normalise.js';
-import { attachedSaid } from './attach.js';
-import { correctedRequest, correctionNote } from './correction.js';
+import { normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
+import { attachedSaid, placedSaid } from './attach.js';
+import { gapFilled } from './ellipsis.js';
+import { correctedRequest, correctionNote, correctionValue } from './correction.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
@@ -216,7 +218,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\bdisregard\b[^.]*\b(?:told|instructions?|rules|guidelines|above|previous)\b|\bpretend\s+(?:you(?:'re|\s+are)|to\s+be)\b|\bact\s+as\s+(?:if\s+you|an?\s+(?:unrestricted|unfiltered|different)|root\b)|\bdeveloper\s+mode\b|\bfrom\s+now\s+on\s+you\b/i, reason: INJECTION },
   { re: /\b(?:run|execute|exec)\s+[`'"“‘][^`'"”’]{1,200}[`'"”’]\s+(?:on|in)\s+(?:the\s+|this\s+|my\s+)?(?:host|server|machine|box|system|vps)\b/i, reason: HOST_COMMAND },
   { re: /\b(?:flush|wipe|clear|reset)\b[^.]*\b(?:iptables|nftables|nft|firewall)\b|\b(?:delete|remove|drop|clear|flush|wipe)\s+(?:all|every)\s+(?:(?:single|last)\s+)?(?:of\s+)?(?:the\s+)?(?:iptables\s+|nft\s+|firewall\s+)?rules?\b(?!\s+(?:for|on|about|of|that|which|named|called)\b)/i, reason: FIREWALL_OFF },
-  { re: /\brm\s+-[a-z]*[rf]|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
+  { re: /\brm\s+-[a-z]*[rf]|\bfind\s+\/(?=[\s"'`])[^\n]{0,160}?\s-delete\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
   {
     re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+(?!(?:for|to|access|rights|privileges|privs|perms|permissions|please|pls|too|also|as|and|is|on|the|from|should|needs?)\b)\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
     reason: HOST_COMMAND,
@@ -366,9 +368,13 @@ function privateSourcesOnly(message: string): boolean {
  * A service's own command ("instead of its default command", "the worker's command", "the
  * command of the api"): run in its container, not on the host (round 24; INTENT makes the engine
  * set `command`). A command on the host, or one that is harmful wherever it runs, is still refused.
+ * Round 30: also a new service's command ("… named storage with command `server /data`", "…,
+ * command: python worker.py") and "the worker to run a different command": only these words are
+ * blanked before HOST_COMMAND's wide pattern ("run … command"); what the command holds is still
+ * read by every other pattern.
  */
 const SERVICE_COMMAND =
-  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b/gi;
+  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|(?<![\w-])(?:command|cmd|entrypoint)\s*:|\b(?:a\s+)?(?:different|other|new|another|custom)\s+(?:command|cmd|entrypoint)\b/gi;
 
 /**
  * A scratch directory emptied by a job ("runs rm -rf /tmp/cache/* in nginx", "rm -rf
@@ -469,7 +475,7 @@ const LEMMA_VERBS: Record<string, Verb> = {
 };
 
 /** A remark after a request: what is wrong with the service ("its hung"), or that nobody uses it. */
-const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used)\s*[.!]*$/i;
+const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used|(?:it|that|this)\s+(?:is|was)\s+(?:just\s+|only\s+)?(?:a\s+)?(?:trial|test|demo|experiment|temporary|for\s+(?:testing|a\s+test|trying\s+it\s+out))|(?:we'?re|we\s+are|i'?m|i\s+am)\s+(?:all\s+)?(?:done|finished|through)\s+with\s+(?:it|that|them))\s*[.!]*$/i;
 
 /**
  * "get rid of redis entirely, we moved sessions to postgres", "stop nginx, i switched to caddy
@@ -485,6 +491,12 @@ const VERBS_G: [Verb, RegExp][] = VERBS.map(([v, re]) => [v, new RegExp(re.sourc
 
 function detectVerb(clause: string): Verb | undefined {
   const t = clause.toLowerCase();
+  // "also stop redis", "and also scale the api": "also" joins a clause; the verb after it is the clause's (round 30).
+  const also = /^\s*(?:and\s+|plus\s+)?also\s+(?=\S)/.exec(t);
+  if (also) {
+    const after = detectVerb(t.slice(also[0].length));
+    if (after !== undefined) return after;
+  }
   let best: [number, Verb] | undefined;
   // A verb said negated ("don't delete it, just stop it") is not what the clause asks.
   for (const [verb, re] of VERBS_G) {
@@ -626,18 +638,17 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   // "remove sudo from everyone except alice" with alice keyless: done, and said (review 22 MED-9).
   const except = Object.keys(proposal.files).length > 0 && /\bsudo|\badmin|\broot/i.test(input.message) ? sudoExcept(input.message, input.files) : undefined;
   if (except && 'warning' in except && except.warning) proposal.warnings = [...(proposal.warnings ?? []), except.warning];
-  const lost = adminsLost(input.files, proposal.files);
-  const reason =
-    lost !== undefined
-      ? `lockout: this would leave no user with sudo (${lost.join(', ')} ${lost.length > 1 ? 'have' : 'has'} it now), so no one could administer the machine. Keep at least one admin, e.g. "remove sudo from everyone except ${lost[0]}".`
-      : sshLost(input.files, proposal.files)
-        ? 'lockout: this would leave the firewall dropping incoming traffic with no rule that lets ssh (port 22) in, so the way in would be cut off. Keep ssh open, e.g. "allow ssh from 10.0.0.0/8", in the same request.'
-        : undefined;
-  if (reason === undefined) return proposal;
+  // What the proposal would leave, however it was worded (outcome-guard.ts, rounds 29-30).
+  const reason = outcomeHarm(input.files, proposal.files, input.message) ?? roleAccountTaken(input.message, input.files) ?? sshRuleTaken(input.message, input.files, proposal.files) ?? adminsNamedTaken(input.message, input.files);
+  // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
+  if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
 }
 
-function readRequest(original0: EngineInput): Proposal {
+function readRequest(original00: EngineInput): Proposal {
+  // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
+  const slang = slangSaid(original00.message);
+  const original0 = slang === original00.message ? original00 : { ...original00, message: slang };
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
   // "remove sudo from everyone except alice", "only mei keeps sudo": said as the revokes it makes
   // before any guard reads it (user-frame.ts sudoExcept, the one reader since review 22 MED-9);
@@ -647,6 +658,13 @@ function readRequest(original0: EngineInput): Proposal {
   if (except0 && 'nothing' in except0) return { provider: 'offline', files: {}, explanation: except0.nothing, understood: true };
   const scoped = except0 ? except0.request : everyoneElse(original0.message, new Workspace(original0.files).items<Service>('services.yaml', SVC).map((sv) => sv.name));
   const original = scoped === original0.message ? original0 : { ...original0, message: scoped };
+  // A schedule cron cannot say ("every 30 seconds", "every other tuesday", "the last day of the
+  // month", "at 7:75"): asked back with what can be done, never written as another schedule (round 30).
+  const cannot = detectDanger(original.message) === undefined && !isYesNoQuestion(original.message) ? cronCannot(original.message) : undefined;
+  if (cannot) {
+    const q = cannot.charAt(0).toUpperCase() + cannot.slice(1);
+    return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
+  }
   const asked = askedRequest(original.history);
   if (asked && detectDanger(original.message) === undefined) {
     const before: EngineInput = { ...original, message: asked.request, history: asked.before };
@@ -720,10 +738,25 @@ function readRequest(original0: EngineInput): Proposal {
   }
   // "actually make that 2", "make that 10.1.0.0/16 instead": read as no change on its own, a
   // correction of the value the turn before said (correction.ts), read again with the new one.
-  const fixed = Object.keys(first.files).length === 0 && !first.refused && (first.understood === false || (first.questions ?? []).length > 0) ? correctedRequest(original.message, original.history) : undefined;
+  const unread = Object.keys(first.files).length === 0 && !first.refused && (first.understood === false || (first.questions ?? []).length > 0);
+  const fixed = unread ? correctedRequest(original.message, original.history) : undefined;
   if (fixed) {
     const again = respond({ ...original, message: fixed.request, history: fixed.before }).proposal;
     if (again.understood !== false && !again.refused) return { ...again, explanation: [correctionNote(original.message, fixed.request), again.explanation].filter((x) => x !== '').join('\n') };
+  }
+  // Round 30: "actually friday", "no, saturdays", "make it fridays not mondays": a schedule said as
+  // a correction is the new schedule of the job under discussion ("change it to …").
+  const value = unread ? correctionValue(original.message) : undefined;
+  if (value !== undefined && onlySchedule(`every ${value.replace(/\bnot\s+\S+$/i, '').trim()}`) && original.history.length > 0) {
+    const request = `change it to ${value.replace(/\bnot\s+\S+$/i, '').trim()}`;
+    const again = respond({ ...original, message: request }).proposal;
+    if (again.understood !== false && !again.refused && Object.keys(again.files).length > 0) return { ...again, explanation: [correctionNote(original.message, request), again.explanation].join('\n') };
+  }
+  // A correction or a reference with nothing under discussion ("actually 2 is enough", "x4", "make
+  // them 4", "move that to fridays" as the first thing said): asked, never applied to a guess.
+  if (unread && first.understood === false && (value !== undefined || /^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b|^\s*[x×]\s*\d|\b(?:of\s+(?:them|those|these))\b|\beach\b\s*[.!]*$/i.test(original.message.trim()))) {
+    const q = `What should "${original.message.trim()}" apply to? Nothing is under discussion yet: name the service or job (for example "give web 2 replicas").`;
+    return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
   }
   return first;
 }
@@ -760,6 +793,27 @@ function serviceChoice(s: Service): Choice {
   return { value: s.name, words: [...new Set([s.name, templateOf(s) ?? s.name, repo])] };
 }
 
+/** A count or a share said of what is under discussion, as the grammar's words (round 30); else the message as it is. */
+function countSaid(message: string): string {
+  const m0 = message.replace(/(?<![\w'])'?em\b/gi, 'them');
+  const t = m0.trim().replace(/\s*[.!?]+$/, '');
+  const N = String.raw`(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)`;
+  const POLITE = String.raw`(?:\s*,?\s*(?:please|pls|plz|thanks|thx|then|instead|now|too|running|going|up))*`;
+  // "x4", "4x", "×4", "times 4" alone
+  const times = new RegExp(String.raw`^(?:(?:and|ok(?:ay)?|so|then|now|actually|make\s+it|scale\s+it)[\s,]+)*(?:[x×]\s*${N}|${N}\s*[x×]|times\s+${N})${POLITE}$`, 'i').exec(t);
+  if (times) return `make it ${times[1] ?? times[2] ?? times[3]} of them`;
+  // "I'd like four of those running", "could I get 6 of them", "I need three of these"
+  const want = new RegExp(String.raw`^(?:(?:and|ok(?:ay)?|so|then|now|actually|hmm+|oh)[\s,]+)*(?:i'?d\s+like|i\s+(?:want|need)|(?:can|could)\s+(?:i|we)\s+(?:get|have)|(?:let'?s|we\s+need|give\s+me|run|have|spin\s+up|start)\s*)\s*${N}\s+of\s+(?:them|those|these|it)${POLITE}$`, 'i').exec(t);
+  if (want) return `make it ${want[1]} of them`;
+  // "make them 3", "make it 4" with no unit after a service was said: a count
+  const make = new RegExp(String.raw`^(?:(?:and|ok(?:ay)?|so|then|now)[\s,]+)*make\s+them\s+${N}${POLITE}$`, 'i').exec(t);
+  if (make) return `make it ${make[1]} of them`;
+  // "each with 768 megs of ram", "each gets 1g": a share with no verb
+  const each = /^(?:and\s+)?each\s+(?:with|gets?|at|having|on)\s+(.+)$/i.exec(t);
+  if (each) return `give each one ${each[1]}`;
+  return m0;
+}
+
 function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; ask?: Ask } {
   const out = (proposal: Proposal, ask?: Ask) => ({ proposal, ask });
   // Compose's vocabulary and outcomes said as the grammar's words (compose.ts, outcomes.ts); the guard also reads what was typed.
@@ -768,7 +822,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // The verbs on services said as the engine's own verbs ("power off X", "tear X down", "kill -9 X and bring it back": normalise.ts `verbsSaid`), before any reader.
   // A job said in any order ("every half hour, worker, `php poll.php`", "… (vacuumdb --full --all)"):
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
-  const framedJob = jobFrames(typed, new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
+  // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
+  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
   const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
@@ -822,7 +877,12 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // (h22-conv-11), is "make it 4 of them"; never while backups are talked about (a count kept).
   if (original.history.length > 0 && !/\bback\s?ups?\b|\bsnapshots?\b|\bdumps?\b/i.test(original.history.slice(-2).map((h) => h.text).join(' '))) {
     message = message.replace(/^\s*(?:(?:and|ok(?:ay)?|so|then|now|actually)[\s,]+)*(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+of\s+(them|those|these|it)\b(?=(?:\s+(?:please|pls|plz|running|then|instead|now|too))*\s*[.!]*$)/i, 'make it $1 of $2');
+    // Round 30: a count said of what is under discussion in any short form: "x4", "4x", "times 4",
+    // "I'd like four of those running", "could I get 6 of them?", "make them 3", "make em 4":
+    // "make it N of them". "em"/"'em" is "them" ("limit em to 512mb each").
+    message = countSaid(message);
   }
+  if (!knownNames(original.files).includes('em')) message = message.replace(/(?<![\w'])'?em\b/gi, 'them');
   const present = new Workspace(original.files).items<Service>('services.yaml', SVC);
   const job = jobWords(message, present.map((s) => s.name));
   // "every monday 07:00, app: ./bin/x", "cron 0 */6 * * * in app: …", "app should run …":
@@ -964,12 +1024,19 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
     let inherited: Verb | undefined;
+    let previous = '';
     for (let [ci, clause] of clauses.entries()) {
+      // "Hi!", "Thanks!", "cheers": courtesy, nothing to do (round 30).
+      if (/^(?:(?:hi|hello|hey|heya|hiya|greetings|thanks?|thank\s+you|thx|ty|cheers|ta)(?:\s+(?:so\s+much|a\s+lot|again|in\s+advance|all|there|guys|team|folks|mate))*\s*[!.]*\s*)+$/i.test(clause.trim())) continue;
       // "…, because the isp blocks 80", "since 3000 is my app": why, not what; nothing to do.
       if (/^(?:because|since|cause|cuz|coz|'cause)\b/i.test(clause)) continue;
       // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
       // before named, said after it; nothing to do for it.
       if (ci > 0 && (AFTERWORD.test(clause.trim()) || PAST_REMARK.test(clause.trim()))) continue;
+      // "stop worker. temporary, …": how long, said as a clause of its own (normalise.ts reads it as "for now"); nothing more to do.
+      if (ci > 0 && /^(?:but\s+|just\s+|only\s+)*(?:for\s+now|temporarily)\s*[.!]*$/i.test(clause.trim())) continue;
+      // "we moved to nginx, caddy can go": the same remark said first, before the request it explains (round 30).
+      if (ci === 0 && clauses.length > 1 && PAST_REMARK.test(clause.trim()) && clauses.slice(1).some((c) => detectVerb(c) !== undefined)) continue;
       // "unpublish postgres's port, the app talks to it over the internal network anyway": why
       // the port can go, said after it; no network or dependency is made of it (round 25).
       if (ci > 0 && INTERNAL_ONLY.test(clauses[ci - 1]!.toLowerCase()) && REACHES_INSIDE.test(clause.trim())) continue;
@@ -995,10 +1062,17 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
         clause = (clause.slice(0, renamed.index) + clause.slice(renamed.index + renamed[0].length)).replace(/^[\s,;.]+|[\s,;.]+$/g, '').replace(/\s*,\s*,\s*/g, ', ');
         if (clause === '' || /^(?:and|then|please|pls)$/i.test(clause)) continue;
       }
+      // "scale web to 4 and api to 2", "make the worker 2 replicas; the api 4": a clause said
+      // with the verb of the one before left out is that one again, with its own service and value (ellipsis.ts, round 30).
+      if (ci > 0 && detectVerb(clause) === undefined) clause = gapFilled(previous, clause, services(run).map((s) => s.name)) ?? clause;
+      previous = clause;
       let verb = detectVerb(clause) ?? (findServiceMentions(clause).length > 0 ? inherited : undefined);
       // "take down the worker, keep postgres", "kill memcached, don't need it anymore": a verb
       // that can stop or remove, said with what is kept or with no need left, removes.
       if (verb === 'stop' && /\b(?:take|bring|shut)\s+(?:[\w-]+\s+){0,3}down\b|\bkill\b/i.test(clause) && REMOVAL_CUE.test(message) && !FOR_A_WHILE.test(message)) verb = 'remove';
+      // "start up redis, nginx and postgres", "bring up mariadb and grafana": "up" with services none of which is
+      // here yet makes them (round 30); a service that is here is started as before.
+      if (verb === 'start' && /\b(?:start|bring|fire|spin|boot)(?:ing)?\s+up\b/i.test(clause) && findServiceMentions(clause).length > 0 && targetsIn(run, clause).names.length === 0) verb = 'add';
       const linesBefore = run.lines.length;
       const warningsBefore = run.warnings.length;
       const filesBefore = realChanges(run);
@@ -1633,6 +1707,13 @@ function products(): string[] {
   return productsCache;
 }
 
+/** Every product name the engine knows (templates, the catalogue's names and aliases, hyphenated ones too). */
+let productNamesCache: string[] | undefined;
+function productNames(): string[] {
+  productNamesCache ??= [...new Set([...products(), ...catalogApps().flatMap((a) => [a.name, ...a.aliases])].filter((x) => /^[a-z][a-z0-9-]*$/.test(x)))];
+  return productNamesCache;
+}
+
 /** The catalogue's one-word names and aliases. */
 function catalogWords(): string[] {
   return [...new Set(catalogApps().flatMap((a) => [a.name, ...a.aliases]).filter((x) => /^[a-z]+$/.test(x)))];
@@ -1780,7 +1861,7 @@ export function isYesNoQuestion(message: string): boolean {
  * the one answered ("my bad. just tell me what's running"). Read only for answering questions; a
  * bounded run of bounded words, so it is linear.
  */
-const DISCOURSE = /^\s*(?:(?:my\s+(?:bad|mistake|fault)|sorry(?:\s+about\s+that)?|apologies|oops+|whoops+|uh+|um+|er+m?|oh+|ugh+|hmm+|ok(?:ay)?|k|so|well|right|alright|fine|cool|great|thanks|thank\s+you|thx|ty|lol|haha+|heh|fair\s+enough|never\s*mind(?:\s+that)?|nvm|forget\s+(?:that|it)|anyway|btw|hey|yo|hi|hello|just|pls|please|quick\s+question)(?:[\s,.!:;-]+|$)){1,8}(?=\S)/i;
+const DISCOURSE = /^\s*(?:(?:my\s+(?:bad|mistake|fault)|sorry(?:\s+about\s+that)?|apologies|oops+|whoops+|uh+|um+|er+m?|oh+|ugh+|hmm+|ok(?:ay)?|k|so|well|right|alright|fine|cool|great|thanks|thank\s+you|thx|ty|lol|haha+|heh|fair\s+enough|never\s*mind(?:\s+that)?|nvm|forget\s+(?:that|it)|anyway|btw|hey|yo|hi|hello|just|pls|please|actually|quick\s+question)(?:[\s,.!:;-]+|$)){1,8}(?=\S)/i;
 
 /** "tell me what's running", "can u show me who has sudo": the question asked through "tell me". */
 const TELL_ME = /^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:tell|show|give)\s+me\s+(?=(?:what|whats|what's|which|who|how|when|where|if|whether)\b)/i;
@@ -1828,7 +1909,8 @@ function answerSpecific(run: Run, t: string): boolean {
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|hows|howz|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
     (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
-  if (!question || /^(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
+  // "I'd like to set up monitoring. Can you run Prometheus on port 9090, …?": a request said as a question, in any sentence (round 30).
+  if (!question || /(?:^|[.!?;]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   const stateOf = (s: Service) => {
@@ -2218,6 +2300,9 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (askPlace(run, clause)) return true;
   if (handleJobPause(run, clause) || handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLimitRemoval(run, clause) || handleSettingRemoval(run, clause)) return true;
+  // "drop the disk quota on the worker", "kill every connection to redis": a removal or stop whose object is a
+  // setting the two readers above did not take never removes or stops the service (round 30, review 22 MED-6).
+  if ((verb === 'remove' || verb === 'stop') && settingObject(run, clause)) return true;
   if (handleLabels(run, clause) || handleServiceCommand(run, clause) || handleServiceNetwork(run, clause)) return true;
   if (askWhichApp(run, clause)) return true;
   if (handleGeneratedEnv(run, clause)) return true;
@@ -2247,6 +2332,8 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (kept && backupTargets(run, kept).length > 0 && handleBackups(run, kept)) return true;
   if (backupsInDiscussion(run) && (retentionIn(t) !== null || (parseSchedule(t, 3) !== undefined && refinesSchedule(t))) && targetsIn(run, clause).names.length === 0 && backupTargets(run, clause).length > 0 && handleBackups(run, clause)) return true;
   if (handleReplace(run, clause)) return true;
+  // "change the image", "swap the image please": a change with nothing to change to asks (round 30).
+  if (askImage(run, clause)) return true;
   if (handleCustomService(run, clause, verb)) return true;
   if (unknownServiceNamed(run, clause, verb)) return true;
   if ((verb === 'start' || verb === 'stop' || verb === 'remove') && /\bback ?ups?\b|\bback(ing|ed)?[- ]up\b|\bsnapshots?\b/.test(t) && handleBackups(run, clause)) return true;
@@ -3123,7 +3210,11 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
   const as = /\bas\s+['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?:\s|$|,)/i.exec(clause);
   if (!name && as && !/^(well|a|an|the)$/.test(as[1]!)) name = as[1]!.toLowerCase();
   const existingTarget = targetsIn(run, clause.replace(image, '')).names[0];
-  if (!name && existingTarget && /\b(use|switch|change|upgrade|update|downgrade|move|bump|set|point|pin|roll)\b|\bimage\s+(?:for|of)\b|\bimage\s+(?:should|must|will|needs?\s+to)\s+be\b/.test(t)) {
+  // Round 30: "deploy ghcr.io/acme/api:1.1 for the api", "the worker's image is now ghcr.io/acme/worker:2.1": another
+  // build of the image a service said here runs (the same repository) is that service's new image, unless the
+  // request says it wants one more ("another", "a second", "add").
+  const sameProduct = existingTarget !== undefined && repoOf(getService(run, existingTarget)!.image) === repoOf(image) && getService(run, existingTarget)!.image !== image && !/\b(?:add|another|second|third|extra|additional|more|new|copy|clone)\b/.test(t);
+  if (!name && existingTarget && (sameProduct || /\b(use|switch|change|upgrade|update|downgrade|move|bump|set|point|pin|roll)\b|\bimage\s+(?:for|of)\b|\bimage\s+(?:should|must|will|needs?\s+to)\s+be\b/.test(t))) {
     // "use image nginx:1.27 for web": a new image for an existing service.
     setImage(run, existingTarget, image);
     return true;
@@ -3189,6 +3280,35 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     handleModifiers(run, settings);
     run.clauseAdded = added;
   }
+  return true;
+}
+
+/**
+ * The object of a removal or stop verb, when it is a setting ("the disk quota on app", "every connection to postgres",
+ * "its rate limit"): not a service. Said as not done, the service left as it is.
+ */
+const SETTING_OBJECT = /\b(?:remove|delete|drop|kill|clear|get\s+rid\s+of|take\s+away|lose|ditch|scrap|wipe|nuke|strip|stop|end|close|terminate)\s+(?:(?:the|its|their|all|every|any|each|open|active|existing|current)\s+)*(?:[\w-]+(?:'s|’s)\s+)?(?:(?:disk|memory|ram|cpu|storage|network|rate|connection|file|open|active|custom|default|old|extra|db|database|client|user)\s+)*(quotas?|limits?|caps?|connections?|sessions?|restrictions?|throttl\w*|queries|transactions|locks?)\b/i;
+function settingObject(run: Run, clause: string): boolean {
+  const m = SETTING_OBJECT.exec(clause);
+  if (!m) return false;
+  const names = targetsIn(run, clause).names;
+  const of = names.length > 0 ? names.join(' and ') : 'any service';
+  run.questions.push(`Not done: "${clause.trim()}": ${m[1]!.toLowerCase()} ${/s$/i.test(m[1]!) ? 'are' : 'is'} not a setting of ${of} that the state files hold, so I changed nothing${names.length > 0 ? ` (${of} ${names.length > 1 ? 'are' : 'is'} left as ${names.length > 1 ? 'they are' : 'it is'}; "remove ${names[0]}" removes the service itself)` : ''}.`);
+  return true;
+}
+
+/** "change the image", "update the worker image": an image change with no image said asks which image, and of which service when none is named. */
+function askImage(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\bimages?\b/.test(t) || !/\b(?:change|update|swap|switch|replace|upgrade|bump|new|different|another|other)\b/.test(t)) return false;
+  if (/\b(?:restart|redeploy|pull|re-?pull|recreate|rebuild|refresh)\b|\bto\s+\S|\d|\b(?:latest|stable|alpine)\b/.test(t) || findImageRefs(clause).length > 0) return false;
+  const names = targetsIn(run, clause).names;
+  const who = names.length === 1 ? getService(run, names[0]!) : undefined;
+  run.questions.push(
+    who
+      ? `Which image should ${who.name} run instead of ${who.image}? e.g. "change the ${who.name} image to ${repoOf(who.image)}:<tag>". Nothing was changed.`
+      : `Which service's image, and which image should it run? e.g. "change the api image to ghcr.io/acme/api:1.5"${services(run).length ? ` (${services(run).map((s) => s.name).join(', ')})` : ''}. Nothing was changed.`,
+  );
   return true;
 }
 
@@ -4024,7 +4144,8 @@ function handleLabels(run: Run, clause: string): boolean {
  * before a verb of its own ("… -w 4 and restart it").
  */
 const COMMAND_LEAD = String.raw`\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\s+(?!(?:to|of|for|that|which|is)\b)|\b(?:(?:start(?:up)?|run|default|container'?s?)\s+)?(?:command|cmd|entrypoint)\s*(?:(?:to|with|as)\s+|=\s*|:\s*|(?:should|must|needs?\s+to|has\s+to)\s+be\s+|is\s+)`;
-const COMMAND_END = String.raw`(?=\s*(?:,?\s*(?:and|then|&)\s+(?:then\s+)?(?:re)?(?:start|deploy|load|apply|also|give|set|add|scale|expose|publish|make|put|open|limit|move|bump|please|pls)\b|;|,\s+(?:please|pls|thanks?|thx)\b|\s+(?:please|pls|thanks?|thx)\s*[.!]*\s*$|[.!?]*\s*$))`;
+// Round 30: ", command: python worker.py, no ports": a field said after the command ends it.
+const COMMAND_END = String.raw`(?=\s*(?:,?\s*(?:and|then|&)\s+(?:then\s+)?(?:re)?(?:start|deploy|load|apply|also|give|set|add|scale|expose|publish|make|put|open|limit|move|bump|please|pls)\b|;|,\s+(?:please|pls|thanks?|thx)\b|,\s+(?:no\s+(?:host\s+)?ports?|not\s+published|internal\s+only|(?:on\s+)?ports?\s+\d|image\s|\d+\s*(?:replicas?|instances|copies)\b|(?:memory|ram|cpus?|replicas?|restart)\s*[:=]?\s*\d|named\s|called\s)|\s+(?:please|pls|thanks?|thx)\s*[.!]*\s*$|[.!?]*\s*$))`;
 const UNQUOTED_COMMAND = new RegExp(String.raw`(${COMMAND_LEAD})(?![\s'"\`“‘])([^;'"\`]{1,300}?)${COMMAND_END}`, 'i');
 const RUN_AS_COMMAND = /(\brun\s+)(?![\s'"`“‘])([^;'"`]{1,300}?)(\s+as\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b)/i;
 function commandQuoted(message: string): string {
@@ -4061,12 +4182,14 @@ function backupLikeAnother(message0: string, files: StateFiles): string {
  * path inside it ("config/sidekiq.yml") is never read as the service's image.
  */
 const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:run|execute|start\s+with)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
+/** Compiled once (review 22 LOW-7: it was compiled on every clause). */
+const COMMAND_QUOTED = new RegExp(COMMAND_QUOTED_SAID, 'i');
 const SCHEDULED = /\b(?:jobs?|cron\w*|every|each|daily|nightly|hourly|weekly|monthly|at\s+\d|[0-9*]+\s+[0-9*]+\s+[0-9*]+)\b/i;
 const SERVICE_COMMAND_SAID = new RegExp(String.raw`\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b|${COMMAND_QUOTED_SAID}`, 'i');
 function handleServiceCommand(run: Run, clause: string): boolean {
   if (!SERVICE_COMMAND_SAID.test(clause)) return false;
   // A quoted command said with a time is a job's ("the worker should run `x` every night"): handleJob's.
-  if (new RegExp(COMMAND_QUOTED_SAID, 'i').test(clause) && SCHEDULED.test(clause.replace(new RegExp(QUOTED, 'g'), ' '))) return false;
+  if (COMMAND_QUOTED.test(clause) && SCHEDULED.test(clause.replace(new RegExp(QUOTED, 'g'), ' '))) return false;
   const said = findQuoted(clause).filter((q) => /\S/.test(q));
   if (said.length !== 1) return false;
   const cmd = said[0]!;
@@ -4526,7 +4649,7 @@ function unknownServiceNamed(run: Run, clause: string, verb: Verb | undefined): 
  * reachable inside", "only the app containers should talk to it", "no published port".
  */
 const INTERNAL_ONLY =
-  /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t|must\s+not|mustn'?t|may\s+not|can(?:'?t|not|\s+not))\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\bkeep\s+(?:it|them|\S+)\s+internal\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b/;
+  /\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+(?:for\s+(?:it|them)\s+)?to|won'?t|isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:need\s+to\s+|have\s+to\s+|meant\s+to\s+|supposed\s+to\s+)?(?:be\s+)?public(?:ly\s+(?:reachable|accessible|available|exposed|visible))?\b|\b(?:only|just)\b[^.]*\b(?:other\s+)?(?:containers|services)\b|\bnot\s+(?:from|on)\s+(?:the\s+)?host\b|\binternal(?:ly)?[\s-]+only\b|\bonly\s+internal(?:ly)?\b|\bno\s+(?:host|public|published|exposed|open)\s+ports?\b|\bno\s+ports?\s+(?:on\s+the\s+host|published|exposed|open(?:ed)?)\b|\bnothing\s+(?:on|to)\s+the\s+host\b|\boff\s+(?:the\s+)?host(?:\s+ports?)?\b|\b(?:unpublish\w*|stop\s+publishing|unexpose|un-?expose)\b|\b(?:don'?t|do\s+not|never|no\s+longer|stop|without)\s+(?:expos|publish)\w*\b|\bnot\s+(?:be\s+)?(?:exposed|published)\b|\b(?:no\s*(?:one|body)|nobody|nothing)\s+(?:from\s+)?outside\b|\b(?:not|never|un)\s*reachable\s+from\s+(?:the\s+)?(?:outside|host|internet|lan|network)\b|\bonly\s+(?:be\s+)?(?:reachable|accessible|available|visible)\s+(?:from\s+)?(?:inside|internally|within)\b|\b(?:reachable|accessible|available)\s+only\s+(?:from\s+)?(?:inside|internally|within|to\s+(?:the\s+)?(?:other\s+)?(?:containers|services|apps?))\b|\bonly\s+(?:from\s+)?inside\s+(?:the\s+)?(?:docker|network|stack)\b|\b(?:private|internal)\s+to\s+(?:the\s+)?(?:stack|network|docker|containers|services)\b|\bkeep\s+(?:it|them|\S+)\s+off\s+the\s+host\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|shouldn'?t|should\s+not|needn'?t|no\s+need\s+to|won'?t|must\s+not|mustn'?t|may\s+not|can(?:'?t|not|\s+not))\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:reachable|accessible|exposed|published|visible|open)\s+(?:from|on|to)\s+(?:the\s+)?(?:host|outside|internet|lan|world)\b|\bkeep\s+(?:it|them|\S+)\s+internal\b|\b(?:remove|drop|delete|kill|get\s+rid\s+of|take\s+away)\s+(?:the\s+|its\s+|their\s+|that\s+|his\s+|her\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:host\s+|published\s+|public\s+|exposed\s+)?ports?(?:\s+(?:mapping|binding|publishing))?(?!\s*\d)\b|\bno\s+ports?\s*(?=[,.;!]|$)|\b(?:don'?t|dont|do\s+not|never)\s+(?:publish|expose)\s+(?:it|that|this|them|that\s+one|this\s+one|that\s+port|its\s+port)\b|\bports?\s+\d{2,5}\s+only\s+inside\b/;
 
 /**
  * A count said of a service as a noun (`t` lower case, `N` the count's pattern, one group):
@@ -4896,7 +5019,10 @@ function handleModifiers(run: Run, clause: string): boolean {
     // A service with no port yet is one to publish only when publishing is said ("publish it on 8000").
     // "add notes", then "put it on port 7000": "it" is the service the last reply added (round 29), as if added here.
     const lastReply = /\bit\b/.test(t) ? [...run.input.history].reverse().find((h) => h.role === 'assistant')?.text ?? '' : '';
-    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t) || lastReply.includes(`+ ${s.name}:`)));
+    // Round 30: "put the worker on port 9100", "move worker to port 80": a service named with a verb that places it is
+    // published there too (it asked "which service" of the service it named).
+    const placed = (s: Service) => explicit.includes(s.name) && /\b(?:move|put|place|listen\w*|serve|answer|switch|change|set)\b/.test(t) && !/\b(?:talks?|connects?|reach\w*|calls?|speaks?)\s+to\b/.test(t);
+    const names = saidFirst(run, t, targets((s) => (s.ports ?? []).length > 0 || run.added.includes(s.name) || PUBLISH_SAID.test(t) || lastReply.includes(`+ ${s.name}:`) || placed(s)));
     if (names.length === 0) ask(`port ${ports.join(', ')}`);
     for (const name of names.slice(0, 1)) {
       const svc = getService(run, name)!;
@@ -4918,7 +5044,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   // The service a version is said of: named, or "it" ("use 7.4 for it").
   const verTargets = explicit.length > 0 ? explicit : /\b(?:it|that|this)\b/.test(t) ? focusTargets(run) : [];
   const ver =
-    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:version\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b(?!:\d)/.exec(t) ??
+    /\b(?:upgrade|update|downgrade|move|switch|change|pin|bump|roll\s+(?:back|forward))\b[^.]*?\bto\s+(?:the\s+)?(?:(?:version|tag|release)\s+)?v?(\d+(?:\.\d+){0,2}(?:-[a-z0-9.]+)?)\b(?!:\d)/.exec(t) ??
     /\b(?:version|release|tag)\s+v?(\d+(?:\.\d+){0,2})\b/.exec(t) ??
     // "mariadb to 11.4 please", "redis -> 7.4", "put postgres on 16.4", "we need mariadb 11.4 now", "grafana at v11.2":
     // a dotted version said of a service that is there (never a size, a CPU count or a port).
@@ -5277,6 +5403,14 @@ function handleVolume(run: Run, clause: string, added: string[] = []): boolean {
   const t = clause.toLowerCase();
   if (f.device && f.paths.length > 0 && added.length === 0) return mountDevice(run, f.device, f.paths[f.paths.length - 1]!.path, f.filesystem);
   const existing = new Set(run.ws.items<{ name: string }>('storage.yaml', VOLS).map((v) => v.name));
+  // "the postgres volume", "redis's volume": a service named where a volume's name goes is that
+  // service's one volume (postgres-data), never a new volume of the service's name (round 30:
+  // "I want the postgres volume backed up…" made a volume postgres inside postgres-data, CLA3020).
+  f.names = f.names.map((n) => {
+    if (existing.has(n)) return n;
+    const own = (services(run).find((s) => s.name === n)?.volumes ?? []).map((v) => (v as { source?: string }).source).filter((v): v is string => v !== undefined && existing.has(v));
+    return own.length === 1 ? own[0]! : n;
+  });
   // What the clause is about once the names and paths are blanked ("nginx-logs", "/var/log/nginx" name no service).
   let blanked = clause;
   for (const [a, b] of f.spans) blanked = blanked.slice(0, a) + ' '.repeat(b - a) + blanked.slice(b);
@@ -5602,7 +5736,8 @@ const SYMPTOM = new RegExp(
     String.raw`\b(?:is|are|was|were|seems?(?:\s+to\s+be)?|went|goes|keeps?|kept|has\s+been|have\s+been|'s|'re)\s+(?:still\s+|totally\s+|completely\s+|really\s+|kinda\s+|super\s+|so\s+|very\s+|just\s+)?(?:down|dead|offline|broken|borked|unreachable|unresponsive|inaccessible|slow|sluggish|hanging|stuck|flaky|crash\w*|restarting|dying|failing|erroring|throwing\s+errors|timing\s+out)\b`,
     String.raw`\b(?:is|are|was|were|has|have)(?:n'?t|\s+not)\s+(?:been\s+)?(?:still\s+|even\s+)?(?:working|responding|running|loading|up|reachable|accessible|available|starting|coming\s+(?:up|back))\b|\bnot\s+(?:working|responding|loading|reachable\s+any\s?more)\b`,
     String.raw`(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|fail(?:s|ed|ing)?\s+to|won'?t|wont|doesn'?t|does\s+not|didn'?t|isn'?t|aren'?t)\s+(?:seem\s+to\s+|even\s+|properly\s+)?(?:reach|connect|load|access|open|get\s+(?:to|into|through)|hit|ping|resolve|respond|start|come\s+(?:up|back)|boot|work|log\s?in|see|talk\s+to|find|serve|answer)\b`,
-    String.raw`\bcrash(?:ed|es|ing)\b|\bcrash\s?loop|\b(?:running|ran|runs)\s+out\s+of\s+(?:memory|ram)\b|\bout\s+of\s+memory\b|\bOOM(?:[- ]?kill\w*)?\b`,
+    // "web died again", "web is flapping", "redis is acting weird", "what happened to postgres" (round 30).
+    String.raw`\b(?:died|dies)\b|\bflapping\b|\bacting\s+(?:weird|up|strange|funny|odd)\b|\bwhat\s+happened\s+(?:to|with)\b|\bcrash(?:ed|es|ing)\b|\bcrash\s?loop|\b(?:running|ran|runs)\s+out\s+of\s+(?:memory|ram)\b|\bout\s+of\s+memory\b|\bOOM(?:[- ]?kill\w*)?\b`,
     String.raw`\btim(?:es|ed|ing)\s+out\b|\bconnection\s+(?:refused|reset|timed\s+out)\b|\brefus(?:es|ed|ing)\s+(?:the\s+)?connections?\b`,
     String.raw`\b(?:having|had|got|getting|seeing|hitting|throwing|gives?|giving|returns?|returning)\s+(?:some\s+|a\s+|an\s+|lots\s+of\s+|loads\s+of\s+)?(?:trouble|issues?|problems?|errors?|5\d\ds?\b|bad\s+gateway|gateway\s+time-?out)`,
     String.raw`\b(?:something|what)(?:'s|\s+is|s)\s+(?:wrong|up)\s+(?:with|w\/)`,
@@ -5858,10 +5993,10 @@ function wireTls(svc: Service, cert: string): string[] {
 }
 
 /** A certificate asked for: "i need a cert", "set up https", "get us an ssl certificate", "enable tls". */
-const CERT_WANTED = /\b(?:put|move|switch|serve|run|have|get|secure|protect)\s+(?:[\w.-]+\s+){0,3}(?:on|over|to|with|behind|onto)\s+(?:https|ssl|tls)\b|\bmake\s+(?:it|the\s+site|the\s+website|this|that)\s+(?:secure|https)\b|\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$/;
+const CERT_WANTED = /\b(?:put|move|switch|serve|run|have|get|secure|protect)\s+(?:[\w.-]+\s+){0,3}(?:on|over|to|with|behind|onto)\s+(?:https|ssl|tls)\b|\bmake\s+(?:it|the\s+site|the\s+website|this|that)\s+(?:secure|https)\b|\b(?:need|want|get|add|create|issue|set\s*up|enable|turn\s+on|configure|request|generate|obtain|install|make)\s+(?:me\s+|us\s+)?(?:an?\s+|the\s+|some\s+|my\s+)?(?:new\s+)?(?:free\s+)?(?:let'?s\s*encrypt\s+|ssl\s+|tls\s+)?(?:certs?|certificates?|https|ssl|tls)\b|^\s*(?:an?\s+)?(?:ssl\s+|tls\s+)?(?:certs?|certificates?|https)\s+(?:please|pls|plz)?\s*[.!]*$|^\s*(?:and\s+|now\s+)?(?:https|ssl|tls|an?\s+(?:tls\s+|ssl\s+)?cert(?:ificate)?)\s+(?:on|for|to)\s+(?:it|that|this|them)\b/;
 
 /** A domain said in a clause of its own: "domain is x", "the domain: x", "our domain name is x", "it's for x", ", domain x". */
-const DOMAIN_SAID = /(?:^|[,;.!-]\s+|\s-\s)(?:and\s+)?(?:the\s+|our\s+|my\s+)?(?:(?:domain|site|website|host)(?:\s*name)?(?:\s*(?:is|=|:|will\s+be|should\s+be)|(?=\s))|it'?s\s+for)\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b/i;
+const DOMAIN_SAID = /(?:^|[,;.!-]\s+|\s-\s)(?:and\s+)?(?:the\s+|our\s+|my\s+)?(?:(?:domain|site|website|host)(?:\s*name)?(?:\s*(?:is|=|:|will\s+be|should\s+be)|(?=\s))|it'?s\s+for)\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\b|[,;:]\s+((?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24})\s*(?:please|pls|plz|thanks|thx)?\s*[.!]*$/i;
 
 /** The domains a clause names (not files: x.sh, x.yaml), lowercased; "wildcard" says the names under it. */
 function domainsIn(clause: string, t: string): string[] {
@@ -5882,7 +6017,9 @@ function handleCertificate(run: Run, clause: string): boolean {
   if (domains.length === 0 && CERT_WANTED.test(t)) {
     const apart = DOMAIN_SAID.exec(run.input.message);
     if (apart) {
-      domains = domainsIn(apart[1]!, apart[1]!.toLowerCase());
+      // "https on it, example.org" (round 30): a domain alone after a comma, last, is the certificate's too.
+      const said = (apart[1] ?? apart[2])!;
+      domains = domainsIn(said, said.toLowerCase());
       run.consumed.push(apart[0].replace(/^[\s,;.!-]+/, ''));
     }
   }

@@ -167,7 +167,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   },
   // SSH with passwords as the way in: key auth turned off, password logins turned on.
   {
-    re: /\b(?:disable|turn\s+off|switch\s+off|drop|remove|no(?:\s+more)?|without|skip|stop\s+(?:using|requiring))\s+(?:the\s+)?(?:ssh\s+)?(?:public[- ]?)?key\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|only|requirement)\b|\b(?:enable|turn\s+on|switch\s+on|allow|permit|let|re-?enable)\b[^.;\n]{0,40}?\bpass(?:word|wd)s?\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|access)\b(?=[^]*\bssh\b)|\bpass(?:word|wd)s?\s+(?:are|is)\s+(?:fine|ok|okay|enough|good\s+enough)\b(?=[^]*\b(?:ssh|22|log\s?-?in|auth)\b)/i,
+    re: /\b(?:disable|turn\s+off|switch\s+off|drop|remove|no(?:\s+more)?|without|skip|stop\s+(?:using|requiring))\s+(?:the\s+)?(?:ssh\s+)?(?:public[- ]?)?key\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|only|requirement)\b|\b(?:enable|turn\s+on|switch\s+on|allow|permit|let|re-?enable)\b[^.;\n]{0,40}?\bpass(?:word|wd)s?\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|access)\b(?=[^]*\bssh\b)|\bpass(?:word|wd)s?\s+(?:are|is)\s+(?:fine|ok|okay|enough|good\s+enough)\b(?=[^]*\b(?:ssh|22|log\s?-?in|auth)\b)|\b(?:ssh|log\s?-?in|sign\s+in)\s+(?:in\s+)?with\s+(?:just|only|simply|merely)\s+(?:a\s+|their\s+)?pass(?:word|wd)s?\b/i,
     reason: SSH_PASSWORDS,
   },
   // Every account at once: "delete every user account except mine", "remove all the users".

@@ -143,7 +143,8 @@ const ESCALATE = [
   // "let www-data run anything as root", "make nobody a superuser", "give nobody NOPASSWD ALL".
   String.raw`\b(?:give|grant|let|allow|add|make|put|set|turn)\s+(?:the\s+)?${SERVICE_ACCOUNT}\b(?<!\b(?:let|allow)\s+nobody)[^.;]{0,60}?\b${ROOTISH}\b`,
   // "www-data should have full root rights", "the service account needs sudo".
-  String.raw`\b${SERVICE_ACCOUNT}\s+(?:should|must|needs?\s+to|can|may|has\s+to|will|gets?|to)\s+(?:\w+\s+){0,2}?(?:have|get|be|run|use|become)\b[^.;]{0,40}?\b${ROOTISH}\b`,
+  // Not "nobody should be able to log in as root": there "nobody" is no one (round 30).
+  String.raw`\b(?!nobody\s+(?:should|must|can|may|will)\s+(?:ever\s+)?(?:be\s+able\s+to\s+)?(?:log|ssh|sign|login|get\s+in)\b)${SERVICE_ACCOUNT}\s+(?:should|must|needs?\s+to|can|may|has\s+to|will|gets?|to)\s+(?:\w+\s+){0,2}?(?:have|get|be|run|use|become)\b[^.;]{0,40}?\b${ROOTISH}\b`,
   // "sudo for www-data", "root rights to nobody".
   String.raw`\b${ROOTISH}\s+(?:\w+\s+){0,3}?(?:for|to)\s+(?:the\s+)?${SERVICE_ACCOUNT}\b`,
   // Root with no password for anyone: "run anything as root without a password".
@@ -515,7 +516,7 @@ const BACKUP_SAID = re(String.raw`\b${BACKUP_NOUN}\b`);
  * someone is kept ("except from 10.0.0.0/8", "everyone except alice", "only from the office").
  */
 const LOCKED_OUT = [
-  String.raw`\b(?:nobody|no\s?-?one|no\s+body|no\s+(?:user|account|admin|person)s?)\s+(?:should|must|will|can|may|shall)\s+(?:be\s+able\s+to\s+|ever\s+)?(?:ssh|log\s?-?in|login|sign\s+in|get\s+in|connect|come\s+in|reach\s+(?:the\s+)?(?:server|machine|box|host))\b`,
+  String.raw`\b(?:nobody|no\s?-?one|no\s+body|no\s+(?:user|account|admin|person)s?)\s+(?:should|must|will|can|may|shall)\s+(?:be\s+able\s+to\s+|ever\s+)?(?:ssh|log\s?-?in|login|sign\s+in|get\s+in|connect|come\s+in|reach\s+(?:the\s+)?(?:server|machine|box|host))\b(?![^.;]{0,30}\b(?:as\s+root|with\s+(?:a\s+|their\s+|just\s+a\s+)?passwords?|using\s+(?:a\s+)?passwords?|by\s+password|without\s+(?:a\s+)?key)\b)`,
   String.raw`\b(?:remov\w*|revok\w*|tak\w*\s+away|strip\w*|drop\w*|withdraw\w*|cancel\w*)\s+(?:the\s+)?(?:sudo|admin\w*|root|superuser)\s+(?:rights?\s+|access\s+|privileges?\s+|powers?\s+)?(?:of|from|for)\s+(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:persons?|people|users?|accounts?|admins?|members?|ones?|humans?|guys)\b`,
   String.raw`\b(?:forget|eras\w*|drop|lose|purg\w*|wip\w*|remov\w*|delet\w*|kick\w*\s+out|lock\w*\s+out|get\s+rid\s+of)\s+(?:about\s+)?(?:every(?:one|body)|all\s+(?:the\s+)?(?:people|persons|users|accounts|humans))\s+(?:who|that)\s+(?:can|could|is\s+able\s+to|are\s+able\s+to|has|have|may)\s+(?:access|log\s?-?in|ssh|sign\s+in|get\s+in|login)\b`,
 ].map(re);

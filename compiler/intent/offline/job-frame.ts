@@ -17,7 +17,7 @@
  * A slot missing leaves the sentence as it was, for the handler to ask. Pure.
  */
 import { QUOTED } from './language.js';
-import { parseSchedule, rawCron } from './schedule.js';
+import { onlySchedule, parseSchedule, rawCron } from './schedule.js';
 
 const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -33,7 +33,8 @@ function commandLike(c: string): boolean {
 }
 
 /** Words that end the words of a command said after run / execute: where, when, or the end. */
-const COMMAND_END = String.raw`(?=\s+(?:in|inside|within|on)\s+(?:the\s+)?[\w-]+(?:\s+container)?\b|\s+(?:every|each|at|@|daily|nightly|hourly|weekly|monthly|twice|once|on\s+(?:mon|tue|wed|thu|fri|sat|sun))|\s*[,;(]|\s+(?:please|pls|plz|thanks)\b|\s*[.!]*$)`;
+// A schedule word right after a task runner's verb is the task's name ("npm run weekly", "make nightly").
+const COMMAND_END = String.raw`(?=\s+(?:in|inside|within|on)\s+(?:the\s+)?[\w-]+(?:\s+container)?\b|(?<!\b(?:(?:npm|yarn|pnpm|bun)\s+run(?:-script)?|make|rake|just|task|npx|composer))\s+(?:every|each|at|@|daily|nightly|hourly|weekly|monthly|twice|once|on\s+(?:mon|tue|wed|thu|fri|sat|sun))|\s*[,;(]|\s+[—–](?=\s)|\s+-\s|\s+(?:please|pls|plz|thanks)\b|\s*[.!]*$)`;
 
 interface Slots {
   command: string;
@@ -48,16 +49,16 @@ function commandSlot(s: string, services: readonly string[]): Slots | undefined 
     const q = quoted[0]!;
     const inner = q[0].slice(1, -1).trim();
     // A quoted name of a job or service ("call it 'nightly'") is no command.
-    if (!rawCron(inner) && !parseSchedule(inner.toLowerCase(), 3) && (inner.includes(' ') || commandLike(inner))) return { command: inner, rest: s.slice(0, q.index) + ' ' + s.slice(q.index! + q[0].length) };
+    if (!rawCron(inner) && !onlySchedule(inner) && (inner.includes(' ') || commandLike(inner))) return { command: inner, rest: s.slice(0, q.index) + ' ' + s.slice(q.index! + q[0].length) };
   }
   if (quoted.length > 1) return undefined;
-  // "(vacuumdb --full --all)", "(find /tmp -mtime +7 -delete)": a program in brackets; never a service alone, never a time.
-  const bracket = /\(\s*([^()]{2,200}?)\s*\)/.exec(s);
-  if (bracket && commandLike(bracket[1]!) && !services.includes(bracket[1]!.toLowerCase()) && !parseSchedule(bracket[1]!.toLowerCase(), 3)) {
+  // "(vacuumdb --full --all)", "(find /tmp -mtime +7 -delete)", "(command: X)": a program in brackets; never a service alone, never a time.
+  const bracket = /\(\s*(?:(?:the\s+)?(?:command|cmd|script)\s*(?::|=|is)\s*)?([^()]{2,200}?)\s*\)/.exec(s);
+  if (bracket && commandLike(bracket[1]!) && !services.includes(bracket[1]!.toLowerCase()) && !onlySchedule(bracket[1]!)) {
     return { command: bracket[1]!, rest: s.slice(0, bracket.index) + ' ' + s.slice(bracket.index + bracket[0].length) };
   }
   // "the script send_mails.sh", "the command bin/ping-upstream": one word after it.
-  const script = new RegExp(String.raw`\bthe\s+(?:script|command|program|binary)\s+(\S.*?)${COMMAND_END}`, 'i').exec(s);
+  const script = new RegExp(String.raw`\bthe\s+(?:script|command|program|binary)\s+(?:(?:would|will|should)\s+be\s+|is\s+|to\s+run\s+is\s+|:\s*)?(\S.*?)${COMMAND_END}`, 'i').exec(s);
   if (script && commandLike(script[1]!.replace(/[.!]+$/, ''))) {
     const command = script[1]!.replace(/[.!]+$/, '');
     const lead = /\b(?:run|runs|execute|executes|exec)\s+(?:(?:in|inside|within|on)\s+(?:the\s+)?[\w-]+(?:\s+(?:container|service))?\s+)?$/i.exec(s.slice(0, script.index));
@@ -69,8 +70,32 @@ function commandSlot(s: string, services: readonly string[]): Slots | undefined 
   if (run && commandLike(run[1]!) && !services.includes(run[1]!.toLowerCase())) {
     return { command: run[1]!.trim(), rest: s.slice(0, run.index) + ' ' + s.slice(run.index + run[0].length) };
   }
+  // No quote, bracket or verb (round 30): "api: npm run weekly, Sun 23:00", "ledger, 21:45 daily:
+  // bin/wrap", "friday 18:00 (ledger) bin/payroll", "do npm run weekly in api": the command starts
+  // at a word that only starts commands (a known program, a relative path, a script file) and runs
+  // to where, when, a comma or the end. A program that is also an English word (find, make, echo)
+  // starts one only before a flag or a path.
+  const start = new RegExp(String.raw`(?<![\w./@:-])(?:${PROGRAM.source.slice(4, -2)}|\.{0,2}\/?[a-z][\w.-]*\/[\w./-]+|[\w.-]+\.(?:sh|py|js|mjs|ts|rb|php|pl))(?![\w./-])`, 'gi');
+  for (const m of s.matchAll(start)) {
+    const tail = new RegExp(String.raw`^(\S.*?)${COMMAND_END}`, 'i').exec(s.slice(m.index));
+    let command = tail?.[1]?.trim();
+    // A path or a script file runs with its arguments only: "send_mails.sh script to run" is "send_mails.sh".
+    if (command && !PROGRAM.test(command.split(/\s+/)[0]!)) {
+      const words = command.split(/\s+/);
+      const args = words.slice(1).findIndex((w) => !/^(?:-|['"]|.*[/=.:\d])/.test(w));
+      if (args >= 0) command = words.slice(0, args + 1).join(' ');
+    }
+    if (!command || !commandLike(command) || services.includes(command.toLowerCase()) || onlySchedule(command)) continue;
+    const first = command.split(/\s+/)[0]!;
+    if (ENGLISH_PROGRAMS.test(first) && !/\s(?:--?[a-z]|\.{0,2}\/|[\w.-]*\/|[\w-]+:[\w-]|[\w.-]+\.(?:sh|py|js|mjs|cjs|ts|rb|php|pl)\b)/i.test(` ${command.slice(first.length)}`)) continue;
+    if (/^\//.test(first) && !/\/bin\/|\.(?:sh|py|js|mjs|ts|rb|php|pl)$/.test(first)) continue;
+    return { command, rest: s.slice(0, m.index) + ' ' + s.slice(m.index + command.length) };
+  }
   return undefined;
 }
+
+/** Programs whose names are also English words: a command only before a flag, a path or a task. */
+const ENGLISH_PROGRAMS = /^(?:make|find|go|echo|touch|du|df|tar|wp|git|bundle|rake|node|java|perl|composer|curl|wget|sh)$/i;
 
 /** The container slot in what is left: said with in/on/inside/"container"/first, else the one service named. */
 function containerSlot(rest: string, services: readonly string[]): { service: string; rest: string } | undefined {
@@ -120,8 +145,14 @@ export function jobFrame(sentence: string, services: readonly string[]): string 
 /** Each sentence of the message through `jobFrame`. */
 export function jobFrames(message: string, services: readonly string[]): string {
   if (services.length === 0) return message;
-  return message
-    .split(/(?<=[.;!?])\s+(?=\S)/)
-    .map((s) => jobFrame(s, services) ?? s)
-    .join(' ');
+  const sentences = message.split(/(?<=[.;!?])\s+(?=\S)/);
+  const framed = sentences.map((s) => jobFrame(s, services));
+  // The slots said over sentences ("Every night at 3, in the worker container? The command would
+  // be find /tmp -mtime +7 -delete."): the message read as one frame when no sentence is one.
+  if (sentences.length > 1 && framed.every((f) => f === undefined)) return jobFrame(message.replace(/[?]\s+(?=\S)/g, ', '), services) ?? message;
+  // After a framed job, a sentence that only asks for it ("Can you schedule that?", "thanks") is said.
+  return sentences.flatMap((s, i) => (i > 0 && framed.slice(0, i).some((f) => f !== undefined) && ONLY_ASKS_FOR_IT.test(s.trim()) ? [] : [framed[i] ?? s])).join(' ');
 }
+
+/** A sentence that only asks for what the sentence before said ("Can you schedule that?", "How can I set that up?", "Please do it for me."). */
+const ONLY_ASKS_FOR_IT = /^(?:how\s+(?:can|could|do|would|should)\s+(?:i|we|you)\s+(?:set\s+(?:that|it|this)\s+up|do\s+(?:that|it|this)|schedule\s+(?:that|it|this))|(?:please\s+)?do\s+(?:it|that|this)(?:\s+for\s+(?:me|us))?(?:\s+please)?|(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:schedule|set\s+up|add|do|make|arrange)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|(?:please\s+)?(?:schedule|set\s+up|do)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|thanks?(?:\s+you)?|thx|ty|cheers)\s*[.!?]*$/i;

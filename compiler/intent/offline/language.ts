@@ -246,6 +246,8 @@ export function timeOfDay(text: string): [number, number] | undefined {
   for (const r of chrono().parse(text, { instant: ref, timezone: 'UTC' }, { forwardDate: false })) {
     // Only results that name an hour (not "morning"/"tonight" alone, not dates).
     if (!r.start.isCertain('hour')) continue;
+    // "now" ("--due-now", "run it now") is the moment said, never an hour of a schedule (round 30).
+    if (/^\W*(?:right\s+)?now\W*$/i.test(r.text)) continue;
     let h = r.start.get('hour') ?? 0;
     // "every night at 1:30": without am/pm, a bare hour is read as written (01:30), as
     // cron users mean it, unless the text says evening or afternoon.

@@ -94,7 +94,13 @@ const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   [/(?<![\w./-])(?:decommission|bin|trash|ditch|scrap|axe|junk|yeet|nuke)(?=\s+(?:the|all|every|my|our|this|that|these|those|[a-z][\w-]*)\b)(?![\w/-])(?!\s+(?:the\s+)?ports?\b)/gi, 'remove'],
   [new RegExp(String.raw`\bthrow\s+(?:away|out)\s+${OBJECT}|\bthrow\s+${OBJECT}\s+(?:away|out)\b`, 'gi'), (_m, a, b) => `remove ${a ?? b}`],
   [new RegExp(String.raw`\btear\s+${OBJECT}\s+down\b`, 'gi'), (_m, name) => `remove ${name}`],
-  [new RegExp(String.raw`(^|[.;!?]\s*)${OBJECT}\s+can\s+go(?:\s+(?:away|now))?\s*(?=[.,;!?]|$)`, 'gi'), (_m, lead, name) => `${lead}remove ${name}`],
+  // Round 30: "we moved to nginx, caddy can go": said after a comma too.
+  [new RegExp(String.raw`(^|[.;!?,]\s*)${OBJECT}\s+can\s+go(?:\s+(?:away|now))?\s*(?=[.,;!?]|$)`, 'gi'), (_m, lead, name) => `${lead}remove ${name}`],
+  // Round 30: "wipe out the test-api service", "blow away the demo app", "blow memcached away",
+  // "take memcached off the server entirely" (never "off the host": that is its host port) removes that service; the
+  // guard also reads what was typed, so "wipe out the data" stays its judgement.
+  [new RegExp(String.raw`\b(?:wipe|blow)\s+(?:out|away)\s+${OBJECT}|\b(?:wipe|blow)\s+${OBJECT}\s+(?:out|away)\b`, 'gi'), (_m, a, b) => `remove ${a ?? b}`],
+  [new RegExp(String.raw`\btake\s+${OBJECT}\s+off\s+(?:the\s+|this\s+|my\s+|our\s+)?(?:server|box|machine|vps)(?!\s+ports?\b)(?:\s+(?:entirely|completely|for\s+good|altogether))?\b`, 'gi'), (_m, name) => `remove ${name}`],
   // A state said in passing after the engine's own verbs ("remove the old staging container", "stop the hung api").
   [new RegExp(String.raw`\b(remove|delete|stop|restart|uninstall|kill|tear\s+down|get\s+rid\s+of|destroy|decommission)\s+(${DET})${STATE_WORD}\s+(?!(?:backups?|logs?|files?|data|volumes?|images?|snapshots?|dumps?|versions?|releases?|ones?|rules?|users?|accounts?|keys?|jobs?|entries|records|stuff)\b)(?=[a-z])`, 'gi'), '$1 $2'],
   [new RegExp(String.raw`\b(stop|remove|restart|start|kill|delete)\s+(${DET})(?!(?:ports?|firewall)\b)([a-z][\w.-]*)\s+thing\b`, 'gi'), '$1 $2$3'],
@@ -106,7 +112,7 @@ export function verbsSaid(text: string): string {
 }
 
 /** How long a stop lasts ("for the weekend", "over the night", "until monday") is not a schedule: it is "for now". */
-const FOR_A_TIME = /\b(?:(?:for|over)\s+the\s+(?:weekend|night|holidays?|evening)|(?:until|till|til)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next\s+(?:week|month)|the\s+weekend|further\s+notice))\b/gi;
+const FOR_A_TIME = /\b(?:(?:for|over)\s+the\s+(?:weekend|night|holidays?|evening)|(?:until|till|til)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|next\s+(?:week|month)|the\s+weekend|further\s+notice))\b|\b(?:for\s+(?:some\s+time|a\s+(?:little\s+)?while|a\s+bit|a\s+few\s+(?:hours|days)|the\s+time\s+being)|temporar(?:il)?y)\b/gi;
 
 function verbsSaidPart(text: string): string {
   const said = VERBS_SAID.reduce((t, [re, to]) => t.replace(re, to as string), text);
@@ -207,4 +213,45 @@ export function normaliseSaid(text: string): string {
   return splitAtQuotes(text)
     .map((part, i) => (i % 2 === 1 ? part : normalisePart(part)))
     .join('');
+}
+
+/**
+ * Round 30 (intent3): a question said in texting and slang, said as the readers read questions.
+ * "y does api keep restartin??" is "why does api keep restarting??", "whats up w it" is "whats up
+ * with it", "y r my containers" is "why are my containers", "wats"/"wat" is "what's"/"what",
+ * "whys"/"why's" is "why is", "wtf is up with" and "wth happened to" lose their swearing, "why tf"
+ * is "why", "sloooow" is "slow", a dropped g ("crashin", "dyin", "goin") is put back, "cant",
+ * "doesnt", "isnt", "wont" get their apostrophe. Run on the whole request before any reader (engine.ts
+ * `readRequest`); quoted text is never touched. Each pattern is a literal beside a bounded run of
+ * spaces (linear).
+ */
+export function slangSaid(text: string): string {
+  return splitAtQuotes(text)
+    .map((part, i) => (i % 2 === 1 ? part : slangPart(part)))
+    .join('');
+}
+
+const DROPPED_G = /\b(restart|crash|dy|go|gett|runn|work|load|respond|start|stopp|hang|fail|exit|flapp|reboot|happen|eat|us|do|behav|act|tim|lagg|spik|leak)in\b(?!')/gi;
+
+function slangPart(s: string): string {
+  return (
+    s
+      // "y does", "y is", "y r", "y cant", "y my", "…, y?", "... y": "why" (never a flag "-y" or "x y z").
+      .replace(/(?<![\w./-])y(?=\s+(?:does|do|did|is|are|r|was|were|cant|can't|can|wont|won't|doesnt|doesn't|isnt|isn't|my|the|our|would|has|have|tf|on\s+earth|\w+\s+(?:keeps?|is|does))\b)/gi, 'why')
+      .replace(/(?<=[,.!…]\s*|\s)y(?=\s*[?!.]*\s*$)/gi, 'why')
+      .replace(/\b(why|what|how|where|who)\s+r\b/gi, '$1 are')
+      .replace(/\bwhy'?s\b/gi, 'why is')
+      .replace(/\bhow'?s\s+come\b/gi, 'how come')
+      .replace(/\bwats\b|\bwuts\b/gi, "what's")
+      .replace(/\bwat\b|\bwut\b|\bwht\b/gi, 'what')
+      .replace(/\bwhos\b/gi, "who's")
+      .replace(/\b(?:wtf|wth)\s+(?=is\b|are\b|happened\b|'s\b|going\b|was\b)/gi, 'what ')
+      .replace(/\b(why|what|how|where)\s+(?:tf|the\s+(?:hell|heck|fuck)|on\s+earth)\b/gi, '$1')
+      .replace(/\b(up|wrong|on|deal|matter|problem|issue|happening|happened)\s+w\/?(?=\s)/gi, '$1 with')
+      .replace(/(?<![\w:/@.=-])([a-z]*?)([aeiou])\2{2,}([a-z]*)(?![\w:/@.=-])/gi, '$1$2$3')
+      .replace(DROPPED_G, '$1ing')
+      .replace(/\b(can|doesn|isn|won|didn|aren|wasn|couldn|shouldn|wouldn|haven|hasn)t\b/gi, "$1't")
+      // "could we move that to fridays?", "can we make it 3": a request said as a question about us, read as "can you …?" is.
+      .replace(/\b(?:could|can|shall|should)\s+we\s+(?:please\s+|maybe\s+|just\s+)?(?=(?:move|change|switch|shift|make|set|put|give|scale|bump|schedule|reschedule|push|stop|restart|add|remove|drop|open|close|limit|cap)\b)/gi, 'can you ')
+  );
 }

@@ -60,7 +60,13 @@ const plainWords = (text: string): string => splitAtQuotes(text, PATH_OR_KEY).ma
 /** Surface forms of schedules → the canonical words `parseSchedule` reads. Idempotent. */
 export function normaliseSchedule(text: string): string {
   return outsideProtected(text, (s) =>
-    s
+    daysSpelled(s)
+      // Dates with a name of their own are every year's ("new years day 00:00", "on christmas at 8"):
+      // said as the date the reader reads, "every year on january 1st".
+      .replace(HOLIDAY, (m: string) => {
+        const k = Object.keys(HOLIDAYS).find((h) => new RegExp(`^${h}$`, 'i').test(m.replace(/\s+/g, ' ').trim()));
+        return k ? `every year on ${HOLIDAYS[k]}` : m;
+      })
       // Numbers in words after "every" ("every twelve hours"; the engine's language layer has
       // usually made them digits already, an earlier turn's text has not).
       .replace(/\b(every|each)\s+(two|three|four|five|six|ten|twelve|fifteen|twenty|thirty)\s+(?=min|hour|hr|day)/gi, (_m, e: string, n: string) => `${e} ${num(n)} `)
@@ -144,6 +150,79 @@ export function normaliseSchedule(text: string): string {
   );
 }
 
+/** Days with a name of their own, as the date the reader reads (keys are patterns of the name said; an eve is tried before its day). */
+const HOLIDAYS: Record<string, string> = {
+  "new\\s?year'?s'?(?:\\s+day)?": 'january 1st',
+  "new\\s?year'?s'?\\s+eve": 'december 31st',
+  "christmas(?:\\s+day)?|xmas(?:\\s+day)?": 'december 25th',
+  'christmas\\s+eve|xmas\\s+eve': 'december 24th',
+  'boxing\\s+day': 'december 26th',
+  "(?:the\\s+)?(?:4th|fourth)\\s+of\\s+july|independence\\s+day": 'july 4th',
+  "halloween": 'october 31st',
+  "valentine'?s'?(?:\\s+day)?": 'february 14th',
+};
+const HOLIDAY = new RegExp(String.raw`(?<![\w-])(?:${Object.keys(HOLIDAYS).sort((a, b) => Number(/eve$/.test(b)) - Number(/eve$/.test(a))).join('|')})(?![\w-])`, 'gi');
+
+/** Edits (insert, delete, change, swap two neighbours) from `a` to `b`, at most `max`+1. */
+function editsWithin(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  return d[a.length]![b.length]! <= max;
+}
+
+/**
+ * Day names mistyped ("wendsday", "tuesdys", "fridys", "thurday", "saterday"): a word of five
+ * letters or more with a day's first letter, one edit from the day's name (two from a name of
+ * eight letters or more), singular or plural, is that day. Words of English that are that close
+ * ("money" is two from "monday") are left: five and six letters allow one edit.
+ */
+function daysSpelled(s: string): string {
+  return s.replace(/\b[a-z]{5,11}\b/gi, (w) => {
+    const lw = w.toLowerCase();
+    if (DAY_NAMES.includes(lw) || DAY_NAMES.some((d) => `${d}s` === lw)) return w;
+    for (const d of DAY_NAMES) {
+      if (lw[0] !== d[0]) continue;
+      for (const form of [d, `${d}s`]) if (editsWithin(lw, form, form.length >= 8 && lw.length >= 7 ? 2 : 1)) return form;
+    }
+    return w;
+  });
+}
+
+/**
+ * A schedule that cron cannot say, said in the text: what was said and what can be done instead.
+ * Cron runs at most once a minute, at fixed minutes, hours, days of the month, months and days of
+ * the week: never every N seconds, every 90 minutes, every other week, on the last day of a month,
+ * at 7:75 or at 25:00. A health check's interval (seconds) is not a schedule.
+ */
+export function cronCannot(text: string): string | undefined {
+  const t = plainWords(text).toLowerCase();
+  if (/\bhealth\s*-?\s*checks?\b|\bhealthy\b|\bprobes?\b|\binterval\b|\btimeout\b|\bretr(?:y|ies)\b|\bgrace\b|\bstart[\s_-]?period\b/.test(t)) return undefined;
+  const sec = /\b(?:every|each)\s+(?:(\d+|a|one|few|couple\s+of)\s*)?(?:seconds?|secs?|s)\b|\bper\s+second\b|\bevery\s+second\b(?!\s+(?:day|hour|week|month|mon|tue|wed|thu|fri|sat|sun))/.exec(t);
+  if (sec) return `cron starts a job at most once a minute, so "${sec[0]}" cannot be scheduled: should it run every minute, or should the service itself loop (a long-running command with a sleep)?`;
+  const mins = /\b(?:every|each)\s+(\d+)\s*(?:minutes?|mins?|m)\b/.exec(t);
+  if (mins && Number(mins[1]) >= 60 && Number(mins[1]) % 60 !== 0) return `cron cannot repeat every ${mins[1]} minutes (its minutes restart each hour): every ${Number(mins[1]) >= 120 ? `${Math.floor(Number(mins[1]) / 60)} hours` : 'hour'} or every ${Math.ceil(Number(mins[1]) / 60)} hours, or at the times you list ("at 0:00, 1:30, 3:00")?`;
+  const weeks = /\b(?:every|each)\s+(?:other|second|2nd|alternate)\s+(?:week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)s?\b|\bbi-?weekly\b|\bfortnightly\b|\bevery\s+(?:fortnight|(?:2|two|3|three)\s+weeks)\b/.exec(t);
+  if (weeks) return `cron cannot count weeks, so "${weeks[0]}" cannot be scheduled: every week on that day, or on days of the month (e.g. "on the 1st and 15th")?`;
+  const last = /\b(?:the\s+)?last\s+(?:day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|week(?:day|end)?)\s+of\s+(?:the|every|each|a)\s+month\b|\bend\s+of\s+(?:the|every|each)\s+month\b|\bmonth[\s-]end\b/.exec(t);
+  if (last) return `cron has no "last day of the month", so "${last[0]}" cannot be scheduled: the 28th of every month, or the 1st of the next one at 00:00?`;
+  const nth = /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+of\s+(?:the|every|each|a)\s+month\b/.exec(t);
+  if (nth) return `cron cannot say "${nth[0]}" (a day of the month and a day of the week are either one, not both): every week on that day, or on a day of the month?`;
+  const bad = /(?:\bat|@)\s*(\d{1,2}):(\d{2})\b|\b(\d{1,2}):(\d{2})\s*(?:am|pm|h)?\b/.exec(t);
+  if (bad) {
+    const h = Number(bad[1] ?? bad[3]);
+    const m = Number(bad[2] ?? bad[4]);
+    if ((h > 24 || m > 59) && /\b(?:every|each|daily|nightly|at|@|run|schedule|back\s*up|backups?)\b/.test(t)) return `${bad[0].trim()} is no time of day: which time did you mean (hours 0-23, minutes 0-59)?`;
+  }
+  const late = /(?:\bat|@)\s*(2[5-9]|[3-9]\d)\s*(?:h|o'?clock|:00)?(?![\d:])/.exec(t);
+  if (late && /\b(?:every|each|daily|nightly|run|schedule)\b/.test(t)) return `${late[0].trim()} is no time of day: which hour did you mean (0-23)?`;
+  return undefined;
+}
+
 /** "at 3", "at 3am", "at 2:30 pm", "at 15:00", "at midnight", "at noon" → [hour, minute]. */
 function findTime(t: string): [number, number] | undefined {
   if (/\bmidnight\b/.test(t)) return [0, 0];
@@ -207,7 +286,11 @@ function hourRange(t: string): [number, number] | undefined {
 }
 
 /** Days of the week said in the text, as a cron field ("1-5", "0,6", "1,3,5"), or undefined. */
-function daysOfWeek(t: string): { field: string; words: string } | undefined {
+function daysOfWeek(t0: string): { field: string; words: string } | undefined {
+  // "fridays not mondays", "tuesday instead of monday": the day said after not is the one that goes.
+  const DAY_WORD = String.raw`(?:sun|mon|tue|tues|wed|thu|thurs|fri|sat)(?:[a-z]*day)?s?`;
+  const without = t0.replace(new RegExp(String.raw`\b(?:not|instead\s+of|rather\s+than|no\s+(?:more|longer))\s+(?:on\s+)?(?:the\s+)?${DAY_WORD}(?:\s*(?:,|and|or|&)\s*${DAY_WORD})*\b`, 'g'), ' ');
+  const t = without !== t0 && new RegExp(String.raw`\b${DAY_WORD}\b`).test(without) ? without : t0;
   if (/\bweekdays?\b|\bworking days?\b|\bwork\s?days?\b|\bbusiness days?\b/.test(t)) return { field: '1-5', words: 'on weekdays' };
   if (/\bweekends?\b/.test(t)) return { field: '0,6', words: 'on weekends' };
   const days: number[] = [];
@@ -220,7 +303,18 @@ function daysOfWeek(t: string): { field: string; words: string } | undefined {
   return { field: days.join(','), words: `every ${days.map((d) => DAY_NAMES[d]![0]!.toUpperCase() + DAY_NAMES[d]!.slice(1)).join(', ')}` };
 }
 
-const ORDINAL: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, tenth: 10, fifteenth: 15, twentieth: 20, last: 28 };
+const ORDINAL: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, tenth: 10, fifteenth: 15, twentieth: 20 };
+
+/** The days of the month said as a list: "on the 1st and 15th of every month", "the 1st, 10th and 20th of each month" → "1,15". */
+function daysOfMonth(t: string): string | undefined {
+  const ORD = String.raw`(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|tenth|fifteenth|twentieth)`;
+  const m = new RegExp(String.raw`\b(?:the\s+)?(${ORD}(?:\s*(?:,|and|&)\s*(?:the\s+)?${ORD})+)(?:\s+days?)?\s+(?:of|in)\s+(?:every|each|the|a)\s+month\b`).exec(t) ??
+    new RegExp(String.raw`\b(?:monthly|every\s+month|each\s+month)\s*,?\s+on\s+the\s+(${ORD}(?:\s*(?:,|and|&)\s*(?:the\s+)?${ORD})+)\b`).exec(t);
+  if (!m) return undefined;
+  const days = [...m[1]!.matchAll(new RegExp(ORD, 'g'))].map((x) => ORDINAL[x[0]] ?? Number.parseInt(x[0], 10));
+  if (days.some((d) => !(d >= 1 && d <= 28))) return undefined;
+  return [...new Set(days)].sort((a, b) => a - b).join(',');
+}
 
 /** The day of the month: "on the 15th of each month", "the first of every month", "monthly on the 3rd". */
 function dayOfMonth(t: string): number | undefined {
@@ -246,7 +340,9 @@ const YEAR_DATE = [
  * which a cron line cannot say) → its day and month.
  */
 function yearlyDate(t: string): { day: number; month: number; said: string } | undefined {
-  if (!/\b(?:every|each|per|a|once\s+a)\s+year\b|\byearly\b|\bannually\b|\bannual\b/.test(t)) return undefined;
+  // "every january 1st", "each 4th of july": a date after every/each is every year's too.
+  const everyDate = new RegExp(String.raw`\b(?:every|each)\s+(?:${MONTH_RE}\s+(?:the\s+)?${DAY_OF}|(?:the\s+)?${DAY_OF}(?:\s+day)?\s+of\s+${MONTH_RE})`).test(t);
+  if (!everyDate && !/\b(?:every|each|per|a|once\s+a)\s+year\b|\byearly\b|\bannually\b|\bannual\b/.test(t)) return undefined;
   for (const [i, re] of YEAR_DATE.entries()) {
     const m = re.exec(t);
     if (!m) continue;
@@ -372,7 +468,9 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
     return { cron: `${minute} ${hours} * * ${dow?.field ?? '*'}`, words: `every hour${atMinute(minute)}${during}${on}` };
   }
   const time = findTime(t);
-  if (dow && (dow.field === '1-5' || dow.field === '0,6' || /\b(every|each|on|weekly)\b/.test(t) || /\bto\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
+  // A day said with a time of day ("sat 14:00", "mon and thu at 8am", "friday 18:00") is that day
+  // each week: a cron line has no single day, and a job or a backup is said of every one.
+  if (dow && (dow.field === '1-5' || dow.field === '0,6' || time !== undefined || /\b(every|each|on|weekly)\b/.test(t) || /\bto\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/.test(t) || /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days\b/.test(t))) {
     // "sunday night" with no time is late that day; "monday morning" early.
     let [h, mi] = time ?? (/\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+(?:late\s+)?night\b/.test(t) ? [23, 0] : /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\s+morning\b/.test(t) ? [6, 0] : [defaultHour, 0]);
     // "sunday nights at 10", "friday evening at 7": the evening's hour, as every night's is below.
@@ -385,8 +483,10 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
   }
   if (/\b(monthly|every month|once a month|each month|of (?:the|a) month|a month)\b/.test(t)) {
     const [h, mi] = time ?? [defaultHour, 0];
+    const list = daysOfMonth(t);
+    if (list) return { cron: `${mi} ${h} ${list} * *`, words: `on the ${list.split(',').map((d) => ordinal(Number(d))).join(' and ')} of every month at ${pad(h)}:${pad(mi)}` };
     const day = dayOfMonth(t) ?? 1;
-    if (day < 1 || day > 28) return undefined;
+    if (!(day >= 1 && day <= 28)) return undefined;
     return { cron: `${mi} ${h} ${day} * *`, words: `on the ${ordinal(day)} of every month at ${pad(h)}:${pad(mi)}` };
   }
   if (/\b(daily|every day|each day|nightly|every night|each night|every evening|every morning|per day|a day)\b/.test(t) || time) {
