@@ -249,7 +249,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // A host directory mounted into a container. A path after "at", "to", "under", "on" is where a
   // volume appears inside the container ("mount it into nginx at /var/log/nginx"), not a host path.
-  { re: /\bprivileged\b(?!\s+ports?\b)|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])(?<!\b(?:at|to|under|onto|on)\s+)\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)/i, reason: HOST_ACCESS },
+  { re: /\bprivileged\b(?!\s+ports?\b)|\bdocker\.sock\b|\bdocker\s+socket\b|\b(mount|bind)\w*\b[^.]*(\bhost'?s?\s+(root|file\s?system|disk|\/)|\broot\s+file\s?system|(?<![\w.-])(?<!\b(?:at|to|under|onto|on)\s+)\/(etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\bfrom\s+the\s+host\b)|\bmount\s+\/(?:\s|$)|\bhost(?:'s)?\s+(?:\/(?:etc|var|run|dev|proc|sys|boot|root|usr|bin|sbin|lib|home)\b|\/(?=[\s,]))[^.]*\b(?:mount|bind|map|shar)\w*/i, reason: HOST_ACCESS },
   // Text that tries to close the fence around untrusted data, or speaks as a new instruction.
   { re: /<\/?\s*(untrusted[-_ ]?data|system|instructions?|user|assistant)\b[^>]*>|\bnew\s+(system\s+)?instructions?\s*:|\b(end|close)\s+of\s+(untrusted|user)\s+(data|input)\b/i, reason: INJECTION },
   // "decode and run: <base64>", "eval this", "echo … | base64 -d | sh".
