@@ -639,7 +639,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   const except = Object.keys(proposal.files).length > 0 && /\bsudo|\badmin|\broot/i.test(input.message) ? sudoExcept(input.message, input.files) : undefined;
   if (except && 'warning' in except && except.warning) proposal.warnings = [...(proposal.warnings ?? []), except.warning];
   // What the proposal would leave, however it was worded (outcome-guard.ts, rounds 29-30).
-  const reason = outcomeHarm(input.files, proposal.files, input.message) ?? roleAccountTaken(input.message, input.files) ?? sshRuleTaken(input.message, input.files, proposal.files) ?? adminsNamedTaken(input.message, input.files);
+  const reason = outcomeHarm(input.files, proposal.files, input.message) ?? roleAccountTaken(input.message, input.files) ?? sshRuleTaken(input.message, input.files, proposal.files) ?? adminsNamedTaken(input.message, input.files, proposal.files);
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
@@ -6987,7 +6987,10 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       /\b(?:(?:be\s+)?(?:able|allowed|permitted)\s+to|needs?\s+to|has\s+to|have\s+to)\s+(?:use\s+|run\s+|do\s+|have\s+)?(?:sudo|root)\b/.test(t) ||
       /\bmake\s+(?!(?:it|that|this|sure)\b)[a-z_][\w-]*\s+(?:an?\s+|our\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b/.test(t));
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
-  const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
+  // One said as the owner ("revoke bob's sudo since alice handles ops": bob's sudo) before one only
+  // mentioned; otherwise the first in security.yaml, as before (review 23 HIGH-5).
+  const said = (n: string, owner: boolean) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}${owner ? "(?:'s|’s)" : "(?:'s|’s|s)?"}(?![\w-])`).test(t);
+  const knownRef = known.find((n) => said(n, true)) ?? known.find((n) => said(n, false));
   // "put lee in developers", "add kim to ops": an existing user put in a group without the word "group".
   const bareGroup = knownRef || (/\b(him|her|them)\b/.test(t) && run.lastUser)
     ? /\b(?:put|add|move|place)\s+(?:user\s+)?[a-z_][\w-]*\s+(?:in|into|to)\s+(?:the\s+)?([a-z_][a-z0-9_-]{1,31})(?:\s+(?:team|group))?\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/.exec(t)
