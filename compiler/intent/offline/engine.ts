@@ -647,7 +647,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
 
 function readRequest(original00: EngineInput): Proposal {
   // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
-  const slang = slangSaid(original00.message);
+  const slang = slangSaid(original00.message, knownNames(original00.files));
   const original0 = slang === original00.message ? original00 : { ...original00, message: slang };
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
   // "remove sudo from everyone except alice", "only mei keeps sudo": said as the revokes it makes
