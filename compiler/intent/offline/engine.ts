@@ -1022,7 +1022,11 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       // "…, every hour is fine", "…, nightly will do": a schedule with a word of assent is only a schedule.
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || onlySchedule(c.replace(/\s+(?:is|would\s+be|'?s)\s+(?:fine|ok(?:ay)?|enough|plenty|good|great|perfect)\b|\s+(?:will|would|should)\s+do\b|\s+works\b/gi, ' ')) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
-    const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
+    // "give redis 512mb and memcached 128mb": a part with no verb that is the part before said again with its own
+    // service and value (ellipsis.ts) is a clause of its own, never a continuation of that one (review 23 MED-3:
+    // memcached got redis's 512mb).
+    const gapped = (c: string, before?: string) => before !== undefined && detectVerb(c) === undefined && detectVerb(before) !== undefined && gapFilled(before, c, services(run).map((s) => s.name)) !== undefined;
+    const clauses = scheduleFirst(splitClauses(message, (c, before) => !continues(c) || gapped(c, before)).map(withoutPurpose));
     let inherited: Verb | undefined;
     let previous = '';
     for (let [ci, clause] of clauses.entries()) {
@@ -3842,9 +3846,17 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     run.notes.push('There are no services yet.');
     return true;
   }
+  const here = services(run).map((o) => o.name);
   for (const name of names) {
     mentionFocus(run, name);
     const svc = getService(run, name)!;
+    // "remove the tag from nginx", "drop worker's replicas", "remove app's image": the head of the
+    // object is a setting, the service only its possessor; the service stays (review 23 HIGH-1).
+    const setting = verb === 'remove' ? settingOf(clause, name, here) : undefined;
+    if (setting !== undefined) {
+      settingRemoved(run, clause, name, setting);
+      continue;
+    }
     if (verb === 'remove') removeService(run, name);
     else if (verb === 'stop') {
       if (svc.state === 'stopped') run.notes.push(`${name} is already stopped.`);
@@ -3876,6 +3888,48 @@ function restartService(run: Run, name: string): void {
   const svc = getService(run, name)!;
   if (svc.state === 'stopped') run.ws.delete('services.yaml', svcPath(run, name, 'state'));
   run.lines.push(`~ ${name}: restart (label restarted-at=${stamp} makes the plan replace its container)`);
+}
+
+/** The nouns that name a service itself when they head the object ("the worker service", "the container for worker"). */
+const SERVICE_HEAD = /^(?:services?|containers?|apps?|applications?|deployments?|stacks?|boxe?s?|servers?|instance|everything|all|anything|it|them|that|this|those|one|ones|thing|data|volumes?|stuff)$/i;
+const OBJECT_DET = /^(?:the|its|their|his|her|all|every|any|each|of|that|this|those|these)$/i;
+const REMOVAL_VERB = String.raw`(?:remove|delete|drop|clear|get\s+rid\s+of|take\s+away|take\s+off|lose|ditch|scrap|wipe(?:\s+out)?|nuke|strip(?:\s+off)?|purge|uninstall|destroy|trash|axe|bin|junk|eliminate|yeet|do\s+away\s+with|blow\s+away|unset)`;
+
+/**
+ * The setting a removal verb's object names for the service `name`, or undefined when the object is the
+ * service itself: the head of the object decides (review 23 HIGH-1), not a word list. "NAME's HEAD" and
+ * "(the) … HEAD of/on/from/for/in (the) NAME" with a head that is not the service (nor "service",
+ * "container", a pronoun, another service) are a setting of NAME.
+ */
+function settingOf(clause: string, name: string, names: string[]): string | undefined {
+  const n = escapeRe(name);
+  const head = (phrase: string): string | undefined => {
+    const words = phrase.toLowerCase().split(/\s+/).filter((w) => w !== '' && !OBJECT_DET.test(w));
+    const h = words.at(-1);
+    if (h === undefined || SERVICE_HEAD.test(h) || !/^[a-z][a-z-]*$/.test(h) || words.some((w) => names.some((o) => o.toLowerCase() === w))) return undefined;
+    return words.join(' ');
+  };
+  const own = new RegExp(String.raw`\b${REMOVAL_VERB}\s+(?:(?:the|its|all|every|any|each)\s+)*(?:the\s+)?${n}(?:'s|’s)\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s*(?=$|[,.;!?]|\s+(?:and|but|please|pls|now|too|as\s+well|entirely|completely|altogether|setting|config)\b)`, 'i').exec(clause);
+  if (own) return head(own[1]!);
+  const of = new RegExp(String.raw`\b${REMOVAL_VERB}\s+((?:[a-z][\w-]*\s+){1,5}?)(?:of|on|from|for|in)\s+(?:the\s+)?${n}\b`, 'i').exec(clause);
+  if (of) return head(of[1]!);
+  return undefined;
+}
+
+/** A setting removed from a service: replicas go back to one; any other is said as not done, the service left as it is. */
+function settingRemoved(run: Run, clause: string, name: string, setting: string): void {
+  const svc = getService(run, name)!;
+  if (/\b(?:replicas?|instances|copies|scaling|scale)\b/.test(setting)) {
+    const cur = svc.replicas ?? 1;
+    if (cur === 1) {
+      run.notes.push(`${name} already runs one replica; nothing to change.`);
+      return;
+    }
+    run.ws.set('services.yaml', svcPath(run, name, 'replicas'), 1);
+    run.lines.push(`~ ${name}: 1 replica (was ${cur})`);
+    return;
+  }
+  run.questions.push(`Not done: "${clause.trim()}": ${setting} is a setting of ${name}, not the service, and I cannot remove it here, so I changed nothing (${name} is left as it is; "remove ${name}" removes the service itself).`);
 }
 
 function removeService(run: Run, name: string): void {
@@ -4785,6 +4839,15 @@ function handleModifiers(run: Run, clause: string): boolean {
   // "keep 14 of them", "keep 14 copies" while backups are talked about: how many backups are kept
   // (handleBackups), never replicas.
   const retentionTalk = retentionIn(t) !== null && backupsInDiscussion(run) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t);
+  // "scale postgres to 16.4", "scale worker to 2 and postgres to 16.4" (the gapped clause): a decimal is no count of
+  // replicas (it was cut to 16); it asks, and changes nothing (review 23 HIGH-2).
+  const decimal = retentionTalk ? null : /\b(?:scale|scaled|replicas?|instances?|copies)\b[^,;]*?\bto\s+(\d+\.\d+)(?![\w.-])|\b(\d+\.\d+)\s+(?:replicas?|instances?|copies)\b/.exec(t);
+  if (decimal) {
+    const names = targets();
+    const v = decimal[1] ?? decimal[2]!;
+    run.questions.push(`Not done: "${clause.trim()}": ${v} is not a whole number of replicas. How many replicas${names.length === 1 ? ` of ${names[0]}` : ''} should run (e.g. "scale ${names[0] ?? 'worker'} to 2")? If ${v} is a version, say "change ${names[0] ?? 'the service'} to version ${v}". Nothing was changed.`);
+    return true;
+  }
   const rep = retentionTalk ? null :
     /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances?|copies|containers|nodes)\b/.exec(t) ??
     // "back to a single instance", "just one replica": one.
