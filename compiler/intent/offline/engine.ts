@@ -754,7 +754,8 @@ function readRequest(original00: EngineInput): Proposal {
   }
   // A correction or a reference with nothing under discussion ("actually 2 is enough", "x4", "make
   // them 4", "move that to fridays" as the first thing said): asked, never applied to a guess.
-  if (unread && first.understood === false && (value !== undefined || /^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b|^\s*[x×]\s*\d|\b(?:of\s+(?:them|those|these))\b|\beach\b\s*[.!]*$/i.test(original.message.trim()))) {
+  // A question the engine already asks ("make it go faster": what should change) is kept.
+  if (unread && first.understood === false && !(first.questions ?? []).length && (value !== undefined || /^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b|^\s*[x×]\s*\d|\b(?:of\s+(?:them|those|these))\b|\beach\b\s*[.!]*$/i.test(original.message.trim()))) {
     const q = `What should "${original.message.trim()}" apply to? Nothing is under discussion yet: name the service or job (for example "give web 2 replicas").`;
     return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
   }
