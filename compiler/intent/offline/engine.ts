@@ -754,7 +754,8 @@ function readRequest(original00: EngineInput): Proposal {
   }
   // A correction or a reference with nothing under discussion ("actually 2 is enough", "x4", "make
   // them 4", "move that to fridays" as the first thing said): asked, never applied to a guess.
-  if (unread && first.understood === false && (value !== undefined || /^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b|^\s*[x×]\s*\d|\b(?:of\s+(?:them|those|these))\b|\beach\b\s*[.!]*$/i.test(original.message.trim()))) {
+  // A question the engine already asks ("make it go faster": what should change) is kept.
+  if (unread && first.understood === false && !(first.questions ?? []).length && (value !== undefined || /^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b|^\s*[x×]\s*\d|\b(?:of\s+(?:them|those|these))\b|\beach\b\s*[.!]*$/i.test(original.message.trim()))) {
     const q = `What should "${original.message.trim()}" apply to? Nothing is under discussion yet: name the service or job (for example "give web 2 replicas").`;
     return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
   }
@@ -6290,6 +6291,14 @@ function describeSource(src: FirewallRule['source']): string {
 const NOBODY_ELSE =
   /\b(?:no\s*(?:one|body)|nobody|noone|none)\s+else\b|\b(?:everyone|everybody|anyone|anybody|all|the\s+rest)\s+else\s+(?:is\s+|gets?\s+|should\s+be\s+)?(?:blocked|denied|out|dropped|refused|kept\s+out)\b|\b(?:block|deny|drop|reject|refuse)\s+(?:everyone|everybody|anyone|anybody|all|the\s+rest)(?:\s+else)?\b(?!\s+(?:except|but|apart))/i;
 
+/**
+ * Review 23 HIGH-4: one reading of a restriction. "only", "NET only", "lock X('s port) (down) to
+ * NET", "restrict/limit/narrow X to NET" say, as "nobody else" does, that only the source named
+ * gets through: under an accept policy the port's other addresses are dropped (an accept rule
+ * alone changes nothing there). Read with an address in the clause only.
+ */
+const RESTRICTED_TO = /\bonly\b|\b(?:lock\w*|restrict\w*|limit\w*|narrow\w*)\s+(?:[\w'’.:/-]+\s+){0,5}?(?:down\s+)?to\b/;
+
 const IPV4_ADDR = String.raw`\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?`;
 /** The separator between two addresses of one list ("A and B", "A, B", "A & B"). */
 const ADDRESS_LIST = new RegExp(String.raw`(?<=${IPV4_ADDR})(?:\s*,\s*(?:and\s+)?|\s+(?:and|or)\s+|\s*&\s*)(?=${IPV4_ADDR})`, 'g');
@@ -6516,9 +6525,11 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   const ssh = /\bssh\b/.test(t);
   // "udp 51820 needs to be open", "open 27015/udp": the rule's protocol.
   // "open up ntp": a service that speaks only udp said by its word, with no protocol said.
-  const proto: 'tcp' | 'udp' = (/\budp\b/.test(t) && !/\btcp\b/.test(t)) || (!/\b(?:tcp|udp)\b/.test(t) && wordPorts.length > 0 && wordPorts.length === ports.length && wordPorts.every((w) => w.protocol === 'udp')) ? 'udp' : 'tcp';
+  // A port word's own protocol (ntp, syslog) is that port's alone (protoFor, review 23 MED-2).
+  const proto: 'tcp' | 'udp' = /\budp\b/.test(t) && !/\btcp\b/.test(t) ? 'udp' : 'tcp';
   // "…, nobody else": only the source named gets through; everyone else is dropped (default deny for that port).
-  const onlyThem = NOBODY_ELSE.test(run.input.message);
+  // "only", "lock … down to", "restrict … to", "NET only" (review 23 HIGH-4): the same reading.
+  const onlyThem = NOBODY_ELSE.test(run.input.message) || (cidrs.length > 0 && !blockVerb0(t) && RESTRICTED_TO.test(t));
   // "the site open to everyone", "make the site public": the website said as "site".
   let web = /\b(web|http|https|website|(?:the|our|my|a)\s+site)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b|\bmake\s+(?:the|our|my)\s+(?:web)?site\s+public\b/.test(t);
   const lockdownSystem = lockdownSaid(t);;
@@ -6686,6 +6697,9 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
     ranges.length = 0;
     openPorts = /\bhttps\b/.test(t) && !/\bhttp\b|\bweb\b/.test(t) ? [443] : /\bhttp\b/.test(t) && !/\bhttps\b|\bweb\b/.test(t) ? [80] : [80, 443];
     label = 'web';
+    // "block ntp but allow http" (review 23 MED-2): a port word beside the web is left out, and said so.
+    const left = wordPorts.filter((w) => !openPorts.includes(w.port));
+    if (left.length > 0) run.questions.push(`Not done: port${left.length > 1 ? 's' : ''} ${left.map((w) => w.port).join(', ')} in "${clause.trim()}" (I read only the web part of it). Say ${left.length > 1 ? 'them' : 'it'} as a request of ${left.length > 1 ? 'their' : 'its'} own, e.g. "block port ${left[0]!.port}${left[0]!.protocol ? `/${left[0]!.protocol}` : ''}".`);
   } else if (ports.length > 0 || ranges.length > 0) {
     openPorts = ports;
     const all = [...ports.map(String), ...ranges];
@@ -6733,11 +6747,26 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
         ? [{ label, port: portsOf(openPorts) }]
         : openPorts.map((p) => ({ label: `${label}-${p}`.slice(0, 50), port: p as FirewallRule['port'] }));
   // "allow 1194/udp and 443/tcp": a port said with a protocol of its own keeps it; the others take the clause's.
-  const protoFor = (port: FirewallRule['port']): 'tcp' | 'udp' => {
-    if (typeof port !== 'number') return proto;
-    const own = new RegExp(String.raw`(?<![\d.])${port}\s*\/\s*(tcp|udp)\b|\b(tcp|udp)\s*\/?\s*(?:port\s+)?${port}(?![\d.])|(?<![\d.])${port}\s+(tcp|udp)\b`).exec(t);
-    return ((own?.[1] ?? own?.[2] ?? own?.[3]) as 'tcp' | 'udp' | undefined) ?? proto;
+  // Review 23 MED-2: a protocol belongs to the port it is said with ("53/udp", "udp 53", "53 udp",
+  // "53 over udp", "53 (udp)") or to the port word that has one (ntp, syslog); a protocol said
+  // apart from every port ("open 27015, udp", "udp please: open 10000") is the port's when the
+  // clause has one port, or every port's when it qualifies the list ("udp ports 5000 and 5001");
+  // any other port is tcp ("allow 53 over udp and 80": 80 is tcp).
+  const ownProto = (port: number): 'tcp' | 'udp' | undefined => {
+    const own = new RegExp(String.raw`(?<![\d.])${port}\s*\/\s*(tcp|udp)\b|\b(tcp|udp)\s*\/?\s*(?:port\s+)?${port}(?![\d.])|(?<![\d.])${port}\s+(?:(?:over|via|using|on|as)\s+)?\(?(tcp|udp)\b`).exec(t);
+    return (own?.[1] ?? own?.[2] ?? own?.[3]) as 'tcp' | 'udp' | undefined;
   };
+  const numbered = [...new Set(openPorts)];
+  const attached = numbered.some((p) => ownProto(p) !== undefined);
+  const clauseProto = numbered.length + ranges.length <= 1 || (!attached && /\b(?:tcp|udp)\s+ports\b/.test(t)) ? proto : 'tcp';
+  const protoFor = (port: FirewallRule['port']): 'tcp' | 'udp' => {
+    if (typeof port !== 'number') return web ? proto : clauseProto;
+    const word = wordPorts.find((w) => w.port === port);
+    return ownProto(port) ?? (word?.protocol !== undefined && !/\btcp\b/.test(t) ? word.protocol : undefined) ?? clauseProto;
+  };
+  if (!web && clauseProto !== proto && proto === 'udp' && /\budp\b/.test(t) && !attached) {
+    run.notes.push(`("udp" was said apart from the ${numbered.length + ranges.length} ports, so it is no one port's protocol: each is tcp. Say "53/udp" for a udp rule.)`);
+  }
   // One rule per protocol: "-udp" on the second's name ("both tcp and udp"); the tcp one keeps its name.
   if (suffix === '-udp') for (const p of parts) p.label += suffix;
   const portWords = () => [...openPorts.map(String), ...ranges].join(', ') + (suffix ? ` (${suffix.slice(1)})` : '');
@@ -6848,6 +6877,13 @@ function handleNamedRule(run: Run, clause: string): boolean {
   }
   putRule(run, rule);
   run.lines.push(`~ firewall rule ${rule.name}: ${rule.action === 'accept' ? 'allows' : 'blocks'} ${changed.join(', ')}`);
+  // "restrict it to NET", "office-web should only allow NET" (review 23 HIGH-4): a restriction, so
+  // under an accept policy the port's other addresses are dropped, as handleFirewall's onlyThem does.
+  if (rule.action === 'accept' && rule.source !== undefined && rule.port !== undefined && cidrs.length > 0 && inputPolicy(run) !== 'drop' && !blockVerb0(rest) && (RESTRICTED_TO.test(rest) || NOBODY_ELSE.test(run.input.message))) {
+    const label = rule.name.replace(/^allow-/, '');
+    putRule(run, { name: `deny-${label}`.slice(0, 63), ...(rule.protocol ? { protocol: rule.protocol } : {}), port: rule.port, action: 'drop', comment: `${label} from anywhere else` });
+    run.lines.push(`~ firewall: drop port ${Array.isArray(rule.port) ? rule.port.join(', ') : rule.port} from every other address`);
+  }
   return true;
 }
 
