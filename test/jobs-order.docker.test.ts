@@ -4,7 +4,8 @@
  * after the jobs due with it that run in a container of a service mounting the volume. Real
  * Docker (the local busybox image), a real archive (tar.zst) read back with tar; the service
  * container, the temp dir and the job containers carry this run's tag and are removed. A backup
- * waiting so is busy: due again meanwhile, it is skipped (review 22 LOW-9).
+ * waiting so is busy: due again meanwhile, it is skipped (review 22 LOW-9). It also waits for a run of
+ * such a job still going from before (an earlier tick, `claude jobs run`) (review 23 MED-8).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../common/fsutil.js';
 import type { JobSpec } from '../plan/types.js';
 import { removeDockerByName } from '../runtime/testutil/docker-cleanup.js';
-import { dockerFromEnv, JobScheduler, type JobRun } from '../runtime/jobs/index.js';
+import { dockerFromEnv, JobScheduler, runJob, type JobRun } from '../runtime/jobs/index.js';
+import { jobRunning } from '../runtime/jobs/runner.js';
 
 const tag = `jord${randomBytes(3).toString('hex')}`;
 const IMAGE = 'claude-os-local/busybox:latest';
@@ -93,4 +95,36 @@ it('a backup waiting for a slow dump is busy: due again meanwhile, it is skipped
   expect(text.indexOf(`running job ${backup.name}`), text).toBeGreaterThan(text.indexOf(`job ${dump.name} succeeded`));
   const dir = join(dataDir, 'backups', `vol2-${tag}`);
   for (const a of readdirSync(dir).filter((f) => f.endsWith('.tar.zst'))) expect(execFileSync('tar', ['-I', 'zstd', '-tf', join(dir, a)], { encoding: 'utf8' }), a).toMatch(/(^|\/)dump2\.sql$/m);
+}, 60_000);
+
+it('a backup waits for a dump due with it that is still running from before, not only for this tick\'s launch (review 23 MED-8)', async () => {
+  // Both every second; the dump is started (runJob, as `claude jobs run` does) just before the
+  // scheduler's first tick, so that tick's launch of the dump is "not started" (busy) and settles at once.
+  const dump: JobSpec = { name: `dump3-${tag}`, schedule: '* * * * * *', container: svc, command: ['sh', '-c', 'sleep 3; echo whole > /data/dump3.sql.part && mv /data/dump3.sql.part /data/dump3.sql'], timeoutMs: 30_000 };
+  const backup: JobSpec = { name: `backup-vol3-${tag}`, schedule: '* * * * * *', command: [], timeoutMs: 60_000, backup: { volume: `vol3-${tag}`, path: '/data/vol', type: 'archive', services: [svc], retain: 3 } };
+  writeFileAtomic(join(dataDir, 'schedule.json'), JSON.stringify({ jobs: [backup, dump] }, null, 2) + '\n', 0o600);
+  const dockerApi = await dockerFromEnv({});
+  const early = runJob(dump, { docker: dockerApi, dataDir, root, hostId, now: () => new Date(), trigger: 'manual', actor: 'test' });
+  for (let i = 0; i < 100 && !jobRunning(dataDir, dump.name); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(jobRunning(dataDir, dump.name)).toBe(true);
+  const runs: JobRun[] = [];
+  const log: string[] = [];
+  const s = new JobScheduler({ docker: dockerApi, dataDir, root, hostId: () => hostId, now: () => new Date(), onRun: (r) => runs.push(r), log: (l) => log.push(l) });
+  s.start();
+  let first: JobRun;
+  try {
+    for (let i = 0; i < 600 && !runs.some((r) => r.job === backup.name); i++) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    await s.stop();
+    first = await early;
+  }
+  const text = log.join('\n');
+  expect(first.status, text).toBe('succeeded');
+  const archived = runs.find((r) => r.job === backup.name);
+  expect(archived?.status, text).toBe('succeeded');
+  // before: the backup launched at the first tick, beside the dump started before it
+  expect(Date.parse(archived!.startedAt), text).toBeGreaterThanOrEqual(Date.parse(first.finishedAt));
+  expect(text).toContain(`job ${dump.name} not started`);
+  const dir = join(dataDir, 'backups', `vol3-${tag}`);
+  for (const a of readdirSync(dir).filter((f) => f.endsWith('.tar.zst'))) expect(execFileSync('tar', ['-I', 'zstd', '-tf', join(dir, a)], { encoding: 'utf8' }), a).toMatch(/(^|\/)dump3\.sql$/m);
 }, 60_000);

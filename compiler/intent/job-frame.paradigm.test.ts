@@ -54,6 +54,10 @@ describe('the job frame from any order (job-frame.ts)', () => {
     ['every 5 minutes please execute in the queue container the program bin/ping-upstream', job('*/5 * * * *', 'queue', 'bin/ping-upstream')],
     // the command kept byte for byte (review 21 MED-8)
     ['every night at 2 run "docker-gen --memory=2g -notify" in queue', job('0 2 * * *', 'queue', 'docker-gen --memory=2g -notify')],
+    // a quote after a program's flag is that flag's argument: the command is the program to the end of the quote (review 23 MED-7)
+    ["every night in postgres: psql -U postgres -c 'VACUUM ANALYZE'", job('0 3 * * *', 'postgres', "psql -U postgres -c 'VACUUM ANALYZE'")],
+    ["every night in postgres run psql -U postgres -c 'VACUUM ANALYZE'", job('0 3 * * *', 'postgres', "psql -U postgres -c 'VACUUM ANALYZE'")],
+    ["in postgres every night: psql -U postgres -c 'DELETE FROM sessions WHERE expires_at < now()'", job('0 3 * * *', 'postgres', "psql -U postgres -c 'DELETE FROM sessions WHERE expires_at < now()'")],
   ])('"%s"', (request, want) => expect(caseFailures(request, want, BEFORE)).toEqual([]));
 
   // Left to the guard (HARM's area): "chmod" anywhere and "execute … the command" are refused as

@@ -55,6 +55,8 @@ export function jobNotification(job: JobSpec, run: JobRun): Parameters<Notifier[
 }
 
 export const SCHEDULER_ACTOR = 'claude-scheduler';
+/** How often a backup waiting for a job's run started elsewhere looks at that job's lock. */
+const RUNNING_POLL_MS = 200;
 
 export class JobScheduler {
   private lastTick: Date | null = null;
@@ -67,6 +69,8 @@ export class JobScheduler {
    * (runner.ts JobBusyError), instead of queueing another launch (review 22 LOW-9).
    */
   private readonly waiting = new Set<string>();
+  /** Each job's run launched by this scheduler, by job name, until it settles (see `finished`). */
+  private readonly runs = new Map<string, Promise<void>>();
   /** Schedules already reported as invalid (job → schedule), so the log says it once. */
   private readonly reported = new Map<string, string>();
 
@@ -130,7 +134,10 @@ export class JobScheduler {
         continue;
       }
       const services = job.backup.services;
-      const first = due.filter((j) => !j.backup && j.container !== undefined && services.includes(j.container)).map((j) => started.get(j.name)!);
+      // Each job due with it: this tick's launch, then whatever run of that job is still going,
+      // whoever started it (an earlier tick's run, `claude jobs run`): this tick's launch of a job
+      // still running is "not started" and settles at once (review 23 MED-8).
+      const first = due.filter((j) => !j.backup && j.container !== undefined && services.includes(j.container)).map((j) => started.get(j.name)!.then(() => this.finished(j.name)));
       if (first.length === 0) {
         this.launch(job);
         continue;
@@ -149,6 +156,16 @@ export class JobScheduler {
       this.running.add(p);
     }
     return due.map((j) => j.name);
+  }
+
+  /**
+   * Settles when no run of the job is going on: the run this scheduler launched (kept by name until
+   * it settles), then the job's lock (runner.ts `jobRunning`), held by a run started elsewhere; or
+   * when the scheduler stops.
+   */
+  private async finished(job: string): Promise<void> {
+    await this.runs.get(job);
+    while (!this.stopped && jobRunning(this.o.dataDir, job)) await new Promise((r) => setTimeout(r, RUNNING_POLL_MS));
   }
 
   private schedule(): JobSpec[] {
@@ -193,8 +210,13 @@ export class JobScheduler {
         // JobBusyError: the previous run is still going; this one is skipped, as cron's flock idiom would.
         this.o.log?.(`claude-scheduler: job ${job.name} not started: ${e instanceof JobBusyError ? e.message : (e as Error).message}`);
       })
-      .finally(() => this.running.delete(p));
+      .finally(() => {
+        this.running.delete(p);
+        if (this.runs.get(job.name) === p) this.runs.delete(job.name);
+      });
     this.running.add(p);
+    // A launch of a job still running (JobBusyError) does not replace the run that is going.
+    if (!this.runs.has(job.name)) this.runs.set(job.name, p);
     return p;
   }
 

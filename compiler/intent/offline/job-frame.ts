@@ -6,7 +6,8 @@
  *           evening", "@ 4", "nightly at 1" (schedule.ts reads it)
  *   where   a service's container: "in X", "inside X", "on X", "X container", "(X)", "X," or
  *           "X:" first, "X should run"; else the one service the sentence names
- *   what    the command: in backticks or quotes, in brackets ("(vacuumdb --full --all)"), after
+ *   what    the command: in backticks or quotes (a quote after a program's flag, "psql -c '…'", is
+ *           that flag's argument: the command is the program to the quote), in brackets ("(vacuumdb --full --all)"), after
  *           "the script" / "the command", or after run / execute up to where or when
  *
  * When all three are there, the sentence is said again in the one form the job handler reads,
@@ -49,6 +50,11 @@ function commandSlot(s: string, services: readonly string[]): Slots | undefined 
     const q = quoted[0]!;
     const inner = q[0].slice(1, -1).trim();
     // A quoted name of a job or service ("call it 'nightly'") is no command.
+    // A quote right after a program's flag ("psql -U postgres -c 'VACUUM ANALYZE'", "sh -c '…'",
+    // "mongosh --eval '…'") is that flag's argument, not the command: the command runs from the
+    // program word to the end of the quote (review 23 MED-7).
+    const flagged = flagArgument(s, q.index!, q[0].length);
+    if (flagged) return flagged;
     if (!rawCron(inner) && !onlySchedule(inner) && (inner.includes(' ') || commandLike(inner))) return { command: inner, rest: s.slice(0, q.index) + ' ' + s.slice(q.index! + q[0].length) };
   }
   if (quoted.length > 1) return undefined;
@@ -92,6 +98,32 @@ function commandSlot(s: string, services: readonly string[]): Slots | undefined 
     return { command, rest: s.slice(0, m.index) + ' ' + s.slice(m.index + command.length) };
   }
   return undefined;
+}
+
+/** A word that starts a command: a known program, a path, a script file. */
+const STARTS_COMMAND = (w: string) => PROGRAM.test(w) || /^\.{0,2}\/?[a-z][\w.-]*\/[\w./-]+$/i.test(w) || /^\.{0,2}\/\S/.test(w) || /^[\w.-]+\.(?:sh|py|js|mjs|ts|rb|php|pl)$/i.test(w);
+
+/**
+ * The command whose flag a quote is the argument of: the words before the quote end with a flag
+ * ("-c", "--eval", "--command=") and, going back over the program's arguments (no comma, colon or
+ * bracket between), a word that starts a command. The command is that word to the end of the quote.
+ */
+function flagArgument(s: string, at: number, length: number): Slots | undefined {
+  const before = s.slice(0, at);
+  if (!/(?:^|\s)--?[a-z][\w-]*(?:=|\s+)$/i.test(before)) return undefined;
+  const words = [...before.matchAll(/\S+/g)];
+  let args = words.length - 1;
+  while (args > 0 && !/[,;:()\]\[]|^[—–]$/.test(words[args - 1]![0]) && words.length - args < 12) args--;
+  // The nearest known program ("find /app/tmp -name '…'" starts at find), else the nearest path or script.
+  const span = words.slice(args, -1).reverse();
+  const word = span.find((w) => PROGRAM.test(w[0])) ?? span.find((w) => STARTS_COMMAND(w[0]));
+  if (!word) return undefined;
+  const from = word.index!;
+  // Arguments after the quote go with it ("… -name '*.log' -delete"): flags, paths, name=value.
+  const after = /^(?:\s+(?:--?[a-z]|\.{0,2}\/|[\w-]+=)[^\s,;]*)*/i.exec(s.slice(at + length))![0];
+  const end = at + length + after.length;
+  const lead = /\b(?:run|runs|execute|executes|exec)\s+$/i.exec(s.slice(0, from));
+  return { command: s.slice(from, end), rest: s.slice(0, lead ? lead.index : from) + ' ' + s.slice(end) };
 }
 
 /** Programs whose names are also English words: a command only before a flag, a path or a task. */
