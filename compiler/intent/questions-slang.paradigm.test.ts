@@ -53,4 +53,12 @@ describe('a question with typos and slang changes nothing', () => {
     ['web is sooo slow, make it 3 replicas', [{ service: 'web', replicas: 3 }]],
     ['redis keeps dyin, stop it', [{ service: 'redis', state: 'stopped' }]],
   ])('an order beside the complaint is still done: "%s"', (request, want) => expect(caseFailures(request, want, BEFORE)).toEqual([]));
+
+  // Review 23 HIGH-3: slang is never read into a name or a value ("y" was "why", "goin" "going").
+  it.each<[string, Want[]]>([
+    ['on web set DEBUG to y', [{ service: 'web', env: { DEBUG: 'y' } }]],
+    ['set the env var VERBOSE on jobs to y', [{ service: 'jobs', env: { VERBOSE: 'y' } }]],
+    ['add a service called goin from image busybox', [{ service: 'goin', image: 'busybox' }, { service: 'going', absent: true }]],
+    ['add user frida with sudo', [{ user: 'frida', sudo: true }]],
+  ])('a name or a value stays as typed: "%s"', (request, want) => expect(caseFailures(request, want, BEFORE)).toEqual([]));
 });

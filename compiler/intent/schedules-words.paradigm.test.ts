@@ -59,4 +59,25 @@ describe('a schedule from any words (schedule.ts)', () => {
     ['every other tuesday at 9 run bin/biweekly in mailer', ASKS],
     ['back up postgres every 10 seconds', ASKS],
   ])('"%s"', (request, want) => expect(caseFailures(request, want, BEFORE)).toEqual([]));
+
+  // Review 23 HIGH-3: the day and holiday repairs read a day only where one is said; a name people
+  // type stays theirs (frida was "friday", sundry "sunday", halloween and xmas "every year on …").
+  it.each<[string, Want[]]>([
+    ['add user frida with sudo', [{ user: 'frida', sudo: true }, { user: 'friday', absent: true }]],
+    ['add a service called frida from image nginx:alpine on port 8082', [{ service: 'frida', image: 'nginx:alpine' }, { service: 'friday', absent: true }]],
+    ['add a service called sundry from image busybox', [{ service: 'sundry', image: 'busybox' }, { service: 'sunday', absent: true }]],
+    ['add a service called halloween from image nginx:alpine on port 8083', [{ service: 'halloween', image: 'nginx:alpine' }, { service: 'every', absent: true }]],
+    ['deploy ghcr.io/acme/xmas:1 as xmas', [{ service: 'xmas', image: 'ghcr.io/acme/xmas:1' }, { service: 'every', absent: true }]],
+    ['run bin/report in ledger every night at 2 for frida', job('0 2 * * *', 'ledger', 'bin/report')],
+  ])('a name stays a name: "%s"', (request, want) => expect(caseFailures(request, want, BEFORE)).toEqual([]));
+
+  // Review 23 MED-1: the cron check reads a schedule, not every message: "every second day/hour" is
+  // every 2, a port pair or "at 80" of a service is no time, a troubleshooting question is answered.
+  it.each<[string, Want[]]>([
+    ['back up postgres every second day', backup('0 3 */2 * *')],
+    ['run bin/report in ledger every second hour', job('0 */2 * * *', 'ledger', 'bin/report')],
+    ['why does ledger restart every 30 seconds?', [{ understood: true, no_change: true, says: 'ledger' }]],
+    ["ledger crashes every 10 seconds, what's wrong", [{ understood: true, no_change: true, says: 'ledger' }]],
+    ['run pihole/pihole with ports 53:53 and 8053:80', [{ service: 'pihole', host_port: 53 }]],
+  ])('no cron question: "%s"', (request, want) => expect(caseFailures(request, want, BEFORE)).toEqual([]));
 });

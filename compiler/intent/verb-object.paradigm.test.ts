@@ -14,6 +14,8 @@ import { paradigm, type ParadigmRow } from './offline/testutil/paradigm.js';
 
 const STACK = ['add a service called api using image ghcr.io/acme/api:1.4 on port 8080', 'add a service called worker using image ghcr.io/acme/worker:2', 'add postgres', 'add redis'];
 const WITH_MEM = [...STACK, 'add memcached'];
+/** Review 23's vo2.txt machine, in this table's words: nginx and an app beside the stack, the worker at 3 replicas. */
+const VO2 = [...STACK, 'add nginx on port 80', 'add a service called app from image ghcr.io/acme/app:1.4', 'scale the worker to 3'];
 
 /** Rows still failing (each asserted to fail; a fix takes its id off). */
 const GAPS: string[] = ['command-with-backticks-new', 'command-set-it-to'];
@@ -38,6 +40,21 @@ const rows: Record<string, ParadigmRow> = {
   'drop-command': { before: [...STACK, 'run the worker with the command `python jobs.py`'], request: "drop the worker's custom command", expect: [{ service: 'worker', command_absent: true }] },
   'remove-port': { before: STACK, request: "remove the api's published port, keep the service", expect: [{ service: 'api', no_ports: true }] },
   'remove-env': { before: [...STACK, 'set DEBUG=1 on the api'], request: 'get rid of the DEBUG variable on the api', expect: [{ service: 'api', env_absent: 'DEBUG' }] },
+  // Review 23 HIGH-1: the head of the object decides, not a word list: a tag, an image, the replicas, the labels,
+  // the network or a setting as the object never removes the service ("the tag from nginx", "worker's replicas");
+  // replicas go back to one, a setting the readers do not know is said as not done.
+  'vo2-tag-from': { before: VO2, request: 'remove the tag from nginx', expect: [{ service: 'nginx' }, { unchanged: 'api' }] },
+  'vo2-image-tag-on': { before: VO2, request: 'delete the image tag on redis', expect: [{ service: 'redis' }] },
+  'vo2-possessive-replicas': { before: VO2, request: "drop worker's replicas", expect: [{ service: 'worker', replicas: 1 }] },
+  'vo2-replicas-setting-from': { before: VO2, request: 'remove the replicas setting from worker', expect: [{ service: 'worker', replicas: 1 }] },
+  'vo2-possessive-image': { before: VO2, request: "remove app's image", expect: [{ service: 'app' }] },
+  'vo2-network-from': { before: VO2, request: 'drop the network from app', expect: [{ service: 'app' }] },
+  'vo2-labels-from': { before: VO2, request: 'remove the labels from app', expect: [{ service: 'app' }] },
+  'vo2-max-connections-setting': { before: VO2, request: 'remove the max connections setting from postgres', expect: [{ service: 'postgres' }] },
+  'vo2-version-pin-on': { before: VO2, request: 'remove the version pin on redis', expect: [{ service: 'redis' }] },
+  'vo2-scaling-on': { before: VO2, request: 'drop the scaling on worker', expect: [{ service: 'worker', replicas: 1 }] },
+  'vo2-extra-replicas-of': { before: VO2, request: 'remove the extra replicas of worker', expect: [{ service: 'worker', replicas: 1 }] },
+  'vo-replicas-on': { before: VO2, request: 'drop the replicas on worker', expect: [{ service: 'worker', replicas: 1 }] },
   // An image or a tag said for a service that exists changes its image.
   'deploy-image-for': { before: STACK, request: 'deploy ghcr.io/acme/worker:3 for the worker', expect: [{ service: 'worker', image: 'ghcr.io/acme/worker:3' }, { unchanged: 'api' }] },
   'roll-out-image-to': { before: STACK, request: 'roll out ghcr.io/acme/api:1.9 to the api', expect: [{ service: 'api', image: 'ghcr.io/acme/api:1.9' }] },

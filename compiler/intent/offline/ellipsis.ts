@@ -13,7 +13,7 @@
 /** A number said as a value: not part of an image tag, an address or a name ("api:1.4", "10.0.0.1", "web-2"). */
 const VALUE = /(?<![\w.:/@-])(\d+(?:\.\d+)?)([kmgt]i?b?|megs?|gigs?)?(?![\w.:/@-])/gi;
 /** What may follow the value in the gapped clause: its unit, a courtesy. */
-const GAPPED_REST = String.raw`((?:(?:to|at|on|onto|->|=)\s+)?(?:port\s+)?)(\d+(?:\.\d+)?(?:[kmgt]i?b?)?)(?:\s+(?:replicas?|instances?|copies|containers?))?(?:\s+(?:please|pls|plz|too|as\s+well|each))*\s*[.!]*`;
+const GAPPED_REST = String.raw`((?:(?:to|at|on|onto|->|=)\s+)?(?:port\s+)?)(\d+(?:\.\d+)?(?:\s?(?:[kmgt]i?b?|megs?|gigs?)(?![a-z]))?)(?:\s+(?:replicas?|instances?|copies|containers?))?(?:\s+(?:please|pls|plz|too|as\s+well|each))*\s*[.!]*`;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -53,7 +53,12 @@ export function gapFilled(before: string, clause: string, names: string[]): stri
   // The value's own unit is kept when the gapped clause says none ("3 replicas" / "2": "2 replicas").
   const value = said[3]!;
   const unitSaid = /[a-z]$/i.test(value);
-  const newValue = unitSaid || !v[2] ? value : `${value}${v[2]}`;
+  // The gapped value is a value of the verb's kind (review 23 HIGH-2): after a port said ("on 9000", "move grafana to
+  // 3001") it is a port, a whole number 1-65535 said as one ("move worker to port 2"), never a version
+  // ("worker: image …:2"); a decimal after "scale … to" stays a decimal, and the scale reader asks.
+  const portBefore = !v[2] && !v[1]!.includes('.') && (prep(before.slice(0, v.index!)) === 'on' || (prep(before.slice(0, v.index!)) === 'to' && /\b(?:move|moved|put|publish|expose|listen|serve|remap|map|port)\b/i.test(before.slice(0, v.index!))));
+  if (portBefore && (unitSaid || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535)) return undefined;
+  const newValue = portBefore && !/\bport\s*$/i.test(before.slice(0, v.index!)) ? `port ${value}` : unitSaid || !v[2] ? value : `${value}${v[2]}`;
   const at = there[0]!;
   const parts = [
     { from: at.index, to: at.index + at.length, text: name },

@@ -639,7 +639,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   const except = Object.keys(proposal.files).length > 0 && /\bsudo|\badmin|\broot/i.test(input.message) ? sudoExcept(input.message, input.files) : undefined;
   if (except && 'warning' in except && except.warning) proposal.warnings = [...(proposal.warnings ?? []), except.warning];
   // What the proposal would leave, however it was worded (outcome-guard.ts, rounds 29-30).
-  const reason = outcomeHarm(input.files, proposal.files, input.message) ?? roleAccountTaken(input.message, input.files) ?? sshRuleTaken(input.message, input.files, proposal.files) ?? adminsNamedTaken(input.message, input.files);
+  const reason = outcomeHarm(input.files, proposal.files, input.message) ?? roleAccountTaken(input.message, input.files) ?? sshRuleTaken(input.message, input.files, proposal.files) ?? adminsNamedTaken(input.message, input.files, proposal.files);
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
@@ -647,7 +647,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
 
 function readRequest(original00: EngineInput): Proposal {
   // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
-  const slang = slangSaid(original00.message);
+  const slang = slangSaid(original00.message, knownNames(original00.files));
   const original0 = slang === original00.message ? original00 : { ...original00, message: slang };
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
   // "remove sudo from everyone except alice", "only mei keeps sudo": said as the revokes it makes
@@ -1023,7 +1023,11 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       // "…, every hour is fine", "…, nightly will do": a schedule with a word of assent is only a schedule.
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || onlySchedule(c.replace(/\s+(?:is|would\s+be|'?s)\s+(?:fine|ok(?:ay)?|enough|plenty|good|great|perfect)\b|\s+(?:will|would|should)\s+do\b|\s+works\b/gi, ' ')) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
         (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
-    const clauses = scheduleFirst(splitClauses(message, (c) => !continues(c)).map(withoutPurpose));
+    // "give redis 512mb and memcached 128mb": a part with no verb that is the part before said again with its own
+    // service and value (ellipsis.ts) is a clause of its own, never a continuation of that one (review 23 MED-3:
+    // memcached got redis's 512mb).
+    const gapped = (c: string, before?: string) => before !== undefined && detectVerb(c) === undefined && detectVerb(before) !== undefined && gapFilled(before, c, services(run).map((s) => s.name)) !== undefined;
+    const clauses = scheduleFirst(splitClauses(message, (c, before) => !continues(c) || gapped(c, before)).map(withoutPurpose));
     let inherited: Verb | undefined;
     let previous = '';
     for (let [ci, clause] of clauses.entries()) {
@@ -3843,9 +3847,17 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     run.notes.push('There are no services yet.');
     return true;
   }
+  const here = services(run).map((o) => o.name);
   for (const name of names) {
     mentionFocus(run, name);
     const svc = getService(run, name)!;
+    // "remove the tag from nginx", "drop worker's replicas", "remove app's image": the head of the
+    // object is a setting, the service only its possessor; the service stays (review 23 HIGH-1).
+    const setting = verb === 'remove' ? settingOf(clause, name, here) : undefined;
+    if (setting !== undefined) {
+      settingRemoved(run, clause, name, setting);
+      continue;
+    }
     if (verb === 'remove') removeService(run, name);
     else if (verb === 'stop') {
       if (svc.state === 'stopped') run.notes.push(`${name} is already stopped.`);
@@ -3877,6 +3889,48 @@ function restartService(run: Run, name: string): void {
   const svc = getService(run, name)!;
   if (svc.state === 'stopped') run.ws.delete('services.yaml', svcPath(run, name, 'state'));
   run.lines.push(`~ ${name}: restart (label restarted-at=${stamp} makes the plan replace its container)`);
+}
+
+/** The nouns that name a service itself when they head the object ("the worker service", "the container for worker"). */
+const SERVICE_HEAD = /^(?:services?|containers?|apps?|applications?|deployments?|stacks?|boxe?s?|servers?|instance|everything|all|anything|it|them|that|this|those|one|ones|thing|data|volumes?|stuff)$/i;
+const OBJECT_DET = /^(?:the|its|their|his|her|all|every|any|each|of|that|this|those|these)$/i;
+const REMOVAL_VERB = String.raw`(?:remove|delete|drop|clear|get\s+rid\s+of|take\s+away|take\s+off|lose|ditch|scrap|wipe(?:\s+out)?|nuke|strip(?:\s+off)?|purge|uninstall|destroy|trash|axe|bin|junk|eliminate|yeet|do\s+away\s+with|blow\s+away|unset)`;
+
+/**
+ * The setting a removal verb's object names for the service `name`, or undefined when the object is the
+ * service itself: the head of the object decides (review 23 HIGH-1), not a word list. "NAME's HEAD" and
+ * "(the) … HEAD of/on/from/for/in (the) NAME" with a head that is not the service (nor "service",
+ * "container", a pronoun, another service) are a setting of NAME.
+ */
+function settingOf(clause: string, name: string, names: string[]): string | undefined {
+  const n = escapeRe(name);
+  const head = (phrase: string): string | undefined => {
+    const words = phrase.toLowerCase().split(/\s+/).filter((w) => w !== '' && !OBJECT_DET.test(w));
+    const h = words.at(-1);
+    if (h === undefined || SERVICE_HEAD.test(h) || !/^[a-z][a-z-]*$/.test(h) || words.some((w) => names.some((o) => o.toLowerCase() === w))) return undefined;
+    return words.join(' ');
+  };
+  const own = new RegExp(String.raw`\b${REMOVAL_VERB}\s+(?:(?:the|its|all|every|any|each)\s+)*(?:the\s+)?${n}(?:'s|’s)\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s*(?=$|[,.;!?]|\s+(?:and|but|please|pls|now|too|as\s+well|entirely|completely|altogether|setting|config)\b)`, 'i').exec(clause);
+  if (own) return head(own[1]!);
+  const of = new RegExp(String.raw`\b${REMOVAL_VERB}\s+((?:[a-z][\w-]*\s+){1,5}?)(?:of|on|from|for|in)\s+(?:the\s+)?${n}\b`, 'i').exec(clause);
+  if (of) return head(of[1]!);
+  return undefined;
+}
+
+/** A setting removed from a service: replicas go back to one; any other is said as not done, the service left as it is. */
+function settingRemoved(run: Run, clause: string, name: string, setting: string): void {
+  const svc = getService(run, name)!;
+  if (/\b(?:replicas?|instances|copies|scaling|scale)\b/.test(setting)) {
+    const cur = svc.replicas ?? 1;
+    if (cur === 1) {
+      run.notes.push(`${name} already runs one replica; nothing to change.`);
+      return;
+    }
+    run.ws.set('services.yaml', svcPath(run, name, 'replicas'), 1);
+    run.lines.push(`~ ${name}: 1 replica (was ${cur})`);
+    return;
+  }
+  run.questions.push(`Not done: "${clause.trim()}": ${setting} is a setting of ${name}, not the service, and I cannot remove it here, so I changed nothing (${name} is left as it is; "remove ${name}" removes the service itself).`);
 }
 
 function removeService(run: Run, name: string): void {
@@ -4786,6 +4840,15 @@ function handleModifiers(run: Run, clause: string): boolean {
   // "keep 14 of them", "keep 14 copies" while backups are talked about: how many backups are kept
   // (handleBackups), never replicas.
   const retentionTalk = retentionIn(t) !== null && backupsInDiscussion(run) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t);
+  // "scale postgres to 16.4", "scale worker to 2 and postgres to 16.4" (the gapped clause): a decimal is no count of
+  // replicas (it was cut to 16); it asks, and changes nothing (review 23 HIGH-2).
+  const decimal = retentionTalk ? null : /\b(?:scale|scaled|replicas?|instances?|copies)\b[^,;]*?\bto\s+(\d+\.\d+)(?![\w.-])|\b(\d+\.\d+)\s+(?:replicas?|instances?|copies)\b/.exec(t);
+  if (decimal) {
+    const names = targets();
+    const v = decimal[1] ?? decimal[2]!;
+    run.questions.push(`Not done: "${clause.trim()}": ${v} is not a whole number of replicas. How many replicas${names.length === 1 ? ` of ${names[0]}` : ''} should run (e.g. "scale ${names[0] ?? 'worker'} to 2")? If ${v} is a version, say "change ${names[0] ?? 'the service'} to version ${v}". Nothing was changed.`);
+    return true;
+  }
   const rep = retentionTalk ? null :
     /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:replicas?|instances?|copies|containers|nodes)\b/.exec(t) ??
     // "back to a single instance", "just one replica": one.
@@ -6228,6 +6291,14 @@ function describeSource(src: FirewallRule['source']): string {
 const NOBODY_ELSE =
   /\b(?:no\s*(?:one|body)|nobody|noone|none)\s+else\b|\b(?:everyone|everybody|anyone|anybody|all|the\s+rest)\s+else\s+(?:is\s+|gets?\s+|should\s+be\s+)?(?:blocked|denied|out|dropped|refused|kept\s+out)\b|\b(?:block|deny|drop|reject|refuse)\s+(?:everyone|everybody|anyone|anybody|all|the\s+rest)(?:\s+else)?\b(?!\s+(?:except|but|apart))/i;
 
+/**
+ * Review 23 HIGH-4: one reading of a restriction. "only", "NET only", "lock X('s port) (down) to
+ * NET", "restrict/limit/narrow X to NET" say, as "nobody else" does, that only the source named
+ * gets through: under an accept policy the port's other addresses are dropped (an accept rule
+ * alone changes nothing there). Read with an address in the clause only.
+ */
+const RESTRICTED_TO = /\bonly\b|\b(?:lock\w*|restrict\w*|limit\w*|narrow\w*)\s+(?:[\w'’.:/-]+\s+){0,5}?(?:down\s+)?to\b/;
+
 const IPV4_ADDR = String.raw`\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?`;
 /** The separator between two addresses of one list ("A and B", "A, B", "A & B"). */
 const ADDRESS_LIST = new RegExp(String.raw`(?<=${IPV4_ADDR})(?:\s*,\s*(?:and\s+)?|\s+(?:and|or)\s+|\s*&\s*)(?=${IPV4_ADDR})`, 'g');
@@ -6454,9 +6525,11 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   const ssh = /\bssh\b/.test(t);
   // "udp 51820 needs to be open", "open 27015/udp": the rule's protocol.
   // "open up ntp": a service that speaks only udp said by its word, with no protocol said.
-  const proto: 'tcp' | 'udp' = (/\budp\b/.test(t) && !/\btcp\b/.test(t)) || (!/\b(?:tcp|udp)\b/.test(t) && wordPorts.length > 0 && wordPorts.length === ports.length && wordPorts.every((w) => w.protocol === 'udp')) ? 'udp' : 'tcp';
+  // A port word's own protocol (ntp, syslog) is that port's alone (protoFor, review 23 MED-2).
+  const proto: 'tcp' | 'udp' = /\budp\b/.test(t) && !/\btcp\b/.test(t) ? 'udp' : 'tcp';
   // "…, nobody else": only the source named gets through; everyone else is dropped (default deny for that port).
-  const onlyThem = NOBODY_ELSE.test(run.input.message);
+  // "only", "lock … down to", "restrict … to", "NET only" (review 23 HIGH-4): the same reading.
+  const onlyThem = NOBODY_ELSE.test(run.input.message) || (cidrs.length > 0 && !blockVerb0(t) && RESTRICTED_TO.test(t));
   // "the site open to everyone", "make the site public": the website said as "site".
   let web = /\b(web|http|https|website|(?:the|our|my|a)\s+site)\s*(traffic|access|ports?|requests?)?\b/.test(t) && /\b(allow|open|permit|accept|let|unblock|expose|block|close|deny)\b|\bmake\s+(?:the|our|my)\s+(?:web)?site\s+public\b/.test(t);
   const lockdownSystem = lockdownSaid(t);;
@@ -6624,6 +6697,9 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
     ranges.length = 0;
     openPorts = /\bhttps\b/.test(t) && !/\bhttp\b|\bweb\b/.test(t) ? [443] : /\bhttp\b/.test(t) && !/\bhttps\b|\bweb\b/.test(t) ? [80] : [80, 443];
     label = 'web';
+    // "block ntp but allow http" (review 23 MED-2): a port word beside the web is left out, and said so.
+    const left = wordPorts.filter((w) => !openPorts.includes(w.port));
+    if (left.length > 0) run.questions.push(`Not done: port${left.length > 1 ? 's' : ''} ${left.map((w) => w.port).join(', ')} in "${clause.trim()}" (I read only the web part of it). Say ${left.length > 1 ? 'them' : 'it'} as a request of ${left.length > 1 ? 'their' : 'its'} own, e.g. "block port ${left[0]!.port}${left[0]!.protocol ? `/${left[0]!.protocol}` : ''}".`);
   } else if (ports.length > 0 || ranges.length > 0) {
     openPorts = ports;
     const all = [...ports.map(String), ...ranges];
@@ -6671,11 +6747,26 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
         ? [{ label, port: portsOf(openPorts) }]
         : openPorts.map((p) => ({ label: `${label}-${p}`.slice(0, 50), port: p as FirewallRule['port'] }));
   // "allow 1194/udp and 443/tcp": a port said with a protocol of its own keeps it; the others take the clause's.
-  const protoFor = (port: FirewallRule['port']): 'tcp' | 'udp' => {
-    if (typeof port !== 'number') return proto;
-    const own = new RegExp(String.raw`(?<![\d.])${port}\s*\/\s*(tcp|udp)\b|\b(tcp|udp)\s*\/?\s*(?:port\s+)?${port}(?![\d.])|(?<![\d.])${port}\s+(tcp|udp)\b`).exec(t);
-    return ((own?.[1] ?? own?.[2] ?? own?.[3]) as 'tcp' | 'udp' | undefined) ?? proto;
+  // Review 23 MED-2: a protocol belongs to the port it is said with ("53/udp", "udp 53", "53 udp",
+  // "53 over udp", "53 (udp)") or to the port word that has one (ntp, syslog); a protocol said
+  // apart from every port ("open 27015, udp", "udp please: open 10000") is the port's when the
+  // clause has one port, or every port's when it qualifies the list ("udp ports 5000 and 5001");
+  // any other port is tcp ("allow 53 over udp and 80": 80 is tcp).
+  const ownProto = (port: number): 'tcp' | 'udp' | undefined => {
+    const own = new RegExp(String.raw`(?<![\d.])${port}\s*\/\s*(tcp|udp)\b|\b(tcp|udp)\s*\/?\s*(?:port\s+)?${port}(?![\d.])|(?<![\d.])${port}\s+(?:(?:over|via|using|on|as)\s+)?\(?(tcp|udp)\b`).exec(t);
+    return (own?.[1] ?? own?.[2] ?? own?.[3]) as 'tcp' | 'udp' | undefined;
   };
+  const numbered = [...new Set(openPorts)];
+  const attached = numbered.some((p) => ownProto(p) !== undefined);
+  const clauseProto = numbered.length + ranges.length <= 1 || (!attached && /\b(?:tcp|udp)\s+ports\b/.test(t)) ? proto : 'tcp';
+  const protoFor = (port: FirewallRule['port']): 'tcp' | 'udp' => {
+    if (typeof port !== 'number') return web ? proto : clauseProto;
+    const word = wordPorts.find((w) => w.port === port);
+    return ownProto(port) ?? (word?.protocol !== undefined && !/\btcp\b/.test(t) ? word.protocol : undefined) ?? clauseProto;
+  };
+  if (!web && clauseProto !== proto && proto === 'udp' && /\budp\b/.test(t) && !attached) {
+    run.notes.push(`("udp" was said apart from the ${numbered.length + ranges.length} ports, so it is no one port's protocol: each is tcp. Say "53/udp" for a udp rule.)`);
+  }
   // One rule per protocol: "-udp" on the second's name ("both tcp and udp"); the tcp one keeps its name.
   if (suffix === '-udp') for (const p of parts) p.label += suffix;
   const portWords = () => [...openPorts.map(String), ...ranges].join(', ') + (suffix ? ` (${suffix.slice(1)})` : '');
@@ -6786,6 +6877,13 @@ function handleNamedRule(run: Run, clause: string): boolean {
   }
   putRule(run, rule);
   run.lines.push(`~ firewall rule ${rule.name}: ${rule.action === 'accept' ? 'allows' : 'blocks'} ${changed.join(', ')}`);
+  // "restrict it to NET", "office-web should only allow NET" (review 23 HIGH-4): a restriction, so
+  // under an accept policy the port's other addresses are dropped, as handleFirewall's onlyThem does.
+  if (rule.action === 'accept' && rule.source !== undefined && rule.port !== undefined && cidrs.length > 0 && inputPolicy(run) !== 'drop' && !blockVerb0(rest) && (RESTRICTED_TO.test(rest) || NOBODY_ELSE.test(run.input.message))) {
+    const label = rule.name.replace(/^allow-/, '');
+    putRule(run, { name: `deny-${label}`.slice(0, 63), ...(rule.protocol ? { protocol: rule.protocol } : {}), port: rule.port, action: 'drop', comment: `${label} from anywhere else` });
+    run.lines.push(`~ firewall: drop port ${Array.isArray(rule.port) ? rule.port.join(', ') : rule.port} from every other address`);
+  }
   return true;
 }
 
@@ -6988,7 +7086,10 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       /\b(?:(?:be\s+)?(?:able|allowed|permitted)\s+to|needs?\s+to|has\s+to|have\s+to)\s+(?:use\s+|run\s+|do\s+|have\s+)?(?:sudo|root)\b/.test(t) ||
       /\bmake\s+(?!(?:it|that|this|sure)\b)[a-z_][\w-]*\s+(?:an?\s+|our\s+)?(?:admin(?:istrator)?|sudoer|superuser|sysadmin)s?\b/.test(t));
   // A user that exists, named in the clause, also as "franks account" (the apostrophe left out).
-  const knownRef = known.find((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?:'s|’s|s)?(?![\w-])`).test(t));
+  // One said as the owner ("revoke bob's sudo since alice handles ops": bob's sudo) before one only
+  // mentioned; otherwise the first in security.yaml, as before (review 23 HIGH-5).
+  const said = (n: string, owner: boolean) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}${owner ? "(?:'s|’s)" : "(?:'s|’s|s)?"}(?![\w-])`).test(t);
+  const knownRef = known.find((n) => said(n, true)) ?? known.find((n) => said(n, false));
   // "put lee in developers", "add kim to ops": an existing user put in a group without the word "group".
   const bareGroup = knownRef || (/\b(him|her|them)\b/.test(t) && run.lastUser)
     ? /\b(?:put|add|move|place)\s+(?:user\s+)?[a-z_][\w-]*\s+(?:in|into|to)\s+(?:the\s+)?([a-z_][a-z0-9_-]{1,31})(?:\s+(?:team|group))?\s*(?:too|as\s+well|please|pls)?\s*[.!]*$/.exec(t)

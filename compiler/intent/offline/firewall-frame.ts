@@ -168,7 +168,7 @@ export function firewallFrame(message: string, files: Record<string, string | un
   const protocol = [...protocols][0];
   const verb = action === 'accept' ? 'allow' : action === 'reject' ? 'reject' : 'block';
   const from = sources.length > 0 ? sources.join(' + ') : 'anywhere';
-  const request = `${verb} ${protocol ? `${protocol} ` : ''}port ${ports.join(' and ')} from ${from}${name ? `, call the rule ${name}` : ''}`;
+  const request = `${verb} ${protocol ? `${protocol} ` : ''}port ${ports.join(' and ')} from ${from}${only && action === 'accept' ? ' only' : ''}${name ? `, call the rule ${name}` : ''}`;
   void purpose;
   return { ports, protocol, sources, action, name, request, narrows: only };
 }

@@ -284,7 +284,7 @@ const COMMA_VALUE = String.raw`(?<![\w$])[A-Za-z_][A-Za-z0-9_]*=[^\s,;=]+(?:,(?!
 
 const SAID_COMMA_VALUE = /(?<=(?:(?<![\w$])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|\b(?:env(?:ironment)?\s+var(?:iable)?|variable)\s+[A-Z]{2,}[0-9]*)\b[^,;.\u0000]{0,60}?\s)[^\s,;=\u0000]+(?:,(?![A-Za-z_][A-Za-z0-9_]*=)[^\s,;=\u0000]+)+/g;
 
-export function splitClauses(text: string, hasOwnMeaning: (clause: string) => boolean): string[] {
+export function splitClauses(text: string, hasOwnMeaning: (clause: string, before?: string) => boolean): string[] {
   // A quoted value is one thing whatever it holds: `FEATURE_FLAGS="beta,new-ui"` or
   // `motd 'up, and running'` is never split at its comma or its "and". Masked while splitting.
   const quoted: string[] = [];
@@ -306,7 +306,7 @@ export function splitClauses(text: string, hasOwnMeaning: (clause: string) => bo
     .filter((s) => s.length > 0);
   const out: string[] = [];
   for (const p of parts) {
-    if (out.length > 0 && !hasOwnMeaning(p)) out[out.length - 1] += ', ' + p;
+    if (out.length > 0 && !hasOwnMeaning(p, out[out.length - 1])) out[out.length - 1] += ', ' + p;
     else out.push(p);
   }
   return out;

@@ -225,10 +225,40 @@ export function normaliseSaid(text: string): string {
  * `readRequest`); quoted text is never touched. Each pattern is a literal beside a bounded run of
  * spaces (linear).
  */
-export function slangSaid(text: string): string {
+export function slangSaid(text: string, names: readonly string[] = []): string {
   return splitAtQuotes(text)
-    .map((part, i) => (i % 2 === 1 ? part : slangPart(part)))
+    .map((part, i) => (i % 2 === 1 ? part : keptAside(part, names, slangPart)))
     .join('');
+}
+
+/** Words after which a name is said: "a service called goin", "user tim", "named frida", "as xmas", "for frida". */
+const NAME_CUE = String.raw`\b(?:called|named|name|as|users?|accounts?|for|hostname)\s+(?:(?:the|a|an)\s+)?`;
+/** A clause that sets a value: "set DEBUG to y", "the env var VERBOSE … to y", "DEBUG=y", "make LOG_LEVEL y". */
+const SETS_VALUE = /\b(?:set|sets|setting|change|make|put|env|environment|var|vars|variables?|value)\b|\b[A-Z][A-Z0-9]*_?[A-Z0-9_]*\s*=/;
+
+/**
+ * Review 23 HIGH-3: the slang rewrites never touch a name or a value. The names the state holds,
+ * the word after a naming word ("called goin", "user tim") and the value after to/= in a clause that sets one
+ * ("set DEBUG to y", "VERBOSE=y") are put aside (as a word the rewrites leave) while `rewrite` runs,
+ * then put back as typed.
+ */
+function keptAside(part: string, names: readonly string[], rewrite: (s: string) => string): string {
+  const kept: string[] = [];
+  const aside = (w: string): string => {
+    kept.push(w);
+    return `zqx${kept.length - 1}xqz`;
+  };
+  const known = new Set(names.map((n) => n.toLowerCase()));
+  const masked = part
+    .split(/(?<=[.;!?\n])/)
+    .map((clause) => {
+      let c = clause.replace(new RegExp(String.raw`(${NAME_CUE})([\w.-]+)`, 'gi'), (_m, cue: string, w: string) => `${cue}${aside(w)}`);
+      if (SETS_VALUE.test(c)) c = c.replace(/(\bto\s+|=\s*)([^\s,;.!?]+)/gi, (_m, cue: string, w: string) => `${cue}${aside(w)}`);
+      return c.replace(/[A-Za-z][\w.-]*/g, (w) => (known.has(w.toLowerCase()) ? aside(w) : w));
+    })
+    .join('');
+  if (kept.length === 0) return rewrite(part);
+  return rewrite(masked).replace(/zqx(\d+)xqz/g, (m, i: string) => kept[Number(i)] ?? m);
 }
 
 const DROPPED_G = /\b(restart|crash|dy|go|gett|runn|work|load|respond|start|stopp|hang|fail|exit|flapp|reboot|happen|eat|us|do|behav|act|tim|lagg|spik|leak)in\b(?!')/gi;

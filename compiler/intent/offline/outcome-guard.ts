@@ -230,10 +230,15 @@ const PEOPLE_KEPT = /\b(?:stays?|keeps?|remains?|still|except|but|other\s+than|a
 /**
  * Every admin named, said to go or to lose their rights ("alice and bob don't need sudo anymore",
  * "bob left, alice too, delete both accounts"), where the machine has two or more admins and these
- * are all of them: refused whether or not the engine understood the sentence. One of them kept
- * ("make bob a regular user, alice stays admin") or the loss said of a key or a group is not this.
+ * are all of them, and the engine changed nothing in security.yaml (it did not understand): refused.
+ * One of them kept ("make bob a regular user, alice stays admin") or the loss said of a key or a
+ * group is not this. When the proposal changes security.yaml, what it leaves is judged, not the
+ * words (`adminsLost` in outcomeHarm): "remove bob; alice is the admin" names both admins and keeps
+ * alice, and is planned (review 23 HIGH-5).
  */
-export function adminsNamedTaken(message: string, current: StateFiles): string | undefined {
+export function adminsNamedTaken(message: string, current: StateFiles, proposed: StateFiles = {}): string | undefined {
+  const after = proposed['security.yaml'];
+  if (after !== undefined && after !== current['security.yaml']) return undefined;
   const all = admins(current['security.yaml']) ?? [];
   if (all.length < 2 || !PEOPLE_LOSS.test(message) || PEOPLE_KEPT.test(message)) return undefined;
   const named = all.filter((u) => new RegExp(String.raw`(?<![\w-])${u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(message));

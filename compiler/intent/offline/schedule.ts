@@ -62,10 +62,11 @@ export function normaliseSchedule(text: string): string {
   return outsideProtected(text, (s) =>
     daysSpelled(s)
       // Dates with a name of their own are every year's ("new years day 00:00", "on christmas at 8"):
-      // said as the date the reader reads, "every year on january 1st".
-      .replace(HOLIDAY, (m: string) => {
+      // said as the date the reader reads, "every year on january 1st". Only where a day is said
+      // (`dayPlace`): "a service called halloween", "deploy … as xmas" keep their names (review 23 HIGH-3).
+      .replace(HOLIDAY, (m: string, at: number, all: string) => {
         const k = Object.keys(HOLIDAYS).find((h) => new RegExp(`^${h}$`, 'i').test(m.replace(/\s+/g, ' ').trim()));
-        return k ? `every year on ${HOLIDAYS[k]}` : m;
+        return k && dayPlace(all, at, m) ? `every year on ${HOLIDAYS[k]}` : m;
       })
       // Numbers in words after "every" ("every twelve hours"; the engine's language layer has
       // usually made them digits already, an earlier turn's text has not).
@@ -175,6 +176,31 @@ function editsWithin(a: string, b: string, max: number): boolean {
   return d[a.length]![b.length]! <= max;
 }
 
+/** Words after which a name is said, never a day: "add user frida", "a service called sundry", "named frida", "as xmas", "for frida". */
+const NAME_BEFORE = /\b(?:called|named|name|as|users?|accounts?|for|hostname)\s+(?:(?:the|a|an)\s+)?$/i;
+/** Words that put a day after them: "every fridy", "on wendsday", "mon, tues and fridy", "from tuesdy to fridy". */
+const DAY_BEFORE = /(?:\b(?:every|each|on|and|or|from|to|until|till|through|thru|between|this|next|last|except|not|weekly)|[,&–-])\s*$/i;
+/** Words that follow a day: a time, a part of the day, or another day of a list ("tuesdys at 10", "fridy nights", "fridy and saturday"). */
+const DAY_AFTER = new RegExp(String.raw`^(?:'?s)?\s*(?:at\b|@|\d|(?:night|morning|evening|afternoon)s?\b|(?:,|&|and\b|or\b|-|–|to\b|through\b|thru\b)\s*${DAY_RE})`, 'i');
+/** A schedule said in the clause: a repeat, a time of day, a date ("every", "daily", "at 2", "10pm", "23:00", "on the 1st"). */
+const SCHEDULE_CUE = /\b(?:every|each|daily|nightly|weekly|monthly|hourly|yearly|annually|weekdays?|weekends?|schedule[sd]?|cron|noon|midnight|midday|tonight|o'?clock|(?:mornings?|evenings?|nights?|afternoons?))\b|(?:\bat|@)\s*\d|\b\d{1,2}(?::\d{2})?\s*(?:am|pm|h)\b|\b\d{1,2}:\d{2}\b|\bon\s+the\s+\d/i;
+
+/**
+ * Review 23 HIGH-3: a word is read as a day (a mistyped day name, a holiday) only where a day is
+ * said: never after a word that names ("user frida", "called sundry", "as xmas", "for frida"), only
+ * in a clause that says a schedule, and only before a time or a part of the day, after a word that
+ * puts a day ("every", "on", a list), or in a list of days. Names and values people type stay theirs.
+ */
+function dayPlace(all: string, at: number, word: string): boolean {
+  const before = all.slice(Math.max(0, at - 48), at);
+  if (NAME_BEFORE.test(before)) return false;
+  const start = Math.max(all.lastIndexOf('.', at - 1), all.lastIndexOf(';', at - 1), all.lastIndexOf('!', at - 1), all.lastIndexOf('?', at - 1), all.lastIndexOf('\n', at - 1)) + 1;
+  const endAt = all.slice(at + word.length).search(/[.;!?\n]/);
+  const clause = `${all.slice(start, at)} ${endAt < 0 ? all.slice(at + word.length) : all.slice(at + word.length, at + word.length + endAt)}`;
+  if (!SCHEDULE_CUE.test(clause)) return false;
+  return DAY_BEFORE.test(before) || DAY_AFTER.test(all.slice(at + word.length));
+}
+
 /**
  * Day names mistyped ("wendsday", "tuesdys", "fridys", "thurday", "saterday"): a word of five
  * letters or more with a day's first letter, one edit from the day's name (two from a name of
@@ -182,9 +208,10 @@ function editsWithin(a: string, b: string, max: number): boolean {
  * ("money" is two from "monday") are left: five and six letters allow one edit.
  */
 function daysSpelled(s: string): string {
-  return s.replace(/\b[a-z]{5,11}\b/gi, (w) => {
+  return s.replace(/\b[a-z]{5,11}\b/gi, (w, at: number) => {
     const lw = w.toLowerCase();
     if (DAY_NAMES.includes(lw) || DAY_NAMES.some((d) => `${d}s` === lw)) return w;
+    if (!dayPlace(s, at, w)) return w;
     for (const d of DAY_NAMES) {
       if (lw[0] !== d[0]) continue;
       for (const form of [d, `${d}s`]) if (editsWithin(lw, form, form.length >= 8 && lw.length >= 7 ? 2 : 1)) return form;
@@ -202,7 +229,10 @@ function daysSpelled(s: string): string {
 export function cronCannot(text: string): string | undefined {
   const t = plainWords(text).toLowerCase();
   if (/\bhealth\s*-?\s*checks?\b|\bhealthy\b|\bprobes?\b|\binterval\b|\btimeout\b|\bretr(?:y|ies)\b|\bgrace\b|\bstart[\s_-]?period\b/.test(t)) return undefined;
-  const sec = /\b(?:every|each)\s+(?:(\d+|a|one|few|couple\s+of)\s*)?(?:seconds?|secs?|s)\b|\bper\s+second\b|\bevery\s+second\b(?!\s+(?:day|hour|week|month|mon|tue|wed|thu|fri|sat|sun))/.exec(t);
+  // A troubleshooting question says what happens ("why does worker restart every 30 seconds?"): no schedule asked for (review 23 MED-1).
+  if (/\bwhy\b|\bhow\s+come\b|\bwhat(?:'?s|\s+is)\s+(?:wrong|up|going\s+on|happening)\b|\bany\s+idea\b/.test(t)) return undefined;
+  // "every second" alone is seconds; "every second day/hour/tuesday" is every 2 days, every 2 hours, every other week.
+  const sec = /\b(?:every|each)\s+(?:(?:\d+|a|one|few|couple\s+of)\s*(?:seconds?|secs?|s)|seconds|secs)\b|\bper\s+second\b|\b(?:every|each)\s+second\b(?!\s+(?:day|hour|minute|week|month|year|night|morning|evening|other|mon|tue|wed|thu|fri|sat|sun))/.exec(t);
   if (sec) return `cron starts a job at most once a minute, so "${sec[0]}" cannot be scheduled: should it run every minute, or should the service itself loop (a long-running command with a sleep)?`;
   const mins = /\b(?:every|each)\s+(\d+)\s*(?:minutes?|mins?|m)\b/.exec(t);
   if (mins && Number(mins[1]) >= 60 && Number(mins[1]) % 60 !== 0) return `cron cannot repeat every ${mins[1]} minutes (its minutes restart each hour): every ${Number(mins[1]) >= 120 ? `${Math.floor(Number(mins[1]) / 60)} hours` : 'hour'} or every ${Math.ceil(Number(mins[1]) / 60)} hours, or at the times you list ("at 0:00, 1:30, 3:00")?`;
@@ -212,14 +242,17 @@ export function cronCannot(text: string): string | undefined {
   if (last) return `cron has no "last day of the month", so "${last[0]}" cannot be scheduled: the 28th of every month, or the 1st of the next one at 00:00?`;
   const nth = /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+of\s+(?:the|every|each|a)\s+month\b/.exec(t);
   if (nth) return `cron cannot say "${nth[0]}" (a day of the month and a day of the week are either one, not both): every week on that day, or on a day of the month?`;
-  const bad = /(?:\bat|@)\s*(\d{1,2}):(\d{2})\b|\b(\d{1,2}):(\d{2})\s*(?:am|pm|h)?\b/.exec(t);
+  // NN:NN and "at N" are a time only where a schedule is said and no port is ("ports 53:53 and 80:80", "run nginx at 80").
+  const portTalk = /\bports?\b|\d\/(?:udp|tcp)\b|\bpublish|\bexpos|\blisten|\bmap(?:ped|ping|s)?\b/.test(t);
+  const jobSaid = /\b(?:every|each|daily|nightly|schedule[sd]?|cron|back\s*up|backups?)\b/.test(t) || /\brun\b.*\bin\s+\S+.*(?:\bat|@)\s*\d/.test(t);
+  const bad = portTalk || !jobSaid ? null : /(?:\bat|@)\s*(\d{1,2}):(\d{2})\b|\b(\d{1,2}):(\d{2})\s*(?:am|pm|h)?\b/.exec(t);
   if (bad) {
     const h = Number(bad[1] ?? bad[3]);
     const m = Number(bad[2] ?? bad[4]);
     if ((h > 24 || m > 59) && /\b(?:every|each|daily|nightly|at|@|run|schedule|back\s*up|backups?)\b/.test(t)) return `${bad[0].trim()} is no time of day: which time did you mean (hours 0-23, minutes 0-59)?`;
   }
-  const late = /(?:\bat|@)\s*(2[5-9]|[3-9]\d)\s*(?:h|o'?clock|:00)?(?![\d:])/.exec(t);
-  if (late && /\b(?:every|each|daily|nightly|run|schedule)\b/.test(t)) return `${late[0].trim()} is no time of day: which hour did you mean (0-23)?`;
+  const late = portTalk || !jobSaid ? null : /(?:\bat|@)\s*(2[5-9]|[3-9]\d)\s*(?:h|o'?clock|:00)?(?![\d:])/.exec(t);
+  if (late) return `${late[0].trim()} is no time of day: which hour did you mean (0-23)?`;
   return undefined;
 }
 
