@@ -181,9 +181,12 @@ const NAME_BEFORE = /\b(?:called|named|name|as|users?|accounts?|for|hostname)\s+
 /** Words that put a day after them: "every fridy", "on wendsday", "mon, tues and fridy", "from tuesdy to fridy". */
 const DAY_BEFORE = /(?:\b(?:every|each|on|and|or|from|to|until|till|through|thru|between|this|next|last|except|not|weekly)|[,&–-])\s*$/i;
 /** Words that follow a day: a time, a part of the day, or another day of a list ("tuesdys at 10", "fridy nights", "fridy and saturday"). */
-const DAY_AFTER = new RegExp(String.raw`^(?:'?s)?\s*(?:at\b|@|\d|(?:night|morning|evening|afternoon)s?\b|(?:,|&|and\b|or\b|-|–|to\b|through\b|thru\b)\s*${DAY_RE})`, 'i');
+const DAY_AFTER = new RegExp(String.raw`^(?:'?s)?\s*(?:at\b|@|\d|(?:night|morning|evening|afternoon)s?\b|(?:,|&|and\b|or\b|-|–|to\b|through\b|thru\b|not\b|instead\s+of\b|rather\s+than\b)\s*${DAY_RE})`, 'i');
 /** A schedule said in the clause: a repeat, a time of day, a date ("every", "daily", "at 2", "10pm", "23:00", "on the 1st"). */
 const SCHEDULE_CUE = /\b(?:every|each|daily|nightly|weekly|monthly|hourly|yearly|annually|weekdays?|weekends?|schedule[sd]?|cron|noon|midnight|midday|tonight|o'?clock|(?:mornings?|evenings?|nights?|afternoons?))\b|(?:\bat|@)\s*\d|\b\d{1,2}(?::\d{2})?\s*(?:am|pm|h)\b|\b\d{1,2}:\d{2}\b|\bon\s+the\s+\d/i;
+
+/** A day's name spelled right, anywhere in the clause. */
+const DAY_NAMED = /\b(?:sun|mon|tues|wednes|thurs|fri|satur)days?\b/i;
 
 /**
  * Review 23 HIGH-3: a word is read as a day (a mistyped day name, a holiday) only where a day is
@@ -197,7 +200,9 @@ function dayPlace(all: string, at: number, word: string): boolean {
   const start = Math.max(all.lastIndexOf('.', at - 1), all.lastIndexOf(';', at - 1), all.lastIndexOf('!', at - 1), all.lastIndexOf('?', at - 1), all.lastIndexOf('\n', at - 1)) + 1;
   const endAt = all.slice(at + word.length).search(/[.;!?\n]/);
   const clause = `${all.slice(start, at)} ${endAt < 0 ? all.slice(at + word.length) : all.slice(at + word.length, at + word.length + endAt)}`;
-  if (!SCHEDULE_CUE.test(clause)) return false;
+  // A day named beside it is a schedule said too ("make it fridys not mondays", a correction of the job's day).
+  // So is a correction of what is under discussion ("switch that to wensdays", "move it to fridys").
+  if (!SCHEDULE_CUE.test(clause) && !DAY_NAMED.test(clause) && !/\b(?:make|move|switch|shift|change|put|set)\s+(?:it|that|this|them|those)\s+(?:to|on|for)\b/i.test(clause)) return false;
   return DAY_BEFORE.test(before) || DAY_AFTER.test(all.slice(at + word.length));
 }
 
