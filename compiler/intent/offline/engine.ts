@@ -755,12 +755,15 @@ function readRequest(original00: EngineInput): Proposal {
   // A correction or a reference with nothing under discussion ("actually 2 is enough", "x4", "make
   // them 4", "move that to fridays" as the first thing said): asked, never applied to a guess.
   // A question the engine already asks ("make it go faster": what should change) is kept.
-  if (unread && first.understood === false && !(first.questions ?? []).length && (value !== undefined || /^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b|^\s*[x×]\s*\d|\b(?:of\s+(?:them|those|these))\b|\beach\b\s*[.!]*$/i.test(original.message.trim()))) {
+  if (unread && first.understood === false && !(first.questions ?? []).length && VALUE_SAID.test(original.message) && (value !== undefined || /^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b(?=.*(?:(?<![\w.-])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|half|double|sun|mon|tue|wed|thu|fri|sat)))|^\s*[x×]\s*\d|\b(?:of\s+(?:them|those|these))\b|\beach\b\s*[.!]*$/i.test(original.message.trim()))) {
     const q = `What should "${original.message.trim()}" apply to? Nothing is under discussion yet: name the service or job (for example "give web 2 replicas").`;
     return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
   }
   return first;
 }
+
+/** A value a correction can carry: a number standing alone, a number word, a day (typed or mistyped), a repeat. "make it snappy" carries none. */
+const VALUE_SAID = /(?<![\w.-])\d+(?:[.,]\d+)?\s*[a-z]{0,3}(?![\w.-])|^\s*[x×]\s*\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|half|double|\w*d[a-z]?ys?|weekly|daily|nightly|hourly|monthly)\b/i;
 
 /**
  * The users under discussion (round 30, "her", "him", "them"): those the last reply added or
