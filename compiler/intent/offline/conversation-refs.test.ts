@@ -27,6 +27,7 @@ function talk(turns: string[], files0: StateFiles = {}): { last: Proposal; files
 const doc = (files: StateFiles, name: keyof StateFiles) => (parse(files[name] ?? '{}') ?? {}) as any;
 const svc = (files: StateFiles, name: string) => (doc(files, 'services.yaml').spec?.services ?? []).find((s: { name: string }) => s.name === name);
 const rules = (files: StateFiles) => (doc(files, 'network.yaml').spec?.firewall?.rules ?? []) as { name: string; port: number; source: string; action: string }[];
+// Review 23 HIGH-4 (FIXC): a restriction ("only", "restrict … to", "lock … down to") under the accept policy also adds a drop rule for the port from every other address; the rows below check the accept rules the correction changed (no other allow added).
 const jobs = (files: StateFiles) => (doc(files, 'scheduled.yaml').spec?.jobs ?? []) as { name: string; schedule: string; container: string; command: unknown }[];
 const volume = (files: StateFiles, name: string) => (doc(files, 'storage.yaml').spec?.volumes ?? []).find((v: { name: string }) => v.name === name);
 const certDomains = (files: StateFiles) => (doc(files, 'security.yaml').spec?.certificates ?? []).flatMap((c: { domains: string[] }) => c.domains);
@@ -47,7 +48,7 @@ describe('"make that V" corrects the one value of its kind the turn before said'
 
   it.each(['make that 10.1.0.0/16 instead', 'actually 10.1.0.0/16', 'oops, change that to 10.1.0.0/16'])('a named rule\'s range: "%s" changes lan-ssh, adds no rule', (message) => {
     const { files } = talk(['add a firewall rule named lan-ssh allowing port 22 from 10.0.0.0/8 only', message]);
-    expect(rules(files).map((r) => [r.name, r.port, r.source])).toEqual([['lan-ssh', 22, '10.1.0.0/16']]);
+    expect(rules(files).filter((r) => r.action === 'accept').map((r) => [r.name, r.port, r.source])).toEqual([['lan-ssh', 22, '10.1.0.0/16']]);
   });
 
   it('an address said as the correction of an open port\'s source', () => {
@@ -139,7 +140,7 @@ describe('a rule named by its name gets the address or port said', () => {
     ['update the office-ssh rule to allow 172.16.0.0/12', 22, '172.16.0.0/12'],
   ])('%s', (message, port, source) => {
     const { files } = talk([message], made);
-    expect(rules(files).map((r) => [r.name, r.port, r.source])).toEqual([['office-ssh', port, source]]);
+    expect(rules(files).filter((r) => r.action === 'accept').map((r) => [r.name, r.port, r.source])).toEqual([['office-ssh', port, source]]);
   });
   it.each(['remove office-ssh', 'please delete the office-ssh rule'])('%s', (message) => {
     const { files } = talk([message], made);
@@ -248,12 +249,12 @@ describe('"restrict that to …" is the rule or the service the turn before made
     'restrict the rule to 198.51.100.0/24 please',
   ])('a named rule: "%s"', (message) => {
     const { files } = talk(['open udp port 51820 for wireguard, call the rule wg', message]);
-    expect(rules(files).map((r) => [r.name, r.port, r.source])).toEqual([['wg', 51820, '198.51.100.0/24']]);
+    expect(rules(files).filter((r) => r.action === 'accept').map((r) => [r.name, r.port, r.source])).toEqual([['wg', 51820, '198.51.100.0/24']]);
   });
 
   it('a rule said by its port', () => {
     const { files } = talk(['open port 8443 to everyone', 'restrict that to 10.0.0.0/8']);
-    expect(rules(files).map((r) => [r.port, r.source])).toEqual([[8443, '10.0.0.0/8']]);
+    expect(rules(files).filter((r) => r.action === 'accept').map((r) => [r.port, r.source])).toEqual([[8443, '10.0.0.0/8']]);
   });
 
   it.each(['restrict that to 10.0.0.0/8', 'restrict grafana to 10.0.0.0/8', 'limit it to 10.0.0.0/8 please'])('a service: "%s"', (message) => {
