@@ -11,7 +11,7 @@ import { runOfflineEngine } from './engine.js';
 import type { ConversationTurn, StateFiles } from '../provider.js';
 
 const NOW = new Date('2026-05-01T10:00:00Z');
-const say = (message: string, files: StateFiles, history: ConversationTurn[] = []) => runOfflineEngine({ message, files, history, secretNames: ['postgres_password'], imageCatalog: {}, now: NOW });
+const say = (message: string, files: StateFiles, history: ConversationTurn[] = []) => runOfflineEngine({ message, files, history, secretNames: [], imageCatalog: {}, now: NOW });
 const after = (...requests: string[]): StateFiles => requests.reduce<StateFiles>((files, r) => ({ ...files, ...say(r, files).files }), {});
 type Svc = { name: string; image: string; resources?: { memory?: string }; ports?: unknown[] };
 const svc = (files: StateFiles, name: string) => (parse(files['services.yaml']!) as { spec: { services: Svc[] } }).spec.services.find((s) => s.name === name);
