@@ -4845,7 +4845,7 @@ function handleModifiers(run: Run, clause: string): boolean {
   const retentionTalk = retentionIn(t) !== null && backupsInDiscussion(run) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t);
   // "scale postgres to 16.4", "scale worker to 2 and postgres to 16.4" (the gapped clause): a decimal is no count of
   // replicas (it was cut to 16); it asks, and changes nothing (review 23 HIGH-2).
-  const decimal = retentionTalk ? null : /\b(?:scale|scaled|replicas?|instances?|copies)\b[^,;]*?\bto\s+(\d+\.\d+)(?![\w.-])|\b(\d+\.\d+)\s+(?:replicas?|instances?|copies)\b/.exec(t);
+  const decimal = retentionTalk ? null : /\b(?:scale|scaled|replicas?|instances?|copies)\b(?:(?!\b(?:cpus?|cores?|memory|mem|ram|port|image|version|tag)\b)[^,;])*?\bto\s+(\d+\.\d+)(?![\w.-])|\b(\d+\.\d+)\s+(?:replicas?|instances?|copies)\b/.exec(t);
   if (decimal) {
     const names = targets();
     const v = decimal[1] ?? decimal[2]!;
