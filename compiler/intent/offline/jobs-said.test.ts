@@ -13,7 +13,7 @@ const jobs = (files: StateFiles) => (parse(files['scheduled.yaml'] ?? 'spec: {jo
 describe('jobs: command, container and time in any order', () => {
   const base = after('run ghcr.io/acme/shop:2 as worker', 'deploy ghcr.io/acme/api:1.4 as api on port 8080', 'add redis', 'add postgres');
   it.each([
-    ['redis-cli FLUSHALL on redis every sunday at 4am', '0 4 * * 0', 'redis', 'FLUSHALL'],
+    ['redis-cli FLUSHALL on the redis cache every sunday at 4am', '0 4 * * 0', 'redis', 'FLUSHALL'],
     ['evry 15 mins run `node scripts/sync.js` in the api container', '*/15 * * * *', 'api', 'sync.js'],
     ['twice a day, 6am and 6pm, run prune.sh on the worker', '0 6,18 * * *', 'worker', 'prune.sh'],
     ['flush the redis cache every night at 3 (redis-cli FLUSHALL)', '0 3 * * *', 'redis', 'FLUSHALL'],
