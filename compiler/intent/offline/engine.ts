@@ -827,8 +827,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // A job said in any order ("every half hour, worker, `php poll.php`", "… (vacuumdb --full --all)"):
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
   // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
-  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
-  const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob))));
+  const here = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), here);
+  const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob, here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
   const base = { provider: 'offline' };
