@@ -22,6 +22,7 @@
  * schedule: "(find /tmp -mtime +7 -delete)" is a job's command, INTENT3's reader). Every
  * pattern is bounded (no nested quantifiers over the same characters).
  */
+import { bagSaid } from './bag.js';
 import { IMAGE_REF, sentence, type ComposeService } from './compose.js';
 
 const SIZE = String.raw`\d+(?:\.\d+)?\s?(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?)(?![\w.])`;
@@ -283,6 +284,9 @@ export function placedSaid(text0: string, products: readonly string[], existing:
     const fields = fieldsSaid(text0, existing);
     if (fields !== undefined) return fields;
   }
+  // Round 31: a new service said as a bag of fields around one image, its name possibly last (bag.ts).
+  const bag = bagSaid(text0, products, existing);
+  if (bag !== undefined) return bag;
   const known = new Set([...products, ...existing].map((n) => n.toLowerCase()));
   let text = nameLaterSaid(sameImageSaid(text0.replace(COUNT_BEFORE_BRACKET, '$1 $3 with $2 replicas').replace(NAME_COLON_IMAGE, 'service name: $1, image: ')));
   text = text.replace(REACH_AFTER_PORT, (_m, lead: string, port: string, between: string, cidr: string) => `${lead}${port}${between}. only allow port ${port} from ${cidr}`);

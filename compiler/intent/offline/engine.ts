@@ -26,7 +26,7 @@ import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
-import { newValueOnly } from './values.js';
+import { currentThenNew, newValueOnly } from './values.js';
 import {
   findCidrs,
   findCpu,
@@ -829,7 +829,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
   const here = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
   const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), here);
-  const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob, here))));
+  const composed = outcomeSaid(composeSaid(newValueOnly(currentThenNew(verbsSaid(framedJob, here), here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
   const base = { provider: 'offline' };
