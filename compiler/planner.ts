@@ -232,6 +232,19 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
     const networks = sortedCopy(svc.networks).map((n) => ({ aliases: [svc.name], name: n }));
     const resources = clean({ memoryBytes: svc.resources.memoryBytes, nanoCpus: svc.resources.nanoCpus });
     const secretRefs = sortedCopy(svc.secretRefs);
+    // What this loop puts in order by construction (its own literals, sortRecord's keys) needs no
+    // walk before the config hash's JSON is written (specHashes): only what it cannot vouch for is
+    // checked, once per service: keys a person chose (variables, secret names; an integer-like
+    // one cannot be put in order in a JavaScript object), the limits' numbers, and the health
+    // check, log settings and command lists from the model (docs/plans.md, session 31).
+    const serviceInOrder =
+      recordOfStrings(env) &&
+      recordOfStrings(digests) &&
+      inCanonicalOrder(resources) &&
+      (healthcheck === null || inCanonicalOrder(healthcheck)) &&
+      (logs === undefined || inCanonicalOrder(logs)) &&
+      (svc.command === undefined || inCanonicalOrder(svc.command)) &&
+      (svc.entrypoint === undefined || inCanonicalOrder(svc.entrypoint));
     for (let r = 1; r <= svc.replicas; r++) {
       const labels: Record<string, string> = { ...svc.labels };
       labels[LABEL_MANAGED] = 'true';
@@ -258,7 +271,7 @@ export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
         workingDir: svc.workingDir,
       };
       // and the same without the limits: equal when only memory/CPU changed (updated in place)
-      const hashes = specHashes(parts, digests);
+      const hashes = specHashes(parts, digests, serviceInOrder && recordOfStrings(parts.labels) && portsInOrder(parts.ports));
       if (hashes) {
         out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), svc.state, hashes.configHash));
         continue;
@@ -347,11 +360,12 @@ function specOf(p: SpecParts, labels: ContainerSpec['labels'], state: ContainerS
  * when the general path must say (the hash labels among the labels, something out of canonical
  * order such as an integer-like label or variable name).
  */
-function specHashes(p: SpecParts, secrets: Record<string, string>): { configHash: string; baseHash: string } | undefined {
+function specHashes(p: SpecParts, secrets: Record<string, string>, inOrder: boolean): { configHash: string; baseHash: string } | undefined {
   if (Object.hasOwn(p.labels, LABEL_CONFIG_HASH) || Object.hasOwn(p.labels, LABEL_BASE_HASH)) return undefined;
-  // the parts are the hashed spec (JSON.stringify leaves out what is undefined, as specOf does)
+  // the parts are the hashed spec (JSON.stringify leaves out what is undefined, as specOf does);
+  // `inOrder`: desiredContainers vouches for their order (else they are walked here)
   const first = { secrets, spec: p };
-  if (!inCanonicalOrder(first)) return undefined;
+  if (!inOrder && !inCanonicalOrder(first)) return undefined;
   // what comes after the limits holds no key (so the last `"resources":` is theirs)
   if (typeof p.restart !== 'string' || typeof p.service !== 'string' || (p.user !== undefined && typeof p.user !== 'string') || (p.workingDir !== undefined && typeof p.workingDir !== 'string')) return undefined;
   for (const x of p.secretRefs) if (typeof x !== 'string') return undefined;
@@ -360,6 +374,34 @@ function specHashes(p: SpecParts, secrets: Record<string, string>): { configHash
   const at = text.lastIndexOf('"resources":') + 12;
   if (at < 12 || !text.startsWith(limits, at)) return undefined;
   return { configHash: sha256Hex(text), baseHash: sha256Hex(text.slice(0, at) + '{}' + text.slice(at + limits.length)) };
+}
+
+/**
+ * A record of strings whose keys, in the order they come, are in canonical order as
+ * sortRecord/secretDigester make them: each value a string, no integer-like key (JavaScript
+ * lists those first, whatever the order they were added in), each key after the one before.
+ */
+function recordOfStrings(o: Record<string, string>): boolean {
+  let prev: string | undefined;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k) || typeof o[k] !== 'string') return false;
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57 && INDEX_KEY.test(k)) return false;
+    if (prev !== undefined && !(prev < k)) return false;
+    prev = k;
+  }
+  return true;
+}
+const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
+
+/** The published ports as portsOf makes them (its literals, keys in order), with finite numbers. */
+function portsInOrder(ports: ContainerSpec['ports']): boolean {
+  for (const p of ports) {
+    if (typeof p.container !== 'number' || !Number.isFinite(p.container)) return false;
+    if (p.host !== undefined && (typeof p.host !== 'number' || !Number.isFinite(p.host))) return false;
+    if (typeof p.protocol !== 'string' || (p.hostIp !== undefined && typeof p.hostIp !== 'string')) return false;
+  }
+  return true;
 }
 
 /** `labels` (in order, without the two hash labels) with the base hash and the config hash put in their places. */
@@ -1226,49 +1268,79 @@ export function topoServices(services: readonly ResolvedService[]): string[] {
 
 /** Sorts by (phase, depth among same-phase dependencies, id): a topological order. */
 export function sortSteps(steps: PlanStep[]): PlanStep[] {
+  const n = steps.length;
   // by position: one map from id to position, the depths in a typed array (-1: not known yet)
   const at = new Map<string, number>();
-  for (let i = 0; i < steps.length; i++) at.set(steps[i]!.id, i);
-  const depth = new Int32Array(steps.length).fill(-1);
-  const depthOf = (i: number): number => {
-    const known = depth[i]!;
-    if (known >= 0) return known;
-    depth[i] = 0; // cycle guard (the planner makes none)
+  for (let i = 0; i < n; i++) {
     const s = steps[i]!;
-    let d = 0;
-    for (const id of s.dependsOn) {
-      const j = at.get(id);
-      if (j === undefined) throw new Error(`planner bug: ${s.id} depends on unknown step ${id}`);
-      const t = steps[j]!;
-      if (t.phase > s.phase) throw new Error(`planner bug: ${s.id} (phase ${s.phase}) depends on ${id} (phase ${t.phase})`);
-      if (t.phase === s.phase) d = Math.max(d, depthOf(j) + 1);
-    }
-    depth[i] = d;
-    return d;
-  };
-  for (let i = 0; i < steps.length; i++) {
-    const s = steps[i]!;
+    at.set(s.id, i);
     if (!strictlyAscending(s.dependsOn)) s.dependsOn = [...new Set(s.dependsOn)].sort();
   }
-  // (phase, depth) as one number (phases are 1-7, depths below 2^24), the steps of each in the
-  // order they came; then each group by id, where it is not in order already. The planner adds
-  // most steps in id order (volumes by name, containers by service in depends_on order, ties by
-  // name), so a group is mostly one pass: 30,000 steps sorted by one comparison of (key, id)
-  // were ~450,000 calls (docs/plans.md, "Plan and sign at 10,000 services", session 30). The ids
-  // are distinct, so the order is the same whichever way it is reached.
-  const groups = new Map<number, PlanStep[]>();
-  for (let i = 0; i < steps.length; i++) pushTo(groups, steps[i]!.phase * 16_777_216 + depthOf(i), steps[i]!);
-  const out: PlanStep[] = [];
-  for (const k of [...groups.keys()].sort((a, b) => a - b)) {
-    const group = groups.get(k)!;
-    if (!idsAscending(group)) group.sort((a, b) => cmp(a.id, b.id));
-    for (let i = 0; i < group.length; i++) out.push(group[i]!);
+  // The planner adds a step after the steps it depends on (but for the stops of phase 4, whose
+  // dependencies are set afterwards), so one pass forwards finds each depth from depths already
+  // known; a dependency further on is followed first (stepDepth). A top-level function, not a
+  // closure: compiled once for the 30,000 steps of 10,000 services (docs/plans.md, session 31).
+  const depth = new Int32Array(n).fill(-1);
+  let maxDepth = 0;
+  for (let i = 0; i < n; i++) {
+    const d = depth[i]! >= 0 ? depth[i]! : stepDepth(steps, at, depth, i);
+    if (d > maxDepth) maxDepth = d;
+  }
+  // (phase, depth) as a bucket, the steps of each in the order they came (a counting sort: the
+  // phases are 1-7 and the depths below the number of steps); then each bucket by id, where it is
+  // not in order already. The planner adds most steps in id order (volumes by name, containers by
+  // service in depends_on order, ties by name), so a bucket is mostly one pass: 30,000 steps
+  // sorted by one comparison of (key, id) were ~450,000 calls (docs/plans.md, "Plan and sign at
+  // 10,000 services", session 30). The ids are distinct, so the order is the same whichever way
+  // it is reached.
+  const width = maxDepth + 1;
+  const bucket = new Int32Array(n);
+  const start = new Int32Array(7 * width + 1);
+  for (let i = 0; i < n; i++) {
+    const phase = steps[i]!.phase;
+    if (!(phase >= 1 && phase <= 7 && Number.isInteger(phase))) throw new Error(`planner bug: ${steps[i]!.id} has phase ${phase} (1-7)`);
+    const b = (phase - 1) * width + depth[i]!;
+    bucket[i] = b;
+    start[b + 1]!++;
+  }
+  for (let b = 1; b < start.length; b++) start[b]! += start[b - 1]!;
+  const out = new Array<PlanStep>(n);
+  const next = start.slice(0, start.length - 1);
+  for (let i = 0; i < n; i++) out[next[bucket[i]!]!++] = steps[i]!;
+  for (let b = 0; b + 1 < start.length; b++) {
+    const from = start[b]!;
+    const to = start[b + 1]!;
+    if (to - from > 1 && !idsAscending(out, from, to)) {
+      const group = out.slice(from, to).sort((x, y) => cmp(x.id, y.id));
+      for (let k = 0; k < group.length; k++) out[from + k] = group[k]!;
+    }
   }
   return out;
 }
 
-function idsAscending(steps: readonly PlanStep[]): boolean {
-  for (let i = 1; i < steps.length; i++) if (!(steps[i - 1]!.id < steps[i]!.id)) return false;
+/** The depth of steps[i] among its same-phase dependencies (memoised in `depth`; -1: not known yet). */
+function stepDepth(steps: readonly PlanStep[], at: ReadonlyMap<string, number>, depth: Int32Array, i: number): number {
+  depth[i] = 0; // cycle guard (the planner makes none)
+  const s = steps[i]!;
+  const deps = s.dependsOn;
+  let d = 0;
+  for (let k = 0; k < deps.length; k++) {
+    const id = deps[k]!;
+    const j = at.get(id);
+    if (j === undefined) throw new Error(`planner bug: ${s.id} depends on unknown step ${id}`);
+    const t = steps[j]!;
+    if (t.phase > s.phase) throw new Error(`planner bug: ${s.id} (phase ${s.phase}) depends on ${id} (phase ${t.phase})`);
+    if (t.phase === s.phase) {
+      const dj = depth[j]! >= 0 ? depth[j]! : stepDepth(steps, at, depth, j);
+      if (dj + 1 > d) d = dj + 1;
+    }
+  }
+  depth[i] = d;
+  return d;
+}
+
+function idsAscending(steps: readonly PlanStep[], from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if (!(steps[i - 1]!.id < steps[i]!.id)) return false;
   return true;
 }
 
