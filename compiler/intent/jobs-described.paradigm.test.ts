@@ -43,8 +43,8 @@ describe('a job named by what it does', () => {
 
 describe('a job said with its name', () => {
   it.each<[string, Want[]]>([
-    ["add a job called 'warm' at 6:45 on weekdays: `bin/warm --all` in shop", [{ job: 'warm', schedule: ['45 6 * * 1-5', '45 6 * * MON-FRI'], container: 'shop' }, { job_schedule: ['45 6 * * 1-5', '45 6 * * MON-FRI'], command_has: 'bin/warm --all' }]],
-    ['new job named sitemap, every sunday at 4am, runs `bin/sitemap` in shop', [{ job: 'sitemap', schedule: ['0 4 * * 0', '0 4 * * SUN', '0 4 * * 7'], container: 'shop' }]],
+    ["add a job called 'warm' at 6:45 on weekdays: `bin/warm --all` in shop", [{ job: 'warm', container: 'shop' }, { job_schedule: ['45 6 * * 1-5', '45 6 * * MON-FRI'], command_has: 'bin/warm --all' }]],
+    ['new job named sitemap, every sunday at 4am, runs `bin/sitemap` in shop', [{ job: 'sitemap', container: 'shop' }, { job_schedule: ['0 4 * * 0', '0 4 * * SUN', '0 4 * * 7'], command_has: 'bin/sitemap' }]],
     ["job 'mail-digest': in shop run bin/digest daily at 7pm", [{ job: 'mail-digest', schedule: '0 19 * * *', container: 'shop' }]],
     ['create a scheduled task named rotate that runs bin/rotate in shop at 00:10 every day', [{ job: 'rotate', schedule: '10 0 * * *', container: 'shop' }]],
     ['schedule "nightly-export" for 11:30pm in worker: python export.py', [{ job: 'nightly-export', schedule: '30 23 * * *', container: 'worker' }, { job_schedule: '30 23 * * *', command_has: 'python export.py' }]],
