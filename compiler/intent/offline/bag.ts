@@ -47,7 +47,7 @@ interface Bag {
 }
 
 /** What may be left once the fields are out: no word of another kind of change. */
-const OTHER_CHANGE = /\d|\/|[=+&]|\b(?:cpus?|cores?|half|replicas?|instances?|copies|uses|needs?|requires?|db|database|talks?|after|before|wait|waits|depending|allow|block|deny|open|close|firewall|rule|only|every|daily|nightly|weekly|hourly|monthly|cron|backups?|users?|ssh|keys?|sudo|hostname|timezone|remove|delete|stop|restart|scale|limit|move|volumes?|mounts?|network|depends?|connect(?:ed)?|link|proxy|proxying|behind|front|certs?|certificates?|https?|domains?|secrets?|passwords?|health|env|environment|variables?|replace|instead|update|upgrade|change|switch|same|another|second|both|each|them|they|these|those)\b/i;
+const OTHER_CHANGE = /\d|\/|[=+&]|\b(?:cpus?|cores?|half|replicas?|instances?|copies|uses|needs|requires?|db|database|talks?|after|before|wait|waits|depending|allow|block|deny|open|close|firewall|rule|only|every|daily|nightly|weekly|hourly|monthly|cron|backups?|users?|ssh|keys?|sudo|hostname|timezone|remove|delete|stop|restart|scale|limit|move|volumes?|mounts?|network|depends?|connect(?:ed)?|link|proxy|proxying|behind|front|certs?|certificates?|https?|domains?|secrets?|passwords?|health|env|environment|variables?|replace|instead|update|upgrade|change|switch|same|another|second|both|each|them|they|these|those)\b/i;
 /** The words before the image that only say "a new service" (the lead's verb and softeners). */
 const LEAD_WORDS = new Set('also please pls plz ok okay so hey hi hello i id i\'d we need want wish like would could can you u to run deploy set up setup start spin launch add create make host install get give me us a an the new one official image container service app called named for from using with'.split(' '));
 
@@ -59,6 +59,10 @@ export function bagSaid(text0: string, products: readonly string[], existing: re
   const images = [...text.matchAll(/(?<![\w./@:-])((?:[a-z0-9][\w.-]*(?::\d+)?\/)*[a-z0-9][\w.-]*(?::[\w][\w.-]*|\/[\w.-]+))(?![\w/@-]|[.:][\w])/gi)]
     .filter((m) => IMAGE_REF.test(m[1]!) && !/^\d/.test(m[1]!) && (!/:[1-9]\d{2,4}$/.test(m[1]!) || m[1]!.includes('/')));
   if (images.length !== 1) return undefined;
+  // A file said with a path ("config/puma.rb", "./bin/server") is no image: an image has a tag, or no file's extension.
+  if (!/:/.test(images[0]![1]!) && /\.[a-z]{1,5}$/i.test(images[0]![1]!)) return undefined;
+  // A service of this host named in the text: the request is about it, not a new one (the other readers').
+  if (existing.some((n) => new RegExp(String.raw`(?<![\w.-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(text.replace(images[0]![0], ' ')))) return undefined;
   const img = images[0]!;
   const bag: Bag = { image: img[1]!.replace(/[.-]+$/, '') };
   let rest = `${text.slice(0, img.index)} \u0001 ${text.slice(img.index! + img[0].length)}`;
