@@ -26,6 +26,8 @@ const SIZE = String.raw`(\d+(?:\.\d+)?\s?(?:[kmg]i?b?|megs?|gigs?|megabytes?|gig
 /** Each field: its pattern (the value in group 1 when it has one), in the order they are taken out. */
 const FIELDS: readonly [Exclude<keyof Bag, 'image'>, RegExp][] = [
   ['command', /(?:\b(?:running|that\s+runs|which\s+runs|runs|run(?:ning)?\s+the\s+command|with\s+(?:the\s+)?command|(?:the\s+)?(?:command|cmd|comand|entrypoint)(?:\s+(?:is|would\s+be|should\s+be|will\s+be))?|(?:it\s+)?(?:should|must|has\s+to|needs\s+to)\s+(?:execute|run)|executing|and\s+(?:have\s+it\s+)?run\s+the\s+command)\s*[:=]?\s*)`([^`\n]{1,300})`/i],
+  // "command: crond -f, no ports": after the key said with a colon or "is", any command, to the next comma.
+  ['command', /\b(?:command|cmd|comand|entrypoint)\s*(?:[:=]|\s+(?:is|would\s+be|should\s+be|will\s+be)\b)\s*([^,;\n`]{1,200}?)(?=\s*(?:[,;]|\.(?:\s|$)|\?|!|$))/i],
   ['command', /\b(?:(?:the\s+)?(?:command|cmd|comand)(?:\s+(?:is|would\s+be|should\s+be|will\s+be))?\s*[:=]?|that\s+runs|which\s+runs|runn?ing|(?:it\s+)?(?:should|must|has\s+to|needs\s+to)\s+(?:execute|run)|have\s+it\s+run\s+the\s+command)\s+((?:python3?|node|npm|bun|deno|ruby|php|java|go|bash|sh|celery|gunicorn|uvicorn|\.\/|\/)[^,;\n]{0,200}?|[a-z][\w.-]*\s+\/[^,;\s]+)(?=\s*(?:[,;]|\.(?:\s|$)|\?|!|$|\s+(?:and|but|with|on\s+port|port|no\s+ports?|call|name)\b))/i],
   ['name', new RegExp(String.raw`(?:\b(?:and\s+)?(?:please\s+|pls\s+)?(?:call|name)\s+(?:it|the\s+(?:service|container|app)|this(?:\s+one)?|that)\s+(?:as\s+)?|\b(?:the|its)\s+name\s+(?:is|would\s+be|should\s+be|will\s+be|must\s+be|shall\s+be)\s+|\bname(?:\s+it)?\s*[:=]\s*|\b(?:with|under)\s+(?:the\s+)?name\s+|\b(?:called|named|caled|nammed)\s+)${NAME}(?![\w.:/-])`, 'i')],
   ['name', new RegExp(String.raw`(?:^|[,;:(]\s*)name\s+${NAME}(?=\s*(?:[,;.)]|$))|\b(?:svc|service|container)\s+(?!(?:called|named|with|from|using|for|that|which|on|to)\b)${NAME}(?=\s*(?:[,;:]|\s+(?:img|image|from|using|with)\b|\s+\u0001))`, 'i')],
@@ -59,6 +61,10 @@ export function bagSaid(text0: string, products: readonly string[], existing: re
   const images = [...text.matchAll(/(?<![\w./@:-])((?:[a-z0-9][\w.-]*(?::\d+)?\/)*[a-z0-9][\w.-]*(?::[\w][\w.-]*|\/[\w.-]+))(?![\w/@-]|[.:][\w])/gi)]
     .filter((m) => IMAGE_REF.test(m[1]!) && !/^\d/.test(m[1]!) && (!/:[1-9]\d{2,4}$/.test(m[1]!) || m[1]!.includes('/')));
   if (images.length !== 1) return undefined;
+  // Review 31 HIGH-2: an image a template or the catalogue knows ("mongo:7", "louislam/uptime-kuma:1") is left to the
+  // readers that take the template's volume, loopback binding, secrets and health check; the bag would drop them.
+  const repo = images[0]![1]!.replace(/:[^/]*$/, '').split('/').pop()!.toLowerCase();
+  if (products.includes(repo) || products.includes(repo.replace(/-server$|-ce$/, ''))) return undefined;
   // A file said with a path ("config/puma.rb", "./bin/server") is no image: an image has a tag, or no file's extension.
   if (!/:/.test(images[0]![1]!) && /\.[a-z]{1,5}$/i.test(images[0]![1]!)) return undefined;
   // A service of this host named in the text: the request is about it, not a new one (the other readers').
