@@ -236,7 +236,9 @@ const PEOPLE_WORDS = new Set(
     'a an the and also plus both all each of them too as well please pls kindly oh ok so now then ' +
     'need needs needed should shall must will would be get gets have has can could want wants given ' +
     'give grant put add make let move place in into to join joins member members membership of group groups ' +
-    'access rights privileges privs permissions perms sudo admin admins sudoers for use able run with'
+    'access rights privileges privs permissions perms sudo admin admins sudoers for use able run with ' +
+    // Round 31: "can you give them access", "docker permission to the users rita and sam", "add em both".
+    'you u permission perm user users em'
   ).split(' '),
 );
 /** Words that are never a group said before "access" or after "to"/"in". */
