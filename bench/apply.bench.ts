@@ -296,7 +296,7 @@ function planStack(stateDir: string, services: string, plan: string, env: NodeJS
  * time to "serving" goes to servingAt: when the last container's "✓ Started … (healthy)" line
  * is printed and then `answering` (if given) resolves.
  */
-export async function claudeApply(s: Stack, source: PlanSource, answering?: () => Promise<void>, extraEnv: Record<string, string> = {}, bin = join(packageRoot(), 'bin', 'claude')): Promise<number> {
+export async function claudeApply(s: Stack, source: PlanSource, answering?: () => Promise<void>, extraEnv: Record<string, string> = {}, bin = join(packageRoot(), 'bin', 'claude'), launch: 'program' | 'node' = 'program'): Promise<number> {
   const dataDir = join(hostDir, 'data');
   const stateDir = join(hostDir, 'state');
   const root = join(s.dir, 'root');
@@ -324,7 +324,11 @@ export async function claudeApply(s: Stack, source: PlanSource, answering?: () =
     let answered: Promise<void> | undefined;
     try {
       const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', cpuProfDir] : [];
-      await run(process.execPath, [...prof, bin, 'apply', plan, '--yes'], env, (l, pid) => {
+      // As a person runs it: bin/claude the program, whose sh part picks the client (bin/client.pl
+      // when a daemon serves the CLI, else Node on bin/claude); under --cpu-prof, or for the
+      // `(Node client)` row (launch 'node': the client before session 24), `node bin/claude`.
+      const [cmd, args] = prof.length || launch === 'node' ? [process.execPath, [...prof, bin, 'apply', plan, '--yes']] : [bin, ['apply', plan, '--yes']];
+      await run(cmd, args, env, (l, pid) => {
         if (!/^✓ Started .*\(healthy\)$/.test(l)) return;
         serving = performance.now() - t0;
         lastRun.ready[/^✓ Started (\S+)/.exec(l)![1]!] = serving;
@@ -440,11 +444,11 @@ async function dockerRun(s: Stack): Promise<number> {
 
 // ── single service ─────────────────────────────────────────────────────────────────────
 
-async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string, string> = {}): Promise<number> {
+async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string, string> = {}, launch: 'program' | 'node' = 'program'): Promise<number> {
   const s = await newStack('one');
   try {
     const web = containerSpec({ name: `${s.tag}-web`, service: 'web', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], healthcheck: health(HC.web) });
-    const ms = await claudeApply(s, [S.create(web), S.start(web)], undefined, extraEnv);
+    const ms = await claudeApply(s, [S.create(web), S.start(web)], undefined, extraEnv, undefined, launch);
     await portAnswers(s.ports.web);
     t.oneServing.push(servingAt.at(-1)!);
     (t as { oneCpu?: number[] }).oneCpu?.push(cpuAtServing.at(-1)!);
@@ -526,7 +530,7 @@ async function singleAgainstRuns(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
-  const t = { containerd: [] as number[], against: [] as number[], ctdCpu: [] as number[], ctdEngineCpu: [] as number[], ctdFirstCpu: [] as number[], againstCpu: [] as number[], againstEngineCpu: [] as number[], againstFirstCpu: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[] };
+  const t = { containerd: [] as number[], against: [] as number[], ctdCpu: [] as number[], ctdEngineCpu: [] as number[], ctdFirstCpu: [] as number[], againstCpu: [] as number[], againstEngineCpu: [] as number[], againstFirstCpu: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[], oneDaemonCpu: [] as number[], oneDaemonNode: [] as number[], oneDaemonNodeCpu: [] as number[] };
   if (singleAgainst) return singleAgainstRuns(singleAgainst);
   // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
   if (!containerdOnly) await claudeSingle({ oneServing: [] });
@@ -569,11 +573,12 @@ async function main(): Promise<void> {
     daemon.kill('SIGTERM');
     await Promise.race([exited, sleep(10_000)]);
   };
-  const daemonRun = async (): Promise<number> => {
+  const daemonRun = async (launch: 'program' | 'node' = 'program', cpu?: number[]): Promise<number> => {
     const one: number[] = [];
     for (let tries = 0; ; tries++) {
       try {
-        await claudeSingle({ oneServing: one }, { CLAUDE_DAEMON: 'require' });
+        await claudeSingle({ oneServing: one }, { CLAUDE_DAEMON: 'require' }, launch);
+        cpu?.push(cpuAtServing.at(-1)!);
         return one.at(-1)!;
       } catch (e) {
         // the worker is still loading (after the previous command or the daemon's start): again
@@ -692,8 +697,11 @@ async function main(): Promise<void> {
     if (containerdOnly) continue;
     t.one.push(await claudeSingle(t));
     t.bare.push(await bareSingle(t.bareCpu));
-    t.oneDaemon.push(await daemonRun());
-    // The next worker loads after that command (agent/cli-socket.ts): not beside the next round's cold runs.
+    t.oneDaemon.push(await daemonRun('program', t.oneDaemonCpu));
+    // The next worker loads after that command (agent/cli-socket.ts): not beside the next run.
+    await sleep(3000);
+    // The same through the client before session 24 (`node bin/claude`: Node's start, then bin/client.cjs).
+    t.oneDaemonNode.push(await daemonRun('node', t.oneDaemonNodeCpu));
     await sleep(3000);
   }
   } finally {
@@ -710,6 +718,7 @@ async function main(): Promise<void> {
   if (!singleOnly && againstDir) console.log(`AGAINST web+postgres+redis on containerd, this checkout / ${againstDir}: ${(m.containerd / m.against).toFixed(3)}×  [${f(m.containerd)} vs ${f(m.against)}; CPU of the CLI until its first step ${Math.round(m.ctdFirstCpu)} vs ${Math.round(m.againstFirstCpu)} ms, until serving ${Math.round(m.ctdCpu)} vs ${Math.round(m.againstCpu)} ms, of containerd and its shims during the apply ${Math.round(m.ctdEngineCpu)} vs ${Math.round(m.againstEngineCpu)} ms]`);
   if (!containerdOnly) ratioLine('one service, CLI start → serving, claude / bare docker run', m.oneServing / m.bare, 1.2, `${f(m.oneServing)} vs ${f(m.bare)}`);
   if (!containerdOnly) ratioLine('one service, CLI start → serving, claude through the daemon / bare docker run', m.oneDaemon / m.bare, 1.2, `${f(m.oneDaemon)} vs ${f(m.bare)}`);
+  if (!containerdOnly) console.log(`(the daemon row with the Node client, node bin/claude: ${(m.oneDaemonNode / m.bare).toFixed(3)}×  [${f(m.oneDaemonNode)}])`);
   console.log(`apply benchmark, median of ${runs} runs (each from a clean slate); load average at the end ${loadNow().text}`);
   if (!singleOnly) {
   console.log(`web+postgres+redis until all healthy:`);
@@ -741,6 +750,8 @@ async function main(): Promise<void> {
   console.log(`    (process exit, after the state commit and audit: ${f(m.one)})`);
   console.log(`    CPU (user+sys) of the claude process until serving: ${Math.round(m.oneCpu)} ms (${t.oneCpu.map(Math.round).join(', ')}); of the docker CLI in the bare run: ${Math.round(m.bareCpu)} ms (${t.bareCpu.map(Math.round).join(', ')}; dockerd's own work is in neither)`);
   console.log(`  claude apply through the daemon (claude serve's warm CLI worker)   ${f(m.oneDaemon)}   (${t.oneDaemon.map(f).join(', ')})`);
+  console.log(`    CPU of the client (bin/claude's sh, then bin/client.pl) until serving: ${Math.round(m.oneDaemonCpu)} ms (${t.oneDaemonCpu.map(Math.round).join(', ')})`);
+  console.log(`  the same with the Node client (\`node bin/claude\`: bin/client.cjs, the client until session 24)   ${f(m.oneDaemonNode)}   (${t.oneDaemonNode.map(f).join(', ')}); its CPU until serving ${Math.round(m.oneDaemonNodeCpu)} ms (${t.oneDaemonNodeCpu.map(Math.round).join(', ')})`);
   console.log(`  bare docker run   ${f(m.bare)}   (${t.bare.map(f).join(', ')}; until nginx answers HTTP 200 on the published port)`);
 }
 

@@ -3008,17 +3008,7 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
     needSecret('grafana_admin_password', 'the Grafana admin login (GF_SECURITY_ADMIN_PASSWORD)');
     svc.environment = { ...(svc.environment ?? {}), GF_SECURITY_ADMIN_PASSWORD: '${secrets.grafana_admin_password}' };
   }
-  // Published ports already taken by another service move up (8080 → 8081).
-  const taken = new Set(services(run).flatMap((s) => (s.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined)));
-  for (const p of svc.ports ?? []) {
-    if (p.host !== undefined && taken.has(p.host)) {
-      const old = p.host;
-      let next = old >= 1024 ? old + 1 : 8000 + old;
-      while (taken.has(next)) next++;
-      p.host = next;
-      run.warnings.push(`Port ${old} is already used by another service, so ${svc.name} publishes it on ${next}.`);
-    }
-  }
+  movePortsUp(run, svc);
   run.ws.append('services.yaml', SVC, svc);
   for (const v of inst.volumes) {
     if (run.ws.indexOf('storage.yaml', VOLS, v.name) < 0) run.ws.append('storage.yaml', VOLS, v);
@@ -3267,6 +3257,8 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     svc = inst.service;
     // "… using image nginx:alpine on port 18080": that host port, to the image's main port.
     if (frame.said.length > 0 && svc.ports?.length) svc.ports = placePorts(svc.ports, frame);
+    // No port said: the template's port, moved up when another service publishes it (a second redis gets 6380).
+    else movePortsUp(run, svc);
     for (const v of inst.volumes) if (run.ws.indexOf('storage.yaml', VOLS, v.name) < 0) run.ws.append('storage.yaml', VOLS, v);
   } else if (frame.said.length > 0) {
     // "… on port 3000" (that port inside too), "… 8080:80", "map host 8080 to container 80".
@@ -3303,6 +3295,20 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     run.clauseAdded = added;
   }
   return true;
+}
+
+/** Published host ports already taken by another service move up (8080 → 8081, a second 6379 → 6380), said as a warning. */
+function movePortsUp(run: Run, svc: Service): void {
+  const taken = new Set(services(run).flatMap((s) => (s.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined)));
+  for (const p of svc.ports ?? []) {
+    if (p.host !== undefined && taken.has(p.host)) {
+      const old = p.host;
+      let next = old >= 1024 ? old + 1 : 8000 + old;
+      while (taken.has(next)) next++;
+      p.host = next;
+      run.warnings.push(`Port ${old} is already used by another service, so ${svc.name} publishes it on ${next}.`);
+    }
+  }
 }
 
 /**
