@@ -45,7 +45,7 @@ const RELATION = String.raw`(?:(?:new|old|best|good|dear|little|big|younger|olde
 /** Words that are never a person's name here. */
 const NOT_A_NAME = new Set(
   (
-    'the a an and or it them user users account accounts acct login logins group groups sudo admin me us you him her his their they she he no not with without only just also too please pls new key keys ssh root my our for to in into from of on as this that is are be member members people everyone everybody access give grant make put let set get create add remove delete called named here there shell password one some someone somebody who which needs need wants want should can could will would so then thanks hi hello hey ok docker linux unix normal regular standard local system server box machine host rights privileges ci'
+    'the a an and or it them user users account accounts acct login logins group groups sudo admin me us you him her his their they she he no not with without only just also too please pls new key keys ssh root my our for to in into from of on as this that is are be member members people everyone everybody access give grant make put let set get create add remove delete called named here there shell password one some someone somebody who which needs need wants want should can could will would so then thanks hi hello hey ok docker linux unix normal regular standard local system server box machine host rights privileges ci first second third fourth last other next same main default old existing current previous former latter each every'
   ).split(' '),
 );
 /** Words of the frame: fillers, the words of accounts, sudo, groups and removal. */
@@ -129,7 +129,8 @@ export function accountsSaid(message: string, files: Record<string, string | und
       new RegExp(String.raw`\b(?:called|named)\s+${Q}${NAME}${Q}`),
       new RegExp(String.raw`\b(?:his|her|their|the|user)\s*(?:user\s*)?name\s+(?:is|should\s+be|will\s+be|=|:)\s*${Q}${NAME}${Q}`),
       new RegExp(String.raw`\b(?:my|our|the|a|an)\s+${RELATION}\s*,?\s+${Q}${NAME}${Q}`),
-      new RegExp(String.raw`\b(?:a|an|the)\s+(?:new\s+)?${Q}${NAME}${Q}\s+(?:user|account)\b`),
+      // "a deploy user", "a monitoring account": a new account named by its use; "the first user" is a reference (conversation-refs).
+      new RegExp(String.raw`\b(?:a|an)\s+(?:new\s+)?${Q}${NAME}${Q}\s+(?:user|account)\b`),
       new RegExp(String.raw`\b${ACCOUNT}\s+for\s+${Q}${NAME}${Q}`),
       new RegExp(String.raw`\bkey\s+(?:for|of)\s+${Q}${NAME}${Q}`),
       new RegExp(String.raw`^\s*(?:(?:please|pls|can\s+you|could\s+you)\s+)*(?:add|create|make|set\s*up|useradd|adduser)\s+(?:(?:a|an|the)\s+)?(?:(?:new|linux|unix|shell)\s+)?(?:user|account|login)?\s*${Q}${NAME}${Q}(?=\s|,|$)`),

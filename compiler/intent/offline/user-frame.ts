@@ -238,7 +238,7 @@ const PEOPLE_WORDS = new Set(
     'give grant put add make let move place in into to join joins member members membership of group groups ' +
     'access rights privileges privs permissions perms sudo admin admins sudoers for use able run with ' +
     // Round 31: "can you give them access", "docker permission to the users rita and sam", "add em both".
-    'you u permission perm user users em'
+    'you u permission perm user users em that'
   ).split(' '),
 );
 /** Words that are never a group said before "access" or after "to"/"in". */
