@@ -65,7 +65,7 @@ import { isUndo, undoRequest } from './undo.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
-import { ruleFromCommand } from './firewall-commands.js';
+import { commandNegated, ruleFromCommand } from './firewall-commands.js';
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
 import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
@@ -639,6 +639,11 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   // never run (firewall-commands.ts, round 31); every guard below reads that rule.
   const command = ruleFromCommand(input.message);
   const proposal0 = readRequest(command ? { ...input, message: command.request } : input);
+  // "don't run iptables …", "revert ufw allow 8443": never the rule the command describes (review 24 HIGH-1).
+  if (!command && !proposal0.refused && commandNegated(input.message)) {
+    const q = `Not done: "${input.message.trim()}" says not to make (or to undo) what a firewall command does, and Claude.OS runs no command. Say what the firewall should hold instead, e.g. "remove the rule for port 8443" or "block port 8443".`;
+    return { provider: 'offline', files: {}, explanation: q, questions: [q], understood: true };
+  }
   const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
   if (proposal.refused) return proposal;
   // "remove sudo from everyone except alice" with alice keyless: done, and said (review 22 MED-9).
@@ -6333,7 +6338,7 @@ const ADDRESS_LIST = new RegExp(String.raw`(?<=${IPV4_ADDR})(?:\s*,\s*(?:and\s+)
 const DOMAIN = String.raw`(?<![\w.@/:=-])(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24}(?![\w/:@-]|\.\w)`;
 /** The words between two domains of one list ("a.io, b.io and also c.io"). */
 const DOMAIN_LIST = new RegExp(String.raw`(?<=${DOMAIN})(?:\s*,\s*(?:and\s+)?(?:also\s+)?|\s+(?:and|or|plus|as\s+well\s+as)\s+(?:also\s+)?|\s*[&+]\s*)(?=${DOMAIN})`, 'gi');
-const PORT_RANGE = /(?<![\w.:/-])(?<!\bfrom\s+)(?<!\bfrom\s+port\s+)(\d{2,5})\s*(?:-|–|\.\.|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})\b(?![.:/]\d|\s*(?:[kmgt]i?b?\b|megs?|gigs?|%))/gi;
+const PORT_RANGE = /(?<![\w.:/-])(?<!\bfrom\s+)(?<!\bfrom\s+port\s+)(\d{1,5})\s*(?:-|–|\.\.|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})\b(?![.:/]\d|\s*(?:[kmgt]i?b?\b|megs?|gigs?|%))/gi;
 /**
  * The ports a clause names by a service's name ("the mysql port", "postgres's port", "redis
  * ports"): a service there publishes them on the host; else the template (postgres 5432, mysql
@@ -6515,7 +6520,8 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   // that name, else the port its template or catalogue app publishes.
   if (ports.length === 0 && ranges.length === 0 && wordPorts.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject|lock\w*|restrict\w*|limit\w*)\b/.test(t)) ports.push(...portsNamedBy(run, clause));
   // "drop traffic from 198.51.100.23", "block 203.0.113.0/24 entirely": a source blocked on every port.
-  if (ports.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+  // A range said is a port said (review 24 MED-1: "deny udp 6000 to 6010 from NET" dropped every port from NET).
+  if (ports.length === 0 && ranges.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     ensureFirewall(run);
     const name = `block-${cidrs[0]!.replace(/[./:]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
     const src = sourcesOf(cidrs);

@@ -33,8 +33,13 @@ interface Parsed {
 const PORT = /^\d{1,5}$/;
 const RANGE = /^(\d{1,5})[:-](\d{1,5})$/;
 const SERVICE_WORDS = new Set(['ssh', 'http', 'https', 'openssh', 'smtp', 'dns', 'imap', 'imaps', 'pop3', 'mysql', 'postgresql', 'ntp']);
-/** What may stand before the command: a polite frame with no value of its own ("run:", "the equivalent of"). */
-const LEAD = /^(?:[a-z'’,:;\s-]{0,80})$/i;
+/**
+ * What may stand before the command: a polite frame with no value of its own ("please", "run:",
+ * "can you do the equivalent of:"), every word of it one of these. A negation or an undo ("don't
+ * run …", "never run …", "revert …", "remove …", review 24 HIGH-1) is none of them: the command is
+ * then not read as its rule.
+ */
+const LEAD_WORDS = new Set('please pls plz kindly hi hey hello ok okay so just can could would will you u do run apply execute add set up make the this that a equivalent of same as like something similar rule firewall i i\'d id want need to for me us here is what'.split(' '));
 
 /** A port or a range, checked and said as the handler reads it ("8000-8100"); undefined when out of range. */
 function portOf(s: string): string | undefined {
@@ -185,7 +190,7 @@ export function ruleFromCommand(message: string): CommandRule | undefined {
   const at = /(?:^|[\s:;,(])(?:sudo\s+)?(iptables|ip6tables|ufw|firewall-cmd|nft)\s+(?=\S)/.exec(text);
   if (!at) return undefined;
   const lead = text.slice(0, at.index);
-  if (!LEAD.test(lead)) return undefined;
+  if (lead.length > 80 || lead.toLowerCase().split(/[^a-z'’]+/).some((w) => w !== '' && !LEAD_WORDS.has(w.replace(/’/g, "'")))) return undefined;
   const tool = at[1] === 'ip6tables' ? 'iptables' : (at[1] as CommandRule['tool']);
   const tokens = text.slice(at.index + at[0].length).split(/\s+/).filter((t) => t !== '');
   const p = tool === 'iptables' ? iptables(tokens) : tool === 'ufw' ? ufw(tokens) : tool === 'firewall-cmd' ? firewallCmd(tokens) : nft(tokens);
@@ -200,3 +205,15 @@ export function ruleFromCommand(message: string): CommandRule | undefined {
   const what = [...p.words, ...(p.ports.length > 0 ? [`${p.protocol ? `${p.protocol} ` : ''}port${p.ports.length > 1 || p.ports[0]!.includes('-') ? 's' : ''} ${p.ports.join(' and ')}`] : [])].join(' and ');
   return { tool, request: `${verb} ${what} from ${from}` };
 }
+
+/**
+ * A firewall tool's command said with a negation or an undo before it ("don't run iptables …",
+ * "never run ufw allow 9000", "revert iptables …", "remove ufw allow 8443"): not an order to make
+ * the rule it describes (review 24 HIGH-1). The engine says so and changes nothing.
+ */
+export function commandNegated(message: string): boolean {
+  const at = /(?:^|[\s:;,(`])(?:sudo\s+)?(?:iptables|ip6tables|ufw|firewall-cmd|nft)\s+\S/i.exec(message);
+  if (!at) return false;
+  return /\b(?:don'?t|don’t|do\s+not|never|not|no|without|remove|delete|undo|revert|reverse|stop|drop|disable|get\s+rid\s+of|instead\s+of|rather\s+than|cancel|roll\s*back|take\s+(?:out|away|back))\b/i.test(message.slice(0, at.index + 1));
+}
+

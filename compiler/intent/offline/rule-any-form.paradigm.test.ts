@@ -63,6 +63,8 @@ export const RULE_ANY_FORM: Row[] = [
   ['let ntp in, 123 tcp+udp', [{ rule_for: 123, protocol: 'tcp' }, { rule_for: 123, protocol: 'udp' }]],
   ['visitors should reach my site over https, please allow it in the firewall', [{ rule_for: 443, action: 'accept' }]],
   ['iptables -A INPUT -s 198.51.100.7 -j DROP', [{ says: '198.51.100.7' }]],
+  // Review 24 MED-1: a deny with a range keeps the range, its protocol and source.
+  ['deny udp 6000 to 6010 from 198.51.100.0/24', [{ rule_for: '6000-6010', protocol: 'udp', source: '198.51.100.0/24', action: 'drop' }]],
 ];
 
 /** Commands that are not one rule read whole: never run, never read as a rule (refused or not understood). */
@@ -88,6 +90,21 @@ export const RULE_GUARDS: Guard[] = [
 
 describe('a rule from any form: ranges, protocols, named rules, complaints, other tools\' commands', () => {
   it.each(RULE_ANY_FORM)('"%s"', (request, want, before = []) => expect(lastTurnFailures(before, [request], want)).toEqual([]));
+});
+
+/** Review 24 HIGH-1: a command said with a negation or an undo before it never adds an accept rule. */
+export const NEGATED: string[] = [
+  "don't run iptables -A INPUT -p tcp --dport 8080 -j ACCEPT",
+  "don't ever do iptables -A INPUT -p tcp --dport 3000 -j ACCEPT",
+  'never run ufw allow 9000',
+  'delete ufw allow 8443',
+  'revert iptables -A INPUT -p tcp --dport 8443 -j ACCEPT',
+  'stop doing ufw allow 8443',
+  'please do not run firewall-cmd --add-port=8081/tcp',
+];
+
+describe('a rule from any form: a command said with a negation or an undo opens nothing', () => {
+  it.each(NEGATED)('"%s"', (request) => expect(rules(talk([request]).files).filter((r) => r.action === 'accept')).toEqual([]));
 });
 
 describe('a rule from any form: a command that is not one rule changes nothing', () => {

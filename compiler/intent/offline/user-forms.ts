@@ -88,6 +88,11 @@ function removalSaid(t: string, files: Record<string, string | undefined>, servi
   const users = usersIn(files).map((u) => u.name);
   const named = users.filter((u) => new RegExp(String.raw`(?<![\w-])${u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:'s|’s)?(?![\w-])`).test(t));
   if (named.length !== 1 || serviceNames.includes(named[0]!)) return undefined;
+  // The one admin who can log in (sudo and an SSH key) is never removed by this reading (review 24
+  // MED-2: the outcome guard's gap, HARM's): the engine's own reading decides, as before round 31.
+  const all = usersIn(files);
+  const canAdmin = (u: (typeof all)[number]) => (u.sudo === true || (u.groups ?? []).some((g) => g === 'sudo' || g === 'wheel')) && (u.ssh_keys ?? []).length > 0;
+  if (all.some((u) => u.name === named[0] && canAdmin(u)) && !all.some((u) => u.name !== named[0] && canAdmin(u))) return undefined;
   const rest = t.replace(new RegExp(String.raw`(?<![\w-])${named[0]!}(?:'s|’s)?(?![\w-])`, 'g'), ' ');
   const words = rest.replace(/['"“”‘’`]/g, ' ').split(/[^a-z0-9-]+/).filter((w) => w !== '' && w !== '-');
   if (words.some((w) => !FRAME.has(w))) return undefined;
