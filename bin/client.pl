@@ -79,11 +79,16 @@ my $hello = '{"v":' . $WIRE_VERSION . ',"main":' . js($main) . ',"mnt":' . js($m
 socket(my $sock, AF_UNIX, SOCK_STREAM, 0) or fall_back("$!");
 connect($sock, pack_sockaddr_un($path)) or fall_back($!{ECONNREFUSED} ? 'ECONNREFUSED' : $!{ENOENT} ? 'ENOENT' : "$!");
 
+# Writes all of $bytes; a descriptor left non-blocking by another program (EAGAIN) is waited on.
 sub put {
     my ($fh, $bytes) = @_;
     while (length $bytes) {
         my $n = syswrite($fh, $bytes);
-        if (!defined $n) { next if $!{EINTR}; return 0 }
+        if (!defined $n) {
+            next if $!{EINTR};
+            if ($!{EAGAIN}) { my $w = ''; vec($w, fileno($fh), 1) = 1; select(undef, $w, undef, undef); next }
+            return 0;
+        }
         substr($bytes, 0, $n, '');
     }
     return 1;
@@ -177,7 +182,7 @@ for (;;) {
     if ($n == 0) { fall_back('no answer') if $state eq 'asking' && time >= $deadline; next }
     if (vec($rout, fileno($sock), 1)) {
         my $got = sysread($sock, my $chunk, 65536);
-        if (!defined $got) { next if $!{EINTR}; $state eq 'asking' ? fall_back($!{ECONNRESET} ? 'ECONNRESET' : "$!") : lost() }
+        if (!defined $got) { next if $!{EINTR} || $!{EAGAIN}; $state eq 'asking' ? fall_back($!{ECONNRESET} ? 'ECONNRESET' : "$!") : lost() }
         if ($got == 0) { $state eq 'asking' ? fall_back('closed') : lost() }
         $buf .= $chunk;
         while (length($buf) >= 5) {
@@ -191,7 +196,7 @@ for (;;) {
     }
     if ($reading && vec($rout, 0, 1)) {
         my $got = sysread(STDIN, my $in, 65536);
-        if (!defined $got) { next if $!{EINTR}; $got = 0 }
+        if (!defined $got) { next if $!{EINTR} || $!{EAGAIN}; $got = 0 }
         if ($got == 0) { $reading = 0; put($sock, frame('E')) }
         else { put($sock, frame('I', $in)) }
     }
