@@ -64,6 +64,13 @@ const singleOnly = process.argv.includes('--single-only');
  */
 const containerdOnly = process.argv.includes('--containerd-only');
 /**
+ * `--docker-only`: only the stack on Docker, claude (the cold CLI) beside docker-compose,
+ * interleaved (no daemon, no containerd, no single service); with `--against DIR` also the same
+ * stack from DIR's bin/claude in the same rounds: an `AGAINST` line (this / that), the CLI's CPU
+ * at serving beside it, and both median runs' timelines (dockerd's events).
+ */
+const dockerOnly = process.argv.includes('--docker-only');
+/**
  * `--against DIR` (with the stack rows): the stack on containerd also from another built
  * checkout's bin/claude (the build before a change: see bench/README.md), interleaved in the
  * same rounds on the same private containerd; prints an `AGAINST` line (this / that).
@@ -217,7 +224,7 @@ export interface Stack {
 }
 
 export async function newStack(kind: string): Promise<Stack> {
-  const tag = `bench-${kind}-${randomBytes(3).toString('hex')}`;
+  const tag = `bench-${kind.toLowerCase()}-${randomBytes(3).toString('hex')}`; // a DNS label: services.yaml names
   const dir = mkdtempSync(join(tmpdir(), `${tag}-`));
   mkdirSync(join(dir, 'root', 'data', 'pg'), { recursive: true });
   return { tag, dir, ports: { web: await freePort(), pg: await freePort(), redis: await freePort() } };
@@ -296,7 +303,7 @@ function planStack(stateDir: string, services: string, plan: string, env: NodeJS
  * time to "serving" goes to servingAt: when the last container's "✓ Started … (healthy)" line
  * is printed and then `answering` (if given) resolves.
  */
-export async function claudeApply(s: Stack, source: PlanSource, answering?: () => Promise<void>, extraEnv: Record<string, string> = {}, bin = join(packageRoot(), 'bin', 'claude')): Promise<number> {
+export async function claudeApply(s: Stack, source: PlanSource, answering?: () => Promise<void>, extraEnv: Record<string, string> = {}, bin = join(packageRoot(), 'bin', 'claude'), launch: 'program' | 'node' = 'program'): Promise<number> {
   const dataDir = join(hostDir, 'data');
   const stateDir = join(hostDir, 'state');
   const root = join(s.dir, 'root');
@@ -324,7 +331,11 @@ export async function claudeApply(s: Stack, source: PlanSource, answering?: () =
     let answered: Promise<void> | undefined;
     try {
       const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', cpuProfDir] : [];
-      await run(process.execPath, [...prof, bin, 'apply', plan, '--yes'], env, (l, pid) => {
+      // As a person runs it: bin/claude the program, whose sh part picks the client (bin/client.pl
+      // when a daemon serves the CLI, else Node on bin/claude); under --cpu-prof, or for the
+      // `(Node client)` row (launch 'node': the client before session 24), `node bin/claude`.
+      const [cmd, args] = prof.length || launch === 'node' ? [process.execPath, [...prof, bin, 'apply', plan, '--yes']] : [bin, ['apply', plan, '--yes']];
+      await run(cmd, args, env, (l, pid) => {
         if (!/^✓ Started .*\(healthy\)$/.test(l)) return;
         serving = performance.now() - t0;
         lastRun.ready[/^✓ Started (\S+)/.exec(l)![1]!] = serving;
@@ -349,7 +360,7 @@ export async function claudeApply(s: Stack, source: PlanSource, answering?: () =
 function timeline(stderr: string): string[] {
   return stderr
     .split('\n')
-    .filter((l) => l.startsWith('[trace]') && /ctd: |step (begin|done)|ready: |start: |apply: (verified|observed|snapshot|audited)|finalize: /.test(l) && !/ not ready$| deferred$/.test(l))
+    .filter((l) => l.startsWith('[trace]') && /ctd: |step (begin|done)|ready: |start: |apply: (verified|observed|snapshot|audited)|finalize: /.test(l) && !/ not ready( \([^)]*\))?$| deferred$| held: /.test(l))
     .map((l) => l.replace(/^\[trace\]\s*/, ''));
 }
 
@@ -440,11 +451,11 @@ async function dockerRun(s: Stack): Promise<number> {
 
 // ── single service ─────────────────────────────────────────────────────────────────────
 
-async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string, string> = {}): Promise<number> {
+async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string, string> = {}, launch: 'program' | 'node' = 'program'): Promise<number> {
   const s = await newStack('one');
   try {
     const web = containerSpec({ name: `${s.tag}-web`, service: 'web', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], healthcheck: health(HC.web) });
-    const ms = await claudeApply(s, [S.create(web), S.start(web)], undefined, extraEnv);
+    const ms = await claudeApply(s, [S.create(web), S.start(web)], undefined, extraEnv, undefined, launch);
     await portAnswers(s.ports.web);
     t.oneServing.push(servingAt.at(-1)!);
     (t as { oneCpu?: number[] }).oneCpu?.push(cpuAtServing.at(-1)!);
@@ -526,7 +537,7 @@ async function singleAgainstRuns(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
-  const t = { containerd: [] as number[], against: [] as number[], ctdCpu: [] as number[], ctdEngineCpu: [] as number[], ctdFirstCpu: [] as number[], againstCpu: [] as number[], againstEngineCpu: [] as number[], againstFirstCpu: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[] };
+  const t = { againstDocker: [] as number[], claudeCpu: [] as number[], againstDockerCpu: [] as number[], containerd: [] as number[], against: [] as number[], ctdCpu: [] as number[], ctdEngineCpu: [] as number[], ctdFirstCpu: [] as number[], againstCpu: [] as number[], againstEngineCpu: [] as number[], againstFirstCpu: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[], oneDaemonCpu: [] as number[], oneDaemonNode: [] as number[], oneDaemonNodeCpu: [] as number[] };
   if (singleAgainst) return singleAgainstRuns(singleAgainst);
   // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
   if (!containerdOnly) await claudeSingle({ oneServing: [] });
@@ -569,11 +580,12 @@ async function main(): Promise<void> {
     daemon.kill('SIGTERM');
     await Promise.race([exited, sleep(10_000)]);
   };
-  const daemonRun = async (): Promise<number> => {
+  const daemonRun = async (launch: 'program' | 'node' = 'program', cpu?: number[]): Promise<number> => {
     const one: number[] = [];
     for (let tries = 0; ; tries++) {
       try {
-        await claudeSingle({ oneServing: one }, { CLAUDE_DAEMON: 'require' });
+        await claudeSingle({ oneServing: one }, { CLAUDE_DAEMON: 'require' }, launch);
+        cpu?.push(cpuAtServing.at(-1)!);
         return one.at(-1)!;
       } catch (e) {
         // the worker is still loading (after the previous command or the daemon's start): again
@@ -604,7 +616,7 @@ async function main(): Promise<void> {
     }
     return;
   }
-  if (!containerdOnly) await daemonRun(); // the daemon is up and its worker loaded
+  if (!containerdOnly && !dockerOnly) await daemonRun(); // the daemon is up and its worker loaded
   const claudeExit: number[] = [];
   const claudeTimelines: { ms: number; marks: Record<string, number> }[] = [];
   const daemonTimelines: { ms: number; marks: Record<string, number> }[] = [];
@@ -614,7 +626,8 @@ async function main(): Promise<void> {
     return { ms: servingAt.at(-1)!, marks: { ...engineMarks(s, lastRun.epoch), ...ready, 'all answering': servingAt.at(-1)! } };
   };
   const ctdTimelines: { ms: number; lines: string[] }[] = [];
-  const ctd = singleOnly ? null : await benchContainerd();
+  const ctd = singleOnly || dockerOnly ? null : await benchContainerd();
+  const againstTimelines: { ms: number; marks: Record<string, number> }[] = [];
   /** The stack on containerd from `bin`, traced; its CPU (the CLI's until serving, containerd's and its shims' during the apply) into `cpu`, `engineCpu`. */
   const onContainerd = async (s: Stack, bin: string, cpu: number[], engineCpu: number[], firstCpu: number[]): Promise<number> => {
     // traced (CLAUDE_TRACE=1: a mark is one write to stderr): its engine calls' timeline
@@ -634,13 +647,13 @@ async function main(): Promise<void> {
     if (bin === join(packageRoot(), 'bin', 'claude')) ctdTimelines.push({ ms: servingAt.at(-1)!, lines: timeline(lines.join('')) });
     return servingAt.at(-1)!;
   };
-  const variants: ['claude' | 'daemon' | 'compose' | 'run' | 'containerd' | 'against', (s: Stack) => Promise<number>][] = [
+  const variants: ['claude' | 'againstDocker' | 'daemon' | 'compose' | 'run' | 'containerd' | 'against', (s: Stack) => Promise<number>][] = [
     [
       'claude',
       async (s) => {
         claudeExit.push(await claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s)));
-        const ready = Object.fromEntries(Object.entries(lastRun.ready).map(([n, ms]) => [`${n.slice(s.tag.length + 1)} ready (claude)`, ms]));
         claudeTimelines.push(timelineOf(s));
+        t.claudeCpu.push(cpuAtServing.at(-1)!);
         return servingAt.at(-1)!;
       },
     ],
@@ -674,9 +687,26 @@ async function main(): Promise<void> {
     ['run', dockerRun],
     ['containerd', (s) => onContainerd(s, join(packageRoot(), 'bin', 'claude'), t.ctdCpu, t.ctdEngineCpu, t.ctdFirstCpu)],
     ...(againstDir ? [['against', (s: Stack) => onContainerd(s, join(againstDir, 'bin', 'claude'), t.againstCpu, t.againstEngineCpu, t.againstFirstCpu)] satisfies ['against', (s: Stack) => Promise<number>]] : []),
+    ...(againstDir
+      ? [
+          [
+            'againstDocker',
+            async (s: Stack) => {
+              await claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s), {}, join(againstDir, 'bin', 'claude'));
+              againstTimelines.push(timelineOf(s));
+              t.againstDockerCpu.push(cpuAtServing.at(-1)!);
+              return servingAt.at(-1)!;
+            },
+          ] satisfies ['againstDocker', (s: Stack) => Promise<number>],
+        ]
+      : []),
   ];
   try {
-  const chosen = containerdOnly ? variants.filter(([n]) => ['compose', 'containerd', 'against'].includes(n)) : variants;
+  const chosen = containerdOnly
+    ? variants.filter(([n]) => ['compose', 'containerd', 'against'].includes(n))
+    : dockerOnly
+      ? variants.filter(([n]) => ['compose', 'claude', 'againstDocker'].includes(n))
+      : variants.filter(([n]) => n !== 'againstDocker');
   for (let i = 0; i < runs; i++) {
     for (const [name, fn] of singleOnly ? [] : i % 2 ? [...chosen].reverse() : chosen) {
       const s = await newStack(name);
@@ -689,11 +719,14 @@ async function main(): Promise<void> {
         rmSync(s.dir, { recursive: true, force: true });
       }
     }
-    if (containerdOnly) continue;
+    if (containerdOnly || dockerOnly) continue;
     t.one.push(await claudeSingle(t));
     t.bare.push(await bareSingle(t.bareCpu));
-    t.oneDaemon.push(await daemonRun());
-    // The next worker loads after that command (agent/cli-socket.ts): not beside the next round's cold runs.
+    t.oneDaemon.push(await daemonRun('program', t.oneDaemonCpu));
+    // The next worker loads after that command (agent/cli-socket.ts): not beside the next run.
+    await sleep(3000);
+    // The same through the client before session 24 (`node bin/claude`: Node's start, then bin/client.cjs).
+    t.oneDaemonNode.push(await daemonRun('node', t.oneDaemonNodeCpu));
     await sleep(3000);
   }
   } finally {
@@ -703,29 +736,37 @@ async function main(): Promise<void> {
   const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<keyof typeof t, number>;
   if (!singleOnly && !containerdOnly) ratioLine('web+postgres+redis until all healthy, claude / docker-compose', m.claude / m.compose, 0.5, `${f(m.claude)} vs ${f(m.compose)}`);
-  if (!singleOnly && !containerdOnly) ratioLine('web+postgres+redis until all healthy, claude through the daemon / docker-compose', m.daemon / m.compose, 0.5, `${f(m.daemon)} vs ${f(m.compose)}`);
+  if (!singleOnly && !containerdOnly && !dockerOnly) ratioLine('web+postgres+redis until all healthy, claude through the daemon / docker-compose', m.daemon / m.compose, 0.5, `${f(m.daemon)} vs ${f(m.compose)}`);
+  if (dockerOnly && againstDir) {
+    ratioLine(`web+postgres+redis until all healthy, ${againstDir}'s claude / docker-compose`, m.againstDocker / m.compose, 0.5, `${f(m.againstDocker)} vs ${f(m.compose)}`);
+    console.log(`AGAINST web+postgres+redis on Docker, this checkout / ${againstDir}: ${(m.claude / m.againstDocker).toFixed(3)}×  [${f(m.claude)} vs ${f(m.againstDocker)}; CPU of the CLI at serving ${Math.round(m.claudeCpu)} vs ${Math.round(m.againstDockerCpu)} ms]`);
+  }
   // The target is met on containerd (CLAUDE_ENGINE=containerd), the device's backend; on Docker
   // the engine's own chain is above it (docs/runtime.md "Why the stack stays above 0.5× compose on Docker").
-  if (!singleOnly) ratioLine('web+postgres+redis until all healthy, claude on containerd / docker-compose', m.containerd / m.compose, 0.5, `${f(m.containerd)} vs ${f(m.compose)}`);
-  if (!singleOnly && againstDir) console.log(`AGAINST web+postgres+redis on containerd, this checkout / ${againstDir}: ${(m.containerd / m.against).toFixed(3)}×  [${f(m.containerd)} vs ${f(m.against)}; CPU of the CLI until its first step ${Math.round(m.ctdFirstCpu)} vs ${Math.round(m.againstFirstCpu)} ms, until serving ${Math.round(m.ctdCpu)} vs ${Math.round(m.againstCpu)} ms, of containerd and its shims during the apply ${Math.round(m.ctdEngineCpu)} vs ${Math.round(m.againstEngineCpu)} ms]`);
-  if (!containerdOnly) ratioLine('one service, CLI start → serving, claude / bare docker run', m.oneServing / m.bare, 1.2, `${f(m.oneServing)} vs ${f(m.bare)}`);
-  if (!containerdOnly) ratioLine('one service, CLI start → serving, claude through the daemon / bare docker run', m.oneDaemon / m.bare, 1.2, `${f(m.oneDaemon)} vs ${f(m.bare)}`);
+  if (!singleOnly && !dockerOnly) ratioLine('web+postgres+redis until all healthy, claude on containerd / docker-compose', m.containerd / m.compose, 0.5, `${f(m.containerd)} vs ${f(m.compose)}`);
+  if (!singleOnly && !dockerOnly && againstDir) console.log(`AGAINST web+postgres+redis on containerd, this checkout / ${againstDir}: ${(m.containerd / m.against).toFixed(3)}×  [${f(m.containerd)} vs ${f(m.against)}; CPU of the CLI until its first step ${Math.round(m.ctdFirstCpu)} vs ${Math.round(m.againstFirstCpu)} ms, until serving ${Math.round(m.ctdCpu)} vs ${Math.round(m.againstCpu)} ms, of containerd and its shims during the apply ${Math.round(m.ctdEngineCpu)} vs ${Math.round(m.againstEngineCpu)} ms]`);
+  if (!containerdOnly && !dockerOnly) ratioLine('one service, CLI start → serving, claude / bare docker run', m.oneServing / m.bare, 1.2, `${f(m.oneServing)} vs ${f(m.bare)}`);
+  if (!containerdOnly && !dockerOnly) ratioLine('one service, CLI start → serving, claude through the daemon / bare docker run', m.oneDaemon / m.bare, 1.2, `${f(m.oneDaemon)} vs ${f(m.bare)}`);
+  if (!containerdOnly && !dockerOnly) console.log(`(the daemon row with the Node client, node bin/claude: ${(m.oneDaemonNode / m.bare).toFixed(3)}×  [${f(m.oneDaemonNode)}])`);
   console.log(`apply benchmark, median of ${runs} runs (each from a clean slate); load average at the end ${loadNow().text}`);
   if (!singleOnly) {
   console.log(`web+postgres+redis until all healthy:`);
   if (!containerdOnly) console.log(`  claude apply      ${f(m.claude)}   (${t.claude.map(f).join(', ')})   [process exit after state commit + audit: ${f(median(claudeExit))}]`);
-  if (!containerdOnly) console.log(`  claude through the daemon (claude serve's warm CLI worker)   ${f(m.daemon)}   (${t.daemon.map(f).join(', ')})`);
+  if (!containerdOnly && !dockerOnly) console.log(`  claude through the daemon (claude serve's warm CLI worker)   ${f(m.daemon)}   (${t.daemon.map(f).join(', ')})`);
+  if (dockerOnly && againstDir) console.log(`  the same from ${againstDir} ${f(m.againstDocker)}   (${t.againstDocker.map(f).join(', ')})   CPU of the CLI at serving ${Math.round(m.againstDockerCpu)} ms (${t.againstDockerCpu.map(Math.round).join(', ')}); this checkout's ${Math.round(m.claudeCpu)} ms (${t.claudeCpu.map(Math.round).join(', ')})`);
   console.log(`  docker-compose    ${f(m.compose)}   (${t.compose.map(f).join(', ')})`);
-  if (!containerdOnly) console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
-  console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})   CPU of the CLI until its first step ${Math.round(m.ctdFirstCpu)} ms (${t.ctdFirstCpu.join(', ')}), until serving ${Math.round(m.ctdCpu)} ms (${t.ctdCpu.map(Math.round).join(', ')}); of containerd and its shims (runc and the task execs they waited for) during the apply ${Math.round(m.ctdEngineCpu)} ms (${t.ctdEngineCpu.map(Math.round).join(', ')})`);
-  if (againstDir) console.log(`  the same from ${againstDir} ${f(m.against)}   (${t.against.map(f).join(', ')})   CPU of the CLI until its first step ${Math.round(m.againstFirstCpu)} ms (${t.againstFirstCpu.join(', ')}), until serving ${Math.round(m.againstCpu)} ms (${t.againstCpu.map(Math.round).join(', ')}); of containerd and its shims ${Math.round(m.againstEngineCpu)} ms (${t.againstEngineCpu.map(Math.round).join(', ')})`);
-  console.log(containerdOnly ? `  ratio containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)` : `  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)`);
+  if (!containerdOnly && !dockerOnly) console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
+  if (!dockerOnly) console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})   CPU of the CLI until its first step ${Math.round(m.ctdFirstCpu)} ms (${t.ctdFirstCpu.join(', ')}), until serving ${Math.round(m.ctdCpu)} ms (${t.ctdCpu.map(Math.round).join(', ')}); of containerd and its shims (runc and the task execs they waited for) during the apply ${Math.round(m.ctdEngineCpu)} ms (${t.ctdEngineCpu.map(Math.round).join(', ')})`);
+  if (againstDir && !dockerOnly) console.log(`  the same from ${againstDir} ${f(m.against)}   (${t.against.map(f).join(', ')})   CPU of the CLI until its first step ${Math.round(m.againstFirstCpu)} ms (${t.againstFirstCpu.join(', ')}), until serving ${Math.round(m.againstCpu)} ms (${t.againstCpu.map(Math.round).join(', ')}); of containerd and its shims ${Math.round(m.againstEngineCpu)} ms (${t.againstEngineCpu.map(Math.round).join(', ')})`);
+  if (!dockerOnly) console.log(containerdOnly ? `  ratio containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)` : `  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)`);
   const cl = claudeTimelines.find((x) => x.ms === m.claude) ?? claudeTimelines[0];
   const co = composeTimelines.find((x) => x.ms === m.compose) ?? composeTimelines[0];
-  const dm = daemonTimelines.find((x) => x.ms === m.daemon) ?? daemonTimelines[0];
+  // with --docker-only --against: the other build's median run in the daemon's column
+  const dm = dockerOnly ? againstTimelines.find((x) => x.ms === m.againstDocker) ?? againstTimelines[0] : daemonTimelines.find((x) => x.ms === m.daemon) ?? daemonTimelines[0];
+  const dmName = dockerOnly ? 'against' : 'daemon';
   if (cl && co) {
-    console.log(`  timeline of the median claude run (${f(cl.ms)}), the median run through the daemon (${dm ? f(dm.ms) : '-'}) and the median docker-compose run (${f(co.ms)}): ms since each tool's start (the daemon's: since the client's); dockerd's events (create, start, its own health check's first "healthy"), claude's "✓ Started … (healthy)" lines, all three answering:`);
-    console.log(`    ${'what'.padEnd(24)} ${'claude'.padStart(9)} ${'daemon'.padStart(9)} ${'compose'.padStart(9)}`);
+    console.log(`  timeline of the median claude run (${f(cl.ms)}), the median ${dockerOnly ? `run of ${againstDir ?? '-'}` : 'run through the daemon'} (${dm ? f(dm.ms) : '-'}) and the median docker-compose run (${f(co.ms)}): ms since each tool's start (the daemon's: since the client's); dockerd's events (create, start, its own health check's first "healthy"), claude's "✓ Started … (healthy)" lines, all three answering:`);
+    console.log(`    ${'what'.padEnd(24)} ${'claude'.padStart(9)} ${dmName.padStart(9)} ${'compose'.padStart(9)}`);
     const cell = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0)).padStart(9);
     for (const row of TIMELINE_ROWS) if (cl.marks[row] !== undefined || co.marks[row] !== undefined) console.log(`    ${row.padEnd(24)} ${cell(cl.marks[row])} ${cell(dm?.marks[row])} ${cell(co.marks[row])}`);
   }
@@ -735,12 +776,14 @@ async function main(): Promise<void> {
     for (const l of mid.lines) console.log(`    ${l}`);
   }
   }
-  if (containerdOnly) return;
+  if (containerdOnly || dockerOnly) return;
   console.log(`single service, CLI start → serving (health verified):`);
   console.log(`  claude apply      ${f(m.oneServing)}   (${t.oneServing.map(f).join(', ')})   target ≤ 1.2× bare docker run`);
   console.log(`    (process exit, after the state commit and audit: ${f(m.one)})`);
   console.log(`    CPU (user+sys) of the claude process until serving: ${Math.round(m.oneCpu)} ms (${t.oneCpu.map(Math.round).join(', ')}); of the docker CLI in the bare run: ${Math.round(m.bareCpu)} ms (${t.bareCpu.map(Math.round).join(', ')}; dockerd's own work is in neither)`);
   console.log(`  claude apply through the daemon (claude serve's warm CLI worker)   ${f(m.oneDaemon)}   (${t.oneDaemon.map(f).join(', ')})`);
+  console.log(`    CPU of the client (bin/claude's sh, then bin/client.pl) until serving: ${Math.round(m.oneDaemonCpu)} ms (${t.oneDaemonCpu.map(Math.round).join(', ')})`);
+  console.log(`  the same with the Node client (\`node bin/claude\`: bin/client.cjs, the client until session 24)   ${f(m.oneDaemonNode)}   (${t.oneDaemonNode.map(f).join(', ')}); its CPU until serving ${Math.round(m.oneDaemonNodeCpu)} ms (${t.oneDaemonNodeCpu.map(Math.round).join(', ')})`);
   console.log(`  bare docker run   ${f(m.bare)}   (${t.bare.map(f).join(', ')}; until nginx answers HTTP 200 on the published port)`);
 }
 
@@ -872,6 +915,7 @@ const USAGE = `node dist/bench/apply.bench.js [--runs N] [options]   (the header
   (none)                    the stack beside docker-compose, docker run and containerd; the single service beside bare docker run; through the daemon
   --single-only             only the single-service rows (claude, through the daemon, bare docker run)
   --containerd-only         only the stack on containerd beside docker-compose [--against DIR: also DIR's bin/claude]
+  --docker-only             only the stack on Docker (the cold CLI) beside docker-compose [--against DIR: also DIR's bin/claude]
   --single-against DIR      the single service from this build and DIR's, traced, alternately: medians at each mark
   --profile [--single-only] traced applies (CLAUDE_TRACE=1) [--cpu-prof DIR: each under node --cpu-prof]
   --profile-daemon          traced applies in the daemon's warm worker [--single-only] [--cpu-prof DIR]

@@ -63,10 +63,13 @@ export function generatedState(n: number): Record<string, string> {
   return { 'services.yaml': services.join(''), 'storage.yaml': volumes.join(''), 'security.yaml': security };
 }
 
-/** A node process's wall time and CPU time (user + system, /usr/bin/time, 10 ms resolution). Exit 0-2 accepted (plan: 2 = has steps). */
-function timedCpu(args: string[], cwd: string, env: NodeJS.ProcessEnv): { wallMs: number; cpuMs: number; status: number } {
+/**
+ * A node process's wall time and CPU time (user + system, /usr/bin/time, 10 ms resolution). Exit 0-2 accepted (plan: 2 = has steps).
+ * `program`: args[0] (bin/claude) run as a program, as a person runs it (its sh part picks the client), not under `node`.
+ */
+function timedCpu(args: string[], cwd: string, env: NodeJS.ProcessEnv, program = false): { wallMs: number; cpuMs: number; status: number } {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, ...args], { cwd, env, encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...(program ? [] : [process.execPath]), ...args], { cwd, env, encoding: 'utf8' });
   const wallMs = performance.now() - t0;
   if (r.status === 70 && env.CLAUDE_DAEMON === 'require' && /still starting|no such socket/.test(r.stderr)) return { wallMs, cpuMs: 0, status: 70 };
   if (r.status === null || r.status > 2) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
@@ -117,7 +120,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   // this data dir (docs/architecture.md, "The CLI socket"); CLAUDE_DAEMON=require, so a row
   // never silently runs in-process. The cold rows run with CLAUDE_DAEMON=0.
   const daemonEnv = { CLAUDE_DAEMON: 'require' };
-  type Case = [string, string[], Record<string, string>?, (() => void)?];
+  /** [row, args, env, before each run, run bin/claude as a program (the `(daemon)` rows: bin/client.pl)] */
+  type Case = [string, string[], Record<string, string>?, (() => void)?, boolean?];
   const cases: Case[] = [
     ['node -e 0', ['-e', '0']],
     ['claude --version', [bin, '--version']],
@@ -128,7 +132,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       // nothing cached: the compiled-state cache (compiler/compile-cache.ts) off
       [`claude ${k} (no cache)`, [bin, ...a], { CLAUDE_COMPILE_CACHE: '0' }],
       [`claude ${k} (dist)`, [...viaDist, ...a], { CLAUDE_COMPILE_CACHE: '0' }],
-      [`claude ${k} (daemon)`, [bin, ...a], daemonEnv],
+      // as a person runs it: bin/claude's sh part hands it over with bin/client.pl (no Node in the client)
+      [`claude ${k} (daemon)`, [bin, ...a], daemonEnv, undefined, true],
+      // the same through `node bin/claude` (bin/client.cjs: the client until session 24)
+      [`claude ${k} (daemon, Node client)`, [bin, ...a], daemonEnv],
     ]),
   ];
   if (against) {
@@ -144,9 +151,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   mkdirSync(join(tmp, 'data'));
   const daemon = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env, stdio: 'ignore' });
   let notTaken = 0;
-  const timed = (a: string[], extra?: Record<string, string>) => {
+  const timed = (a: string[], extra?: Record<string, string>, program = false) => {
     for (;;) {
-      const r = timedCpu(a, root, { ...env, CLAUDE_DAEMON: '0', ...extra });
+      const r = timedCpu(a, root, { ...env, CLAUDE_DAEMON: '0', ...extra }, program);
       if (r.status !== 70) return r;
       // the worker was still loading after the previous daemon row (the client waited 5 s): again
       notTaken++;
@@ -156,14 +163,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   };
   const loadBefore = loadNow();
   try {
-    for (const [, a, extra, before] of cases) {
+    for (const [, a, extra, before, program] of cases) {
       before?.();
-      timed(a, extra); // warm the file cache; makes the host key; the daemon's worker loads
+      timed(a, extra, program); // warm the file cache; makes the host key; the daemon's worker loads
     }
     for (let i = 0; i < runs; i++) {
-      for (const [k, a, extra, before] of cases) {
+      for (const [k, a, extra, before, program] of cases) {
         before?.();
-        const r = timed(a, extra);
+        const r = timed(a, extra, program);
         cold.get(k)!.wall.push(r.wallMs);
         cold.get(k)!.cpu.push(r.cpuMs);
       }
@@ -178,7 +185,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   for (const [k] of cases.slice(1)) {
     if (k.endsWith('(dist)') || k.endsWith('against)')) continue;
     const c = cold.get(k)!;
-    const how = k.endsWith('(daemon)') ? 'through the daemon' : k.endsWith('(no cache)') ? 'cold, compiled-state cache off' : k.endsWith('(edited)') ? 'cold, one file edited' : 'cold';
+    const how = k.endsWith('(daemon)') ? 'through the daemon' : k.endsWith('(daemon, Node client)') ? 'through the daemon, Node client' : k.endsWith('(no cache)') ? 'cold, compiled-state cache off' : k.endsWith('(edited)') ? 'cold, one file edited' : 'cold';
     ratioLine(`\`${k}\` ${how} / \`node -e 0\`, wall`, median(c.wall) / median(n0.wall), 1.3, `${median(c.wall).toFixed(0)} vs ${median(n0.wall).toFixed(0)} ms`);
     ratioLine(`\`${k}\` ${how} / \`node -e 0\`, CPU (client)`, median(c.cpu) / median(n0.cpu), 1.3, `${median(c.cpu).toFixed(0)} vs ${median(n0.cpu).toFixed(0)} ms`);
   }
@@ -191,7 +198,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   }
   const mm = (xs: number[]) => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)})`;
   const ratio = (k: string) => `${(median(cold.get(k)!.wall) / median(n0.wall)).toFixed(2)}× wall, ${(median(cold.get(k)!.cpu) / median(n0.cpu)).toFixed(2)}× CPU`;
-  for (const [k] of cases) rows.push([`${k}, ${k.endsWith('(daemon)') ? 'client' : 'cold'} (wall; CPU)`, `${mm(cold.get(k)!.wall)}; ${median(cold.get(k)!.cpu).toFixed(0)} ms`, k === 'node -e 0' ? '' : k.endsWith('(dist)') ? 'before' : '≤ 1.3× node', k === 'node -e 0' ? '' : ratio(k)]);
+  for (const [k] of cases) rows.push([`${k}, ${k.includes('(daemon') ? 'client' : 'cold'} (wall; CPU)`, `${mm(cold.get(k)!.wall)}; ${median(cold.get(k)!.cpu).toFixed(0)} ms`, k === 'node -e 0' ? '' : k.endsWith('(dist)') ? 'before' : '≤ 1.3× node', k === 'node -e 0' ? '' : ratio(k)]);
   rows.push([`((daemon) rows: the client process's CPU; the worker's, loaded before the command came, is not in it. Not taken at once (worker still loading, run again): ${notTaken})`, '', '', '']);
   rows.push([`(cold starts: load average before ${loadBefore.text}, after ${loadAfter.text})`, '', '', '']);
   if (loadBefore.busy || loadAfter.busy) console.log(`WARNING: load average above 1 during the cold starts (${loadBefore.one.toFixed(2)} → ${loadAfter.one.toFixed(2)}): compare the ratios, measured side by side, not the times`);

@@ -21,16 +21,16 @@
  * and decrypts secrets only where the in-process command would. Only a process of the same
  * user can reach it (the socket is mode 0600 in the data dir, and the client checks its owner).
  */
-import { mkdtempSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { CLI_WIRE_VERSION, frame, frameReader, type CliHello } from '../common/cli-wire.js';
 import type * as CliMain from './main.js';
 
-function mtime(u: URL): number {
+function mtime(u: URL | string): number {
   try {
     return statSync(u).mtimeMs;
   } catch {
@@ -156,12 +156,37 @@ function stampOf(files: readonly string[]): string {
     .join(' ');
 }
 
+let own: string | undefined;
+function ownNode(): string {
+  return (own ??= realpathSync(process.execPath));
+}
+
+/** The `node` a shell finds on PATH (relative entries from cwd; an empty one is cwd), its real path; null when there is none. */
+function nodeOnPath(path: string | undefined, cwd: string): string | null {
+  for (const dir of (path ?? '').split(':')) {
+    const p = resolve(cwd, dir || '.', 'node');
+    try {
+      accessSync(p, constants.X_OK);
+      if (statSync(p).isFile()) return realpathSync(p);
+    } catch {
+      // not here: the next entry
+    }
+  }
+  return null;
+}
+
 /** Why this worker will not run the client's command (the client then runs it itself), or null. */
 function refusal(h: CliHello, build: string, mnt: string): string | null {
   if (h.v !== CLI_WIRE_VERSION) return `wire version ${h.v}, not ${CLI_WIRE_VERSION}`;
-  if (h.build !== build) return 'another build of Claude.OS';
+  // bin/client.pl names its dist/cli/main.js instead of its mtime as Node writes it
+  const clientBuild = h.main === undefined ? h.build : String(mtime(resolve(h.cwd, h.main)));
+  if (clientBuild !== build) return 'another build of Claude.OS';
   if (watched && stampOf(watched.files) !== watched.stamp) return 'another build of Claude.OS: its files changed since this worker loaded them';
-  if (h.node !== process.version) return `Node ${h.node}, not ${process.version}`;
+  if (h.node === undefined) {
+    // bin/client.pl: the Node its bin/claude would run is the `node` on its PATH
+    const node = nodeOnPath(h.env.PATH, h.cwd);
+    if (node !== ownNode()) return `Node ${node ?? '(none on PATH)'}, not ${ownNode()}`;
+  } else if (h.node !== process.version) return `Node ${h.node}, not ${process.version}`;
   if (h.uid !== process.getuid?.()) return 'another user';
   if ((h.env.NODE_OPTIONS ?? '') !== (process.env.NODE_OPTIONS ?? '')) return 'NODE_OPTIONS of its own';
   if (h.mnt !== mnt) return 'another mount namespace';

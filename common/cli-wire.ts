@@ -23,9 +23,18 @@ export const CLI_SOCKET_NAME = 'cli.sock';
 export interface CliHello {
   v: number;
   /** The client's build: dist/cli/main.js's mtime (ms) as text; the worker runs only its own build's commands. */
-  build: string;
-  /** process.version: the worker runs only for the same Node. */
-  node: string;
+  build?: string;
+  /**
+   * Instead of `build`, from bin/client.pl (no Node to write the mtime as Node does): the
+   * client's dist/cli/main.js (relative to `cwd`), whose mtime the worker reads.
+   */
+  main?: string;
+  /**
+   * process.version: the worker runs only for the same Node. Absent from bin/client.pl: the
+   * worker then runs only when the `node` on the client's PATH (what its bin/claude would run)
+   * is its own Node binary.
+   */
+  node?: string;
   /** /proc/self/ns/mnt: the same files (a daemon with PrivateTmp sees another /tmp). */
   mnt: string;
   uid: number;

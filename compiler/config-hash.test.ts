@@ -102,6 +102,24 @@ describe('containerConfigHashes: one canonical pass, the same bytes as the formu
     );
   });
 
+  it('what desiredContainers does not put in order itself is checked: integer-like secret names, ports and limits that are not finite numbers', () => {
+    // secrets and variables under integer-like names (JavaScript lists '9' before '10', the canonical order is '10', '9'): the formula's hash
+    const secrets = [
+      { name: '9', value: 'encrypted:v1:AAAA' },
+      { name: '10', value: 'encrypted:v1:BBBB' },
+    ];
+    const digests = { '9': sha256Hex('encrypted:v1:AAAA'), '10': sha256Hex('encrypted:v1:BBBB') };
+    for (const over of [{ secretRefs: ['9', '10'] }, { secretRefs: ['9', '10'], environment: { '9': 'x', '12': 'y', A: 'z' } }, { labels: { '9': 'x', '12': 'y' } }]) {
+      const [spec] = desiredContainers(model({ secrets, services: [service('web', over)] }));
+      const d = over.secretRefs ? digests : {};
+      expect(spec!.labels[LABEL_CONFIG_HASH]).toBe(reference(spec!, d));
+      expect(spec!.labels[LABEL_BASE_HASH]).toBe(reference(spec!, d, {}));
+    }
+    // a number JSON cannot hold is refused, as the canonicalizer refuses it, not hashed as null
+    expect(() => desiredContainers(model({ services: [service('web', { resources: { memoryBytes: Number.NaN } })] }))).toThrow(/not allowed/);
+    expect(() => desiredContainers(model({ services: [service('web', { ports: [{ host: Number.POSITIVE_INFINITY, container: 80, protocol: 'tcp' }] })] }))).toThrow(/not allowed/);
+  });
+
   it('a spec with nothing after "resources"', () => {
     const [c] = desiredContainers(model({ services: [service('web')] }));
     const spec = { ...c! } as Record<string, unknown>;

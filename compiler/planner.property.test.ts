@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
-import { plan, desiredContainers, desiredNetworks, desiredVolumes, desiredHostFiles, desiredJobs, firewallSpecOf, sortSteps, type PlanOptions } from './planner.js';
+import { plan, desiredContainers, desiredNetworks, desiredVolumes, desiredHostFiles, desiredJobs, firewallSpecOf, sortSteps, topoServices, type PlanOptions } from './planner.js';
 import { signPlan } from './sign.js';
 import { compileFirewall } from './firewall.js';
 import type { ResolvedModel, ResolvedService } from './model.js';
@@ -414,5 +414,49 @@ describe('sortSteps', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('topoServices', () => {
+  /** Kahn's algorithm written out with names: every service whose dependencies are all out, by name, level after level. */
+  function reference(services: { name: string; dependsOn: string[] }[]): string[] {
+    const names = new Set(services.map((s) => s.name));
+    const left = new Map(services.map((s) => [s.name, s.dependsOn.filter((d) => names.has(d))]));
+    const out: string[] = [];
+    const done = new Set<string>();
+    while (left.size) {
+      const level = [...left].filter(([, deps]) => deps.every((d) => done.has(d))).map(([n]) => n).sort();
+      if (!level.length) throw new Error('cycle');
+      for (const n of level) {
+        out.push(n);
+        left.delete(n);
+      }
+      for (const n of level) done.add(n);
+    }
+    return out;
+  }
+
+  it('orders random depends_on graphs as Kahn by levels, ties by name, whatever order the services come in', () => {
+    const graph = fc
+      .uniqueArray(fc.string({ minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 40 })
+      .chain((names) => fc.tuple(fc.constant(names), fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: names.length, maxLength: names.length }), fc.shuffledSubarray(names.map((_, i) => i), { minLength: names.length, maxLength: names.length }), fc.boolean()));
+    fc.assert(
+      fc.property(graph, ([names, deps, order, unknown]) => {
+        // service i depends on earlier ones (a DAG, as resolve leaves it), now and then twice or on a name nobody has
+        const services = names.map((name, i) => ({ name, dependsOn: [...(i === 0 ? [] : deps[i]!.map((d) => names[d % i]!)), ...(unknown && i % 3 === 0 ? ['no-such-service'] : [])] }));
+        const given = order.map((i) => services[i]!);
+        expect(topoServices(given as unknown as ResolvedService[])).toEqual(reference(given));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('throws on a cycle', () => {
+    const services = [
+      { name: 'a', dependsOn: ['b'] },
+      { name: 'b', dependsOn: ['a'] },
+      { name: 'c', dependsOn: [] },
+    ];
+    expect(() => topoServices(services as unknown as ResolvedService[])).toThrow(/cycle/);
   });
 });

@@ -117,13 +117,23 @@ export function containerName(service: string, replica: number): string {
 
 /** A step id or resource-key part for a name that may hold characters the schema does not allow (image tags). */
 function idPart(s: string, allowUpper: boolean): string {
-  const re = allowUpper ? /[^A-Za-z0-9._:/@-]/g : /[^a-z0-9._:/@-]/g;
-  const cleaned = s.replace(re, '-');
+  // a test first: nearly every name is allowed as it is, and a replace makes a new string to compare
+  if (!(allowUpper ? NOT_ID_UPPER : NOT_ID).test(s)) return s;
+  const cleaned = s.replace(allowUpper ? /[^A-Za-z0-9._:/@-]/g : /[^a-z0-9._:/@-]/g, '-');
   return cleaned === s ? s : `${cleaned}-${sha256Hex(s).slice(0, 8)}`;
 }
+const NOT_ID = /[^a-z0-9._:/@-]/;
+const NOT_ID_UPPER = /[^A-Za-z0-9._:/@-]/;
 
+/**
+ * A step id, as one flat string. A string made with `+` or a template is a rope (a V8 ConsString)
+ * once it is 13 characters or longer, and comparing two ropes is a call into the runtime each time:
+ * the step ids and resource keys are compared over and over (the sorts of each step's
+ * dependencies, sortSteps, the changes by key), so they are joined, which makes a flat string
+ * (10,000 services: sortSteps 51 → 36 ms of the main thread; docs/plans.md, session 31).
+ */
 function stepId(op: string, name: string): string {
-  return `${op}:${idPart(name, false)}`;
+  return [op, ':', idPart(name, false)].join('');
 }
 
 /** The config hash of a container spec (see the module comment). */
@@ -214,63 +224,77 @@ function secretDigester(model: ResolvedModel): (svc: ResolvedService) => Record<
 export function desiredContainers(model: ResolvedModel): ContainerSpec[] {
   const out: ContainerSpec[] = [];
   const secretDigestsFor = secretDigester(model);
-  for (const svc of model.services) {
-    if (!svc.enabled) continue;
-    const digests = secretDigestsFor(svc);
-    // Every object is built with its keys in sorted order (the health check, from the
-    // model, through sortKeysDeep), so the config hash here and the plan's canonical JSON
-    // are written without a replacer (plan/canonical.ts; docs/plans.md). plan/canonical.test.ts
-    // checks the planner's payload is in order. What does not depend on the replica is made
-    // once per service and shared by its replicas' specs (the same JSON).
-    const env = sortRecord(svc.environment);
-    const healthcheck = svc.healthcheck ? sortKeysDeep({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null;
-    const logs = svc.logs ? clean({ keep: svc.logs.keep, maxBytes: svc.logs.maxBytes }) : undefined;
-    // (a list of one is not sorted: the engine's sort of a one-element list was where the loop's
-    // optimised code was thrown away, a changed map, and compiled again; docs/plans.md, session 30)
-    const mounts = svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target }));
-    if (mounts.length > 1) mounts.sort((a, b) => cmp(a.target, b.target));
-    const networks = sortedCopy(svc.networks).map((n) => ({ aliases: [svc.name], name: n }));
-    const resources = clean({ memoryBytes: svc.resources.memoryBytes, nanoCpus: svc.resources.nanoCpus });
-    const secretRefs = sortedCopy(svc.secretRefs);
-    for (let r = 1; r <= svc.replicas; r++) {
-      const labels: Record<string, string> = { ...svc.labels };
-      labels[LABEL_MANAGED] = 'true';
-      labels[LABEL_SERVICE] = svc.name;
-      labels[LABEL_REPLICA] = String(r);
-      const parts: SpecParts = {
-        command: svc.command,
-        entrypoint: svc.entrypoint,
-        env,
-        healthcheck,
-        image: svc.resolvedImage,
-        labels: sortRecord(labels),
-        logs,
-        mounts,
-        name: containerName(svc.name, r),
-        networks,
-        ports: portsOf(svc.ports, r),
-        replica: r,
-        resources,
-        restart: svc.restart,
-        secretRefs,
-        service: svc.name,
-        user: svc.user,
-        workingDir: svc.workingDir,
-      };
-      // and the same without the limits: equal when only memory/CPU changed (updated in place)
-      const hashes = specHashes(parts, digests);
-      if (hashes) {
-        out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), svc.state, hashes.configHash));
-        continue;
-      }
-      const spec = specOf(parts, parts.labels, svc.state, '');
-      const { configHash, baseHash } = containerConfigHashes(spec, digests);
-      spec.configHash = configHash;
-      spec.labels = sortRecord({ ...spec.labels, [LABEL_BASE_HASH]: baseHash, [LABEL_CONFIG_HASH]: spec.configHash });
-      out.push(spec);
-    }
-  }
+  for (const svc of model.services) if (svc.enabled) serviceContainers(svc, secretDigestsFor(svc), out);
   return out.sort((a, b) => cmp(a.name, b.name));
+}
+
+/** The ContainerSpecs of one service (a function of its own: optimised as a whole, not on stack replacement in the loop). */
+function serviceContainers(svc: ResolvedService, digests: Record<string, string>, out: ContainerSpec[]): void {
+  // Every object is built with its keys in sorted order (the health check, from the
+  // model, through sortKeysDeep), so the config hash here and the plan's canonical JSON
+  // are written without a replacer (plan/canonical.ts; docs/plans.md). plan/canonical.test.ts
+  // checks the planner's payload is in order. What does not depend on the replica is made
+  // once per service and shared by its replicas' specs (the same JSON).
+  const env = sortRecord(svc.environment);
+  const healthcheck = svc.healthcheck ? sortKeysDeep({ ...svc.healthcheck, test: [...svc.healthcheck.test] } as HealthSpec) : null;
+  const logs = svc.logs ? clean({ keep: svc.logs.keep, maxBytes: svc.logs.maxBytes }) : undefined;
+  // (a list of one is not sorted: the engine's sort of a one-element list was where the loop's
+  // optimised code was thrown away, a changed map, and compiled again; docs/plans.md, session 30)
+  const mounts = svc.mounts.map((m) => ({ readonly: m.readonly, source: m.source, target: m.target }));
+  if (mounts.length > 1) mounts.sort((a, b) => cmp(a.target, b.target));
+  const networks = sortedCopy(svc.networks).map((n) => ({ aliases: [svc.name], name: n }));
+  const resources = clean({ memoryBytes: svc.resources.memoryBytes, nanoCpus: svc.resources.nanoCpus });
+  const secretRefs = sortedCopy(svc.secretRefs);
+  // What this loop puts in order by construction (its own literals, sortRecord's keys) needs no
+  // walk before the config hash's JSON is written (specHashes): only what it cannot vouch for is
+  // checked, once per service: keys a person chose (variables, secret names; an integer-like
+  // one cannot be put in order in a JavaScript object), the limits' numbers, and the health
+  // check, log settings and command lists from the model (docs/plans.md, session 31).
+  const serviceInOrder =
+    recordOfStrings(env) &&
+    recordOfStrings(digests) &&
+    inCanonicalOrder(resources) &&
+    (healthcheck === null || inCanonicalOrder(healthcheck)) &&
+    (logs === undefined || inCanonicalOrder(logs)) &&
+    (svc.command === undefined || inCanonicalOrder(svc.command)) &&
+    (svc.entrypoint === undefined || inCanonicalOrder(svc.entrypoint));
+  for (let r = 1; r <= svc.replicas; r++) {
+    const labels: Record<string, string> = { ...svc.labels };
+    labels[LABEL_MANAGED] = 'true';
+    labels[LABEL_SERVICE] = svc.name;
+    labels[LABEL_REPLICA] = String(r);
+    const parts: SpecParts = {
+      command: svc.command,
+      entrypoint: svc.entrypoint,
+      env,
+      healthcheck,
+      image: svc.resolvedImage,
+      labels: sortRecord(labels),
+      logs,
+      mounts,
+      name: containerName(svc.name, r),
+      networks,
+      ports: portsOf(svc.ports, r),
+      replica: r,
+      resources,
+      restart: svc.restart,
+      secretRefs,
+      service: svc.name,
+      user: svc.user,
+      workingDir: svc.workingDir,
+    };
+    // and the same without the limits: equal when only memory/CPU changed (updated in place)
+    const hashes = specHashes(parts, digests, serviceInOrder && recordOfStrings(parts.labels) && portsInOrder(parts.ports));
+    if (hashes) {
+      out.push(specOf(parts, withHashLabels(parts.labels, hashes.baseHash, hashes.configHash), svc.state, hashes.configHash));
+      continue;
+    }
+    const spec = specOf(parts, parts.labels, svc.state, '');
+    const { configHash, baseHash } = containerConfigHashes(spec, digests);
+    spec.configHash = configHash;
+    spec.labels = sortRecord({ ...spec.labels, [LABEL_BASE_HASH]: baseHash, [LABEL_CONFIG_HASH]: spec.configHash });
+    out.push(spec);
+  }
 }
 
 /** The published ports of replica `r` (host ports on the first only), sorted. */
@@ -347,11 +371,12 @@ function specOf(p: SpecParts, labels: ContainerSpec['labels'], state: ContainerS
  * when the general path must say (the hash labels among the labels, something out of canonical
  * order such as an integer-like label or variable name).
  */
-function specHashes(p: SpecParts, secrets: Record<string, string>): { configHash: string; baseHash: string } | undefined {
+function specHashes(p: SpecParts, secrets: Record<string, string>, inOrder: boolean): { configHash: string; baseHash: string } | undefined {
   if (Object.hasOwn(p.labels, LABEL_CONFIG_HASH) || Object.hasOwn(p.labels, LABEL_BASE_HASH)) return undefined;
-  // the parts are the hashed spec (JSON.stringify leaves out what is undefined, as specOf does)
+  // the parts are the hashed spec (JSON.stringify leaves out what is undefined, as specOf does);
+  // `inOrder`: desiredContainers vouches for their order (else they are walked here)
   const first = { secrets, spec: p };
-  if (!inCanonicalOrder(first)) return undefined;
+  if (!inOrder && !inCanonicalOrder(first)) return undefined;
   // what comes after the limits holds no key (so the last `"resources":` is theirs)
   if (typeof p.restart !== 'string' || typeof p.service !== 'string' || (p.user !== undefined && typeof p.user !== 'string') || (p.workingDir !== undefined && typeof p.workingDir !== 'string')) return undefined;
   for (const x of p.secretRefs) if (typeof x !== 'string') return undefined;
@@ -360,6 +385,34 @@ function specHashes(p: SpecParts, secrets: Record<string, string>): { configHash
   const at = text.lastIndexOf('"resources":') + 12;
   if (at < 12 || !text.startsWith(limits, at)) return undefined;
   return { configHash: sha256Hex(text), baseHash: sha256Hex(text.slice(0, at) + '{}' + text.slice(at + limits.length)) };
+}
+
+/**
+ * A record of strings whose keys, in the order they come, are in canonical order as
+ * sortRecord/secretDigester make them: each value a string, no integer-like key (JavaScript
+ * lists those first, whatever the order they were added in), each key after the one before.
+ */
+function recordOfStrings(o: Record<string, string>): boolean {
+  let prev: string | undefined;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k) || typeof o[k] !== 'string') return false;
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57 && INDEX_KEY.test(k)) return false;
+    if (prev !== undefined && !(prev < k)) return false;
+    prev = k;
+  }
+  return true;
+}
+const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
+
+/** The published ports as portsOf makes them (its literals, keys in order), with finite numbers. */
+function portsInOrder(ports: ContainerSpec['ports']): boolean {
+  for (const p of ports) {
+    if (typeof p.container !== 'number' || !Number.isFinite(p.container)) return false;
+    if (p.host !== undefined && (typeof p.host !== 'number' || !Number.isFinite(p.host))) return false;
+    if (typeof p.protocol !== 'string' || (p.hostIp !== undefined && typeof p.hostIp !== 'string')) return false;
+  }
+  return true;
 }
 
 /** `labels` (in order, without the two hash labels) with the base hash and the config hash put in their places. */
@@ -679,7 +732,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       const inverse = o ? null : { op: 'volume.remove' as const, params: { deleteData: false, volume: v } };
       const onMount = mountStepFor(v.path);
       const id = stepId('volume.create', v.name);
-      const target = `volume/${v.name}`; // the step's target and the change's key: one string
+      const target = ['volume/', v.name].join(''); // the step's target and the change's key: one string, flat (stepId)
       addInOrder({ dependsOn: onMount ? [onMount] : [], description: `Create volume '${v.name}' at ${v.path}${o ? ' (its directory is missing)' : ''}`, id, inverse, op: 'volume.create', params: v, phase: 2, risk: 'safe', target });
       volumeStepIds.set(v.name, id);
       record(target, 'volume', 'create', `+ volume ${v.name} (${v.path})`);
@@ -830,95 +883,98 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const stopsByHostPort = new Map<string, { name: string; id: string }[]>();
   for (const [name, id] of stopIds) for (const p of obsContainers.get(name)?.ports ?? []) if (p.host !== undefined) pushTo(stopsByHostPort, `${p.host}/${p.protocol}`, { name, id });
   // services in topological order of depends_on (Kahn, ties by name)
-  for (const svcName of topoServices(desired.services)) {
-    const svc = services.get(svcName)!;
-    for (const spec of specsByService.get(svcName) ?? []) {
-      const f = fateByName.get(spec.name);
-      if (!f || f.action === 'none' || f.action === 'stop') continue;
-      // lists, not sets: a handful of ids each, sorted once (two Sets and their spreads per container before)
-      const needs: string[] = phase5.slice();
-      const target = `container/${spec.name}`; // the steps' target and the change's key: one string
-      // A container stopped in phase 4 (an orphan, a replaced one) may hold a host port this
-      // one publishes: bind it only after that stop.
-      if (stopsByHostPort.size > 0) {
-        for (const p of spec.ports) {
-          if (p.host === undefined) continue;
-          for (const stop of stopsByHostPort.get(`${p.host}/${p.protocol}`) ?? []) if (stop.name !== spec.name) addNew(needs, stop.id);
-        }
-      }
-      for (const n of spec.networks) {
-        const id = networkCreateIds.get(n.name);
-        if (id) addNew(needs, id);
-      }
-      for (const m of svc.mounts) {
-        const id = volumeIdFor(m.source, m.volume);
-        if (id) addNew(needs, id);
-        const mountId = mountIds.size ? mountStepFor(m.source) : undefined;
-        if (mountId) addNew(needs, mountId);
-      }
-      // The starts of what it depends_on (each waits until its container is healthy).
-      const depStarts: string[] = [];
-      for (const dep of svc.dependsOn) for (const id of startedServiceSteps(dep)) depStarts.push(id);
-      let startDeps: string[];
-      if (f.action === 'limits') {
-        // Memory/CPU only: `docker update` on the running container (runtime/apply.ts), no stop,
-        // no new image, no start; the runtime replaces it instead when the engine cannot.
-        const limits = limitsText(spec.resources);
-        add({ id: stepId('container.replace', spec.name), op: 'container.replace', target, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: needs.sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' (${limits}): in place where the engine can, and it keeps running; else it is recreated` });
-        record(target, 'container', 'update', `~ container ${spec.name}: limits (${limits}), in place where the engine can`);
-        continue;
-      } else if (f.action === 'create' || f.action === 'replace') {
-        addNew(needs, imageSteps.get(spec.image)!);
-        const stop = stopIds.get(spec.name);
-        if (stop) addNew(needs, stop);
-        const id = stepId(`container.${f.action}`, spec.name);
-        // Trust boundary (plan/trust.ts): a dangerous host mount, or a secret the service
-        // did not hold before, makes the step a security one that names what it grants.
-        const grants = grantsOf(spec, heldSecrets, freshExempt);
-        // A new container is created while its dependencies are still starting (only its start
-        // waits for them to be healthy): a create needs no address of theirs (peers are found
-        // by name, through the engine's DNS or the per-container hosts file kept up to date at
-        // each create), so it comes off the critical path. Except when its environment holds a
-        // secret: a decrypted value goes into the engine only once the container is about to
-        // start. A replace stops the old container, so it waits as a start does.
-        const createNeeds = needs.slice();
-        if (f.action === 'replace' || (spec.secretRefs ?? []).length > 0) for (const d of depStarts) addNew(createNeeds, d);
-        createNeeds.sort();
-        if (f.action === 'create') {
-          addInOrder({ dependsOn: createNeeds, description: `Create container '${spec.name}' from ${spec.image}${grants}`, id, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, op: 'container.create', params: spec, phase: 6, risk: grants ? 'security' : 'safe', target });
-          record(target, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
-        } else {
-          const oldHash = f.obs?.configHash ?? '';
-          const why = oldHash === spec.configHash ? undefined : describeContainerChange(f.obs, spec, rehashOf(spec));
-          add({ id, op: 'container.replace', target, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: createNeeds, risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${why ?? 'its network is recreated'})${grants}` });
-          record(target, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${why ?? 'network recreated'})`);
-        }
-        // after its own create, and after what depends_on names when the create did not wait for it
-        startDeps = [id];
-        for (const d of depStarts) if (!createNeeds.includes(d)) addNew(startDeps, d);
-        startDeps.sort();
-      } else {
-        for (const d of depStarts) addNew(needs, d);
-        startDeps = needs.sort();
-        record(target, 'container', 'update', `~ container ${spec.name}: ${f.obs?.status ?? 'stopped'} → running`);
-      }
-      if (spec.state === 'running') {
-        const id = stepId('container.start', spec.name);
-        const probe = spec.healthcheck;
-        addInOrder({
-          dependsOn: startDeps,
-          description: `Start container '${spec.name}' and wait until it is ${probe ? 'healthy' : 'running'}`,
-          id,
-          inverse: { op: 'container.stop', params: { name: spec.name, timeoutS: STOP_TIMEOUT_S } },
-          op: 'container.start',
-          params: probe ? { healthTimeoutMs: healthTimeoutMs(probe), name: spec.name, probe, waitHealthy: true } : { healthTimeoutMs: DEFAULT_START_TIMEOUT_MS, name: spec.name, waitHealthy: true },
-          phase: 6,
-          risk: 'safe',
-          target,
-        });
-        pushTo(startsByService, spec.service, id);
+  // One container's steps: a function of its own, so that it is optimised (plan() is too large
+  // for the optimising compiler, so its own loops run as baseline code; docs/plans.md, session 31).
+  const containerSteps = (svc: ResolvedService, spec: ContainerSpec): void => {
+    const f = fateByName.get(spec.name);
+    if (!f || f.action === 'none' || f.action === 'stop') return;
+    // lists, not sets: a handful of ids each, sorted once (two Sets and their spreads per container before)
+    const needs: string[] = phase5.slice();
+    const target = ['container/', spec.name].join(''); // the steps' target and the change's key: one string, flat (stepId)
+    // A container stopped in phase 4 (an orphan, a replaced one) may hold a host port this
+    // one publishes: bind it only after that stop.
+    if (stopsByHostPort.size > 0) {
+      for (const p of spec.ports) {
+        if (p.host === undefined) continue;
+        for (const stop of stopsByHostPort.get(`${p.host}/${p.protocol}`) ?? []) if (stop.name !== spec.name) addNew(needs, stop.id);
       }
     }
+    for (const n of spec.networks) {
+      const id = networkCreateIds.get(n.name);
+      if (id) addNew(needs, id);
+    }
+    for (const m of svc.mounts) {
+      const id = volumeIdFor(m.source, m.volume);
+      if (id) addNew(needs, id);
+      const mountId = mountIds.size ? mountStepFor(m.source) : undefined;
+      if (mountId) addNew(needs, mountId);
+    }
+    // The starts of what it depends_on (each waits until its container is healthy).
+    const depStarts: string[] = [];
+    for (const dep of svc.dependsOn) for (const id of startedServiceSteps(dep)) depStarts.push(id);
+    let startDeps: string[];
+    if (f.action === 'limits') {
+      // Memory/CPU only: `docker update` on the running container (runtime/apply.ts), no stop,
+      // no new image, no start; the runtime replaces it instead when the engine cannot.
+      const limits = limitsText(spec.resources);
+      add({ id: stepId('container.replace', spec.name), op: 'container.replace', target, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: needs.sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' (${limits}): in place where the engine can, and it keeps running; else it is recreated` });
+      record(target, 'container', 'update', `~ container ${spec.name}: limits (${limits}), in place where the engine can`);
+      return;
+    } else if (f.action === 'create' || f.action === 'replace') {
+      addNew(needs, imageSteps.get(spec.image)!);
+      const stop = stopIds.get(spec.name);
+      if (stop) addNew(needs, stop);
+      const id = stepId(`container.${f.action}`, spec.name);
+      // Trust boundary (plan/trust.ts): a dangerous host mount, or a secret the service
+      // did not hold before, makes the step a security one that names what it grants.
+      const grants = grantsOf(spec, heldSecrets, freshExempt);
+      // A new container is created while its dependencies are still starting (only its start
+      // waits for them to be healthy): a create needs no address of theirs (peers are found
+      // by name, through the engine's DNS or the per-container hosts file kept up to date at
+      // each create), so it comes off the critical path. Except when its environment holds a
+      // secret: a decrypted value goes into the engine only once the container is about to
+      // start. A replace stops the old container, so it waits as a start does.
+      const createNeeds = needs.slice();
+      if (f.action === 'replace' || (spec.secretRefs ?? []).length > 0) for (const d of depStarts) addNew(createNeeds, d);
+      createNeeds.sort();
+      if (f.action === 'create') {
+        addInOrder({ dependsOn: createNeeds, description: `Create container '${spec.name}' from ${spec.image}${grants}`, id, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, op: 'container.create', params: spec, phase: 6, risk: grants ? 'security' : 'safe', target });
+        record(target, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
+      } else {
+        const oldHash = f.obs?.configHash ?? '';
+        const why = oldHash === spec.configHash ? undefined : describeContainerChange(f.obs, spec, rehashOf(spec));
+        add({ id, op: 'container.replace', target, params: { spec, oldConfigHash: oldHash, healthTimeoutMs: healthTimeoutMs(spec.healthcheck) }, dependsOn: createNeeds, risk: grants ? 'security' : 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: oldHash, configHash: spec.configHash } }, description: `Replace container '${spec.name}' (${why ?? 'its network is recreated'})${grants}` });
+        record(target, 'container', 'update', `-/+ container ${spec.name} (${spec.image}) (${why ?? 'network recreated'})`);
+      }
+      // after its own create, and after what depends_on names when the create did not wait for it
+      startDeps = [id];
+      for (const d of depStarts) if (!createNeeds.includes(d)) addNew(startDeps, d);
+      startDeps.sort();
+    } else {
+      for (const d of depStarts) addNew(needs, d);
+      startDeps = needs.sort();
+      record(target, 'container', 'update', `~ container ${spec.name}: ${f.obs?.status ?? 'stopped'} → running`);
+    }
+    if (spec.state === 'running') {
+      const id = stepId('container.start', spec.name);
+      const probe = spec.healthcheck;
+      addInOrder({
+        dependsOn: startDeps,
+        description: `Start container '${spec.name}' and wait until it is ${probe ? 'healthy' : 'running'}`,
+        id,
+        inverse: { op: 'container.stop', params: { name: spec.name, timeoutS: STOP_TIMEOUT_S } },
+        op: 'container.start',
+        params: probe ? { healthTimeoutMs: healthTimeoutMs(probe), name: spec.name, probe, waitHealthy: true } : { healthTimeoutMs: DEFAULT_START_TIMEOUT_MS, name: spec.name, waitHealthy: true },
+        phase: 6,
+        risk: 'safe',
+        target,
+      });
+      pushTo(startsByService, spec.service, id);
+    }
+  };
+  for (const svcName of topoServices(desired.services)) {
+    const svc = services.get(svcName)!;
+    for (const spec of specsByService.get(svcName) ?? []) containerSteps(svc, spec);
   }
   // scheduled jobs: after the containers they run in are up
   const observedSchedule = observed.scheduleHash ?? null;
@@ -1198,77 +1254,135 @@ function firewallOverview(fw: ResolvedFirewall): string[] {
 
 /** Services ordered so that each comes after everything it depends on (ties by name). */
 export function topoServices(services: readonly ResolvedService[]): string[] {
-  const names = new Set(services.map((s) => s.name));
-  const indeg = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  for (const s of services) {
-    const deps = s.dependsOn.filter((d) => names.has(d));
-    indeg.set(s.name, deps.length);
-    for (const d of deps) pushTo(dependents, d, s.name);
+  // Kahn's algorithm over positions (a Map from name to position once, the in-degrees in a typed
+  // array, each service's dependents as a linked list of edges): a level is every service whose
+  // last dependency was in the level before, by name. No Map or list per service (10,000 services:
+  // 20 ms of the main thread before; docs/plans.md, session 31).
+  const n = services.length;
+  const names: string[] = new Array<string>(n);
+  const at = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    names[i] = services[i]!.name;
+    at.set(names[i]!, i);
   }
+  if (at.size !== n) throw new Error('planner: depends_on has a cycle (resolve should have reported it)');
+  const indeg = new Int32Array(n);
+  const head = new Int32Array(n).fill(-1); // first edge out of each service (to a dependent)
+  const edgeTo: number[] = [];
+  const edgeNext: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const deps = services[i]!.dependsOn;
+    for (let k = 0; k < deps.length; k++) {
+      const j = at.get(deps[k]!);
+      if (j === undefined) continue;
+      indeg[i]!++;
+      edgeTo.push(i);
+      edgeNext.push(head[j]!);
+      head[j] = edgeTo.length - 1;
+    }
+  }
+  const byName = (a: number, b: number): number => cmp(names[a]!, names[b]!);
   const out: string[] = [];
-  let ready = [...indeg.entries()].filter(([, d]) => d === 0).map(([n]) => n).sort();
+  let ready: number[] = [];
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) ready.push(i);
   while (ready.length) {
-    const next: string[] = [];
-    for (const n of ready) {
-      out.push(n);
-      for (const m of dependents.get(n) ?? []) {
-        const d = indeg.get(m)! - 1;
-        indeg.set(m, d);
-        if (d === 0) next.push(m);
+    if (!namesAscending(names, ready)) ready.sort(byName);
+    const next: number[] = [];
+    for (let r = 0; r < ready.length; r++) {
+      const i = ready[r]!;
+      out.push(names[i]!);
+      for (let e = head[i]!; e >= 0; e = edgeNext[e]!) {
+        const m = edgeTo[e]!;
+        if (--indeg[m]! === 0) next.push(m);
       }
     }
-    ready = next.sort();
+    ready = next;
   }
-  if (out.length !== services.length) throw new Error('planner: depends_on has a cycle (resolve should have reported it)');
+  if (out.length !== n) throw new Error('planner: depends_on has a cycle (resolve should have reported it)');
   return out;
+}
+
+/** Whether the names at these positions are in ascending order. */
+function namesAscending(names: readonly string[], at: readonly number[]): boolean {
+  for (let k = 1; k < at.length; k++) if (!(names[at[k - 1]!]! < names[at[k]!]!)) return false;
+  return true;
 }
 
 /** Sorts by (phase, depth among same-phase dependencies, id): a topological order. */
 export function sortSteps(steps: PlanStep[]): PlanStep[] {
+  const n = steps.length;
   // by position: one map from id to position, the depths in a typed array (-1: not known yet)
   const at = new Map<string, number>();
-  for (let i = 0; i < steps.length; i++) at.set(steps[i]!.id, i);
-  const depth = new Int32Array(steps.length).fill(-1);
-  const depthOf = (i: number): number => {
-    const known = depth[i]!;
-    if (known >= 0) return known;
-    depth[i] = 0; // cycle guard (the planner makes none)
+  for (let i = 0; i < n; i++) {
     const s = steps[i]!;
-    let d = 0;
-    for (const id of s.dependsOn) {
-      const j = at.get(id);
-      if (j === undefined) throw new Error(`planner bug: ${s.id} depends on unknown step ${id}`);
-      const t = steps[j]!;
-      if (t.phase > s.phase) throw new Error(`planner bug: ${s.id} (phase ${s.phase}) depends on ${id} (phase ${t.phase})`);
-      if (t.phase === s.phase) d = Math.max(d, depthOf(j) + 1);
-    }
-    depth[i] = d;
-    return d;
-  };
-  for (let i = 0; i < steps.length; i++) {
-    const s = steps[i]!;
+    at.set(s.id, i);
     if (!strictlyAscending(s.dependsOn)) s.dependsOn = [...new Set(s.dependsOn)].sort();
   }
-  // (phase, depth) as one number (phases are 1-7, depths below 2^24), the steps of each in the
-  // order they came; then each group by id, where it is not in order already. The planner adds
-  // most steps in id order (volumes by name, containers by service in depends_on order, ties by
-  // name), so a group is mostly one pass: 30,000 steps sorted by one comparison of (key, id)
-  // were ~450,000 calls (docs/plans.md, "Plan and sign at 10,000 services", session 30). The ids
-  // are distinct, so the order is the same whichever way it is reached.
-  const groups = new Map<number, PlanStep[]>();
-  for (let i = 0; i < steps.length; i++) pushTo(groups, steps[i]!.phase * 16_777_216 + depthOf(i), steps[i]!);
-  const out: PlanStep[] = [];
-  for (const k of [...groups.keys()].sort((a, b) => a - b)) {
-    const group = groups.get(k)!;
-    if (!idsAscending(group)) group.sort((a, b) => cmp(a.id, b.id));
-    for (let i = 0; i < group.length; i++) out.push(group[i]!);
+  // The planner adds a step after the steps it depends on (but for the stops of phase 4, whose
+  // dependencies are set afterwards), so one pass forwards finds each depth from depths already
+  // known; a dependency further on is followed first (stepDepth). A top-level function, not a
+  // closure: compiled once for the 30,000 steps of 10,000 services (docs/plans.md, session 31).
+  const depth = new Int32Array(n).fill(-1);
+  let maxDepth = 0;
+  for (let i = 0; i < n; i++) {
+    const d = depth[i]! >= 0 ? depth[i]! : stepDepth(steps, at, depth, i);
+    if (d > maxDepth) maxDepth = d;
+  }
+  // (phase, depth) as a bucket, the steps of each in the order they came (a counting sort: the
+  // phases are 1-7 and the depths below the number of steps); then each bucket by id, where it is
+  // not in order already. The planner adds most steps in id order (volumes by name, containers by
+  // service in depends_on order, ties by name), so a bucket is mostly one pass: 30,000 steps
+  // sorted by one comparison of (key, id) were ~450,000 calls (docs/plans.md, "Plan and sign at
+  // 10,000 services", session 30). The ids are distinct, so the order is the same whichever way
+  // it is reached.
+  const width = maxDepth + 1;
+  const bucket = new Int32Array(n);
+  const start = new Int32Array(7 * width + 1);
+  for (let i = 0; i < n; i++) {
+    const phase = steps[i]!.phase;
+    if (!(phase >= 1 && phase <= 7 && Number.isInteger(phase))) throw new Error(`planner bug: ${steps[i]!.id} has phase ${phase} (1-7)`);
+    const b = (phase - 1) * width + depth[i]!;
+    bucket[i] = b;
+    start[b + 1]!++;
+  }
+  for (let b = 1; b < start.length; b++) start[b]! += start[b - 1]!;
+  const out = new Array<PlanStep>(n);
+  const next = start.slice(0, start.length - 1);
+  for (let i = 0; i < n; i++) out[next[bucket[i]!]!++] = steps[i]!;
+  for (let b = 0; b + 1 < start.length; b++) {
+    const from = start[b]!;
+    const to = start[b + 1]!;
+    if (to - from > 1 && !idsAscending(out, from, to)) {
+      const group = out.slice(from, to).sort((x, y) => cmp(x.id, y.id));
+      for (let k = 0; k < group.length; k++) out[from + k] = group[k]!;
+    }
   }
   return out;
 }
 
-function idsAscending(steps: readonly PlanStep[]): boolean {
-  for (let i = 1; i < steps.length; i++) if (!(steps[i - 1]!.id < steps[i]!.id)) return false;
+/** The depth of steps[i] among its same-phase dependencies (memoised in `depth`; -1: not known yet). */
+function stepDepth(steps: readonly PlanStep[], at: ReadonlyMap<string, number>, depth: Int32Array, i: number): number {
+  depth[i] = 0; // cycle guard (the planner makes none)
+  const s = steps[i]!;
+  const deps = s.dependsOn;
+  let d = 0;
+  for (let k = 0; k < deps.length; k++) {
+    const id = deps[k]!;
+    const j = at.get(id);
+    if (j === undefined) throw new Error(`planner bug: ${s.id} depends on unknown step ${id}`);
+    const t = steps[j]!;
+    if (t.phase > s.phase) throw new Error(`planner bug: ${s.id} (phase ${s.phase}) depends on ${id} (phase ${t.phase})`);
+    if (t.phase === s.phase) {
+      const dj = depth[j]! >= 0 ? depth[j]! : stepDepth(steps, at, depth, j);
+      if (dj + 1 > d) d = dj + 1;
+    }
+  }
+  depth[i] = d;
+  return d;
+}
+
+function idsAscending(steps: readonly PlanStep[], from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if (!(steps[i - 1]!.id < steps[i]!.id)) return false;
   return true;
 }
 

@@ -53,7 +53,7 @@ import { findInterrupted, Journal, journalPath, readJournal, readJournalChecked,
 import { fenceEngine } from './fenced-engine.js';
 import { acquireApplyLock, LockLostError, tokenIfFree, type ApplyLock } from './lock.js';
 import { redact, resolveEnv } from './secrets.js';
-import { containerNamesOf, pruneSnapshots, snapshotFile, snapshotRef, takeSnapshot, type Snapshot } from './snapshot.js';
+import { containerNamesOf, pruneSnapshots, readSnapshotParts, snapshotFile, snapshotRef, takeSnapshot, type Snapshot, type SnapshotParts } from './snapshot.js';
 import {
   APPLIED_PLANS_FILE,
   appliedPlanIds,
@@ -1245,6 +1245,13 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     // V6 again under the lock: the same plan may have been applied while we waited for it.
     if (appliedPlanIds(opts.dataDir).has(payload.id)) throw new ReplayError(payload.id);
 
+    // The snapshot's engine reads (the containers, networks, records … the plan names) start
+    // now, under the lock and after any recovery, beside the pre-flight below: Docker answers
+    // while the state repo is checked (session 24: ≈ one Engine API round trip off the path
+    // to the first step). Only reads; kept unless a person was asked to confirm (V9), after
+    // which the snapshot is read again.
+    let snapshotReads: Promise<SnapshotParts> | undefined = readSnapshotParts(opts.engine, payload);
+    snapshotReads.catch(() => undefined);
     // V8 base, the firewall pre-flight, V9 confirmation: still nothing has changed.
     let confirmation: string;
     let observed: ObservedState | undefined;
@@ -1273,6 +1280,8 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
         trace('apply: committed security.yaml read');
       }
       confirmation = await checkConfirmation(verified, { yes: opts.yes ?? false, interactiveConfirm: opts.interactiveConfirm }, extra);
+      // a person answered: the system may have moved meanwhile; the snapshot is read after the answer
+      if (confirmation === 'interactive') snapshotReads = undefined;
     } catch (e) {
       if (e instanceof PlanRefusedError) await audit(opts, 'plan.refused', payload.id, { clause: e.clause, reason: e.message }).catch(() => undefined);
       if (e instanceof FirewallRulesetError) onEvent({ type: 'reconcile.refused', planId: payload.id, clause: e.clause, step: e.step, error: e.message });
@@ -1286,11 +1295,13 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     // refuses the apply before any step ran.
     if (opts.root !== undefined && payload.desired.files['security.yaml']?.includes('certificates')) {
       const { prepareCertificates } = await import('./certs/index.js');
+      // what the snapshot reads is read after these files are written, as before
+      snapshotReads = undefined;
       const made = await prepareCertificates(payload.desired.files['security.yaml'], { dataDir: opts.dataDir, root: opts.root, now: opts.now() });
       if (made.length) trace(`apply: certificates prepared: ${made.join(', ')}`);
     }
     rotateJournalIfLarge(opts.dataDir);
-    return await execute(payload, opts, lock, confirmation, onEvent, t0, firewallChecked, observed).catch(async (e: unknown) => {
+    return await execute(payload, opts, lock, confirmation, onEvent, t0, firewallChecked, observed, snapshotReads).catch(async (e: unknown) => {
       if (e instanceof NoSpaceError) await audit(opts, 'plan.refused', payload.id, { clause: e.clause, reason: e.message }).catch(() => undefined);
       throw e;
     });
@@ -1401,10 +1412,11 @@ async function execute(
   t0: number,
   firewallChecked: ReadonlySet<string>,
   observed?: ObservedState,
+  snapshotReads?: Promise<SnapshotParts>,
 ): Promise<ApplyResult> {
   const { engine } = opts;
   const journal = new Journal(opts.dataDir, opts.now, lock);
-  const snap = await takeSnapshot(engine, payload, opts.now, observed);
+  const snap = await takeSnapshot(engine, payload, opts.now, observed, snapshotReads);
   trace('apply: snapshot taken');
   const { ref, reserve } = await prepareRecords(opts, payload, snap);
   trace('apply: snapshot saved');

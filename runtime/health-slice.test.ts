@@ -201,3 +201,83 @@ describe('readiness: the host-side check is asked at a fine cadence with back-of
     expect(QUICK_ROUND_MAX_MS).toBeLessThanOrEqual(50);
   });
 });
+
+/**
+ * Two things the readiness wait no longer does on the way to a service that is not up yet
+ * (session 24, issue 21), on vitest's fake clock:
+ * - run the health command while `beforeProbe` says it cannot pass (`cannotPass`: nothing
+ *   listens on the port it asks in the container, or postgres says it is starting up; health.ts
+ *   `cannotPassNow`). Before, it ran once a second while the ports refused and at once when
+ *   postgres began to answer 57P03: each exec took ≈ 0.1 s of the engine's CPU beside the
+ *   start-up it waited for;
+ * - pause again after a slice of the wait on a command in flight: the slice (QUICK_ROUND_MAX_MS
+ *   of wall time) is the round's pause, and with a second one the host-side check came every
+ *   ≈ 100 ms while an exec ran (postgres found ≈ 50 ms late on average).
+ */
+describe('readiness: no exec that cannot pass, no second pause after a slice', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  async function wait(readyAt: number, opts: { cannotPassUntil?: number; execNeverEnds?: boolean }): Promise<{ lag: number; execs: number; gaps: number[]; asked: number }> {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const t0 = Date.now();
+    let execs = 0;
+    let asked = 0; // how often `cannotPass` was asked (it reads /proc: not every round)
+    let execAt = Infinity;
+    const checks: number[] = [];
+    const clock = new CpuBudgetClock({ hostStall: () => 0, wall: () => Date.now() });
+    const never = new Promise<{ code: number | null; output: string }>(() => undefined);
+    const done = readinessLoop({ probe: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1'], intervalMs: 600_000, timeoutMs: 30_000, retries: 3, startPeriodMs: 0 }, timeoutMs: 60_000, ports: [] }, async () => ({
+      budget: clock,
+      target: {
+        name: 'held-test',
+        secrets: [],
+        logsHint: '',
+        quick: true,
+        sparseExec: true,
+        look: async () => ({ running: true as const }),
+        async beforeProbe() {
+          const now = Date.now() - t0;
+          checks.push(now);
+          if (now >= readyAt) return { ready: { state: 'healthy' as const, ms: now, via: 'postgres' as const } };
+          const cannotPass = () => {
+            asked++;
+            return Date.now() - t0 < (opts.cannotPassUntil ?? -1) ? 'nothing listens on port 5432 in the container yet' : undefined;
+          };
+          return { refused: now < (opts.cannotPassUntil ?? -1), cannotPass };
+        },
+        async startExec(): Promise<RunningExec> {
+          execs++;
+          execAt = Math.min(execAt, Date.now() - t0);
+          if (!opts.execNeverEnds) throw new Error('the command ran although it could not pass');
+          return { clock, wait: (until, wallMs) => raceClock(never, clock, until, wallMs), detach: () => undefined };
+        },
+      },
+    }));
+    await vi.advanceTimersByTimeAsync(readyAt + 1000);
+    const r = await done;
+    const during = checks.filter((c) => c > execAt);
+    return { lag: r.ms - readyAt, execs, gaps: during.slice(1).map((c, i) => c - during[i]!), asked };
+  }
+
+  it('holds the command back for as long as it cannot pass (3 s here: before, 3 execs), and still finds the service at the quick cadence', async () => {
+    const { lag, execs, asked } = await wait(3000, { cannotPassUntil: 3000 });
+    expect(execs).toBe(0);
+    expect(lag).toBeLessThanOrEqual(QUICK_ROUND_MAX_MS);
+    // asked where the command would have run (once a second while the ports refuse), not every round
+    expect(asked).toBeGreaterThanOrEqual(1);
+    expect(asked).toBeLessThanOrEqual(3);
+  });
+
+  it('once it can pass, the command runs (here at once: the hold is over)', async () => {
+    const { execs } = await wait(1500, { cannotPassUntil: 500, execNeverEnds: true });
+    expect(execs).toBe(1);
+  });
+
+  it('while a command runs, the host-side check comes every QUICK_ROUND_MAX_MS, not every two', async () => {
+    const { lag, execs, gaps } = await wait(1200, { execNeverEnds: true });
+    expect(execs).toBe(1);
+    expect(gaps.length).toBeGreaterThan(5);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(QUICK_ROUND_MAX_MS + 5);
+    expect(lag).toBeLessThanOrEqual(QUICK_ROUND_MAX_MS + 5);
+  });
+});

@@ -4,7 +4,9 @@
  * `redis-cli ping` are answered over TCP at the container's address, without a `docker exec`
  * (`via: 'postgres'` / `'redis'`), and the command run in the container agrees. An answer that
  * would not make the command exit 0 (redis asking for a password, something else listening on
- * 5432) proves nothing: the command decides, and here it fails. Containers carry this run's
+ * 5432) proves nothing: the command decides, and here it fails. While nothing listens on the
+ * asked port in the container (its /proc/<pid>/net/tcp*), the command is not run at all
+ * (health.ts cannotPassNow); a postgres on the container's loopback only still gets it. Containers carry this run's
  * suffix and are removed afterwards.
  */
 import { execFileSync } from 'node:child_process';
@@ -53,6 +55,40 @@ describe('readiness: pg_isready and redis-cli ping asked from the host', () => {
     // the probe said goodbye: no "unexpected EOF" or protocol complaint in the server's log
     expect(execFileSync('sh', ['-c', `docker logs ${pg} 2>&1`], { encoding: 'utf8' })).not.toMatch(/unexpected EOF|invalid length of startup packet|expected .* response/);
   }, 180_000);
+
+  /** How many `docker exec`s were created in `name` since `sinceS` (epoch seconds): dockerd's own events. */
+  const execsSince = (name: string, sinceS: number): number =>
+    execFileSync('docker', ['events', '--since', sinceS.toFixed(3), '--until', (Date.now() / 1000).toFixed(3), '--filter', `container=${name}`, '--filter', 'event=exec_create', '--format', '{{.Action}}'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean).length;
+
+  it('while nothing listens on its port in the container, pg_isready is not run in it (no exec), and the wait still ends ready', async () => {
+    // postgres's start held 2.5 s: before, the command ran once a second while the port refused
+    const since = Date.now() / 1000;
+    const pg = run('pg-held', ['-e', 'POSTGRES_USER=app', '-e', 'POSTGRES_HOST_AUTH_METHOD=trust', '--entrypoint', 'sh', 'claude-os-local/postgres:latest', '-c', 'sleep 2.5; exec claude-postgres-entrypoint postgres']);
+    const cmd = 'pg_isready -U app -h 127.0.0.1';
+    const r = await waitReady(docker, pg, { probe: health(cmd), timeoutMs: 120_000, ports: [{ container: 5432, protocol: 'tcp' }] });
+    expect(r).toMatchObject({ state: 'healthy', via: 'postgres' });
+    expect(r.ms).toBeGreaterThanOrEqual(2000);
+    expect(execsSince(pg, since)).toBe(0);
+  }, 180_000);
+
+  it("a postgres listening on the container's loopback only: the host's request is refused, but it listens, so pg_isready runs and decides", async () => {
+    const since = Date.now() / 1000;
+    const pg = run('pg-lo', ['-e', 'POSTGRES_USER=app', '-e', 'POSTGRES_HOST_AUTH_METHOD=trust', 'claude-os-local/postgres:latest', 'postgres', '-c', 'listen_addresses=127.0.0.1']);
+    const cmd = 'pg_isready -U app -h 127.0.0.1';
+    const r = await waitReady(docker, pg, { probe: health(cmd), timeoutMs: 120_000, ports: [{ container: 5432, protocol: 'tcp' }] });
+    expect(r.state).toBe('healthy');
+    expect(r.via).toBeUndefined(); // the command in the container said so, not the host's request
+    expect(execsSince(pg, since)).toBeGreaterThanOrEqual(1);
+  }, 180_000);
+
+  it("the wait's last result says why the command was not run when nothing ever listens", async () => {
+    const quiet = run('pg-never', ['claude-os-local/busybox:latest', 'sleep', '600']);
+    await expect(waitReady(docker, quiet, { probe: quick('pg_isready -h 127.0.0.1'), timeoutMs: 1500, ports: [{ container: 5432, protocol: 'tcp' }] })).rejects.toThrow(
+      /last result: the health command was not run: nothing listens on port 5432 in the container yet/,
+    );
+  }, 120_000);
 
   it('redis answers PONG: healthy without docker exec, for each recognised form', async () => {
     const redis = run('redis', ['claude-os-local/redis:latest']);

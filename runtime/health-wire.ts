@@ -17,7 +17,14 @@
  *   `[ "$(redis-cli ping)" = PONG ]`: each exits 0 when the reply is `+PONG`. A password,
  *   protected mode (`-DENIED`, the host is not loopback) or `-LOADING` give another reply.
  *
- * Must not: decide a failure (only a success shortens the wait), or run anything in the container.
+ * One "no" is certain: postgres's 57P03 ("the database system is starting up"), which
+ * pg_isready also reports as not accepting connections. `wireAnswer` says `starting` then, and
+ * the readiness wait holds the health command's exec back while it lasts (health.ts
+ * `cannotPass`): the exec would fail, and on a 2-core host it takes the engine's CPU from the
+ * start-up it waits for.
+ *
+ * Must not: decide a failure (a success shortens the wait; `starting` only holds an exec back,
+ * the verdict stays the command's or the timeout's), or run anything in the container.
  */
 import { connect } from 'node:net';
 
@@ -128,21 +135,22 @@ export async function wireHealthy(h: WireHealth, host: string, timeoutMs: number
 
 /**
  * What `wireHealthy` asks, with the kind of "no": `ready` (the command would exit 0), `refused`
- * (the connection was refused: nothing listens on that address and port yet) or `no` (any
- * other answer, an error, or none within `timeoutMs`).
+ * (the connection was refused: nothing listens on that address and port yet), `starting`
+ * (postgres answered 57P03, "the database system is starting up": pg_isready would say it
+ * rejects connections) or `no` (any other answer, an error, or none within `timeoutMs`).
  */
-export function wireAnswer(h: WireHealth, host: string, timeoutMs: number): Promise<'ready' | 'refused' | 'no'> {
+export function wireAnswer(h: WireHealth, host: string, timeoutMs: number): Promise<'ready' | 'refused' | 'starting' | 'no'> {
   return new Promise((resolve) => {
     const s = connect({ host, port: h.port });
     let buf = Buffer.alloc(0);
     let done = false;
-    const end = (ok: boolean | 'refused', bye?: Buffer) => {
+    const end = (ok: boolean | 'refused' | 'starting', bye?: Buffer) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       if (bye && s.writable) s.end(bye);
       else s.destroy();
-      resolve(ok === 'refused' ? 'refused' : ok ? 'ready' : 'no');
+      resolve(ok === 'refused' || ok === 'starting' ? ok : ok ? 'ready' : 'no');
     };
     const timer = setTimeout(() => end(false), timeoutMs);
     s.on('error', (e: NodeJS.ErrnoException) => end(e.code === 'ECONNREFUSED' ? 'refused' : false));
@@ -161,7 +169,7 @@ export function wireAnswer(h: WireHealth, host: string, timeoutMs: number): Prom
       // Let in (trust): say goodbye with a Terminate message; asked for a password: just close
       // (as libpq does without one; the server ends that session quietly).
       const authOk = v && buf[0] === 0x52 && buf.length >= 9 && buf.readInt32BE(5) === 0;
-      end(v, authOk ? Buffer.from([0x58, 0, 0, 0, 4]) : undefined);
+      end(!v && pgSqlState(buf) === '57P03' ? 'starting' : v, authOk ? Buffer.from([0x58, 0, 0, 0, 4]) : undefined);
     });
   });
 }
@@ -187,13 +195,22 @@ export function pgVerdict(buf: Buffer): boolean | undefined {
   if (type === 'R') return buf.length >= 9 ? true : undefined;
   if (type !== 'E' || len < 4 || len > 65536) return false;
   if (buf.length < 1 + len) return undefined;
+  const code = pgSqlState(buf);
+  return code !== null && code !== '57P03';
+}
+
+/** The SQLSTATE (field 'C') of a whole ErrorResponse ('E') message, else null. */
+export function pgSqlState(buf: Buffer): string | null {
+  if (buf.length < 5 || buf[0] !== 0x45) return null;
+  const len = buf.readInt32BE(1);
+  if (len < 4 || len > 65536 || buf.length < 1 + len) return null;
   let i = 5;
   while (i < 1 + len && buf[i] !== 0) {
     const field = String.fromCharCode(buf[i]!);
     const z = buf.indexOf(0, i + 1);
-    if (z < 0) return false;
-    if (field === 'C') return buf.subarray(i + 1, z).toString('latin1') !== '57P03';
+    if (z < 0) return null;
+    if (field === 'C') return buf.subarray(i + 1, z).toString('latin1');
     i = z + 1;
   }
-  return false;
+  return null;
 }

@@ -35,9 +35,9 @@ import type { ContainerSpec, HealthSpec } from '../plan/types.js';
 import { containerThrottledMs, CpuBudgetClock } from './cpu-budget.js';
 import { ContainerExitedError, HealthTimeoutError, type ReadyResult } from './engine.js';
 import { demuxLogs, redactLines, secretValuesOf } from './observe/docker.js';
-import { tcpAnswers } from './observe/ports.js';
+import { listenersInNetns, tcpAnswers } from './observe/ports.js';
 import { redact } from './secrets.js';
-import { wireHealthOf, wireHealthy } from './health-wire.js';
+import { wireAnswer, wireHealthOf } from './health-wire.js';
 import { trace } from '../common/trace.js';
 
 /** The pause after the first failed probe; each later pause is PROBE_BACKOFF times longer, up to PROBE_MAX_INTERVAL_MS. */
@@ -347,6 +347,34 @@ export async function portsRefusedAt(ip: string, ports: readonly number[]): Prom
 }
 
 /**
+ * Why a health command that asks one port of the container's own loopback (the HTTP GET of
+ * `httpHealthOf`, pg_isready or redis-cli ping of health-wire.ts) cannot pass now, or
+ * undefined. Read from the sockets of the network namespace of the container's process `pid`
+ * (its /proc/<pid>/net/tcp and tcp6; unknown when they cannot be read) and from the host's own
+ * request to the container's IPv4 address (`answer`, health-wire.ts `wireAnswer`):
+ * - postgres answered 57P03, "starting up" (`starting`): pg_isready says the same;
+ * - no socket listens on that port on any address: the command's connection is refused too;
+ * - the host's request was refused, yet a socket listens on 0.0.0.0 there now: it began to
+ *   listen after the request (the next round asks again; a `::` socket may be IPv6-only and
+ *   a 127.0.0.1 one is out of the host's reach, so those leave the command to run).
+ * Both engines hold the command's exec back then: it would fail, and on a 2-core host its CPU
+ * in the engine (dockerd, containerd, runc: ≈ 0.1 s) is taken from the start-up it waits for.
+ * Not a verdict: the command (or the host-side check) still decides.
+ */
+export function cannotPassNow(asked: { port: number; kind?: string } | null, answer: string | undefined, pid: number | undefined, procRoot = '/proc'): string | undefined {
+  if (!asked) return undefined;
+  if (answer === 'starting') return `${asked.kind ?? 'the service'} says it is starting up`;
+  if (pid === undefined) return undefined;
+  // IPv4 first: a listener there settles it without the second walk of the host's TCP table
+  const v4 = listenersInNetns(pid, asked.port, procRoot, ['tcp']);
+  const listening = v4?.length ? v4 : listenersInNetns(pid, asked.port, procRoot, ['tcp6']) ?? v4;
+  if (listening === null) return undefined;
+  if (listening.length === 0) return `nothing listens on port ${asked.port} in the container yet`;
+  if (answer === 'refused' && listening.includes('0.0.0.0')) return `port ${asked.port} began listening after the host's request`;
+  return undefined;
+}
+
+/**
  * The container's last log lines for an error message: demultiplexed, with the values of
  * its secret-derived env variables redacted (the container may have been created by an
  * earlier apply, so this apply's own resolved secrets do not cover it).
@@ -408,9 +436,12 @@ export interface ReadyTarget {
   /**
    * Before a probe, while none is in flight (Docker: the HTTP request from the host, and
    * whether every declared port refuses connections). `ready` ends the wait; `refused` spaces
-   * the health command out to REFUSED_PROBE_INTERVAL_MS and adds a note to the last result.
+   * the health command out to REFUSED_PROBE_INTERVAL_MS and adds a note to the last result;
+   * `cannotPass`, asked only when the command would otherwise start (it may read /proc: see
+   * `cannotPassNow`), says why it is certain to fail now: it is held back this round, and
+   * while the ports refuse it is asked again only REFUSED_PROBE_INTERVAL_MS later.
    */
-  beforeProbe?(round: number): Promise<{ ready: ReadyResult } | { refused: boolean }>;
+  beforeProbe?(round: number): Promise<{ ready: ReadyResult } | { refused: boolean; cannotPass?: () => string | undefined }>;
   /**
    * `beforeProbe` asks the service itself from the host (cheap): it is asked every round, also
    * while the health command runs (waited for QUICK_ROUND_MAX_MS at a time), rounds come every
@@ -485,8 +516,12 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
   let execPause = pause; // the health command's own back-off (rounds may come sooner: `quick`)
   let lastProbe = ''; // its last result
   let refused = false; // every declared TCP port refused connections at the last look
+  let cannotPass: (() => string | undefined) | undefined; // beforeProbe's, from the last round without a command in flight
+  let heldWhy: string | undefined; // why the command was last held back (until one runs)
+  const notProbed = () => lastProbe || (heldWhy ? `the health command was not run: ${heldWhy}` : 'not probed yet');
   try {
     for (let round = 0; ; round++) {
+      let sliced = false; // this round waited a slice on the command in flight: that was its pause
       // The start window's clock is read before this round's look: the look's answer (an
       // inspect, a task status) is of a moment after this, so "running" in it covers the
       // whole `seen`. Read after it, a look that took 0.5 s at load counted as 0.5 s up.
@@ -499,14 +534,28 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
             // with a host-side check (`quick`), it is asked every round, also while the command runs
             const pre = (!inflight || t.quick) && t.beforeProbe ? await t.beforeProbe(round) : null;
             if (pre && 'ready' in pre) return pre.ready;
-            if (pre && !inflight) refused = pre.refused;
+            if (pre && !inflight) {
+              refused = pre.refused;
+              cannotPass = 'cannotPass' in pre ? pre.cannotPass : undefined;
+            }
+            // certain to fail (nothing listens where it asks, or the service says it is starting):
+            // no exec, whose CPU in the engine would be taken from the start-up it waits for. Asked
+            // only where the command would start now (reading /proc/<pid>/net/tcp walks the host's
+            // whole TCP table: ≈ 7 ms of CPU at load 20, too much for every round).
+            const held = (): string | undefined => (inflight ? undefined : cannotPass?.());
+            let why: string | undefined;
             if (!inflight && refused && Date.now() - lastExec < REFUSED_PROBE_INTERVAL_MS) {
-              last = lastProbe || 'not probed yet';
+              last = notProbed();
               trace(`ready: ${t.name} ports refused, probe ${round} deferred`);
             } else if (!inflight && t.quick && lastExecAt !== null && Date.now() - lastExecAt < execPause) {
-              last = lastProbe || 'not probed yet';
+              last = notProbed();
             } else if (!inflight && t.sparseExec && lastExecEnd !== null && Date.now() - lastExecEnd < REFUSED_PROBE_INTERVAL_MS) {
-              last = lastProbe || 'not probed yet';
+              last = notProbed();
+            } else if ((why = held())) {
+              lastExec = Date.now(); // while the ports refuse, asked again REFUSED_PROBE_INTERVAL_MS later
+              heldWhy = why;
+              last = notProbed();
+              trace(`ready: ${t.name} probe ${round} held: ${why}`);
             } else {
               if (!inflight) {
                 inflight = await t.startExec(argv);
@@ -514,7 +563,9 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
                 if (round > 0) execPause = Math.min(PROBE_MAX_INTERVAL_MS, execPause * PROBE_BACKOFF);
                 trace(`ready: ${t.name} probe ${round} started`);
               }
-              const { r, givenUp, sliced } = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout, t.quick ? quickMax : Infinity);
+              const w = await waitProbe(inflight, Math.max(50, opts.timeoutMs - budget.elapsed()), probeTimeout, t.quick ? quickMax : Infinity);
+              const { r, givenUp } = w;
+              sliced = !!w.sliced;
               if (sliced) {
                 // still running within its timeout: ask the host-side check again next round
               } else if (r) {
@@ -565,7 +616,10 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
           `check the service's health command and that it can start; ${t.logsHint}`,
         );
       }
-      await sleep(Math.min(t.quick ? quickPause : pause, Math.max(10, opts.timeoutMs - used)));
+      // After a slice of the command's wait (quickMax of wall time) the next round comes at once:
+      // a second pause there left ≈ 100 ms between the host-side checks while an exec ran
+      // (postgres found ready ≈ 50 ms late on average), where the rounds are meant ≤ quickMax apart.
+      if (!sliced) await sleep(Math.min(t.quick ? quickPause : pause, Math.max(10, opts.timeoutMs - used)));
       pause = Math.min(PROBE_MAX_INTERVAL_MS, pause * PROBE_BACKOFF);
       quickPause = Math.min(quickMax, quickPause * QUICK_BACKOFF);
     }
@@ -656,12 +710,17 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
           if (code !== null && code >= 200 && code < 300) return { ready: { state: 'healthy', ms: Date.now() - t0, via: 'http' } };
         }
         const ip = wire ? ipOf(info) : undefined;
+        let answer: string | undefined;
         if (wire && ip) {
-          const ok = await wireHealthy(wire, ip, Math.min(probeTimeout, 500));
-          trace(`ready: ${nameOrId} ${wire.kind} ${ok ? 'ready' : 'not ready'}`);
-          if (ok) return { ready: { state: 'healthy', ms: Date.now() - t0, via: wire.kind } };
+          answer = await wireAnswer(wire, ip, Math.min(probeTimeout, 500));
+          trace(`ready: ${nameOrId} ${wire.kind} ${answer === 'ready' ? 'ready' : `not ready (${answer})`}`);
+          if (answer === 'ready') return { ready: { state: 'healthy', ms: Date.now() - t0, via: wire.kind } };
         }
-        return { refused: await portsRefused(info, opts.ports) };
+        // the host's request to the one declared TCP port was refused: that is the ports' answer too
+        const tcp = opts.ports.filter((p) => p.protocol === 'tcp');
+        const refused = answer === 'refused' && tcp.length === 1 && tcp[0]!.container === wire!.port ? true : await portsRefused(info, opts.ports);
+        const pid = info.State?.Pid;
+        return { refused, cannotPass: () => cannotPassNow(wire ?? (http && httpPort ? http : null), answer, pid) };
       },
       quick: !!(http && httpPort) || !!wire,
       sparseExec: !!wire,

@@ -4,10 +4,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { acquireApplyLock, forceUnlock, LockHeldError, LockLostError, readLock } from './lock.js';
+import { basename, join } from 'node:path';
+import { setFaultInjector } from '../common/failpoints.js';
+import { acquireApplyLock, forceUnlock, LockHeldError, LockLostError, readLock, readToken } from './lock.js';
 import type { LockWait } from './pidlock.js';
 import { findInterrupted, Journal, journalPath, readJournal } from './journal.js';
 import { decryptSecret, encryptSecret, ensureAgeIdentity, redact, resolveEnv, SecretError } from './secrets.js';
@@ -42,7 +43,36 @@ describe('apply lock', () => {
     const next = await acquireApplyLock(dataDir);
     expect(next.owner.token).toBe(4);
     next.release();
-    expect(readFileSync(join(dataDir, 'lock.token'), 'utf8')).toBe('4\n');
+    // lock.token is the owner's file the lock was taken with (one fsync fewer, session 24)
+    expect(JSON.parse(readFileSync(join(dataDir, 'lock.token'), 'utf8'))).toMatchObject({ token: 4, pid: process.pid });
+  });
+
+  it('taking the lock fsyncs one file, the owner\'s, which is lock.token too (one round of the disk fewer, session 24)', async () => {
+    const fsyncs: string[] = [];
+    const renames: string[] = [];
+    setFaultInjector({
+      at(site, info) {
+        if (site === 'fs.fsync' && info?.path) fsyncs.push(basename(info.path));
+        if (site === 'fs.rename' && info?.path) renames.push(basename(info.path));
+        return null;
+      },
+    });
+    let l;
+    try {
+      l = await acquireApplyLock(dataDir, { planId: 'plan-one-fsync' });
+    } finally {
+      setFaultInjector(null);
+    }
+    expect(fsyncs).toEqual([expect.stringMatching(/^apply\.lock\.\d+\.[0-9a-f]{8}\.tmp$/)]);
+    expect(renames).toEqual(['lock.token']);
+    // one file under both names; no temp file left
+    expect(statSync(join(dataDir, 'lock.token')).ino).toBe(statSync(join(dataDir, 'apply.lock')).ino);
+    expect(readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    l.release();
+    expect(readToken(dataDir)).toBe(l.owner.token);
+    const next = await acquireApplyLock(dataDir);
+    expect(next.owner.token).toBe(l.owner.token + 1);
+    next.release();
   });
 
   it('temp files of the lock left by a killed process are removed at the next acquisition', async () => {
@@ -54,7 +84,6 @@ describe('apply lock', () => {
     writeFileSync(join(dataDir, mine), '{}'); // a live process's: kept
     const l = await acquireApplyLock(dataDir);
     l.release();
-    const { readdirSync } = await import('node:fs');
     const left = readdirSync(dataDir);
     for (const f of leftovers) expect(left).not.toContain(f);
     expect(left).toContain(mine);

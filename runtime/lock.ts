@@ -5,7 +5,11 @@
  * purpose}`. It is created atomically (a fully written temp file hard-linked into place, so a
  * reader never sees a half-written owner). `token` is a fencing token: a counter persisted in
  * `<dataDir>/lock.token` that grows by one with every acquisition, so a holder whose lock was
- * broken can tell (`assertHeld`) and must stop writing.
+ * broken can tell (`assertHeld`) and must stop writing. Since session 24 `lock.token` is the
+ * same file as the lock it was taken with (the temp file, renamed over it once linked), so it
+ * holds that owner's JSON; a plain number (written before) is read too. Taking the lock is two
+ * rounds of the disk's flush latency: the owner's file, then the directory (for the link and
+ * the rename at once), instead of three (a token file of its own was a second file to fsync).
  *
  * A lock whose owner is dead (same host; the pid is gone, or the pid now belongs to another
  * process, told by its start time in /proc) is broken safely: renamed aside first (only one
@@ -18,11 +22,12 @@
  * gives up at its `waitMs` limit or at once on a live holder that stopped refreshing the lock
  * (stopped with Ctrl-Z, or stuck).
  */
-import { existsSync, linkSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { writeFileAtomic, writeNewFileSynced } from '../common/fsutil.js';
+import { failpoint, SimulatedCrash } from '../common/failpoints.js';
+import { fsyncDir, writeNewFileSynced } from '../common/fsutil.js';
 import { keepFresh, LOCK_HEARTBEAT_MS, ownerDead, pidAlive, procStartTime, stuckText, waitForLock, type GaveUp, type LockFile, type LockHolder, type LockWait } from './pidlock.js';
 
 export const LOCK_FILE = 'apply.lock';
@@ -103,7 +108,15 @@ export function readToken(dataDir: string): number {
   } catch {
     text = null;
   }
-  const n = text === null || text === '' ? NaN : Number(text);
+  // the owner's JSON (the lock file it was taken with), or a plain number (before session 24)
+  let n = text === null || text === '' ? NaN : Number(text);
+  if (text?.startsWith('{')) {
+    try {
+      n = (JSON.parse(text) as { token?: unknown }).token as number;
+    } catch {
+      n = NaN;
+    }
+  }
   if (Number.isSafeInteger(n) && n >= 0) return n;
   return Math.max(0, readLock(dataDir)?.token ?? 0, journalTokens(dataDir));
 }
@@ -185,25 +198,26 @@ export interface AcquireOptions {
   freshMs?: number;
 }
 
-function tryLink(lockPath: string, owner: LockOwner): boolean {
+/** The owner's temp file, linked into place: its path (acquireApplyLock renames it over lock.token), or null when the lock exists. */
+function tryLink(lockPath: string, owner: LockOwner): string | null {
   const tmp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  // Whole and fsynced before it is linked into place; the link is made durable by the token
-  // file's directory fsync right after (acquireApplyLock: the same directory). Until session 22
-  // the temp file went through writeFileAtomic, whose rename and directory fsync made a name
-  // that is unlinked at once durable: one fsync of four before the first step, for nothing.
+  // Whole and fsynced before it is linked into place; the link is made durable by the
+  // directory fsync right after, with the rename of this same file over lock.token
+  // (acquireApplyLock: the same directory). Until session 22 the temp file went through
+  // writeFileAtomic, whose rename and directory fsync made a name that is unlinked at once
+  // durable; until session 24 the token had a file of its own, fsynced after this one.
   writeNewFileSynced(tmp, JSON.stringify(owner) + '\n', 0o600);
   try {
     linkSync(tmp, lockPath);
-    return true;
+    return tmp;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  } finally {
     try {
       unlinkSync(tmp);
     } catch {
       /* gone */
     }
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return null;
+    throw e;
   }
 }
 
@@ -213,6 +227,7 @@ export async function acquireApplyLock(dataDir: string, opts: AcquireOptions = {
   const now = opts.now ?? (() => new Date());
   removeLeftovers(dataDir);
   let owner: LockOwner | null = null;
+  let linked: string | null = null;
   const file: LockFile<LockOwner> = {
     path: lockPath,
     take() {
@@ -225,7 +240,8 @@ export async function acquireApplyLock(dataDir: string, opts: AcquireOptions = {
         planId: opts.planId ?? null,
         purpose: opts.purpose ?? 'apply',
       };
-      return tryLink(lockPath, owner);
+      linked = tryLink(lockPath, owner);
+      return linked !== null;
     },
     read: readLockFile,
     // An unreadable apply lock is never broken by a waiter: it is written whole before it is linked into place.
@@ -237,13 +253,19 @@ export async function acquireApplyLock(dataDir: string, opts: AcquireOptions = {
   await waitForLock(file, { timeoutMs: opts.waitMs ?? 0, pollMs: 50, ...pick(opts) }, giveUp);
   const taken = owner!;
   try {
-    writeFileAtomic(join(dataDir, TOKEN_FILE), `${taken.token}\n`, 0o600);
+    // The owner's file is lock.token too: one directory fsync makes the link and the token durable.
+    failpoint('fs.rename', join(dataDir, TOKEN_FILE));
+    renameSync(linked!, join(dataDir, TOKEN_FILE));
+    fsyncDir(dataDir);
   } catch (e) {
+    if (e instanceof SimulatedCrash) throw e; // a dead process cleans nothing up
     // Not taken after all (a full disk, say): never leave a lock nobody will release.
-    try {
-      unlinkSync(lockPath);
-    } catch {
-      /* gone */
+    for (const f of [lockPath, linked!]) {
+      try {
+        unlinkSync(f);
+      } catch {
+        /* gone */
+      }
     }
     throw e;
   }

@@ -111,13 +111,15 @@ export function hostPathsOf(payload: PlanPayload): string[] {
   return [...paths].sort();
 }
 
+/** A snapshot's engine reads: all of it but the fingerprints (`readSnapshotParts`). */
+export type SnapshotParts = Pick<Snapshot, 'containers' | 'networks' | 'volumeDirs' | 'records' | 'hostFiles' | 'firewall' | 'fstab' | 'mounted'>;
+
 /**
- * `observed`: the observation the base check just used (taken under the same lock), to save
- * a second one. Only what the plan names is recorded in full: a resource the plan does not
- * touch is not restored by a rollback (nor compared by its verification).
+ * What a snapshot reads from the engine for `payload`: the containers, networks, volume dirs,
+ * mounts, records, host files and firewall the plan names. Only reads; runtime/apply.ts starts
+ * them as soon as the lock is held, beside the pre-flight (session 24).
  */
-export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: () => Date, observedAlready?: ObservedState): Promise<Snapshot> {
-  const observed = observedAlready ?? (await engine.observe());
+export async function readSnapshotParts(engine: Engine, payload: PlanPayload): Promise<SnapshotParts> {
   const containers = await engine.listContainers(containerNamesOf(payload));
   const networks: NetworkRecord[] = [];
   for (const name of networkNamesOf(payload)) {
@@ -136,10 +138,6 @@ export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: ()
     for (const t of targets) mountState.mounted[t] = await engine.mountedAt(t);
   }
   return {
-    version: 1,
-    planId: payload.id,
-    takenAt: now().toISOString(),
-    fingerprints: resourceFingerprints(observed),
     containers: containers.sort((a, b) => compareCodePoints(a.name, b.name)),
     networks,
     volumeDirs,
@@ -147,6 +145,32 @@ export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: ()
     hostFiles: hostPaths.length ? await engine.readHostFiles(hostPaths) : null,
     firewall: hasOp('firewall.apply') || hasOp('firewall.remove') ? await engine.firewallSnapshot() : null,
     ...mountState,
+  };
+}
+
+/**
+ * `observed`: the observation the base check just used (taken under the same lock), to save
+ * a second one. `parts`: the engine reads, when they were started earlier under the same lock
+ * (`readSnapshotParts`). Only what the plan names is recorded in full: a resource the plan
+ * does not touch is not restored by a rollback (nor compared by its verification).
+ */
+export async function takeSnapshot(engine: Engine, payload: PlanPayload, now: () => Date, observedAlready?: ObservedState, parts?: Promise<SnapshotParts>): Promise<Snapshot> {
+  const observed = observedAlready ?? (await engine.observe());
+  const p = await (parts ?? readSnapshotParts(engine, payload));
+  // the keys in the order the file has always had
+  return {
+    version: 1,
+    planId: payload.id,
+    takenAt: now().toISOString(),
+    fingerprints: resourceFingerprints(observed),
+    containers: p.containers,
+    networks: p.networks,
+    volumeDirs: p.volumeDirs,
+    records: p.records,
+    hostFiles: p.hostFiles,
+    firewall: p.firewall,
+    ...(p.fstab !== undefined ? { fstab: p.fstab } : {}),
+    ...(p.mounted !== undefined ? { mounted: p.mounted } : {}),
   };
 }
 

@@ -6,11 +6,14 @@
  * used only when owned by the client's user; a client in another mount namespace, with the
  * daemon off, or of a command that always runs in-process, falls back silently to the
  * in-process path. CLAUDE_DAEMON=require proves which path ran (it fails instead of falling
- * back). The wire format copy in bin/client.cjs agrees with common/cli-wire.ts. Needs `npm run
+ * back). The wire format copy in bin/client.cjs agrees with common/cli-wire.ts. The same cases
+ * go through bin/client.pl (bin/claude run as a program: its sh part hands the command to Perl,
+ * no Node in the client), and the worker takes its hello (no Node version, the client's
+ * dist/cli/main.js) only for this build and this Node on the client's PATH. Needs `npm run
  * build`. The daemon, its worker and the temp dir are removed afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +45,21 @@ const viaDaemon = (args: string[], input?: string) => {
   }
 };
 const inProcess = (args: string[], input?: string) => claude(args, { CLAUDE_DAEMON: '0' }, input);
+/** Perl (bin/client.pl needs it; on Debian it is perl-base, always there), or null. */
+const perl = spawnSync('sh', ['-c', 'command -v perl'], { encoding: 'utf8' }).stdout.trim() || null;
+/**
+ * bin/claude run as a program (its sh part), with a `perl` first on PATH that leaves a mark in
+ * perl-ran before it runs the real one: with CLAUDE_DAEMON=require, a status other than 70 and
+ * the mark prove that bin/client.pl handed the command over (it runs Node only to fall back).
+ */
+const viaPerl = (args: string[], input?: string, extra: NodeJS.ProcessEnv = {}) => {
+  const end = Date.now() + 90_000;
+  for (;;) {
+    rmSync(join(tmp, 'perl-ran'), { force: true });
+    const r = spawnSync(bin, args, { encoding: 'utf8', env: { ...env, CLAUDE_DAEMON: 'require', PATH: `${join(tmp, 'perl-bin')}:${env.PATH}`, ...extra }, cwd: tmp, input, timeout: 120_000 });
+    if (r.status !== 70 || !r.stderr.includes('the CLI worker is still starting') || Date.now() > end) return Object.assign(r, { perlRan: existsSync(join(tmp, 'perl-ran')) });
+  }
+};
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'claude-cli-daemon-'));
@@ -51,6 +69,10 @@ beforeAll(async () => {
   writeFileSync(join(bad, 'network.yaml'), 'apiVersion: claude.os/v1\nkind: NetworkConfig\nmetadata: {name: n}\nspec:\n  bogus: 1\n');
   mkdirSync(join(tmp, 'root'));
   env = { ...process.env, CLAUDE_DATA_DIR: join(tmp, 'data'), CLAUDE_ROOT: join(tmp, 'root'), CLAUDE_STATE_DIR: bad, NO_COLOR: '1' };
+  if (perl) {
+    mkdirSync(join(tmp, 'perl-bin'));
+    writeFileSync(join(tmp, 'perl-bin', 'perl'), `#!/bin/sh\n: > '${join(tmp, 'perl-ran')}'\nexec '${perl}' "$@"\n`, { mode: 0o755 });
+  }
   delete env.CLAUDE_TRACE;
   daemon = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...env, CLAUDE_STATE_DIR: example }, stdio: ['ignore', 'pipe', 'pipe'] });
   daemon.stdout!.on('data', (d) => (daemonLog += d));
@@ -87,6 +109,67 @@ describe('the CLI socket', () => {
     // the invalid files are reported with file:line:col through the socket too
     expect(viaDaemon(['validate']).stdout).toMatch(/services\.yaml:\d+:\d+: error CLA1/);
   }, 300_000);
+
+  it.skipIf(!perl)('bin/client.pl (no Node in the client): the same output and exit codes, stdin and the umask forwarded', () => {
+    const cases: ParityCase[] = [...parityCases(example, tmp), [['frobnicate'], 2], [['history', '--json'], 0]];
+    expectSameOutput(cases, (args) => {
+      const r = viaPerl(args);
+      expect(r.perlRan, `${args.join(' ')}: bin/client.pl did not run`).toBe(true);
+      return r;
+    }, inProcess);
+    const a = join(tmp, 'pa');
+    const b = join(tmp, 'pb');
+    for (const d of [a, b]) cpSync(example, d, { recursive: true });
+    const r1 = viaPerl(['secret', 'set', 'api_key', '--state-dir', a], 'hunter2\n', {});
+    const r2 = inProcess(['secret', 'set', 'api_key', '--state-dir', b], 'hunter2\n');
+    expect({ status: r1.status, stdout: r1.stdout.replaceAll(a, 'DIR'), stderr: r1.stderr }).toEqual({ status: r2.status, stdout: r2.stdout.replaceAll(b, 'DIR'), stderr: r2.stderr });
+    expect(r1.status, r1.stderr).toBe(0);
+    expect(readFileSync(join(a, 'security.yaml'), 'utf8')).toMatch(/- name: api_key\n\s+value: encrypted:v1:/);
+    expect(statSync(join(a, 'security.yaml')).mode & 0o777).toBe(statSync(join(b, 'security.yaml')).mode & 0o777);
+  }, 300_000);
+
+  it.skipIf(!perl)('bin/client.pl falls back to Node, silently: another mount namespace; with require, it says why', () => {
+    const args = ['validate', '--state-dir', example];
+    const want = inProcess(args);
+    const ns = spawnSync('unshare', ['-m', bin, ...args], { encoding: 'utf8', env: { ...env, PATH: `${join(tmp, 'perl-bin')}:${env.PATH}` }, cwd: tmp });
+    expect({ status: ns.status, stdout: ns.stdout, stderr: ns.stderr }).toEqual({ status: want.status, stdout: want.stdout, stderr: want.stderr });
+    expect(existsSync(join(tmp, 'perl-ran'))).toBe(true);
+    let required;
+    do required = spawnSync('unshare', ['-m', bin, ...args], { encoding: 'utf8', env: { ...env, CLAUDE_DAEMON: 'require' }, cwd: tmp });
+    while (required.stderr.includes('the CLI worker is still starting'));
+    expect(required.status).toBe(70);
+    expect(required.stderr).toContain('did not take the command: another mount namespace');
+  }, 120_000);
+
+  it("a hello without Node's fields (bin/client.pl's) is taken only for this build's dist/cli/main.js and this Node on the client's PATH", async () => {
+    const { connect } = await import('node:net');
+    const mnt = readlinkSync('/proc/self/ns/mnt');
+    const main = join(root, 'dist', 'cli', 'main.js');
+    const nodeDir = mkdtempSync(join(tmp, 'node-'));
+    symlinkSync(process.execPath, join(nodeDir, 'node'));
+    const ask = (fields: Record<string, unknown>) => new Promise<{ type: string; text: string }>((resolve, reject) => {
+      const s = connect(join(tmp, 'data', 'cli.sock'));
+      const hello = { v: CLI_WIRE_VERSION, mnt, uid: process.getuid!(), argv: ['validate'], cwd: tmp, env: { PATH: nodeDir }, umask: 0o22, tty: { stdin: false, stdout: false, stderr: false }, ...fields };
+      s.on('connect', () => s.write(frame('H', JSON.stringify(hello))));
+      s.on('data', frameReader((type, p) => (resolve({ type, text: p.toString() }), s.destroy())));
+      s.on('error', reject);
+    });
+    const answer = async (fields: Record<string, unknown>) => {
+      let reply;
+      do reply = await ask(fields);
+      while (reply.text === 'the CLI worker is still starting');
+      return reply;
+    };
+    expect(await answer({ main: join(root, 'package.json') })).toEqual({ type: 'F', text: 'another build of Claude.OS' });
+    expect(await answer({ main, env: { PATH: join(tmp, 'none') } })).toEqual({ type: 'F', text: `Node (none on PATH), not ${realpathSync(process.execPath)}` });
+    const other = join(tmp, 'other-node');
+    mkdirSync(other);
+    copyFileSync('/bin/true', join(other, 'node'));
+    expect(await answer({ main, env: { PATH: other } })).toEqual({ type: 'F', text: `Node ${join(other, 'node')}, not ${realpathSync(process.execPath)}` });
+    // this build, the Node on PATH a symlink to this one: accepted (A); the command is not run (no G)
+    expect((await answer({ main })).type).toBe('A');
+    await until('a worker again', () => viaDaemon(['validate', '--state-dir', example]).status === 0, { ms: 60_000, everyMs: 300 });
+  }, 120_000);
 
   it('forwards stdin and the umask: a secret read from a pipe lands in security.yaml as in-process', () => {
     const a = join(tmp, 'sa');

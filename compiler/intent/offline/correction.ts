@@ -22,11 +22,12 @@ export function correctionNote(message: string, request: string): string {
 }
 const NOTE = /^\(Read ".*" as: (.*)\)$/m;
 
-const LEAD = String.raw`(?:actually|no|nah|nope|sorry|oops|wait|hmm+|oh|ok(?:ay)?|um+|er+m?|scratch\s+that|on\s+second\s+thought|my\s+bad|correction|hang\s+on|i\s+meant)`;
+// A hedge is a lead word too ("I think 2 is enough", "on reflection, 4 should suffice", "you know what, 3 is fine"): round 31.
+const LEAD = String.raw`(?:actually|no|nah|nope|sorry|apologies|oops|wait|hmm+|oh|ok(?:ay)?|um+|er+m?|scratch\s+that|on\s+(?:second\s+thought|reflection)|my\s+(?:bad|mistake)|correction|hang\s+on|hold\s+on|i\s+meant|you\s+know\s+what|come\s+to\s+think\s+of\s+it|(?:i\s+)?(?:think|guess|reckon|believe|suppose|figure)|maybe|perhaps|probably)`;
 const VERB = String.raw`(?:(?:make|change|set|switch|put|bump|turn)\s+(?:that|it|this)(?:\s+(?:to|at|up\s+to|down\s+to|into))?|make\s+it|i\s+meant?|rather|(?:let'?s\s+)?(?:go\s+with|do|say)|how\s+about)`;
 // "3 is plenty", "1g is better", "2 will do", "4 should be enough": the value judged, not a new subject (round 30).
-const JUDGED = String.raw`(?:is|are|'s|will|would|should|'ll|could)\s+(?:be\s+)?(?:plenty|enough|fine|ok(?:ay)?|good(?:\s+enough)?|better|do|suffice|sufficient|right|more\s+like\s+it)`;
-const TAIL = String.raw`(?:\s*,?\s*(?:instead|rather|then|please|pls|plz|thanks|thx|not\s+[\w./:]+|after\s+all|${JUDGED}))*\s*[.!]*$`;
+const JUDGED = String.raw`(?:is|are|'s|will|would|should|'ll|could|might)\s+(?:be\s+)?(?:plenty|enough|fine|ok(?:ay)?|good(?:\s+enough)?|better|do|suffice|sufficient|right|more\s+like\s+it|(?:the\s+)?(?:better|right)\s+(?:call|choice|number))`;
+const TAIL = String.raw`(?:\s*,?\s*(?:instead|rather|actually|then|please|pls|plz|thanks|thx|not\s+[\w./:]+|after\s+all|${JUDGED}))*\s*[.!]*$`;
 /** "make that V", "actually make that V instead", "no, V", "i meant V", "V is enough": with a verb, a lead word or a judgement. */
 const SAID = new RegExp(String.raw`^(?:${LEAD}[\s,.:;!-]+)*(?:${VERB}\s+)(.+?)${TAIL}|^(?:${LEAD}[\s,.:;!-]+)+(.+?)${TAIL}|^(\S+(?:\s*[a-z]+)?)\s+${JUDGED}\s*[.!]*$`, 'i');
 
@@ -36,6 +37,23 @@ const SAID = new RegExp(String.raw`^(?:${LEAD}[\s,.:;!-]+)*(?:${VERB}\s+)(.+?)${
  * corrects is the request before (`correctedRequest`), or nothing, and then the engine asks.
  */
 export function correctionValue(message: string): string | undefined {
+  const value = saidValue(message);
+  return value !== undefined && carriesValue(value) ? value : undefined;
+}
+
+/**
+ * A value a correction can carry on its own: an address, a size, a time, a number (a number word
+ * is one by now), a day (typed or mistyped), a repeat. "make it snappy" carries none; a name
+ * ("actually tokyo") is a value only of the host setting said before (`correctedRequest`).
+ */
+function carriesValue(value: string): boolean {
+  const k = kindOf(value);
+  if (k !== undefined && k !== 'word') return true;
+  return /(?<![\w.-])\d+(?:[.,]\d+)?\s*[a-z]{0,3}(?![\w.-])|^\s*[x×]\s*\d|\b(?:twice|half|double|\w*d[a-z]?ys?|weekly|daily|nightly|hourly|monthly|midnight|noon|weekdays?|weekends?)\b/i.test(value);
+}
+
+/** What a short message says in a correction's form, whatever it is (a value or a name). */
+function saidValue(message: string): string | undefined {
   const said = message.trim().replace(/[’`]/g, "'").replace(/\s+/g, ' ');
   if (said.length > 120) return undefined;
   const m = SAID.exec(said);
@@ -110,7 +128,7 @@ export function correctedRequest(message: string, history: ConversationTurn[]): 
   // A correction is a few words ("actually make that 2"); a long message is never one, and the
   // pattern's lead words repeat, so it is not run on long text at all (the review's 2^k input:
   // "sorry, i meant " many times and a line break): `correctionValue` reads at most 120 characters.
-  const value = correctionValue(message);
+  const value = saidValue(message);
   if (value === undefined) return undefined;
   const kind = kindOf(value);
   if (!kind) return undefined;

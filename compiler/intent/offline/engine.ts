@@ -53,7 +53,7 @@ import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsNamedTaken, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
 import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
-import { normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
+import { askedAsPossible, normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
 import { attachedSaid, placedSaid } from './attach.js';
 import { gapFilled } from './ellipsis.js';
 import { correctedRequest, correctionNote, correctionValue } from './correction.js';
@@ -662,7 +662,7 @@ export function runOfflineEngine(input: EngineInput): Proposal {
 
 function readRequest(original00: EngineInput): Proposal {
   // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
-  const slang = slangSaid(original00.message, knownNames(original00.files));
+  const slang = askedAsPossible(slangSaid(original00.message, knownNames(original00.files)));
   const original0 = slang === original00.message ? original00 : { ...original00, message: slang };
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
   // "remove sudo from everyone except alice", "only mei keeps sudo": said as the revokes it makes
@@ -704,6 +704,12 @@ function readRequest(original00: EngineInput): Proposal {
   if (framed) {
     const again = respond({ ...original, message: framed.request, history: framed.before }).proposal;
     if (again.understood !== false) return { ...again, explanation: [correctionNote(original.message, framed.request), again.explanation].filter((x) => x !== '').join('\n') };
+  }
+  // "no wait, use caddy instead" right after "add nginx": the product just added is replaced (round 31).
+  const replaced = detectDanger(original.message) === undefined ? replacedLastAdded(original) : undefined;
+  if (replaced) {
+    const again = respond({ ...original, message: replaced }).proposal;
+    if (again.understood !== false && !again.refused && Object.keys(again.files).length > 0) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${replaced}".)`, again.explanation].join('\n') };
   }
   // Users (user-frame.ts, round 29): "give al sudo" with alice and alex asks which (and the
   // answer, "alice", completes it); "remove sudo from everyone except alice" takes it from the others.
@@ -770,15 +776,23 @@ function readRequest(original00: EngineInput): Proposal {
   // A correction or a reference with nothing under discussion ("actually 2 is enough", "x4", "make
   // them 4", "move that to fridays" as the first thing said): asked, never applied to a guess.
   // A question the engine already asks ("make it go faster": what should change) is kept.
-  if (unread && first.understood === false && !(first.questions ?? []).length && VALUE_SAID.test(original.message) && (value !== undefined || /^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b(?=.*(?:(?<![\w.-])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|half|double|sun|mon|tue|wed|thu|fri|sat)))|^\s*[x×]\s*\d|\b(?:of\s+(?:them|those|these))\b|\beach\b\s*[.!]*$/i.test(original.message.trim()))) {
+  if (unread && first.understood === false && !(first.questions ?? []).length && (value !== undefined || REFERENCE_WITH_VALUE.test(original.message.trim()))) {
     const q = `What should "${original.message.trim()}" apply to? Nothing is under discussion yet: name the service or job (for example "give web 2 replicas").`;
     return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
   }
   return first;
 }
 
-/** A value a correction can carry: a number standing alone, a number word, a day (typed or mistyped), a repeat. "make it snappy" carries none. */
-const VALUE_SAID = /(?<![\w.-])\d+(?:[.,]\d+)?\s*[a-z]{0,3}(?![\w.-])|^\s*[x×]\s*\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|half|double|\w*d[a-z]?ys?|weekly|daily|nightly|hourly|monthly)\b/i;
+/**
+ * A reference that carries a value ("make them 4", "x4", "four of those", "256mb each"): with nothing
+ * under discussion it asks. A correction's value is `correctionValue`'s (only a real value: "make it
+ * snappy" carries none); these are the forms it does not read.
+ */
+const NUMBER_SAID = String.raw`(?:(?<![\w.-])\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|half|double)\b)`;
+const REFERENCE_WITH_VALUE = new RegExp(
+  String.raw`^(?:make|move|switch|shift|change|limit|cap|give)\s+(?:that|them|those|it|em)\b(?=.*(?:${NUMBER_SAID}|\b(?:sun|mon|tue|wed|thu|fri|sat)))|^\s*[x×]\s*\d|(?:\d+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s+of\s+(?:them|those|these)\b|${NUMBER_SAID}.*\beach\b\s*[.!]*$`,
+  'i',
+);
 
 /**
  * The users under discussion (round 30, "her", "him", "them"): those the last reply added or
@@ -3009,17 +3023,7 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
     needSecret('grafana_admin_password', 'the Grafana admin login (GF_SECURITY_ADMIN_PASSWORD)');
     svc.environment = { ...(svc.environment ?? {}), GF_SECURITY_ADMIN_PASSWORD: '${secrets.grafana_admin_password}' };
   }
-  // Published ports already taken by another service move up (8080 → 8081).
-  const taken = new Set(services(run).flatMap((s) => (s.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined)));
-  for (const p of svc.ports ?? []) {
-    if (p.host !== undefined && taken.has(p.host)) {
-      const old = p.host;
-      let next = old >= 1024 ? old + 1 : 8000 + old;
-      while (taken.has(next)) next++;
-      p.host = next;
-      run.warnings.push(`Port ${old} is already used by another service, so ${svc.name} publishes it on ${next}.`);
-    }
-  }
+  movePortsUp(run, svc);
   run.ws.append('services.yaml', SVC, svc);
   for (const v of inst.volumes) {
     if (run.ws.indexOf('storage.yaml', VOLS, v.name) < 0) run.ws.append('storage.yaml', VOLS, v);
@@ -3195,6 +3199,41 @@ function handleReplace(run: Run, clause: string): boolean {
   return false;
 }
 
+/** Lead words of a turn that takes back what the one before did ("no wait", "scratch that", "on second thought"). */
+const TAKE_BACK = String.raw`(?:no|nah|nope|wait|hold\s+on|hang\s+on|hmm+|sorry|oops|actually|scratch\s+that|on\s+second\s+thought|my\s+bad|ok(?:ay)?|oh|um+|er+m?|change\s+of\s+plans?|never\s*mind(?:\s+that)?)`;
+/** "use caddy instead", "go with nginx", "i meant nginx", "make that postgres", "swap it for redis", "memcached instead". */
+const REPLACE_LAST = new RegExp(
+  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one))?(?:\s*,?\s*(?:please|pls|plz|then|thanks))*\s*[.!]*$`,
+  'i',
+);
+
+/**
+ * "no wait, use caddy instead", "scratch that, go with nginx", "sorry, I meant nginx": a product
+ * said in place of the one the turn before added (its reply's one "+ name:" service line) is that
+ * service replaced, as "use caddy instead of nginx" (handleReplace). Undefined when the turn
+ * before added no service or several, or the word is no product, or the same one.
+ */
+function replacedLastAdded(input: EngineInput): string | undefined {
+  const said = input.message.trim().replace(/[’`]/g, "'").replace(/\s+/g, ' ');
+  if (said.length > 100) return undefined;
+  const m = REPLACE_LAST.exec(said);
+  const word = (m?.groups?.a ?? m?.groups?.b)?.toLowerCase();
+  if (!word) return undefined;
+  // Said as a replacement: a take-back word first, "instead"/"rather", or a verb that replaces ("use caddy" alone may add one more).
+  if (!new RegExp(String.raw`^${TAKE_BACK}\b|\b(?:instead|rather)\b|\bi\s+meant?\b|^(?:swap|switch|replace|change|make)\b`, 'i').test(said)) return undefined;
+  const last = [...input.history].reverse().find((h) => h.role === 'assistant');
+  if (!last) return undefined;
+  const all = new Workspace(input.files).items<Service>('services.yaml', SVC);
+  const added = [...new Set([...last.text.matchAll(/^\s*\+ ([a-z0-9][\w.-]*):/gim)].map((x) => x[1]!))].filter((n) => all.some((sv) => sv.name === n));
+  if (added.length !== 1 || all.some((sv) => sv.name === word)) return undefined;
+  const mention = findServiceMentions(word).find((x) => !x.generic);
+  const known = findAppMentions(word).find((k) => !k.app.template && k.app.image && !k.app.unsupported)?.app;
+  if (!mention && !known) return undefined;
+  const old = all.find((sv) => sv.name === added[0])!;
+  if (mention ? templateOf(old) === mention.template : known !== undefined && repoOf(old.image) === repoOf(known.image!)) return undefined;
+  return `use ${word} instead of ${old.name}`;
+}
+
 // ── custom images ──────────────────────────────────────────────────────────
 
 function handleCustomService(run: Run, clause: string, verb: Verb | undefined): boolean {
@@ -3268,6 +3307,8 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     svc = inst.service;
     // "… using image nginx:alpine on port 18080": that host port, to the image's main port.
     if (frame.said.length > 0 && svc.ports?.length) svc.ports = placePorts(svc.ports, frame);
+    // No port said: the template's port, moved up when another service publishes it (a second redis gets 6380).
+    else movePortsUp(run, svc);
     for (const v of inst.volumes) if (run.ws.indexOf('storage.yaml', VOLS, v.name) < 0) run.ws.append('storage.yaml', VOLS, v);
   } else if (frame.said.length > 0) {
     // "… on port 3000" (that port inside too), "… 8080:80", "map host 8080 to container 80".
@@ -3304,6 +3345,20 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     run.clauseAdded = added;
   }
   return true;
+}
+
+/** Published host ports already taken by another service move up (8080 → 8081, a second 6379 → 6380), said as a warning. */
+function movePortsUp(run: Run, svc: Service): void {
+  const taken = new Set(services(run).flatMap((s) => (s.ports ?? []).map((p) => p.host).filter((h): h is number => h !== undefined)));
+  for (const p of svc.ports ?? []) {
+    if (p.host !== undefined && taken.has(p.host)) {
+      const old = p.host;
+      let next = old >= 1024 ? old + 1 : 8000 + old;
+      while (taken.has(next)) next++;
+      p.host = next;
+      run.warnings.push(`Port ${old} is already used by another service, so ${svc.name} publishes it on ${next}.`);
+    }
+  }
 }
 
 /**
@@ -3420,7 +3475,7 @@ function askWhichApp(run: Run, clause: string): boolean {
  */
 function handleJobRemoval(run: Run, clause: string): boolean {
   const m = /^(?:(?:please|pls|and|also|then|now|ok|so)[\s,]+)*(?:remove|delete|drop|cancel|unschedule|get\s+rid\s+of)\s+(?:the\s+|my\s+|our\s+|that\s+)?(?:(?:cron\s*)?(?:jobs?|tasks?|crons?)\s+(?:called\s+|named\s+)?["'`]?([a-z0-9][\w.-]*)["'`]?|["'`]?([a-z0-9][\w.-]*)["'`]?\s+(?:cron\s*)?(?:jobs?|tasks?|cron(?:job)?s?))(?:\s+(?:please|pls|for\s+good|entirely|completely))*\s*[.!]*$/i.exec(clause.trim());
-  if (!m) return false;
+  if (!m) return jobRemovedByDescription(run, clause);
   const said = (m[1] ?? m[2])!.toLowerCase();
   const jobs = run.ws.items<{ name: string; container?: string }>('scheduled.yaml', JOBS);
   // "remove the cron job", "delete the job": no name; the one job there is, else which.
@@ -3443,6 +3498,26 @@ function handleJobRemoval(run: Run, clause: string): boolean {
   }
   const job = found[0]!;
   removeJobAt(run, run.ws.indexOf('scheduled.yaml', JOBS, job.name), job);
+  return true;
+}
+
+/**
+ * "get rid of the monday report", "delete the nightly purge": a job said by what it does (round 31,
+ * `jobsDescribed`), when the object names no service, volume or user; several that fit are asked about.
+ */
+function jobRemovedByDescription(run: Run, clause: string): boolean {
+  const m = /^(?:(?:please|pls|and|also|then|now|ok|so)[\s,]+)*(?:remove|delete|drop|cancel|unschedule|get\s+rid\s+of)\s+(?:the|my|our|that)\s+([a-z][\w\s.-]{2,60}?)(?:\s+(?:please|pls|for\s+good|entirely|completely))*\s*[.!]*$/i.exec(clause.trim());
+  if (!m) return false;
+  const obj = m[1]!.toLowerCase();
+  const jobs = run.ws.items<{ name: string; schedule: string; container?: string; command?: unknown }>('scheduled.yaml', JOBS);
+  if (jobs.length === 0 || targetsIn(run, obj).names.length > 0 || /\b(?:volumes?|users?|accounts?|rules?|ports?|backups?|services?|containers?|certificates?|certs?|networks?|secrets?|data)\b/.test(obj)) return false;
+  const found = jobsDescribed(run, obj, jobs);
+  if (found.length === 0) return false;
+  if (found.length > 1) {
+    run.questions.push(`Which job: ${orList(found.map((j) => j.name))}? I changed nothing.`);
+    return true;
+  }
+  removeJobAt(run, run.ws.indexOf('scheduled.yaml', JOBS, found[0]!.name), found[0]!);
   return true;
 }
 
@@ -3549,7 +3624,7 @@ function handleJob(run: Run, clause: string): boolean {
   // "… every night at 3 (redis-cli FLUSHALL)": a program in brackets is the command, as if quoted.
   const bracketed = /\(\s*((?:[a-z][\w.]*[-_./][\w./-]*|\.?\/[\w./-]+)(?:\s+[^\s()]+){0,8})\s*\)/i.exec(clause);
   const quoted = bracketed && !/\bcontainer\s*\)$/i.test(bracketed[0]) ? [bracketed[1]!, ...findQuoted(clause)] : findQuoted(clause);
-  const script = /(?:^|\s)((?:(?:sh|bash|python3?|node|php|ruby|perl)\s+)?(?:\/[\w.\/-]+|[\w-]+\.(?:sh|py|js|rb|php|pl)))(?=\s|$|[,.](?:\s|$))/.exec(clause);
+  const script = /(?:^|\s)((?:(?:sh|bash|python3?|node|php|ruby|perl)\s+)?(?:\/[\w.\/-]+|(?:\.{0,2}\/)?(?:[\w.-]+\/)*[\w-]+\.(?:sh|py|js|rb|php|pl)))(?=\s|$|[,.](?:\s|$))/.exec(clause);
   // "every sunday at 4am vacuum the db: vacuumdb --all --analyze": the command after a colon.
   const colon = !quoted[0] ? /:\s+((?:[a-z]|\.?\/)[\w.\/-]*(?:\s+(?!(?:in|inside|on|every|each|at|daily|nightly|weekly)\b)[^\s,;]+){0,8})\s*[.!]?$/.exec(clause) : null;
   // "run php artisan sync every night in app", "hourly: php artisan stats inside app",
@@ -3618,8 +3693,17 @@ function handleJob(run: Run, clause: string): boolean {
     }
     return true;
   }
+  // No container said (round 31): the one service that runs the application's own code (its own
+  // image or a language runtime's, not a database, cache, proxy or catalogue app) runs it, and the
+  // reply says so; with several, which of them is asked.
+  const code = container ? [] : codeServices(run);
+  if (!container && code.length === 1) {
+    container = code[0]!;
+    run.notes.push(`(No container was said, so the job runs in ${container}, the one service here that runs your own code; say "… in SERVICE" to run it elsewhere.)`);
+  }
   if (!container) {
-    run.questions.push(`Which service's container should run "${command}"? Jobs always run inside a container (${services(run).map((s) => s.name).join(', ') || 'there are no services yet'}).`);
+    const choices = code.length > 1 ? code : services(run).map((s) => s.name);
+    run.questions.push(`Which service's container should run "${command}"${choices.length ? `: ${orList(choices)}` : ''}? Jobs always run inside a container${choices.length ? '' : ' (there are no services yet)'}. Nothing was changed.`);
     return true;
   }
   // The same command in the same container said with a new time ("make that 4 instead", read
@@ -3703,15 +3787,47 @@ function jobsSaid<J extends { name: string }>(run: Run, t: string, jobs: J[]): J
   return byName.length ? byName : jobs.filter((j) => j.name.split(/[-_.]/).some((w) => w.length > 2 && new RegExp(`\\b${escapeRe(w)}\\s+(?:cron\\s*)?(?:job|task|cron)\\b`).test(t) && !getService(run, w)));
 }
 
+/** Words of a command that say nothing of what it does: programs, runners, extensions, flags' words. */
+const COMMAND_FILLER = new Set('python python3 node npm npx yarn pnpm bun php ruby perl bash sh zsh run exec manage artisan rake make bin app usr local scripts script src cmd tasks task jobs job py js mjs ts rb pl sh'.split(' '));
+/** Words of a request that never describe a job: verbs of moving, schedule words, fillers. */
+const DESCRIPTION_FILLER = /^(?:move|moved|change|changed|reschedule|push|pushed|shift|set|make|switch|put|bump|should|would|could|will|must|run|runs|running|happen|happens|instead|from|now|please|then|back|later|earlier|every|each|daily|nightly|weekly|hourly|monthly|night|morning|evening|afternoon|midnight|noon|the|that|this|have|does|with|only|just|also|can|you|job|task|cron|minutes?|hours?|days?|weeks?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|am|pm|not|and|for|out|off|inside|into|onto|at|on|in|to|of)$/;
+
+/**
+ * The jobs a clause describes by what they do (round 31): "the nightly purge", "the monday report",
+ * "the cleanup (purge.py)": a word of the clause that is a word of a job's command or name (a
+ * program's name, a path's folder or an extension is no such word; a service's name is not either).
+ * "nightly", "weekly" or a day said beside it keeps the jobs whose schedule fits.
+ */
+function jobsDescribed<J extends { name: string; schedule: string; command?: unknown }>(run: Run, t: string, jobs: J[]): J[] {
+  const words = t.split(/[^a-z0-9]+/).filter((w) => w.length >= 4 && !DESCRIPTION_FILLER.test(w) && !getService(run, w));
+  if (words.length === 0) return [];
+  const wordsOf = (j: J) => [...new Set(`${j.name} ${Array.isArray(j.command) ? j.command.join(' ') : String(j.command ?? '')}`.toLowerCase().split(/[^a-z0-9]+/))].filter((w) => w.length >= 4 && !COMMAND_FILLER.has(w) && !getService(run, w));
+  const fits = jobs.filter((j) => wordsOf(j).some((w) => words.some((x) => x === w || (Math.min(x.length, w.length) >= 5 && (x.startsWith(w) || w.startsWith(x))))));
+  if (fits.length < 2) return fits;
+  const f = (j: J) => j.schedule.split(' ');
+  const daily = fits.filter((j) => /^\d+$/.test(f(j)[1]!) && f(j)[2] === '*' && f(j)[4] === '*');
+  if (/\b(?:nightly|daily)\b/.test(t) && daily.length === 1) return daily;
+  const day = /\b(sun|mon|tues|wednes|thurs|fri|satur)day\b/.exec(t);
+  const onDay = day ? fits.filter((j) => f(j)[4] === String(['sun', 'mon', 'tues', 'wednes', 'thurs', 'fri', 'satur'].indexOf(day[1]!))) : [];
+  return onDay.length === 1 ? onDay : fits;
+}
+
 function handleJobMove(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string }>('scheduled.yaml', JOBS);
-  if (jobs.length === 0 || /['"`]|:(?!\d)/.test(clause) || /\b(?:also|another|too|as\s+well|new)\b/.test(t)) return false;
-  if (!/\b(?:move|moved|change|reschedule|push|shift|set|make|switch|put|bump|should\s+run|run(?:s)?|to\s+run|from\s+now\s+on|instead|now)\b/.test(t)) return false;
-  const byWord = jobsSaid(run, t, jobs);
+  if (jobs.length === 0 || /['"`]|:(?!\s*\d)/.test(clause) || /\b(?:also|another|too|as\s+well|new)\b/.test(t)) return false;
+  if (!/\b(?:move|moved|change|reschedule|push|shift|set|make|switch|put|bump|should\s+(?:run|go\s+out|happen)|run(?:s)?|to\s+run|happen|from\s+now\s+on|instead|now)\b|\b(?:job|task)\s*:\s*(?=\d|every|each|daily|nightly|at\b)/.test(t)) return false;
+  const byName = jobsSaid(run, t, jobs);
+  // A job said by what it does ("move the nightly purge to 3am"), when no name is said (round 31).
+  const described = byName.length === 0 && targetsIn(run, t).names.every((n) => jobs.some((j) => j.container === n)) ? jobsDescribed(run, t, jobs as (typeof jobs[number] & { command?: unknown })[]) : [];
+  const byWord = byName.length ? byName : described;
+  if (described.length > 1 && parseSchedule(t, 3)) {
+    run.questions.push(`Which job should change: ${orList(described.map((j) => j.name))}? Nothing was changed.`);
+    return true;
+  }
   if (byWord.length !== 1) return false;
   const job = byWord[0]!;
-  const rest = t.replace(new RegExp(`(?<![\\w-])${escapeRe(job.name)}(?![\\w-])`), ' ');
+  const rest = t.replace(new RegExp(`(?<![\\w-])${escapeRe(job.name)}(?![\\w-])`), ' ').replace(/\binstead\s+of\s+\S+/, ' ').replace(/\bnot\s+(?:at\s+)?\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s*[.!]*$/, ' ');
   const schedule = refinedSchedule(job.schedule, rest, 3);
   if (!schedule || schedule.cron === job.schedule) return false;
   const at = jobs.indexOf(job);
@@ -3719,6 +3835,11 @@ function handleJobMove(run: Run, clause: string): boolean {
   if (job.container) mentionFocus(run, job.container);
   run.lines.push(`~ job ${job.name}: runs ${schedule.words} (${schedule.cron}; was ${job.schedule})`);
   return true;
+}
+
+/** The services that run the user's own code: an image of their own or a language runtime's, no template's or catalogue app's. */
+function codeServices(run: Run): string[] {
+  return services(run).filter((s) => templateOf(s) === undefined && appOfImage(s.image) === undefined).map((s) => s.name);
 }
 
 /** The command of "run <words> in <service> [container]" or "<schedule>: <words> inside <service>" / "(<service> container)", when that service exists. */

@@ -101,6 +101,11 @@ export function firewallFrame(message: string, files: Record<string, string | un
   let t = ` ${message.trim().replace(/[.!]+$/, '')} `;
   if (t.length > 300 || /ssh-|->/i.test(t)) return undefined;
   if (!/\b(?:fw|firewall|rule|allow|open|permit|accept|let|whitelist|grant|reach|access|hit|restrict|limit|narrow|lock|block|deny|drop|reject|close|ban|whitelist|allowlist|give|only)\b|\b(?:reach|access)\w*/i.test(t) && !PLACE.test(t) && !/\b(?:from|to|for)\s+\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d/.test(t)) return undefined;
+  // Two opening clauses, each with its own port ("only allow ssh from 10.0.0.0/8 and open port 8080"):
+  // a source said in one is not the other's; the clause reader reads them apart (and the vetting asks
+  // when one is opened wider than the range named).
+  const clauses = t.split(/(?:,|;|\band\b|\bthen\b)\s*(?:also\s+)?(?=(?:allow|open|accept|permit|let|whitelist|unblock)\b)/i);
+  if (clauses.filter((c) => /\b(?:ssh|https?|\d{1,5})\b/i.test(c.replace(/\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?/g, ' '))).length > 1) return undefined;
   const said = nameIn(t);
   if (said) t = t.slice(0, said.span[0]) + ' , ' + t.slice(said.span[1]);
   if (/\bdefault\b|\bpolic(?:y|ies)\b|\b(?:everything|all\s+ports|except|but\s+not|icmp|ping|web|dns|smtp)\b|\btimes?\b|\bevery\s+\w+/i.test(t)) return undefined;

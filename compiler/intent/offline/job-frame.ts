@@ -35,7 +35,8 @@ function commandLike(c: string): boolean {
 
 /** Words that end the words of a command said after run / execute: where, when, or the end. */
 // A schedule word right after a task runner's verb is the task's name ("npm run weekly", "make nightly").
-const COMMAND_END = String.raw`(?=\s+(?:in|inside|within|on)\s+(?:the\s+)?[\w-]+(?:\s+container)?\b|(?<!\b(?:(?:npm|yarn|pnpm|bun)\s+run(?:-script)?|make|rake|just|task|npx|composer))\s+(?:every|each|at|@|daily|nightly|hourly|weekly|monthly|twice|once|on\s+(?:mon|tue|wed|thu|fri|sat|sun))|\s*[,;(]|\s+[—–](?=\s)|\s+-\s|\s+(?:please|pls|plz|thanks)\b|\s*[.!]*$)`;
+// A schedule word inside a file's name is the file's ("python nightly.py", "bin/weekly-report"): round 31.
+const COMMAND_END = String.raw`(?=\s+(?:in|inside|within|on)\s+(?:the\s+)?[\w-]+(?:\s+container)?\b|(?<!\b(?:(?:npm|yarn|pnpm|bun)\s+run(?:-script)?|make|rake|just|task|npx|composer))\s+(?:(?:every|each|at|daily|nightly|hourly|weekly|monthly|twice|once)(?![\w./-])|@|on\s+(?:mon|tue|wed|thu|fri|sat|sun))|\s*[,;(]|\s+[—–](?=\s)|\s+-\s|\s+(?:please|pls|plz|thanks)\b|\s*[.!]*$)`;
 
 interface Slots {
   command: string;
@@ -155,6 +156,15 @@ function containerSlot(rest: string, services: readonly string[]): { service: st
  * container and a schedule, in any order; else undefined (the sentence is left as it is).
  */
 export function jobFrame(sentence: string, services: readonly string[]): string | undefined {
+  // "add a job 'reindex' at 1:15 am on saturdays: `…` in api", "new job named sitemap, every sunday
+  // at 4am, runs `…` in shop", "job 'mail-digest': in shop run …": the name said first is taken out,
+  // the rest read as any job, and the name given back at the end ("…, call it reindex"): round 31.
+  const named = JOB_NAMED.exec(sentence);
+  if (named) {
+    const rest = sentence.slice(named[0].length).replace(/^\s*(?:(?:that|which)\s+(?:will\s+|should\s+)?)?(?=runs?\b|executes?\b)/i, ' ').replace(/^\s*(?:runs|executes)\b/i, 'run');
+    const framed = jobFrame(rest, services);
+    return framed === undefined ? undefined : `${framed}, call it ${(named[1] ?? named[2] ?? named[3])!.toLowerCase()}`;
+  }
   // A job named, moved, paused or removed is the job handler's own ("…, call it nightly"): left as said.
   // A health check said with its interval ("worker health: `pgrep celery`, every 1m, 3 retries") is not a job.
   const plain = sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ');
@@ -173,6 +183,12 @@ export function jobFrame(sentence: string, services: readonly string[]): string 
   const schedule = again?.cron === when.cron && !/\bfrom\b/.test(when.words) ? when.words : `cron ${when.cron}`;
   return `run \`${cmd.command}\` in ${where.service} ${schedule}`;
 }
+
+/** A job's name said first: "add a job called 'warm'", "new job named sitemap,", "job 'mail-digest':", "schedule "nightly-export" for …". */
+const JOB_NAMED = new RegExp(
+  String.raw`^\s*(?:(?:please|pls|can\s+you|could\s+you|ok(?:ay)?|also|and)[\s,]+)*(?:(?:add|create|make|set\s*up|schedule|configure|i\s+(?:need|want)|we\s+need)\s+)?(?:an?\s+|the\s+|one\s+)?(?:(?:new|scheduled|recurring|periodic)\s+)*(?:(?:cron\s*)?(?:job|task)|cronjob)\s+(?:(?:called|named)\s+['"“‘\`]?([a-z][a-z0-9_-]{0,48})['"”’\`]?|['"“‘\`]([a-z][a-z0-9_-]{0,48})['"”’\`])\s*[:,]?(?=\s)|^\s*(?:please\s+)?schedule\s+['"“‘\`]([a-z][a-z0-9_-]{0,48})['"”’\`]\s*[:,]?(?=\s)`,
+  'i',
+);
 
 /** Each sentence of the message through `jobFrame`. */
 export function jobFrames(message: string, services: readonly string[]): string {

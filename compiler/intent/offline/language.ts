@@ -32,8 +32,11 @@ const chrono = (): typeof Chrono => (chronoModule ??= require('chrono-node') as 
 /** A time of day as said: "6am", "6 pm", "18:00", "noon", "midnight". */
 export const TIME_TOKEN = String.raw`(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\d{1,2}:\d{2}|noon|midday|midnight)`;
 export const TIME_JOIN = String.raw`(?:\s*,\s*(?:and\s+)?|\s+and\s+(?:at\s+)?|\s*&\s*|\s*\+\s*)`;
+const MONTH_TOKEN = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+/** Months listed ("jan, apr, jul and oct", "july and august"): one schedule's months, never split into clauses (round 31). */
+export const MONTH_LIST_SAID = String.raw`\b${MONTH_TOKEN}(?:\s*(?:,|&|\+)\s*(?:and\s+)?${MONTH_TOKEN}|\s+and\s+${MONTH_TOKEN})+(?![\w-])`;
 /** Several times of day in one list: "6am and 6pm", "at 9:00, 13:00 and 17:00", "at 6 and 18" (one schedule, never split into clauses). */
-export const TIME_LIST = String.raw`\b(?:${TIME_TOKEN}(?:${TIME_JOIN}${TIME_TOKEN})+|at\s+\d{1,2}(?:${TIME_JOIN}\d{1,2})+\b(?!\s*(?::|am\b|pm\b|min|hour|hrs?\b|h\b|days?\b|%|[kmgt]i?b?\b)))`;
+export const TIME_LIST = String.raw`\b(?:${TIME_TOKEN}(?:${TIME_JOIN}${TIME_TOKEN})+|(?:at|like|say|e\.g\.|eg|i\.e\.|ie|around|about)[,:]?\s+\d{1,2}(?:${TIME_JOIN}\d{1,2})+\b(?!\s*(?::|am\b|pm\b|min|hour|hrs?\b|h\b|days?\b|%|[kmgt]i?b?\b)))`;
 
 /**
  * Quoted text, one pattern for the whole engine: `backticks`, "double", “curly double” and

@@ -18,7 +18,7 @@
  * mean for memory, and written with the binary suffix (512Mi); a bare number of memory is MiB.
  */
 
-import { NUMBER_WORDS, QUOTED, TIME_LIST } from './language.js';
+import { MONTH_LIST_SAID, NUMBER_WORDS, QUOTED, TIME_LIST } from './language.js';
 
 /** The number words (language.ts) and the words of counting ("no", "a single", "a couple", "a dozen"). */
 const WORD_NUMBERS: Record<string, number> = { ...NUMBER_WORDS, no: 0, none: 0, a: 1, an: 1, single: 1, couple: 2, dozen: 12, hundred: 100 };
@@ -294,7 +294,7 @@ export function splitClauses(text: string, hasOwnMeaning: (clause: string, befor
   // FEATURE_FLAGS to beta,search", "CORS_ORIGINS on api to https://a.io,https://b.io"): a name in
   // capitals earlier in the same clause, then a token with commas and no space.
   const masked = text
-    .replace(new RegExp(`${QUOTED}|${TIME_LIST}|${COMMA_VALUE}`, 'gi'), (m) => `\u0000${quoted.push(m) - 1}\u0000`)
+    .replace(new RegExp(`${QUOTED}|${TIME_LIST}|${MONTH_LIST_SAID}|${COMMA_VALUE}`, 'gi'), (m) => `\u0000${quoted.push(m) - 1}\u0000`)
     .replace(SAID_COMMA_VALUE, (m) => `\u0000${quoted.push(m) - 1}\u0000`);
   const unmask = (s: string): string => s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => quoted[Number(i)] ?? '');
   const parts = masked

@@ -285,3 +285,17 @@ function slangPart(s: string): string {
       .replace(/\b(?:could|can|shall|should)\s+we\s+(?:please\s+|maybe\s+|just\s+)?(?=(?:move|change|switch|shift|make|set|put|give|scale|bump|schedule|reschedule|push|stop|restart|add|remove|drop|open|close|limit|cap)\b)/gi, 'can you ')
   );
 }
+
+/**
+ * "is there a way to have postgres backed up …?", "is it possible to …", "would it be possible to …",
+ * "any chance you could …", "how would I get postgres backed up …": a request said as a question
+ * about whether it can be done (round 31), read as the request, its question mark a full stop.
+ */
+const CAN_IT_BE_DONE = /^(\s*(?:(?:so|hey|hi|ok(?:ay)?|um+|hmm+|quick\s+question)[\s,:]+)*)(?:is\s+there\s+(?:a|any)\s+way\s+(?:to|(?:that\s+)?(?:i|we|you)\s+(?:can|could))|(?:is|would)\s+it\s+(?:be\s+)?possible\s+(?:for\s+(?:you|me|us)\s+)?to|any\s+chance\s+(?:you\s+(?:could|can)|(?:i|we)\s+(?:could|can))|how\s+(?:would|do|can|could|should)\s+(?:i|we)(?=\s+(?:get|have)\s+\S+(?:\s+\S+)?\s+(?:backed\s+up|scheduled|running|restarted|moved)))\s+(?:(?:have|get)\s+(?=\S+(?:\s+\S+)?\s+(?:backed\s+up|scheduled|running|restarted|moved)\b))?/i;
+
+export function askedAsPossible(text: string): string {
+  const m = CAN_IT_BE_DONE.exec(text);
+  if (!m) return text;
+  const rest = text.slice(m.index + m[0].length);
+  return `${text.slice(0, m.index)}${m[1]}please ${rest.replace(/\?+(?=\s|$)/, '.')}`;
+}

@@ -75,6 +75,8 @@ export function normaliseSchedule(text: string): string {
       .replace(/\b(?:twelve|12)\s+(noon|midnight)\b/gi, '$1')
       // "evry", "evrey", "everey", "eveyr": "every" mistyped (too short for the spelling step).
       .replace(/\b(?:evry|evrey|everey|eveyr|evey|evert)\b/gi, 'every')
+      // "midnite", "tonite": night spelled short.
+      .replace(/\bmidnite\b/gi, 'midnight')
       // Units shortened: "every 5 mins", "every 2 hrs", "every 10m", "every 3h", "every min".
       .replace(/\b(every|each)\s+(\d+)\s*(?:mins?|minutes?|m)\b/gi, 'every $2 minutes')
       .replace(/\b(every|each)\s+(\d+)\s*(?:hrs?|hours?|h)\b/gi, 'every $2 hours')
@@ -232,7 +234,16 @@ function daysSpelled(s: string): string {
  * at 7:75 or at 25:00. A health check's interval (seconds) is not a schedule.
  */
 export function cronCannot(text: string): string | undefined {
-  const t = plainWords(text).toLowerCase();
+  // Typed "every" and numbers in words ("evrey 5 secs", "each thirty seconds", "every ninety minutes") read as the rest is (round 31).
+  const t = plainWords(text)
+    .toLowerCase()
+    .replace(/\b(?:evry|evrey|everey|eveyr|evey|evert)\b/g, 'every')
+    .replace(/\b(?:every|each)\s+([a-z]+(?:[\s-][a-z]+)?)\s+(?=sec|min)/g, (m, w: string) => {
+      const n = num(w.replace(/[\s-]+/g, ' ')) ?? (/^(\w+)[\s-](\w+)$/.test(w) ? (num(w.split(/[\s-]/)[0]!) ?? NaN) + (num(w.split(/[\s-]/)[1]!) ?? NaN) : undefined);
+      return n !== undefined && Number.isFinite(n) ? `every ${n} ` : m;
+    })
+    // "twice a minute", "3 times per minute", "each half minute", "every half a minute": more than once a minute.
+    .replace(/\b(?:twice|(?:\d+|two|three|four|five|six|ten)\s*(?:times|x))\s+(?:a|per|each|every)\s+minute\b|\b(?:every|each)\s+half(?:\s+a)?[\s-]+minute\b/g, 'every 30 seconds');
   if (/\bhealth\s*-?\s*checks?\b|\bhealthy\b|\bprobes?\b|\binterval\b|\btimeout\b|\bretr(?:y|ies)\b|\bgrace\b|\bstart[\s_-]?period\b/.test(t)) return undefined;
   // A troubleshooting question says what happens ("why does worker restart every 30 seconds?"): no schedule asked for (review 23 MED-1).
   if (/\bwhy\b|\bhow\s+come\b|\bwhat(?:'?s|\s+is)\s+(?:wrong|up|going\s+on|happening)\b|\bany\s+idea\b/.test(t)) return undefined;
@@ -329,6 +340,16 @@ function daysOfWeek(t0: string): { field: string; words: string } | undefined {
   const DAY_WORD = String.raw`(?:sun|mon|tue|tues|wed|thu|thurs|fri|sat)(?:[a-z]*day)?s?`;
   const without = t0.replace(new RegExp(String.raw`\b(?:not|instead\s+of|rather\s+than|no\s+(?:more|longer))\s+(?:on\s+)?(?:the\s+)?${DAY_WORD}(?:\s*(?:,|and|or|&)\s*${DAY_WORD})*\b`, 'g'), ' ');
   const t = without !== t0 && new RegExp(String.raw`\b${DAY_WORD}\b`).test(without) ? without : t0;
+  // "every day at 7pm except weekends", "daily but not on sundays": the days said after "except" are taken out (round 31).
+  const except = new RegExp(String.raw`\b(?:except|excluding|but\s+not|apart\s+from|other\s+than|not\s+on|never\s+on|skip(?:ping)?)\s+(?:on\s+)?(?:the\s+)?(weekends?|weekdays?|${DAY_WORD}(?:\s*(?:,|and|or|&)\s*${DAY_WORD})*)\b`).exec(t);
+  if (except) {
+    const out = /^weekends?$/.test(except[1]!) ? [0, 6] : /^weekdays?$/.test(except[1]!) ? [1, 2, 3, 4, 5] : DAY_NAMES.flatMap((_n, i) => (new RegExp(String.raw`\b${DAY_NAMES[i]!.slice(0, 3)}`).test(except[1]!) ? [i] : []));
+    const keep = [0, 1, 2, 3, 4, 5, 6].filter((d) => !out.includes(d));
+    if (keep.length > 0 && keep.length < 7) {
+      const field = keep.join(',') === '1,2,3,4,5' ? '1-5' : keep.join(',') === '0,6' ? '0,6' : keep.join(',');
+      return { field, words: field === '1-5' ? 'on weekdays' : field === '0,6' ? 'on weekends' : `every ${keep.map((d) => DAY_NAMES[d]![0]!.toUpperCase() + DAY_NAMES[d]!.slice(1)).join(', ')}` };
+    }
+  }
   if (/\bweekdays?\b|\bworking days?\b|\bwork\s?days?\b|\bbusiness days?\b/.test(t)) return { field: '1-5', words: 'on weekdays' };
   if (/\bweekends?\b/.test(t)) return { field: '0,6', words: 'on weekends' };
   const days: number[] = [];
@@ -393,6 +414,61 @@ function yearlyDate(t: string): { day: number; month: number; said: string } | u
   return undefined;
 }
 
+const MONTH_WORD = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+const MONTH_LIST = String.raw`${MONTH_WORD}(?:\s*(?:,|and|&|\+|or)\s*(?:and\s+)?${MONTH_WORD})*`;
+const DOM_WORD = String.raw`(?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|tenth|fifteenth|twentieth)`;
+/** Words after a number that make it no day of the month ("may 2 replicas", "jan 1am"). */
+const NOT_A_DAY = String.raw`(?!\s*[:.]\d|\s*(?:am|pm|a\.m|p\.m|h\b|hours?|hrs?|minutes?|mins?|o'?clock|times|x\b|replicas?|copies|cores?|cpus?|gigs?|megs?|gb|mb|%))`;
+const MONTH_DATE = [
+  // "the 1st of jan, apr, jul and oct", "on 1 july", "the 15th of january, april"
+  new RegExp(String.raw`\b(?:on\s+)?(?:the\s+)?(${DOM_WORD})(?:\s+day)?\s+(?:of\s+)?(${MONTH_LIST})(?![a-z])`),
+  // "feb 14", "on jan 1st", "january the 15th"
+  new RegExp(String.raw`\b(?:on\s+)?(${MONTH_LIST})\s+(?:the\s+)?(${DOM_WORD})\b${NOT_A_DAY}`),
+  // "every day in december", "daily during july and august"
+  new RegExp(String.raw`\b(?:in|during|throughout)\s+(?:the\s+months?\s+of\s+)?(${MONTH_LIST})(?![a-z])`),
+];
+const QUARTERLY = /\bquarterly\b|\b(?:every|each|once\s+a)\s+(?:quarter|(?:3|three)\s+months)\b/;
+
+/**
+ * A schedule with months said: the months (listed or one), the day of the month said with them,
+ * and the rest read as any schedule ("at 6am on the 1st of march, june, september and december"
+ * → 0 6 1 3,6,9,12 *; "every day in december at 8pm" → 0 20 * 12 *; "midnight on jan 1" → 0 0 1 1 *,
+ * a date a job runs on being every year's). "quarterly" is the 1st of jan, apr, jul and oct.
+ */
+function monthDate(words: string, defaultHour: number): Schedule | undefined {
+  let months: number[] | undefined;
+  let day: number | undefined;
+  let rest = words;
+  for (const [i, re] of MONTH_DATE.entries()) {
+    const m = re.exec(rest);
+    if (!m) continue;
+    const list = i === 0 ? m[2]! : m[1]!;
+    const d = i === 0 ? m[1] : i === 1 ? m[2] : undefined;
+    months = [...list.matchAll(new RegExp(MONTH_WORD, 'g'))].map((x) => MONTHS.findIndex((n) => n.startsWith(x[0].replace('.', '').slice(0, 3))) + 1);
+    if (d !== undefined) day = ORDINAL[d] ?? Number.parseInt(d, 10);
+    rest = `${rest.slice(0, m.index)} ${rest.slice(m.index + m[0].length)}`;
+    break;
+  }
+  const quarterly = QUARTERLY.test(rest);
+  if (quarterly) {
+    months ??= [1, 4, 7, 10];
+    rest = rest.replace(QUARTERLY, ' ');
+  }
+  if (!months || months.some((x) => x < 1) || (day !== undefined && !(day >= 1 && day <= 31))) return undefined;
+  months = [...new Set(months)].sort((a, b) => a - b);
+  const r = read(rest, defaultHour);
+  const f = r ? r.cron.split(' ') : ['0', String(defaultHour), '*', '*', '*'];
+  if (day !== undefined) f[2] = String(day);
+  else if (quarterly && f[2] === '*') f[2] = '1';
+  f[3] = months.join(',');
+  const cron = f.join(' ');
+  if (!validCron(cron)) return undefined;
+  const names = months.map((x) => MONTHS[x - 1]![0]!.toUpperCase() + MONTHS[x - 1]!.slice(1));
+  const when = f[2] !== '*' ? `on the ${f[2]!.split(',').map((x) => ordinal(Number(x))).join(' and ')} of ${names.join(', ')}` : `in ${names.join(', ')}`;
+  const at = /^\d+$/.test(f[0]!) && /^\d+$/.test(f[1]!) ? ` at ${pad(Number(f[1]))}:${pad(Number(f[0]))}` : r ? ` (${r.words})` : '';
+  return { cron, words: `${when}${at}` };
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 const ordinal = (d: number) => `${d}${d % 10 === 1 && d !== 11 ? 'st' : d % 10 === 2 && d !== 12 ? 'nd' : d % 10 === 3 && d !== 13 ? 'rd' : 'th'}`;
 
@@ -450,7 +526,7 @@ function timeList(t: string): { hours: number[]; minute: number } | undefined {
   // "between 9am and 5pm", "from 8 and …": a window, not two times.
   if (!m || /\b(?:between|from)\s*$/.test(t.slice(0, m.index))) return undefined;
   const times = m[0]
-    .replace(/^at\s+/, '')
+    .replace(/^(?:at|like|say|e\.g\.|eg|i\.e\.|ie|around|about)[,:]?\s+/, '')
     .split(new RegExp(TIME_JOIN))
     .map((x) => x.trim())
     .filter((x) => x.length > 0)
@@ -466,6 +542,10 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
   // "weekly-digest", "nightly-build", "db-daily": a program's name, not a schedule word.
   const t = t0.replace(/[\w.]*[a-z0-9]-(?:daily|weekly|nightly|hourly|monthly)\b[\w.-]*|\b(?:daily|weekly|nightly|hourly|monthly)-[\w.-]+/g, ' ');
   const words = plainWords(t);
+  // Months said ("on the 1st of jan, apr, jul and oct", "feb 14", "every day in december", "quarterly"):
+  // the rest is read without them and the months (and the day of the month said with them) put in (round 31).
+  const dated = monthDate(words, defaultHour);
+  if (dated) return dated;
   const dow = daysOfWeek(words);
   const on = dow ? ` ${dow.words}` : '';
   // "twice a day, 6am and 6pm", "every monday at 9am and 5pm": one run at each time said.
@@ -536,6 +616,9 @@ function read(t0: string, defaultHour: number): Schedule | undefined {
     // "every night at ten to twelve", "each night at 11": a night's hour from 7 to 11 is the evening's
     // ("nightly at 2" stays 02:00; "at 11am" is said).
     if (time && /\b(?:(?:every|each)\s+night|nightly)\b/.test(t) && h >= 7 && h < 12 && !/\b(?:a\.?m\b|morning)/.test(t)) h += 12;
+    // "at 9am, only on the 1st": a time restricted to a day of the month (round 31).
+    const dom = /\bon\s+the\s+\S+/.test(t) ? dayOfMonth(t) : undefined;
+    if (dom !== undefined && dom >= 1 && dom <= 28) return { cron: `${mi} ${h} ${dom} * *`, words: `on the ${ordinal(dom)} of every month at ${pad(h)}:${pad(mi)}` };
     return { cron: `${mi} ${h} * * *`, words: `every day at ${pad(h)}:${pad(mi)}` };
   }
   return undefined;
@@ -571,10 +654,10 @@ export function onlySchedule(c: string): boolean {
   const raw = rawCron(c);
   // "cron 0 */6 * * *", "`*/15 * * * *`": a cron line and the words that name it.
   if (raw) return /^\s*(?:(?:on|at|with|the|a|cron(?:tab)?|schedule|line|entry|expression)\s*:?\s*)*$/i.test(c.slice(0, raw.index) + ' ' + c.slice(raw.index + raw.said.length));
-  const t = c.trim().toLowerCase();
+  const t = c.trim().toLowerCase().replace(/\be\.g\.|\bi\.e\./g, ' ');
   if (!parseSchedule(t, 3)) return false;
   const rest = normaliseSchedule(t).replace(
-    /\b(?:every|each|on|at|around|about|from|to|between|and|during|in|the|of|a|an|please|pls|instead|only|too|business|working|office|hours?|minutes?|days?|weeks?|months?|daily|nightly|weekly|hourly|monthly|weekdays?|weekends?|nights?|mornings?|evenings?|afternoons?|midnight|noon|am|pm|o'?clock|first|1st|\d{1,2}(?:st|nd|rd|th)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)|annually|annual|yearly|years?|second|third|fourth|fifth|tenth|fifteenth|twentieth|last|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\d{1,2}(?::\d{2})?\s*(?:am|pm)?|[,.;:()&+-]/g,
+    /\b(?:every|each|on|at|around|about|like|say|eg|ie|maybe|ideally|from|to|between|and|during|in|the|of|a|an|please|pls|instead|only|too|business|working|office|hours?|minutes?|days?|weeks?|months?|daily|nightly|weekly|hourly|monthly|weekdays?|weekends?|nights?|mornings?|evenings?|afternoons?|midnight|noon|am|pm|o'?clock|first|1st|\d{1,2}(?:st|nd|rd|th)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)|annually|annual|yearly|years?|second|third|fourth|fifth|tenth|fifteenth|twentieth|last|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\d{1,2}(?::\d{2})?\s*(?:am|pm)?|[,.;:()&+-]/g,
     ' ',
   );
   return rest.trim() === '';
@@ -582,7 +665,7 @@ export function onlySchedule(c: string): boolean {
 
 /** The words of a command before the schedule said after it ("php artisan x every 10 minutes" → "php artisan x"). */
 export function beforeSchedule(words: string): string | undefined {
-  const cmd = words.split(/\s*[—–]\s*|\s+-\s+|\s+(?=(?:every|each|at|daily|nightly|hourly|weekly|monthly|twice|once|during|from|between|on\s+(?:the\s+)?(?:\d|first|week|sun|mon|tue|wed|thu|fri|sat))\b)/i)[0]!.trim();
+  const cmd = words.split(/\s*[—–]\s*|\s+-\s+|\s+(?=(?:every|each|at|daily|nightly|hourly|weekly|monthly|twice|once|during|from|between|on\s+(?:the\s+)?(?:\d|first|week|sun|mon|tue|wed|thu|fri|sat))\b(?![./-]))/i)[0]!.trim();
   return cmd && !parseSchedule(cmd.toLowerCase(), 3) && !/^(?:a|the|this|that|it|job|cron|task)$/i.test(cmd) ? cmd : undefined;
 }
 

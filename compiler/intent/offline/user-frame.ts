@@ -236,7 +236,9 @@ const PEOPLE_WORDS = new Set(
     'a an the and also plus both all each of them too as well please pls kindly oh ok so now then ' +
     'need needs needed should shall must will would be get gets have has can could want wants given ' +
     'give grant put add make let move place in into to join joins member members membership of group groups ' +
-    'access rights privileges privs permissions perms sudo admin admins sudoers for use able run with'
+    'access rights privileges privs permissions perms sudo admin admins sudoers for use able run with ' +
+    // "she'll need docker as well - can you give her that too?", "docker, too, if you can" (round 31)
+    'll you if that just'
   ).split(' '),
 );
 /** Words that are never a group said before "access" or after "to"/"in". */
@@ -263,7 +265,10 @@ export function peopleFrame(message: string, files: Record<string, string | unde
   names.sort((a, b) => message.toLowerCase().indexOf(a) - message.toLowerCase().indexOf(b));
   let nobody = false;
   if (names.length === 0) {
-    if (!/\b(?:her|him|them|she|he|they)\b/.test(t)) return undefined;
+    // "also docker group", "docker too", "and sudo please": an addition with no person said is for
+    // the one user the last reply added or changed (round 31); with none or several it is not this frame.
+    const added = /^\s*(?:and|also|plus)\b|^\s*\+|\b(?:too|as\s+well|also)\b/.test(t);
+    if (!/\b(?:her|him|them|she|he|they)\b/.test(t) && !(added && who.length === 1)) return undefined;
     if (who.length === 0) nobody = true;
     else names.push(...who);
     t = t.replace(/\b(?:her|him|them|she|he|they)\b/g, ' ');

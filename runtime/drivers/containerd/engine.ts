@@ -29,7 +29,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { LABEL_CONFIG_HASH, LABEL_HOST, LABEL_MANAGED, LABEL_SERVICE, managedBy, type ContainerSpec, type HealthSpec, type NetworkSpec, type ObservedState } from '../../../plan/types.js';
 import { ContainerExitedError, ImageMissingError, StepError, type ContainerRecord, type Engine, type NetworkRecord, type ReadyResult } from '../../engine.js';
-import { httpAnswer, httpHealthOf, LOOK_EVERY_MS, portsRefusedAt, raceClock, readinessLoop, type ReadyTarget, type RunningExec } from '../../health.js';
+import { cannotPassNow, httpAnswer, httpHealthOf, LOOK_EVERY_MS, portsRefusedAt, raceClock, readinessLoop, type ReadyTarget, type RunningExec } from '../../health.js';
 import { CpuBudgetClock } from '../../cpu-budget.js';
 import { cpuThrottle } from '../../observe/pressure.js';
 import { secretValuesOf } from '../../observe/docker.js';
@@ -1031,7 +1031,12 @@ export class ContainerdEngine extends HostSideOps implements Engine {
                 // As on Docker, only declared ports count: with none, a refusal proves nothing (a
                 // service bound to 127.0.0.1 in its container refuses at its address and still
                 // answers the command), so the command keeps its own back-off.
-                return { refused: a === 'refused' && declared.length > 0 && (otherPorts.length === 0 || (await portsRefusedAt(ip, otherPorts))) };
+                const refused = a === 'refused' && declared.length > 0 && (otherPorts.length === 0 || (await portsRefusedAt(ip, otherPorts)));
+                // Certain to fail (nothing listens on the asked port in the task's network
+                // namespace, or postgres says it is starting up): the exec is held back (health.ts
+                // cannotPassNow), also after REFUSED_PROBE_INTERVAL_MS.
+                const pid = t?.pid;
+                return { refused, cannotPass: () => cannotPassNow(http ?? wire, typeof a === 'string' ? a : undefined, pid) };
               },
             }
           : {}),
