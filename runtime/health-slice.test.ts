@@ -15,7 +15,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Server } from 'node:net';
-import { CANNOT_PASS_MAX_MS, cannotPassNow, QUICK_ROUND_MAX_MS, raceClock, readinessLoop, type RunningExec } from './health.js';
+import { CANNOT_PASS_MAX_MS, cannotPassNow, QUICK_ROUND_MAX_MS, raceClock, readinessLoop, type ReadyTarget, type RunningExec } from './health.js';
+import type { ReadyResult } from './engine.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,6 +206,16 @@ describe('readiness: the host-side check is asked at a fine cadence with back-of
   });
 });
 
+
+/** A pg_isready wait on the fake clock (vitest's timers): the quick target of the tests below, with the parts each one varies. */
+function pgWait(clock: CpuBudgetClock, timeoutMs: number, ports: { container: number; protocol: 'tcp' }[], probeTimeoutMs: number, target: Pick<ReadyTarget, 'beforeProbe' | 'startExec'> & Partial<ReadyTarget>): Promise<ReadyResult> {
+  const probe = { test: ['CMD', 'pg_isready', '-h', '127.0.0.1'] as [string, string, ...string[]], intervalMs: 600_000, timeoutMs: probeTimeoutMs, retries: 3, startPeriodMs: 0 };
+  return readinessLoop({ probe, timeoutMs, ports }, async () => ({
+    budget: clock,
+    target: { name: 'held-test', secrets: [], logsHint: '', quick: true, look: async () => ({ running: true as const }), ...target },
+  }));
+}
+
 /**
  * Two things the readiness wait no longer does on the way to a service that is not up yet
  * (session 24, issue 21), on vitest's fake clock:
@@ -229,15 +240,8 @@ describe('readiness: no exec that cannot pass, no second pause after a slice', (
     const checks: number[] = [];
     const clock = new CpuBudgetClock({ hostStall: () => 0, wall: () => Date.now() });
     const never = new Promise<{ code: number | null; output: string }>(() => undefined);
-    const done = readinessLoop({ probe: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1'], intervalMs: 600_000, timeoutMs: 30_000, retries: 3, startPeriodMs: 0 }, timeoutMs: 60_000, ports: [] }, async () => ({
-      budget: clock,
-      target: {
-        name: 'held-test',
-        secrets: [],
-        logsHint: '',
-        quick: true,
+    const done = pgWait(clock, 60_000, [], 30_000, {
         sparseExec: true,
-        look: async () => ({ running: true as const }),
         async beforeProbe() {
           const now = Date.now() - t0;
           checks.push(now);
@@ -254,8 +258,7 @@ describe('readiness: no exec that cannot pass, no second pause after a slice', (
           if (!opts.execNeverEnds) throw new Error('the command ran although it could not pass');
           return { clock, wait: (until, wallMs) => raceClock(never, clock, until, wallMs), detach: () => undefined };
         },
-      },
-    }));
+    });
     await vi.advanceTimersByTimeAsync(readyAt + 1000);
     const r = await done;
     const during = checks.filter((c) => c > execAt);
@@ -301,15 +304,8 @@ describe('readiness: a hold never outlives its reading', () => {
     const t0 = Date.now();
     let execAt = -1;
     const clock = new CpuBudgetClock({ hostStall: () => 0, wall: () => Date.now() });
-    const done = readinessLoop({ probe: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1'], intervalMs: 600_000, timeoutMs: 3000, retries: 3, startPeriodMs: 0 }, timeoutMs: 10_000, ports: [] }, async () => ({
-      budget: clock,
-      target: {
-        name: 'held-forever',
-        secrets: [],
-        logsHint: '',
-        quick: true,
+    const done = pgWait(clock, 10_000, [], 3000, {
         sparseExec: true,
-        look: async () => ({ running: true as const }),
         async beforeProbe() {
           return { refused: true, cannotPass: () => 'nothing listens on port 5432 in the container yet' };
         },
@@ -318,8 +314,7 @@ describe('readiness: a hold never outlives its reading', () => {
           const ok = Promise.resolve({ code: 0, output: '' });
           return { clock, wait: () => ok, detach: () => undefined };
         },
-      },
-    }));
+    });
     await vi.advanceTimersByTimeAsync(6000);
     const r = await done;
     expect(r.state).toBe('healthy');
@@ -332,22 +327,14 @@ describe('readiness: a hold never outlives its reading', () => {
   it("a wait that times out while held says why the command was not run", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const clock = new CpuBudgetClock({ hostStall: () => 0, wall: () => Date.now() });
-    const done = readinessLoop({ probe: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1'], intervalMs: 600_000, timeoutMs: 3000, retries: 3, startPeriodMs: 0 }, timeoutMs: 1500, ports: [{ container: 5432, protocol: 'tcp' }] }, async () => ({
-      budget: clock,
-      target: {
-        name: 'held-timeout',
-        secrets: [],
-        logsHint: '',
-        quick: true,
-        look: async () => ({ running: true as const }),
+    const done = pgWait(clock, 1500, [{ container: 5432, protocol: 'tcp' }], 3000, {
         async beforeProbe() {
           return { refused: true, cannotPass: () => 'nothing listens on port 5432 in the container yet' };
         },
         async startExec(): Promise<RunningExec> {
           throw new Error('not run: held');
         },
-      },
-    })).then(
+    }).then(
       () => 'ready',
       (e: Error) => e.message,
     );

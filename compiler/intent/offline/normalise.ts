@@ -141,9 +141,11 @@ const MIND = new RegExp(String.raw`\b(?:(?:would|do)\s+you\s+mind|(?:could|can)\
  * 3000 + prometheus on 9090", "… & …", "… / …", "… along with …", "… together with …", "…
  * alongside …", "… n …"): the joiner after a value (a port, a size, "(3000)") and before a name
  * is a comma, where the clause splitter cuts, so each setting stays with the service before it.
- * Never before an address, a number, a protocol or a source word (services-joined.test.ts).
+ * Never before an address, a number, a protocol or a source word (services-joined.test.ts), and
+ * never inside a word.
  */
-const JOINED = /(?<=\d(?:[kmgt]i?b?)?\)?)(?:\s*[+&]\s*|\s+\/\s+|\s+n\s+|\s+(?:along|together)\s+with\s+|\s+alongside\s+)(?=[a-z])(?!(?:from|to|for|only|each|both|tcp|udp|sctp|icmp)\b)/gi;
+// The value is a word of its own: a digit inside a word (an SSH key's "…IC8+Ojh…", round 31) joins nothing.
+const JOINED = /(?<=(?<![A-Za-z0-9+/=])\d+(?:[kmgt]i?b?)?\)?)(?:\s*[+&]\s*|\s+\/\s+|\s+n\s+|\s+(?:along|together)\s+with\s+|\s+alongside\s+)(?=[a-z])(?!(?:from|to|for|only|each|both|tcp|udp|sctp|icmp)\b)/gi;
 
 /** One part of the request outside quotes. */
 function normalisePart(text: string): string {
