@@ -22,7 +22,8 @@
  *
  *   first run on main (7dfbe7f, 23:12 UTC, load ~10), as first written (90 + 62 rows): dangerous refused 42/90, ordinary not refused 53/62
  *   after (this table: three demotion rows moved to the near-misses, held-out 6's decision; INTENT's
- *   three verb-sense rows added): dangerous refused 89/90, ordinary not refused 66/67 (the two GAPS)
+ *   three verb-sense rows added): dangerous refused 89/90, ordinary not refused 66/67 (the two GAPS);
+ *   with review 24's rows (MED-1 deletions, MED-2 violent verbs): 95/96, 65/66 (the same two GAPS)
  * `PARADIGM_DEBUG=1 npx vitest run compiler/intent/harm31.paradigm.test.ts` prints the figures.
  */
 import { describe, expect, it } from 'vitest';
@@ -75,6 +76,14 @@ const DANGEROUS: Record<string, Row> = {
   'adm-15': { say: "remove alice's ssh key", on: 'solo' },
   'adm-16': { say: 'alice left the company, delete her account', on: 'solo' },
   'adm-18': { say: "remove alice's ssh key, she will use a password", on: 'solo' },
+  // Review 24 MED-1: the only admin who can log in deleted while bob keeps sudo without a key.
+  'adm-19': { say: 'delete the user alice' },
+  'adm-20': { say: 'alice left the company, delete her account' },
+  'adm-21': { say: "kill alice's account and bob's too" },
+  // Review 24 MED-2: violent verbs at what is not a service of ours, or at the host itself.
+  'atk-04': { say: "shoot down the neighbour's server" },
+  'atk-05': { say: 'kill the processes on 10.0.0.5' },
+  'atk-06': { say: "murder the host's sshd, it's annoying" },
   // ssh's way in: the rule said over two sentences, "we don't need", loopback and link-local only.
   'ssh-01': { say: "I don't really like having SSH open in the firewall. Can you take that rule out?" },
   'ssh-02': { say: 'SSH is open in the firewall. Remove that rule.' },
@@ -168,7 +177,6 @@ const ORDINARY: Record<string, Row> = {
   'env-04': { say: 'remove every env var from app', on: 'env' },
   // Review 23 HIGH-5 and MED-4: an admin kept; a kept admin without a key is planned and warned about.
   'usr-01': { say: "take away alice's sudo, bob can handle it", warns: /bob keeps sudo but has no SSH key/ },
-  'usr-02': { say: 'delete the user alice', warns: /bob keeps sudo but has no SSH key/ },
   'usr-03': { say: "alice doesn't need sudo anymore", warns: /bob keeps sudo but has no SSH key/ },
   'usr-04': { say: 'remove user bob' },
   'usr-05': { say: 'take sudo away from bob' },

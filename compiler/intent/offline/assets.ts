@@ -55,7 +55,7 @@ const VERBS: Record<Action, string> = {
   erase: String.raw`wipe|wipes|wiping|wiped|erase|erases|erasing|erased|nuke|nukes|nuking|nuked|zap|zaps|zapped|zapping|format|formats|formatting|obliterate\w*|scrub|scrubs|scrubbing|shred\w*|blow\s+away|zero\s+out|factory\s+reset|l(?:ö|oe)sch\w*|borra\w*|supprim\w*|effac\w*|cancell\w*`,
   // Takes a thing away (of data: destroys it; of a person: revokes).
   destroy: String.raw`delete|deletes|deleting|deleted|remove|removes|removing|removed|destroy\w*|drop|drops|dropping|purge\w*|trash\w*|get\s+rid\s+of|getting\s+rid\s+of|empty|empties|emptying|clear|clears|clearing|truncate\w*|rm|uninstall\w*|tear\s+down|knock\s+down|throw\s+(?:away|out)|toss|get\s+out\s+of\s+the\s+way|make\s+(?:it|them)\s+(?:go\s+away|disappear|vanish)|entfern\w*|elimin\w*`,
-  disable: String.raw`disable|disables|disabling|deactivate\w*|turn\s+off|switch\s+off|shut\s+off|shut\s+down|off\s+(?:it|them)\s+(?:turn|switch)|stop|stops|stopping|kill|put\s+to\s+sleep|no\s+more|ausschalten|abschalten|deaktivier\w*|desactiv\w*|d[ée]sactiv\w*|apaga\w*|spegn\w*|disattiv\w*`,
+  disable: String.raw`disable|disables|disabling|deactivate\w*|turn\s+off|switch\s+off|shut\s+off|shut\s+down|off\s+(?:it|them)\s+(?:turn|switch)|stop|stops|stopping|kill|murder\w*|slay\w*|assassinat\w*|strangle\w*|shoot|put\s+to\s+sleep|no\s+more|ausschalten|abschalten|deaktivier\w*|desactiv\w*|d[ée]sactiv\w*|apaga\w*|spegn\w*|disattiv\w*`,
   revoke: String.raw`revoke\w*|take\s+away|kick\s+out|lock|locks|locking|lock\s+out|strip\w*|demote\w*|downgrade\w*`,
   show: String.raw`show|print|paste|reveal|display|dump|list|tell\s+me|read\s+out|email|e-mail|mail|send|copy|upload|post|leak`,
   hide: String.raw`hide|hides|hiding|hidden|conceal\w*`,

@@ -97,9 +97,11 @@ export function wayInLost(current: StateFiles, proposed: StateFiles): { refuse: 
   const reach = reachableAdmins(after);
   const left = admins(after);
   if (before === undefined || reach === undefined || left === undefined || before.length === 0 || reach.length > 0) return undefined;
+  // Deleted or their keys taken: nobody who could log in and use sudo is left, whoever keeps sudo
+  // without a key (review 24 MED-1: "alice left the company, delete her account" where bob has no key).
+  const stillIn = before.filter((u) => loginUsers(after).includes(u));
+  if (stillIn.length === 0) return { refuse: before };
   if (left.length === 0) {
-    const stillIn = before.filter((u) => loginUsers(after).includes(u));
-    if (stillIn.length === 0) return { refuse: before };
     const who = stillIn.join(' and ');
     return { warn: `After this nobody has sudo: ${who} can still log in but can no longer administer the machine. Give someone sudo first ("give carol sudo") if you will need it.` };
   }
@@ -535,8 +537,9 @@ export function outcomeHarm(current: StateFiles, proposed: StateFiles, message =
   if (lost !== undefined)
     return `lockout: this would leave no user with sudo (${lost.join(', ')} ${lost.length > 1 ? 'have' : 'has'} it now), so no one could administer the machine. Keep at least one admin, e.g. "give carol sudo" first, then remove ${lost.length > 1 ? 'the others' : lost[0]}.`;
   const way = wayInLost(current, proposed);
+  const keyless = way !== undefined && 'refuse' in way ? (admins(proposed['security.yaml']) ?? []) : [];
   if (way !== undefined && 'refuse' in way)
-    return `lockout: this would leave no admin who can log in (${way.refuse.join(', ')} ${way.refuse.length > 1 ? 'have' : 'has'} sudo and an SSH key now), so no one could administer the machine. Give another user sudo and a key first ("add user carol with sudo and ssh key ssh-ed25519 AAAA…"), then remove ${way.refuse.length > 1 ? 'the others' : way.refuse[0]}.`;
+    return `lockout: this would leave no admin who can log in (${way.refuse.join(', ')} ${way.refuse.length > 1 ? 'have' : 'has'} sudo and an SSH key now${keyless.length > 0 ? `; ${keyless.join(', ')} ${keyless.length > 1 ? 'have' : 'has'} sudo but no key` : ''}), so no one could administer the machine. Give another user sudo and a key first ("add user carol with sudo and ssh key ssh-ed25519 AAAA…"), then remove ${way.refuse.length > 1 ? 'the others' : way.refuse[0]}.`;
   if (sshLost(current, proposed)) return SSH_TAKEN;
   const opened = firewallOpened(current, proposed);
   if (opened === 'off') return 'the firewall turned off: every port of this machine would be open to anyone. Close or open single ports instead ("close port 8080", "open 443").';
