@@ -285,6 +285,9 @@ const GAPS = new Set<string>([
   'o:ssh-03',
   // "firewall rules, all, remove": a quantifier alone between commas is not read as the rules' (asked about, nothing changed).
   'd:lang-04',
+  // Review 24 HIGH-2: lifting the WIPE words for "everything from X's env" let the engine read
+  // "everything" as every service (all removed); the refusal is back until the env alone is what changes.
+  'o:env-01',
 ]);
 
 if (process.env.PARADIGM_DEBUG) {
