@@ -26,7 +26,7 @@ import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
-import { newValueOnly } from './values.js';
+import { currentThenNew, newValueOnly } from './values.js';
 import {
   findCidrs,
   findCpu,
@@ -871,8 +871,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // A job said in any order ("every half hour, worker, `php poll.php`", "… (vacuumdb --full --all)"):
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
   // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
-  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
-  const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob))));
+  const here = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), here);
+  const composed = outcomeSaid(composeSaid(newValueOnly(currentThenNew(verbsSaid(framedJob, here), here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
   const base = { provider: 'offline' };
