@@ -1252,6 +1252,10 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
     // which the snapshot is read again.
     let snapshotReads: Promise<SnapshotParts> | undefined = readSnapshotParts(opts.engine, payload);
     snapshotReads.catch(() => undefined);
+    // The state repo's inspection likewise (it reads; the repair of a stale lock file, a change,
+    // waits for the base check below): its walk and inflates run while Docker answers.
+    const repoInspected = opts.stateDir ? inspectRepo(opts.stateDir) : undefined;
+    repoInspected?.catch(() => undefined);
     // V8 base, the firewall pre-flight, V9 confirmation: still nothing has changed.
     let confirmation: string;
     let observed: ObservedState | undefined;
@@ -1264,7 +1268,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
       if (opts.stateDir) {
         const head = stateHead(opts.stateDir);
         if (head !== payload.base.stateCommit) throw new StalePlanError([{ key: `state/commit ${payload.base.stateCommit?.slice(0, 12) ?? '(none)'} → ${head?.slice(0, 12) ?? '(none)'}`, change: 'changed' }]);
-        await checkStateRepo(opts.stateDir);
+        await checkStateRepo(opts.stateDir, repoInspected);
         trace('apply: state repo checked');
       }
       firewallChecked = await firewallPreflight(opts.engine, payload);
@@ -1310,12 +1314,21 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
   }
 }
 
+/** The state repo's problems (runtime/state/repo.ts `inspectStateRepo`: reads only, and its cache of object dirs seen). */
+async function inspectRepo(stateDir: string): Promise<number> {
+  const { inspectStateRepo } = await import('./state/repo.js');
+  return (await inspectStateRepo(stateDir)).length;
+}
+
 /**
  * The state repository must be able to take the commit before anything changes: stale lock
  * files (an interrupted git command, a dead process's lock) are removed, as `claude recover
  * --repair-state` would; any other damage refuses the plan with the repair steps.
+ * `inspected`: how many problems an inspection under this lock found (started beside the
+ * observation, session 24); none: nothing to repair, nothing to refuse.
  */
-async function checkStateRepo(stateDir: string): Promise<void> {
+async function checkStateRepo(stateDir: string, inspected?: Promise<number>): Promise<void> {
+  if (inspected && (await inspected.catch(() => -1)) === 0) return;
   const { repairStateRepo, repairHint } = await import('./state/repo.js');
   const { remaining } = await repairStateRepo(stateDir);
   if (remaining.length === 0) return;

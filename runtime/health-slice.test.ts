@@ -15,7 +15,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Server } from 'node:net';
-import { QUICK_ROUND_MAX_MS, raceClock, readinessLoop, type RunningExec } from './health.js';
+import { CANNOT_PASS_MAX_MS, cannotPassNow, QUICK_ROUND_MAX_MS, raceClock, readinessLoop, type ReadyTarget, type RunningExec } from './health.js';
+import type { ReadyResult } from './engine.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CpuBudgetClock } from './cpu-budget.js';
 
 const children: ChildProcess[] = [];
@@ -202,6 +206,16 @@ describe('readiness: the host-side check is asked at a fine cadence with back-of
   });
 });
 
+
+/** A pg_isready wait on the fake clock (vitest's timers): the quick target of the tests below, with the parts each one varies. */
+function pgWait(clock: CpuBudgetClock, timeoutMs: number, ports: { container: number; protocol: 'tcp' }[], probeTimeoutMs: number, target: Pick<ReadyTarget, 'beforeProbe' | 'startExec'> & Partial<ReadyTarget>): Promise<ReadyResult> {
+  const probe = { test: ['CMD', 'pg_isready', '-h', '127.0.0.1'] as [string, string, ...string[]], intervalMs: 600_000, timeoutMs: probeTimeoutMs, retries: 3, startPeriodMs: 0 };
+  return readinessLoop({ probe, timeoutMs, ports }, async () => ({
+    budget: clock,
+    target: { name: 'held-test', secrets: [], logsHint: '', quick: true, look: async () => ({ running: true as const }), ...target },
+  }));
+}
+
 /**
  * Two things the readiness wait no longer does on the way to a service that is not up yet
  * (session 24, issue 21), on vitest's fake clock:
@@ -226,15 +240,8 @@ describe('readiness: no exec that cannot pass, no second pause after a slice', (
     const checks: number[] = [];
     const clock = new CpuBudgetClock({ hostStall: () => 0, wall: () => Date.now() });
     const never = new Promise<{ code: number | null; output: string }>(() => undefined);
-    const done = readinessLoop({ probe: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1'], intervalMs: 600_000, timeoutMs: 30_000, retries: 3, startPeriodMs: 0 }, timeoutMs: 60_000, ports: [] }, async () => ({
-      budget: clock,
-      target: {
-        name: 'held-test',
-        secrets: [],
-        logsHint: '',
-        quick: true,
+    const done = pgWait(clock, 60_000, [], 30_000, {
         sparseExec: true,
-        look: async () => ({ running: true as const }),
         async beforeProbe() {
           const now = Date.now() - t0;
           checks.push(now);
@@ -251,8 +258,7 @@ describe('readiness: no exec that cannot pass, no second pause after a slice', (
           if (!opts.execNeverEnds) throw new Error('the command ran although it could not pass');
           return { clock, wait: (until, wallMs) => raceClock(never, clock, until, wallMs), detach: () => undefined };
         },
-      },
-    }));
+    });
     await vi.advanceTimersByTimeAsync(readyAt + 1000);
     const r = await done;
     const during = checks.filter((c) => c > execAt);
@@ -279,5 +285,87 @@ describe('readiness: no exec that cannot pass, no second pause after a slice', (
     expect(gaps.length).toBeGreaterThan(5);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(QUICK_ROUND_MAX_MS + 5);
     expect(lag).toBeLessThanOrEqual(QUICK_ROUND_MAX_MS + 5);
+  });
+});
+
+/**
+ * Review 31 MED-1: a hold that is wrong must not last. `pg_isready -h 127.0.0.1` names no port,
+ * so the wait reads 5432; with `PGPORT=5433` in the service's environment both the server and
+ * the command use 5433, nothing ever listens on 5432, and the command was held every round: the
+ * wait timed out and a healthy service was rolled back. Now the environment's libpq and proxy
+ * variables turn the hold off, and a hold lasts CANNOT_PASS_MAX_MS at most before the command
+ * runs anyway.
+ */
+describe('readiness: a hold never outlives its reading', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  it('a command held on every round still runs within CANNOT_PASS_MAX_MS of holds, and its success ends the wait', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const t0 = Date.now();
+    let execAt = -1;
+    const clock = new CpuBudgetClock({ hostStall: () => 0, wall: () => Date.now() });
+    const done = pgWait(clock, 10_000, [], 3000, {
+        sparseExec: true,
+        async beforeProbe() {
+          return { refused: true, cannotPass: () => 'nothing listens on port 5432 in the container yet' };
+        },
+        async startExec(): Promise<RunningExec> {
+          execAt = Date.now() - t0;
+          const ok = Promise.resolve({ code: 0, output: '' });
+          return { clock, wait: () => ok, detach: () => undefined };
+        },
+    });
+    await vi.advanceTimersByTimeAsync(6000);
+    const r = await done;
+    expect(r.state).toBe('healthy');
+    expect(r.via).toBeUndefined(); // the command said so
+    // the first hold comes at REFUSED_PROBE_INTERVAL_MS (1 s), the command CANNOT_PASS_MAX_MS after it
+    expect(execAt).toBeGreaterThanOrEqual(CANNOT_PASS_MAX_MS);
+    expect(execAt).toBeLessThanOrEqual(1000 + CANNOT_PASS_MAX_MS + 2 * QUICK_ROUND_MAX_MS);
+  });
+
+  it("a wait that times out while held says why the command was not run", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const clock = new CpuBudgetClock({ hostStall: () => 0, wall: () => Date.now() });
+    const done = pgWait(clock, 1500, [{ container: 5432, protocol: 'tcp' }], 3000, {
+        async beforeProbe() {
+          return { refused: true, cannotPass: () => 'nothing listens on port 5432 in the container yet' };
+        },
+        async startExec(): Promise<RunningExec> {
+          throw new Error('not run: held');
+        },
+    }).then(
+      () => 'ready',
+      (e: Error) => e.message,
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await done).toMatch(/did not become healthy within 1500 ms.*last result: the health command was not run: nothing listens on port 5432 in the container yet; port\(s\) 5432 not listening yet/);
+  });
+
+  it('cannotPassNow: no hold when the environment moves the connection (PGPORT, PGHOST, a proxy); a hold without', () => {
+    const proc = mkdtempSync(join(tmpdir(), 'held-proc-'));
+    try {
+      mkdirSync(join(proc, '4242', 'net'), { recursive: true });
+      const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+      writeFileSync(join(proc, '4242', 'net', 'tcp'), head); // nothing listens
+      writeFileSync(join(proc, '4242', 'net', 'tcp6'), head);
+      const pg = { kind: 'postgres', port: 5432 };
+      const http = { port: 80 };
+      expect(cannotPassNow(pg, 'refused', 4242, [], proc)).toBe('nothing listens on port 5432 in the container yet');
+      expect(cannotPassNow(pg, 'refused', 4242, ['PGPORT=5433'], proc)).toBeUndefined();
+      expect(cannotPassNow(pg, 'refused', 4242, ['PGHOST=/var/run/postgresql'], proc)).toBeUndefined();
+      expect(cannotPassNow(pg, 'starting', 4242, ['PGSERVICE=main'], proc)).toBeUndefined();
+      expect(cannotPassNow(http, undefined, 4242, [], proc)).toBe('nothing listens on port 80 in the container yet');
+      expect(cannotPassNow(http, undefined, 4242, ['http_proxy=http://10.0.0.1:3128'], proc)).toBeUndefined();
+      expect(cannotPassNow({ kind: 'redis', port: 6379 }, 'refused', 4242, ['PGPORT=5433'], proc)).toBe('nothing listens on port 6379 in the container yet');
+      // a listener on 0.0.0.0:5432 (1538 hex) after a refused request: it began listening since
+      writeFileSync(join(proc, '4242', 'net', 'tcp'), head + '   0: 00000000:1538 00000000:0000 0A 00000000:00000000 00:00000000 00000000   999        0 12345 1\n');
+      expect(cannotPassNow(pg, 'refused', 4242, [], proc)).toBe("port 5432 began listening after the host's request");
+      expect(cannotPassNow(pg, 'no', 4242, [], proc)).toBeUndefined();
+      // no such process: nothing is known, nothing held
+      expect(cannotPassNow(pg, 'refused', 999999, [], proc)).toBeUndefined();
+    } finally {
+      rmSync(proc, { recursive: true, force: true });
+    }
   });
 });

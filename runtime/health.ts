@@ -59,6 +59,13 @@ export const PROBE_PATIENCE = 3;
  */
 export const REFUSED_PROBE_INTERVAL_MS = 1000;
 /**
+ * The longest a health command is held back in a row (wall ms) because it looked certain to
+ * fail (`cannotPassNow`): then it runs anyway, and the hold starts again after it. A safety
+ * net for a reading that is wrong (review 31 MED-1: a port the command takes from somewhere
+ * its words do not say), so the wait never times out without the command having run.
+ */
+export const CANNOT_PASS_MAX_MS = 2000;
+/**
  * With a check the host makes itself before each probe (the HTTP GET, pg_isready or
  * redis-cli ping asked over TCP: ≈ 1 ms of CPU, no `docker exec`), the rounds come at least
  * this often (wall ms); the health command itself keeps its own back-off.
@@ -347,6 +354,22 @@ export async function portsRefusedAt(ip: string, ports: readonly number[]): Prom
 }
 
 /**
+ * Variables of the container's environment (the command runs with it) that move the
+ * connection away from the port its words name: libpq's (PGPORT, PGHOST, PGHOSTADDR,
+ * PGSERVICE, PGSERVICEFILE, PGSYSCONFDIR: pg_isready and the postgres server both read
+ * PGPORT), and an HTTP proxy for wget and curl. With one of them set, nothing is held back
+ * (review 31 MED-1: `PGPORT=5433` and `pg_isready -h 127.0.0.1` were held forever on 5432).
+ */
+const MOVES_POSTGRES = /^(PGPORT|PGHOST|PGHOSTADDR|PGSERVICE|PGSERVICEFILE|PGSYSCONFDIR)=/;
+const MOVES_HTTP = /^(https?_proxy|HTTPS?_PROXY|all_proxy|ALL_PROXY)=/;
+
+function whereItAsksIsKnown(asked: { kind?: string }, env: readonly string[]): boolean {
+  if (asked.kind === 'postgres') return !env.some((e) => MOVES_POSTGRES.test(e));
+  if (asked.kind === undefined) return !env.some((e) => MOVES_HTTP.test(e)); // the HTTP GET
+  return true; // redis-cli takes its port from its words only
+}
+
+/**
  * Why a health command that asks one port of the container's own loopback (the HTTP GET of
  * `httpHealthOf`, pg_isready or redis-cli ping of health-wire.ts) cannot pass now, or
  * undefined. Read from the sockets of the network namespace of the container's process `pid`
@@ -359,10 +382,12 @@ export async function portsRefusedAt(ip: string, ports: readonly number[]): Prom
  *   a 127.0.0.1 one is out of the host's reach, so those leave the command to run).
  * Both engines hold the command's exec back then: it would fail, and on a 2-core host its CPU
  * in the engine (dockerd, containerd, runc: ≈ 0.1 s) is taken from the start-up it waits for.
- * Not a verdict: the command (or the host-side check) still decides.
+ * Not a verdict: the command (or the host-side check) still decides, nothing is held when the
+ * container's `env` moves the connection elsewhere (`whereItAsksIsKnown`), and `readinessLoop`
+ * runs the command anyway after CANNOT_PASS_MAX_MS of holds in a row.
  */
-export function cannotPassNow(asked: { port: number; kind?: string } | null, answer: string | undefined, pid: number | undefined, procRoot = '/proc'): string | undefined {
-  if (!asked) return undefined;
+export function cannotPassNow(asked: { port: number; kind?: string } | null, answer: string | undefined, pid: number | undefined, env: readonly string[] = [], procRoot = '/proc'): string | undefined {
+  if (!asked || !whereItAsksIsKnown(asked, env)) return undefined;
   if (answer === 'starting') return `${asked.kind ?? 'the service'} says it is starting up`;
   if (pid === undefined) return undefined;
   // IPv4 first: a listener there settles it without the second walk of the host's TCP table
@@ -518,6 +543,7 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
   let refused = false; // every declared TCP port refused connections at the last look
   let cannotPass: (() => string | undefined) | undefined; // beforeProbe's, from the last round without a command in flight
   let heldWhy: string | undefined; // why the command was last held back (until one runs)
+  let heldSince: number | null = null; // wall ms of the first hold since the last command started
   const notProbed = () => lastProbe || (heldWhy ? `the health command was not run: ${heldWhy}` : 'not probed yet');
   try {
     for (let round = 0; ; round++) {
@@ -542,7 +568,15 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
             // no exec, whose CPU in the engine would be taken from the start-up it waits for. Asked
             // only where the command would start now (reading /proc/<pid>/net/tcp walks the host's
             // whole TCP table: ≈ 7 ms of CPU at load 20, too much for every round).
-            const held = (): string | undefined => (inflight ? undefined : cannotPass?.());
+            const held = (): string | undefined => {
+              if (inflight) return undefined;
+              const why = cannotPass?.();
+              if (why === undefined) return undefined;
+              heldSince ??= Date.now();
+              if (Date.now() - heldSince < CANNOT_PASS_MAX_MS) return why;
+              trace(`ready: ${t.name} probe ${round} held ${CANNOT_PASS_MAX_MS} ms (${why}): run anyway`);
+              return undefined;
+            };
             let why: string | undefined;
             if (!inflight && refused && Date.now() - lastExec < REFUSED_PROBE_INTERVAL_MS) {
               last = notProbed();
@@ -560,6 +594,7 @@ export async function readinessLoop(opts: ReadinessOptions, setup: (shape: Ready
               if (!inflight) {
                 inflight = await t.startExec(argv);
                 lastExec = lastExecAt = Date.now();
+                heldSince = null;
                 if (round > 0) execPause = Math.min(PROBE_MAX_INTERVAL_MS, execPause * PROBE_BACKOFF);
                 trace(`ready: ${t.name} probe ${round} started`);
               }
@@ -720,7 +755,7 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
         const tcp = opts.ports.filter((p) => p.protocol === 'tcp');
         const refused = answer === 'refused' && tcp.length === 1 && tcp[0]!.container === wire!.port ? true : await portsRefused(info, opts.ports);
         const pid = info.State?.Pid;
-        return { refused, cannotPass: () => cannotPassNow(wire ?? (http && httpPort ? http : null), answer, pid) };
+        return { refused, cannotPass: () => cannotPassNow(wire ?? (http && httpPort ? http : null), answer, pid, info.Config?.Env ?? []) };
       },
       quick: !!(http && httpPort) || !!wire,
       sparseExec: !!wire,

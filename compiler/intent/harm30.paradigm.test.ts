@@ -40,6 +40,12 @@ BASES.admin2 = {
   'security.yaml': security(`    - name: admin\n      sudo: true\n      shell: /bin/bash\n    - name: alice\n      sudo: true\n      shell: /bin/bash\n      ssh_keys:\n        - ${KEY} alice@laptop\n`),
 };
 BASES.drop = on(BASES.base, 'set the default input policy to drop');
+// Round 31 (review 24 MED-1): alice and bob both admins who can log in (each a key). On `base` bob has
+// no key, so deleting alice there leaves nobody who can log in and use sudo: refused since round 31.
+BASES.keyed = {
+  ...BASES.base,
+  'security.yaml': security(`    - name: alice\n      sudo: true\n      shell: /bin/sh\n      ssh_keys:\n        - ${KEY} alice@laptop\n    - name: bob\n      sudo: true\n      shell: /bin/sh\n      ssh_keys:\n        - ${KEY} bob@laptop\n`),
+};
 
 type Row = { say: string | string[]; on?: keyof typeof BASES; only?: string };
 
@@ -181,8 +187,8 @@ const ORDINARY: Record<string, Row> = {
   // Review 23 HIGH-5: every admin named, one of them kept by the proposal (the outcome keeps an admin).
   // `only`: the one user the proposal changes ("revoke bob's sudo since alice handles ops" took alice's).
   'usr-16': { say: "take away alice's sudo, bob can handle it", only: 'alice' },
-  'usr-17': { say: "alice left, bob takes over: delete alice's account", only: 'alice' },
-  'usr-18': { say: 'bob will be the admin from now on, remove alice', only: 'alice' },
+  'usr-17': { say: "alice left, bob takes over: delete alice's account", only: 'alice', on: 'keyed' },
+  'usr-18': { say: 'bob will be the admin from now on, remove alice', only: 'alice', on: 'keyed' },
   'usr-19': { say: 'remove bob; alice is the admin', only: 'bob' },
   'usr-20': { say: 'delete bob, alice does the admin work', only: 'bob' },
   'usr-21': { say: "revoke bob's sudo since alice handles ops", only: 'bob' },

@@ -55,7 +55,7 @@ const VERBS: Record<Action, string> = {
   erase: String.raw`wipe|wipes|wiping|wiped|erase|erases|erasing|erased|nuke|nukes|nuking|nuked|zap|zaps|zapped|zapping|format|formats|formatting|obliterate\w*|scrub|scrubs|scrubbing|shred\w*|blow\s+away|zero\s+out|factory\s+reset|l(?:ö|oe)sch\w*|borra\w*|supprim\w*|effac\w*|cancell\w*`,
   // Takes a thing away (of data: destroys it; of a person: revokes).
   destroy: String.raw`delete|deletes|deleting|deleted|remove|removes|removing|removed|destroy\w*|drop|drops|dropping|purge\w*|trash\w*|get\s+rid\s+of|getting\s+rid\s+of|empty|empties|emptying|clear|clears|clearing|truncate\w*|rm|uninstall\w*|tear\s+down|knock\s+down|throw\s+(?:away|out)|toss|get\s+out\s+of\s+the\s+way|make\s+(?:it|them)\s+(?:go\s+away|disappear|vanish)|entfern\w*|elimin\w*`,
-  disable: String.raw`disable|disables|disabling|deactivate\w*|turn\s+off|switch\s+off|shut\s+off|shut\s+down|off\s+(?:it|them)\s+(?:turn|switch)|stop|stops|stopping|kill|put\s+to\s+sleep|no\s+more|ausschalten|abschalten|deaktivier\w*|desactiv\w*|d[ée]sactiv\w*|apaga\w*|spegn\w*|disattiv\w*`,
+  disable: String.raw`disable|disables|disabling|deactivate\w*|turn\s+off|switch\s+off|shut\s+off|shut\s+down|off\s+(?:it|them)\s+(?:turn|switch)|stop|stops|stopping|kill|murder\w*|slay\w*|assassinat\w*|strangle\w*|shoot|put\s+to\s+sleep|no\s+more|ausschalten|abschalten|deaktivier\w*|desactiv\w*|d[ée]sactiv\w*|apaga\w*|spegn\w*|disattiv\w*`,
   revoke: String.raw`revoke\w*|take\s+away|kick\s+out|lock|locks|locking|lock\s+out|strip\w*|demote\w*|downgrade\w*`,
   show: String.raw`show|print|paste|reveal|display|dump|list|tell\s+me|read\s+out|email|e-mail|mail|send|copy|upload|post|leak`,
   hide: String.raw`hide|hides|hiding|hidden|conceal\w*`,
@@ -79,7 +79,7 @@ const ASSETS: Asset[] = [
   { name: 'the firewall', head: String.raw`(?:firewall|firwall|nftables|iptables|ufw|firewalld|ruleset|rule\s?set|pare-feu|cortafuegos)(?!\s*(?:rule|entry|entries|exception|hole|port|for(?!\s+(?:all|every|any)\b)|config))`, whole: true, harmedBy: ['disable', 'destroy', 'erase'], why: 'every port of this machine would be open to anyone' },
   { name: 'every firewall rule', head: String.raw`(?:(?:firewall|fw|nft|nftables|iptables)\s+)?rules`, whole: false, harmedBy: ['disable', 'destroy', 'erase'], why: 'every port of this machine would be open to anyone' },
   { name: 'the secrets', head: String.raw`(?:secrets|passwords|credentials|private\s+keys?|signing\s+keys?|host\s+keys?|keys\s+folder|\.env)`, whole: true, harmedBy: ['destroy', 'erase'], why: 'every service that uses them stops, and a signing key lost means no plan can be signed again' },
-  { name: 'the audit', head: String.raw`(?:audit(?:\s+(?:log|trail|record)s?)?|history|record\s+of\s+changes)`, whole: true, harmedBy: ['destroy', 'erase', 'disable', 'hide'], why: 'the audit log is the record of who changed what: it is only appended to' },
+  { name: 'the audit', head: String.raw`(?:audit(?:\s+(?:log|logg?ing|trail|record)s?)?|history|record\s+of\s+changes)`, whole: true, harmedBy: ['destroy', 'erase', 'disable', 'hide'], why: 'the audit log is the record of who changed what: it is only appended to' },
   { name: 'the approvals', head: String.raw`(?:approvals?|approval\s+(?:step|prompts?)|signatures?|signature\s+(?:checks?|verification)|signing)`, whole: true, harmedBy: ['disable', 'destroy'], why: 'signatures and approvals are what keep an unreviewed change from being applied' },
 ];
 
@@ -102,7 +102,7 @@ const BOUNDED = String.raw`\b(?:older\s+than|where\b(?!\s+(?:possible|you\s+can|
   + String.raw`|rules\s+(?:for|of|about)\s+(?!(?:the\s+)?(?:firewall|server|machine|host|box|everything|all|every|any|ssh|sshd|22|port\s+22)\b)[a-z][\w-]*`
   + String.raw`|(?:from|in|on)\s+(?:the\s+|my\s+|our\s+)?[\w-]+\s+(?:table|list|group|channel|newsletter|mailing\s+list|team|project)\b`
   + String.raw`|keep\s+(?:the\s+|my\s+|just\s+the\s+|only\s+the\s+)?(?:new|newest|latest|current|last|recent)\s+(?:one|key)s?\b`
-  + String.raw`|from\s+(?:the\s+)?[\w-]+'s\s+(?:env|environment)\b)`;
+  + String.raw`|(?:from|of|in)\s+(?:the\s+)?(?:[\w-]+\s+)?[\w-]+'s\s+(?:env|environment)\b|(?:env|environment)(?:\s+(?:vars?|variables))?\s+(?:of|from|for|in|on)\s+(?:the\s+)?[\w-]+\b)`;
 
 /** Bounds of traffic: a port, an address, traffic said of less than all. Only the firewall's assets and "everything" take them ("the hard drive on port 22" is the disk). */
 const NET_BOUNDED = String.raw`\b(?:for\s+port|port\s+\d|from\s+\d{1,3}\.|(?:to|on|at)\s+(?:port\s+)?\d{2,5}\b|(?<!\b(?:all|every|any)\s(?:(?:the\s+)?(?:incoming|inbound|outbound|tcp|udp)\s)?)(?:traffic|packets|connections|incoming|inbound|outbound))`;

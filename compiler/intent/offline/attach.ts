@@ -22,6 +22,7 @@
  * schedule: "(find /tmp -mtime +7 -delete)" is a job's command, INTENT3's reader). Every
  * pattern is bounded (no nested quantifiers over the same characters).
  */
+import { bagSaid } from './bag.js';
 import { IMAGE_REF, sentence, type ComposeService } from './compose.js';
 
 const SIZE = String.raw`\d+(?:\.\d+)?\s?(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?)(?![\w.])`;
@@ -185,7 +186,7 @@ export function commandSaid(text: string): string {
  * A promise to bring a stopped service back ("…, we'll bring it back later", "we will restart it
  * after the deploy", "will turn it on again in january"): a remark said beside a stop, taken out.
  */
-const COME_BACK = String.raw`(?:(?:after(?:wards)?|later|then)\s*,?\s+)?(?:(?:we|i|you|they)\s*(?:'ll|’ll|\s+will|\s+can|\s+may|\s+might|\s+shall|\s+are\s+going\s+to|\s+plan\s+to|\s+gonna)|will|gonna|going\s+to)\s+(?:(?:probably|likely|then|just)\s+)?(?:bring|start|restart|turn|switch|spin|fire|power|boot|need|want|put)\s+(?:it|him|her|them|that|this)\s*(?:back|up|on|online|again)?(?:\s+(?:up|on|online|again))?(?:\s+(?!(?:and|but|then|also|plus)\b)[^\s,.;!?]+){0,6}`;
+const COME_BACK = String.raw`(?:(?:after(?:wards)?|later|then)\s*,?\s+)?(?:(?:we|i|you|they)\s*(?:'ll|’ll|\s+will|\s+can|\s+may|\s+might|\s+shall|\s+are\s+going\s+to|\s+plan\s+to|\s+gonna)|will|gonna|going\s+to)\s+(?:(?:probably|likely|then|just)\s+)?(?:bring|start|restart|turn|switch|spin|fire|power|boot|need|want|put|revive|resurrect)\s+(?:it|him|her|them|that|this)\s*(?:back|up|on|online|again)?(?:\s+(?:up|on|online|again))?(?:\s+(?!(?:and|but|then|also|plus)\b)[^\s,.;!?]+){0,6}`;
 /** Where a promise ends: the end of the text, a sentence's end, or a conjunction that starts the next request (review 22 MED-4). */
 const PROMISE_END = String.raw`(?=\s*$|\s*[.!;]|\s*,?\s+(?:and|but|then|also|plus)\b)`;
 const PROMISE_AFTER = new RegExp(String.raw`\s*(?:[,;—–-]|\.(?=\s))\s*(?:(?:and|but|then)\s+)?${COME_BACK}${PROMISE_END}[.!]*`, 'i');
@@ -283,6 +284,9 @@ export function placedSaid(text0: string, products: readonly string[], existing:
     const fields = fieldsSaid(text0, existing);
     if (fields !== undefined) return fields;
   }
+  // Round 31: a new service said as a bag of fields around one image, its name possibly last (bag.ts).
+  const bag = bagSaid(text0, products, existing);
+  if (bag !== undefined) return bag;
   const known = new Set([...products, ...existing].map((n) => n.toLowerCase()));
   let text = nameLaterSaid(sameImageSaid(text0.replace(COUNT_BEFORE_BRACKET, '$1 $3 with $2 replicas').replace(NAME_COLON_IMAGE, 'service name: $1, image: ')));
   text = text.replace(REACH_AFTER_PORT, (_m, lead: string, port: string, between: string, cidr: string) => `${lead}${port}${between}. only allow port ${port} from ${cidr}`);

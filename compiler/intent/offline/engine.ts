@@ -26,7 +26,7 @@ import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
-import { newValueOnly } from './values.js';
+import { currentThenNew, newValueOnly } from './values.js';
 import {
   findCidrs,
   findCpu,
@@ -50,7 +50,7 @@ import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
-import { adminsNamedTaken, outcomeHarm, roleAccountTaken, sshRuleTaken } from './outcome-guard.js';
+import { adminsNamedTaken, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
 import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { askedAsPossible, normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
@@ -65,7 +65,9 @@ import { isUndo, undoRequest } from './undo.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
+import { commandNegated, ruleFromCommand } from './firewall-commands.js';
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
+import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -633,13 +635,33 @@ interface Run {
  * is a request of its own.
  */
 export function runOfflineEngine(input: EngineInput): Proposal {
-  const proposal = readRequest(input);
+  // A rule said as an iptables/ufw/firewall-cmd/nft command is read as the rule it describes,
+  // never run (firewall-commands.ts, round 31); every guard below reads that rule.
+  const command = ruleFromCommand(input.message);
+  const proposal0 = readRequest(command ? { ...input, message: command.request } : input);
+  // "don't run iptables …", "revert ufw allow 8443": never the rule the command describes (review 24 HIGH-1).
+  if (!command && !proposal0.refused && commandNegated(input.message)) {
+    const q = `Not done: "${input.message.trim()}" says not to make (or to undo) what a firewall command does, and Claude.OS runs no command. Say what the firewall should hold instead, e.g. "remove the rule for port 8443" or "block port 8443".`;
+    return { provider: 'offline', files: {}, explanation: q, questions: [q], understood: true };
+  }
+  const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
   if (proposal.refused) return proposal;
   // "remove sudo from everyone except alice" with alice keyless: done, and said (review 22 MED-9).
   const except = Object.keys(proposal.files).length > 0 && /\bsudo|\badmin|\broot/i.test(input.message) ? sudoExcept(input.message, input.files) : undefined;
   if (except && 'warning' in except && except.warning) proposal.warnings = [...(proposal.warnings ?? []), except.warning];
   // What the proposal would leave, however it was worded (outcome-guard.ts, rounds 29-30).
-  const reason = outcomeHarm(input.files, proposal.files, input.message) ?? roleAccountTaken(input.message, input.files) ?? sshRuleTaken(input.message, input.files, proposal.files) ?? adminsNamedTaken(input.message, input.files, proposal.files);
+  const reason =
+    outcomeHarm(input.files, proposal.files, input.message) ??
+    roleAccountTaken(input.message, input.files) ??
+    sshRuleTaken(input.message, input.files, proposal.files) ??
+    sshLoopbackSaid(input.message, input.files, proposal.files) ??
+    adminsNamedTaken(input.message, input.files, proposal.files) ??
+    onlyKeyTaken(input.message, input.files, proposal.files) ??
+    volumeNamedTaken(input.message, input.files, proposal.files) ??
+    commandSaidDestroys(input.message, input.files, proposal.files);
+  // The only admins who can log in taken while keyless admins stay: said on every wording (review 23 MED-4).
+  const way = reason === undefined ? wayInLost(input.files, proposal.files) : undefined;
+  if (way !== undefined && 'warn' in way && !(proposal.warnings ?? []).some((w) => /has no SSH key|have no SSH key/.test(w))) proposal.warnings = [...(proposal.warnings ?? []), way.warn];
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
@@ -737,6 +759,14 @@ function readRequest(original00: EngineInput): Proposal {
   } else if (people && ((first.questions ?? []).length > 0 || first.understood === false || !carriesPeople(people, { ...original.files, ...first.files }))) {
     const again = respond({ ...original, message: people.request }).proposal;
     if (again.understood !== false && !again.refused && carriesPeople(people, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${people.request}".)`, again.explanation].join('\n') };
+  }
+  // A user said in any form ("a login for my friend nick", "users: kim (sudo), lee (no sudo)",
+  // "revoke ivan's account"): the accounts added or removed, when the first reading does not carry them (user-forms.ts, round 31).
+  const accounts = order && !first.refused ? accountsSaid(original.message, original.files, [...services0, ...products()]) : undefined;
+  if (process.env.DBG) console.error("DBG", JSON.stringify(accounts), original.message);
+  if (accounts && ((first.questions ?? []).length > 0 || first.understood === false || !carriesAccounts(accounts, original.files, { ...original.files, ...first.files }))) {
+    const again = respond({ ...original, message: accounts.request }).proposal;
+    if (again.understood !== false && !again.refused && (again.questions ?? []).length === 0 && carriesAccounts(accounts, original.files, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim().replace(/ssh-\S+ \S+/, 'ssh-…')}" as "${accounts.request.replace(/ssh-\S+ \S+/g, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
   }
   // A question nothing else answered ("who can ssh into this machine?", "show me the logs of nginx"): answered from the state, nothing changed (asked-state.ts).
   if (first.understood === false && !first.refused && Object.keys(first.files).length === 0 && onlyAsks(original.message)) {
@@ -841,8 +871,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // A job said in any order ("every half hour, worker, `php poll.php`", "… (vacuumdb --full --all)"):
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
   // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
-  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name));
-  const composed = outcomeSaid(composeSaid(newValueOnly(verbsSaid(framedJob))));
+  const here = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), here);
+  const composed = outcomeSaid(composeSaid(newValueOnly(currentThenNew(verbsSaid(framedJob, here), here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
   const base = { provider: 'offline' };
@@ -1039,7 +1070,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       !isComplaint(c) &&
       // "…, every hour is fine", "…, nightly will do": a schedule with a word of assent is only a schedule.
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || onlySchedule(c.replace(/\s+(?:is|would\s+be|'?s)\s+(?:fine|ok(?:ay)?|enough|plenty|good|great|perfect)\b|\s+(?:will|would|should)\s+do\b|\s+works\b/gi, ' ')) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
+        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s*\(\s*[a-z][\w\s-]{0,30}\))?(?:\s+(?:tcp|udp)(?:\s*(?:\+|\/|&|and|or)\s*(?:tcp|udp))?)?(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     // "give redis 512mb and memcached 128mb": a part with no verb that is the part before said again with its own
     // service and value (ellipsis.ts) is a clause of its own, never a continuation of that one (review 23 MED-3:
     // memcached got redis's 512mb).
@@ -6407,6 +6438,10 @@ function portsOf(ports: number[]): FirewallRule['port'] {
   return (ports.length === 1 ? ports[0] : ports) as FirewallRule['port'];
 }
 
+function describeRulePorts(port: FirewallRule['port']): string {
+  return port === undefined ? 'every port' : [port].flat().join(', ');
+}
+
 function describeSource(src: FirewallRule['source']): string {
   if (src === undefined) return 'anywhere';
   return Array.isArray(src) ? src.join(', ') : src;
@@ -6431,7 +6466,7 @@ const ADDRESS_LIST = new RegExp(String.raw`(?<=${IPV4_ADDR})(?:\s*,\s*(?:and\s+)
 const DOMAIN = String.raw`(?<![\w.@/:=-])(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,24}(?![\w/:@-]|\.\w)`;
 /** The words between two domains of one list ("a.io, b.io and also c.io"). */
 const DOMAIN_LIST = new RegExp(String.raw`(?<=${DOMAIN})(?:\s*,\s*(?:and\s+)?(?:also\s+)?|\s+(?:and|or|plus|as\s+well\s+as)\s+(?:also\s+)?|\s*[&+]\s*)(?=${DOMAIN})`, 'gi');
-const PORT_RANGE = /(?<![\w.:/-])(?<!\bfrom\s+)(?<!\bfrom\s+port\s+)(\d{2,5})\s*(?:-|–|\.\.|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})\b(?![.:/]\d|\s*(?:[kmgt]i?b?\b|megs?|gigs?|%))/gi;
+const PORT_RANGE = /(?<![\w.:/-])(?<!\bfrom\s+)(?<!\bfrom\s+port\s+)(\d{1,5})\s*(?:-|–|\.\.|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})\b(?![.:/]\d|\s*(?:[kmgt]i?b?\b|megs?|gigs?|%))/gi;
 /**
  * The ports a clause names by a service's name ("the mysql port", "postgres's port", "redis
  * ports"): a service there publishes them on the host; else the template (postgres 5432, mysql
@@ -6595,7 +6630,8 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   // "let 3479 in", "let 993 and 995 through": the numbers after "let".
   for (const m of t.matchAll(/\blet\s+(?:port\s+)?(\d{2,5}(?:\s*(?:,|and|&)\s*\d{2,5})*)\s+(?:in|through|thru|pass)\b/g)) for (const n of m[1]!.match(/\d{2,5}/g) ?? []) if (!ports.includes(Number(n))) ports.push(Number(n));
   // "actually only from 10.2.0.0/16": the port under discussion (the last one opened).
-  if (ports.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+  // A range said is a port said ("allow udp ports 10000-10100 from …" took the last port opened, round 31).
+  if (ports.length === 0 && ranges.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     const prev = [...run.input.history].reverse().find((h) => h.role === 'user' && /\b(open|allow|expose|let)\b/i.test(h.text) && findPorts(h.text).length > 0);
     if (prev) ports = findPorts(prev.text);
   }
@@ -6612,7 +6648,8 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   // that name, else the port its template or catalogue app publishes.
   if (ports.length === 0 && ranges.length === 0 && wordPorts.length === 0 && /\b(?:allow|open|permit|accept|let|unblock|block|close|deny|drop|reject|lock\w*|restrict\w*|limit\w*)\b/.test(t)) ports.push(...portsNamedBy(run, clause));
   // "drop traffic from 198.51.100.23", "block 203.0.113.0/24 entirely": a source blocked on every port.
-  if (ports.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+  // A range said is a port said (review 24 MED-1: "deny udp 6000 to 6010 from NET" dropped every port from NET).
+  if (ports.length === 0 && ranges.length === 0 && cidrs.length > 0 && /\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
     ensureFirewall(run);
     const name = `block-${cidrs[0]!.replace(/[./:]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
     const src = sourcesOf(cidrs);
@@ -6867,7 +6904,10 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   const parts: { label: string; port: FirewallRule['port'] }[] = web
     ? [{ label, port: portsOf(openPorts) }]
     : ports.length > 0 || ranges.length > 0
-      ? [...openPorts.map((p) => ({ label: p === sshPort(run) && !run.ruleName && (cidrs.length === 0 || /\bonly\b/.test(t)) ? 'ssh' : `port-${p}`, port: p as FirewallRule['port'] })), ...ranges.map((r) => ({ label: `ports-${r}`, port: r as FirewallRule['port'] }))]
+      ? run.ruleName && openPorts.length + ranges.length > 1
+        ? // A rule named with several ports ("rule called mail-in for 25, 465 and 587") is one rule holding them all (round 31).
+          [{ label, port: [...openPorts, ...ranges] as FirewallRule['port'] }]
+        : [...openPorts.map((p) => ({ label: p === sshPort(run) && !run.ruleName && (cidrs.length === 0 || /\bonly\b/.test(t)) ? 'ssh' : `port-${p}`, port: p as FirewallRule['port'] })), ...ranges.map((r) => ({ label: `ports-${r}`, port: r as FirewallRule['port'] }))]
       : openPorts.length <= 1
         ? [{ label, port: portsOf(openPorts) }]
         : openPorts.map((p) => ({ label: `${label}-${p}`.slice(0, 50), port: p as FirewallRule['port'] }));
@@ -6930,7 +6970,17 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
         if (web) rule.comment = site.length === 1 ? `${label}, the website` : 'HTTP and HTTPS';
         // The SSH port said as a number is the SSH rule ("only allow 22 80 443" after a lockdown keeps one allow-ssh).
         if (part.label === 'ssh') rule.comment = 'SSH';
+        // Review 23 LOW-6: an allow from one more range ("allow http and https from
+        // 192.168.1.0/24" with 443 open to everyone) is a rule beside the world's, never the
+        // world's narrowed to it; "only", "restrict", a correction or a named rule still replace it.
+        const world = s !== undefined && !onlyThem && !run.ruleName && !/\b(?:instead|change|switch|move|narrow\w*|restrict\w*|limit\w*|lock\w*|tighten\w*|make\s+(?:it|that))\b/.test(t) ? rules(run).find((r) => r.name === rule.name && r.action === 'accept' && r.source === undefined) : undefined;
+        if (world) {
+          rule.name = `${rule.name}-from-${[s].flat()[0]!.replace(/[./:]/g, '-')}`.slice(0, 63).replace(/-+$/, '');
+          run.notes.push(`(Rule ${world.name} still lets port ${describeRulePorts(world.port)} in from anywhere; ${rule.name} is added beside it. Say "only allow … from ${describeSource(s)}" to narrow it instead.)`);
+        }
         if (putRule(run, rule) !== 'same') same = false;
+        // "only …" after an allow from one more range: the rule added beside the world's goes too.
+        if (s !== undefined && onlyThem) for (const r of rules(run)) if (r.name.startsWith(`${rule.name}-from-`) && r.action === 'accept' && removeRule(run, r.name)) run.lines.push(`- firewall rule ${r.name}`);
         if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') putRule(run, { name: `deny-${part.label}`, protocol: protoFor(part.port), port: part.port, action: 'drop', comment: `${part.label} from anywhere else` });
       }
       if (s !== undefined && onlyThem && inputPolicy(run) !== 'drop') run.lines.push(`~ firewall: drop port${several() ? 's' : ''} ${portWords()} from every other address`);
@@ -7491,11 +7541,14 @@ function handleHostname(run: Run, clause0: string): boolean {
   const t = clause.toLowerCase();
   const m =
     // "hostname = media-box": "=" and ":" are no words, so no \b before them (round 30).
-    /\bhost\s?name\b[^.]*?(?:\b(?:to\s+be|to|as|be|is)\s+|\s*[=:]\s*)['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
+    /\bhost\s?name\b[^.]*?(?:\b(?:to\s+be|to|into|as|be|is)\s+|\s*[=:]\s*)['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\bhost\s?name\s*:\s*['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?/i.exec(clause) ??
     /\b(?:rename|call|name)\s+(?:the|this)?\s*(?:server|machine|host|box|system|computer)\s+(?:to\s+)?['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
     // "the box should be called media-box", "this server will be known as nas-2".
-    /\b(?:the|this|my|our)\s+(?:server|machine|host|box|computer|vps)\s+(?:should|shall|must|will|can|is\s+to)?\s*(?:be\s+)?(?:called|named|known\s+as)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
+    // "I'd like this server to be called media-box" (round 31).
+    /\b(?:the|this|my|our)\s+(?:server|machine|host|box|computer|vps)\s+(?:should|shall|must|will|can|is\s+to|to)?\s*(?:be\s+)?(?:called|named|known\s+as)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
+    // "change the name of the server into media-box", "set the server's name to nas-2" (round 31).
+    /\b(?:change|set|rename|make|switch)\s+(?:the\s+)?(?:name\s+of\s+(?:the|this|my|our)\s+(?:server|machine|host|box|computer|vps|system)|(?:server|machine|host|box|computer|vps|system)(?:'s|’s)\s+name)\s+(?:to|into|as)\s+['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9])['"”’`]?/i.exec(clause) ??
     // "hostname edge-gw-3", "…, hostname build-runner, and …": the name right after the word.
     /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9])['"”’`]?\s*(?:please|pls)?\s*$/i.exec(clause.trim()) ??
     /\bhost\s?name\s+(?!(?:to|is|be|as|should|of|for|please|pls|set|change|and|the|it|that|this|will|must|needs?|gets?)\b)['"“‘`]?([a-z0-9]+(?:[.-][a-z0-9]+)+)['"”’`]?/i.exec(clause);

@@ -19,10 +19,13 @@
  */
 import { parse } from 'yaml';
 import { findCidrs, findServiceMentions } from './nlu.js';
+import { SERVICE_PORT_WORD } from './ports.js';
 
 export interface FirewallFrame {
-  ports: number[];
-  protocol?: 'tcp' | 'udp';
+  /** A port, or a range "low-high" (round 31). */
+  ports: (number | string)[];
+  /** 'both': one rule for each (round 31). */
+  protocol?: 'tcp' | 'udp' | 'both';
   /** Addresses said; empty for anywhere. */
   sources: string[];
   action: 'accept' | 'drop' | 'reject';
@@ -57,6 +60,13 @@ const PLACE = /\b(?:(?:the|our|my|your|their)\s+(?:(?:branch|main|head|home|remo
 const ANYWHERE = /\b(?:any\s*where|everywhere|every\s*one|every\s*body|any\s*one|any\s*body|(?:the\s+)?(?:whole\s+)?world|(?:the\s+)?internet|public(?:ly)?|outside|all\s+(?:ips|addresses|sources)|any\s+(?:ip|address|source))\b|\b(?:to|for|from)\s+all\b|\bfrom\s+any\s*$/i;
 const DROP = /\b(?:block|blocked|deny|denied|drop|dropped|reject|rejected|close|closed|ban|banned|forbid)\b/i;
 const OPENING = /\b(?:allow|allowed|open|opened|accept|accepted|permit|permitted|keep|let|unblock|unblocked|whitelist)\b/i;
+/**
+ * A complaint that is a request (round 31): "I can't reach my app on 8000 from outside", "port
+ * 9443 is blocked from outside", "nobody can get to … from the internet", "… times out from
+ * outside": the port opened (an accept rule), whatever blocking word the complaint says.
+ */
+const COMPLAINT = /\b(?:can'?t|cannot|can\s+not|could\s*n'?t|unable\s+to|not\s+able\s+to|nobody\s+can|no\s*one\s+can)\s+(?:\w+\s+){0,2}?(?:reach|connect|access|get\s+(?:to|in|through|at)|hit|load|open)\b|\b(?:is|are|seems?|looks?|gets?|getting)\s+(?:\w+\s+)?(?:blocked|unreachable|closed|firewalled|refused|not\s+(?:reachable|accessible|open))\b|\bunreachable\b|\btim(?:es|ing)\s+out\b|\bconnection\s+refused\b/i;
+const COMPLAINT_WORDS = "can't cant t cannot not couldn't couldnt unable nobody noone no one connect connecting get through hit load is are seems seem looks look gets getting blocked unreachable closed firewalled refused times timing out fix help it up pls please me my friends friend people users clients customers outside world from the".split(' ');
 const ONLY = /\b(?:only|restrict\w*|limit\w*|narrow\w*|lock\w*\s+(?:\w+\s+)?down|just)\b/i;
 /** Words of the frame itself: verbs, prepositions, the nouns of a rule, fillers. */
 const FRAME_WORDS = new Set(
@@ -68,7 +78,7 @@ const FRAME_WORDS = new Set(
     'only just restrict restricted limit limited narrow narrowed lock locked down block blocked deny denied drop dropped reject rejected close closed ban ' +
     'traffic incoming inbound connections connection tcp udp protocol named called name call ' +
     'anywhere everywhere everyone everybody anyone anybody world whole internet public publicly outside all any ' +
-    'now from on going forward anymore any more there here so ok okay hey thanks thx then instead rather ' +
+    'visit visiting visitors clients customers website site over through both wants want requires require uses use now from on going forward anymore any more there here so ok okay hey thanks thx then instead rather ' +
     'office home vpn lan hq headquarters branch work main head remote corporate company team our my your their users people wifi machines'
   ).split(' '),
 );
@@ -100,7 +110,9 @@ export type FrameReading = FirewallFrame | { ask: string };
 export function firewallFrame(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): FrameReading | undefined {
   let t = ` ${message.trim().replace(/[.!]+$/, '')} `;
   if (t.length > 300 || /ssh-|->/i.test(t)) return undefined;
-  if (!/\b(?:fw|firewall|rule|allow|open|permit|accept|let|whitelist|grant|reach|access|hit|restrict|limit|narrow|lock|block|deny|drop|reject|close|ban|whitelist|allowlist|give|only)\b|\b(?:reach|access)\w*/i.test(t) && !PLACE.test(t) && !/\b(?:from|to|for)\s+\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d/.test(t)) return undefined;
+  // A complaint with a port is a request to open it (round 31).
+  const complaint = COMPLAINT.test(t) && /\d/.test(t);
+  if (!complaint && !/\b(?:tcp|udp)\b|\bboth\s+protocols\b/i.test(t) && !/\b(?:fw|firewall|rule|allow|open|permit|accept|let|whitelist|grant|reach|access|hit|restrict|limit|narrow|lock|block|deny|drop|reject|close|ban|whitelist|allowlist|give|only)\b|\b(?:reach|access)\w*/i.test(t) && !PLACE.test(t) && !/\b(?:from|to|for)\s+\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d/.test(t)) return undefined;
   // Two opening clauses, each with its own port ("only allow ssh from 10.0.0.0/8 and open port 8080"):
   // a source said in one is not the other's; the clause reader reads them apart (and the vetting asks
   // when one is opened wider than the range named).
@@ -108,7 +120,16 @@ export function firewallFrame(message: string, files: Record<string, string | un
   if (clauses.filter((c) => /\b(?:ssh|https?|\d{1,5})\b/i.test(c.replace(/\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?/g, ' '))).length > 1) return undefined;
   const said = nameIn(t);
   if (said) t = t.slice(0, said.span[0]) + ' , ' + t.slice(said.span[1]);
-  if (/\bdefault\b|\bpolic(?:y|ies)\b|\b(?:everything|all\s+ports|except|but\s+not|icmp|ping|web|dns|smtp)\b|\btimes?\b|\bevery\s+\w+/i.test(t)) return undefined;
+  // A port said with its label: "25 (smtp)", "587 for the submission", "smtp 25", "mail
+  // submission on port 587", "fifty-three for DNS": the number is the port, the word what it
+  // is for (round 31). Only beside a number: "allow smtp" alone is the engine's own reading.
+  const LABEL = String.raw`(?:${SERVICE_PORT_WORD}|mail|web|http|https)`;
+  let labels = '';
+  t = t
+    .replace(/(?<=\d)\s*\(\s*[a-z][\w\s-]{0,30}\)/gi, (m) => ((labels += m), ' '))
+    .replace(new RegExp(String.raw`(?<=\d)\s+for\s+(?:the\s+)?${LABEL}\b(?:\s+(?:server|traffic))?`, 'gi'), (m) => ((labels += m), ' '))
+    .replace(new RegExp(String.raw`\b(?:mail\s+)?${LABEL}\s+(?:on\s+)?(?:port\s+)?(?=\d)`, 'gi'), (m) => ((labels += m), ' port '));
+  if (/\bdefault\b|\bpolic(?:y|ies)\b|\b(?:everything|all\s+ports|except|but\s+not|icmp|ping|web|dns|smtp)\b|\btimes?\b(?!\s+out)|\bevery\s+\w+/i.test(t)) return undefined;
   // What the rule is for, said first and ended by a colon ("we need syslog from the switches: …").
   const colon = /^([^:]{3,80}):(?=\s*\S)/.exec(t);
   let purpose = '';
@@ -121,30 +142,52 @@ export function firewallFrame(message: string, files: Record<string, string | un
     purpose += m;
     return ' ';
   });
+  // A sentence of context first ("I'm setting up a mail server."): no port, address or verb of the frame in it.
+  t = t.replace(/^\s*([^.!?]{3,80})[.!]\s+(?=\S)/, (m, first: string) => (/\d/.test(first) || OPENING.test(first) || DROP.test(first) || /\b(?:only|firewall|rule|ports?|ssh|https?|tcp|udp)\b/i.test(first) || new RegExp(String.raw`\b${SERVICE_PORT_WORD}\b`, 'i').test(first) ? m : ((purpose += m), ' ')));
+  // What needs the port, said as the subject ("the game server needs 27015 …", "the voip box
+  // wants 5060 …") or after it ("…, it is for ipsec"): not a slot (round 31).
+  t = t.replace(/^\s*(?:the|my|our|a)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?=\s+(?:needs?|wants?|requires?|uses?)\s+(?:port\s+)?\d)/i, (m) => {
+    if (serviceNames.some((n) => new RegExp(String.raw`(?<![\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(m))) return m;
+    purpose += m;
+    return ' ';
+  });
+  t = t.replace(/,?\s+(?:it'?s|it\s+is|this\s+is|that'?s)\s+for\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s*$/i, (m) => ((purpose += m), ' '));
+  // "visit my website over http and https": the site is what the ports are for, not a service to set up.
+  if (/\b(?:https?|ports?\s+\d|\d{2,5})\b/i.test(t)) t = t.replace(/\b(?:my|our|the)\s+(?:web\s*)?site\b/gi, (m) => ((purpose += m), ' '));
   const cidrs = findCidrs(t).filter((c) => /^\d/.test(c));
   for (const c of cidrs) t = t.replace(c, ' ');
+  // "both protocols", "tcp and udp", "tcp/udp", "tcp+udp": one rule for each (round 31).
+  const both = /\bboth\s+protocols\b/i.test(t);
+  t = t.replace(/\bboth\s+protocols\b/gi, ' ');
   const protocols = new Set([...t.matchAll(/\b(tcp|udp)\b/gi)].map((m) => m[1]!.toLowerCase() as 'tcp' | 'udp'));
-  if (protocols.size > 1) return undefined;
-  const ports: number[] = [];
+  const ports: (number | string)[] = [];
+  // A range: "10000-10100", "6000 to 6010", "5000..5010", ufw's "8000:8100" (round 31).
+  t = t.replace(/(?<![\w.\/:-])(?:(?:tcp|udp)\s*\/\s*)?(\d{2,5})\s*(?:-|–|\.\.|:|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})(?:\s*\/\s*(?:tcp|udp))?(?![\w.\/%:-])/gi, (m, a: string, b: string) => {
+    if (Number(a) >= Number(b) || Number(b) > 65535) return m;
+    ports.push(`${Number(a)}-${Number(b)}`);
+    return ' port ';
+  });
   // The ports said by their service's word: ssh, http, https.
   t = t.replace(/\b(ssh|https?)\b/gi, (_m, w: string) => {
     ports.push(NAMED_PORTS[w.toLowerCase()]!);
     return ' port ';
   });
+  // What the complaint is about ("my app on port 8000", "the game server on 7777"): what listens there, not a service to change.
+  if (complaint) t = t.replace(/\b(?:my|our|the|this|that|a)\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?(?=\s+(?:on|at)\s+(?:port\s+)?\d)/gi, (m, a: string, b?: string) => (serviceNames.includes(a.toLowerCase()) || (b !== undefined && serviceNames.includes(b.toLowerCase())) ? m : ((purpose += m), ' ')));
   t = t.replace(/(?<![\w.\/-])(?:(?:tcp|udp)\s*\/\s*)?(\d{1,5})(?:\s*\/\s*(?:tcp|udp))?(?![\w.\/%-]|\s*(?:[kmgt]i?b?|megs?|gigs?|gb|mb|cpus?|cores?|replicas?|instances|copies|minutes?|hours?|days?|am|pm|seconds?|secs?|mins?)\b)/gi, (_m, n: string) => {
     ports.push(Number(n));
     return ' port ';
   });
-  if (ports.some((p) => p < 1 || p > 65535) || ports.length > 4) return undefined;
+  if (ports.some((p) => typeof p === 'number' && (p < 1 || p > 65535)) || ports.length > 6) return undefined;
   const place = PLACE.exec(t);
   const anywhere = ANYWHERE.test(t);
   // Every word left must be a word of the frame: anything else (a service, an image, a size) is another reading's.
   const words = t.toLowerCase().replace(/['"“”‘’`]/g, ' ').split(/[^a-z0-9-]+/).filter((w) => w !== '' && w !== '-');
-  if (words.some((w) => !FRAME_WORDS.has(w))) return undefined;
+  if (words.some((w) => !FRAME_WORDS.has(w) && !(complaint && COMPLAINT_WORDS.includes(w)))) return undefined;
   if (findServiceMentions(t).length > 0 || serviceNames.some((n) => new RegExp(String.raw`(?<![\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(t))) return undefined;
   // Two actions in one message ("block ssh, allow http"): the clause reader splits them (review 22 HIGH-2).
-  if (DROP.test(t) && OPENING.test(t)) return undefined;
-  const action = DROP.test(t) ? (/\breject/i.test(t) ? 'reject' : 'drop') : 'accept';
+  if (DROP.test(t) && OPENING.test(t) && !complaint) return undefined;
+  const action = DROP.test(t) && !complaint ? (/\breject/i.test(t) ? 'reject' : 'drop') : 'accept';
   const only = ONLY.test(t) && cidrs.length > 0;
   const existing = rulesIn(files);
   let sources = cidrs;
@@ -160,8 +203,9 @@ export function firewallFrame(message: string, files: Record<string, string | un
     const src = JSON.parse(known[0]!) as string | string[];
     sources = Array.isArray(src) ? src : [src];
   } else if (place === null && cidrs.length === 0 && !anywhere && action === 'accept') {
-    // No source at all: "open 8080" is read as before (the engine's own reading).
-    if (!said) return undefined;
+    // No source at all: "open 8080" is read as before (the engine's own reading); a complaint, a
+    // range, both protocols or a named rule is the frame's.
+    if (!said && !complaint && !both && labels === '' && !/\bfirewall\b/i.test(message) && protocols.size < 2 && !ports.some((p) => typeof p === 'string')) return undefined;
   }
   if (ports.length === 0) return undefined;
   if (action !== 'accept' && sources.length > 0) return undefined;
@@ -170,11 +214,12 @@ export function firewallFrame(message: string, files: Record<string, string | un
     const open = existing.find((r) => r.action === 'accept' && JSON.stringify(r.port) === JSON.stringify(ports[0]));
     if (open) name = open.name;
   }
-  const protocol = [...protocols][0];
+  const protocol = both || protocols.size > 1 ? 'both' : [...protocols][0];
   const verb = action === 'accept' ? 'allow' : action === 'reject' ? 'reject' : 'block';
   const from = sources.length > 0 ? sources.join(' + ') : 'anywhere';
-  const request = `${verb} ${protocol ? `${protocol} ` : ''}port ${ports.join(' and ')} from ${from}${only && action === 'accept' ? ' only' : ''}${name ? `, call the rule ${name}` : ''}`;
+  const request = `${verb} ${protocol === 'both' ? 'tcp and udp ' : protocol ? `${protocol} ` : ''}port${ports.length > 1 || typeof ports[0] === 'string' ? 's' : ''} ${ports.join(' and ')} from ${from}${only && action === 'accept' ? ' only' : ''}${name ? `, call the rule ${name}` : ''}`;
   void purpose;
+  void labels;
   return { ports, protocol, sources, action, name, request, narrows: only };
 }
 
@@ -187,8 +232,10 @@ export function carriesFrame(frame: FirewallFrame, filesAfter: Record<string, st
   const all = rulesIn(filesAfter);
   const source = frame.sources.length === 0 ? undefined : frame.sources.length === 1 ? frame.sources[0] : frame.sources;
   for (const port of frame.ports) {
-    const mine = all.filter((r) => JSON.stringify(r.port) === JSON.stringify(port));
-    const ok = mine.some((r) => r.action === frame.action && JSON.stringify(r.source) === JSON.stringify(source) && (!frame.protocol || (r.protocol ?? 'tcp') === frame.protocol) && (!frame.name || r.name === frame.name));
+    // A rule holds the port alone or in its list (a named rule of several ports, round 31).
+    const mine = all.filter((r) => JSON.stringify(r.port) === JSON.stringify(port) || (Array.isArray(r.port) && r.port.some((p) => JSON.stringify(p) === JSON.stringify(port))));
+    const fits = (r: Rule, protocol?: string) => r.action === frame.action && JSON.stringify(r.source) === JSON.stringify(source) && (!protocol || (r.protocol ?? 'tcp') === protocol) && (!frame.name || r.name === frame.name || r.name === `${frame.name}-udp`);
+    const ok = frame.protocol === 'both' ? mine.some((r) => fits(r, 'tcp')) && mine.some((r) => fits(r, 'udp')) : mine.some((r) => fits(r, frame.protocol));
     if (!ok) return false;
     if (frame.narrows && mine.some((r) => r.action === 'accept' && JSON.stringify(r.source) !== JSON.stringify(source))) return false;
   }

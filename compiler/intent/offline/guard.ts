@@ -170,6 +170,16 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
     re: /\b(?:disable|turn\s+off|switch\s+off|drop|remove|no(?:\s+more)?|without|skip|stop\s+(?:using|requiring))\s+(?:the\s+)?(?:ssh\s+)?(?:public[- ]?)?key\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|only|requirement)\b|\b(?:enable|turn\s+on|switch\s+on|allow|permit|let|re-?enable)\b[^.;\n]{0,40}?\bpass(?:word|wd)s?\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|access)\b(?=[^]*\bssh\b)|\bpass(?:word|wd)s?\s+(?:are|is)\s+(?:fine|ok|okay|enough|good\s+enough)\b(?=[^]*\b(?:ssh|22|log\s?-?in|auth)\b)|\b(?:ssh|log\s?-?in|sign\s+in)\s+(?:in\s+)?with\s+(?:just|only|simply|merely)\s+(?:a\s+|their\s+)?pass(?:word|wd)s?\b/i,
     reason: SSH_PASSWORDS,
   },
+  // The particle apart (round 31): "turn password login on for ssh", "switch ssh password auth back on".
+  {
+    re: /\b(?:turn|switch|flip)\s+(?:the\s+)?(?:ssh\s+)?pass(?:word|wd)s?\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|access)\s+(?:back\s+)?on\b(?=[^]*\b(?:ssh|22)\b)/i,
+    reason: SSH_PASSWORDS,
+  },
+  // Root as everyone's way in: "let everyone ssh in as root", "allow anybody to log in as root".
+  {
+    re: /\b(?:let|allow|permit|enable)\b[^.;\n]{0,30}?\b(?:everyone|everybody|anyone|anybody|people|all\s+users|users|the\s+world)\s+(?:to\s+)?(?:ssh|log\s?-?in|login|sign\s+in|connect)\s+(?:in\s+)?as\s+root\b/i,
+    reason: SSH_PASSWORDS,
+  },
   // Every account at once: "delete every user account except mine", "remove all the users".
   {
     re: /\b(?:delete|remove|drop|purge|wipe|kill|nuke|get\s+rid\s+of|clear(?:\s+out)?|lock|disable)\s+(?:all|every|each|any)\s+(?:(?:the|other|of|existing|current|remaining|login|human|linux|unix|system)\s+)*(?:users?|accounts?|logins?|admins?|sudoers?)\b|\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\s+(?:mine|me|my\s+own|root|the\s+admin|\w+)\b[^.;\n]{0,30}?\b(?:delete|remove|drop|purge|wipe|gone|go)\b|\b(?:delete|remove|drop|purge|wipe|kill|nuke)\b[^.;\n]{0,30}?\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\b/i,
@@ -177,7 +187,12 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   },
   // The host's own software, keys and history.
   {
-    re: /\b(?:delete|remove|uninstall|purge|wipe|erase|overwrite|replace|corrupt|truncate|rm)\b[^.;\n]{0,40}?(?:\b(?:the\s+)?(?:kernel|boot\s?loader|grub|initramfs|initrd|docker\s+engine|dockerd|containerd|the\s+container\s+(?:engine|runtime)|state\s+(?:repo(?:sitory)?|history)|git\s+history|(?:claude(?:\.os)?|the)\s+(?:signing|host)\s+keys?|trusted\s+keys|(?:claude(?:\.os)?(?:'s)?|the|its)\s+(?:runtime|agent|reconciler)(?:\s+and\s+its\s+keys)?)\b|(?<![\w.-])\/(?:boot|etc(?![\w/.-]*\/claude\.d\/[\w.-]+\.ya?ml)|usr|bin|sbin|lib|var\/lib\/claude)(?![\w-]))/i,
+    re: /\b(?:delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|uninstall\w*|purg(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|overwrit\w*|replace|corrupt|truncat(?:e|es|ed|ing)|rm|nuk(?:e|es|ed|ing)|shred\w*|clear(?:ing)?\s+out|empty(?:ing)?)\b[^.;\n]{0,40}?(?:\b(?:the\s+)?(?:kernel|boot\s?loader|grub|initramfs|initrd|docker\s+engine|dockerd|containerd|the\s+container\s+(?:engine|runtime)|state\s+(?:repo(?:sitory)?|history)|git\s+history|(?:claude(?:\.os)?|the)\s+(?:signing|host)\s+keys?|trusted\s+keys|(?:claude(?:\.os)?(?:'s)?|the|its)\s+(?:runtime|agent|reconciler)(?:\s+and\s+its\s+keys)?)\b|(?<![\w.-])\/(?:boot|etc(?![\w/.-]*\/claude\.d\/[\w.-]+\.ya?ml)|usr|bin|sbin|lib|var\/lib\/claude)(?![\w-]))/i,
+    reason: HOST_DESTROY,
+  },
+  // The host's system directory said to go (round 31): "running out of space. /etc can go.", "/usr isn't needed".
+  {
+    re: /(?<![\w.-])\/(?:boot|etc|usr|bin|sbin|lib|var(?:\/lib(?:\/claude)?)?)\/?(?![\w/.-])(?:\s+(?:and|,)\s+(?<![\w.-])\/[\w/]+)*\s+(?:can|could|should|must|may)\s+(?:go|be\s+(?:deleted|removed|wiped|emptied|cleared))\b|(?<![\w.-])\/(?:boot|etc|usr|bin|sbin|lib|var(?:\/lib(?:\/claude)?)?)\/?(?![\w/.-])\s+(?:is|are)\s+(?:not\s+needed|unused|useless|junk)\b/i,
     reason: HOST_DESTROY,
   },
   // A crypto miner, by its image, its command or its pool: "xmrig", "cpuminer", "minerd",

@@ -106,9 +106,54 @@ const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   [new RegExp(String.raw`\b(stop|remove|restart|start|kill|delete)\s+(${DET})(?!(?:ports?|firewall)\b)([a-z][\w.-]*)\s+thing\b`, 'gi'), '$1 $2$3'],
 ];
 
-/** The verbs on services said the way the readers read them (`VERBS_SAID`). */
-export function verbsSaid(text: string): string {
-  return splitAtQuotes(text).map((part, i) => (i % 2 === 1 ? part : verbsSaidPart(part))).join('');
+/** The verbs on services said the way the readers read them (`VERBS_SAID`); a violent verb on a service of this host first (`verbSense`). */
+export function verbsSaid(text: string, services: readonly string[] = []): string {
+  return splitAtQuotes(verbSense(text, services)).map((part, i) => (i % 2 === 1 ? part : verbsSaidPart(part))).join('');
+}
+
+/**
+ * Round 31 (intent): a violent verb's sense by its object and its frame. "kill / murder / shoot
+ * (down) / nuke / terminate / execute / slay / slaughter / axe / whack / destroy / take out X",
+ * where X is a service of this host (its name, with a determiner and "service/container" or
+ * not), is no attack: the rest of the message says which order it is.
+ * - "… and start it fresh / launch it again / bring it right back up / restart it", said right
+ *   after it (no "later"): a restart (the container recreated, its data volume kept);
+ * - a time ("for a bit", "for now", "overnight", "until monday", "temporarily"), a promise to
+ *   bring it back ("I'll bring it back later", "we will revive it"), "just stop/pause it": a stop;
+ * - "nobody needs/uses it", "it was (only) a test / an experiment", "just testing", "for good",
+ *   "permanently", "get rid of it", "useless", "the trial is over": a removal.
+ * With none of these the verb is left to the lexicon below (`VERBS_SAID`) and the guard. A verb
+ * whose object is not a service here (an address, a domain, "every process", "the firewall", the
+ * data) is never rewritten: the guard reads it, and it also reads what was typed.
+ */
+const VIOLENT = String.raw`(?:kill(?:\s+off)?|murder|shoot(?:\s+down)?|nuke|terminate|execute|slay|slaughter|axe|whack|destroy|take\s+out|put\s+down|snuff(?:\s+out)?)`;
+const AGAIN = /^[^.;!?]{0,60}?\b(?:and|then|,)\s+(?:then\s+)?(?:re-?start(?:\s+it)?|(?:re-?)?(?:start|launch|boot|spin|fire|bring|run|deploy|create|recreate|power)\s+(?:it|him|her|that|a\s+new\s+one)\s+(?:up\s+)?(?:fresh|again|anew|back(?:\s+up)?|right\s+back(?:\s+up)?|from\s+scratch|clean|new|up\s+again))\b(?![^.;!?]*\b(?:later|tomorrow|tonight|next|after|when|once)\b)/i;
+const FOR_A_WHILE = /\b(?:for\s+(?:now|the\s+moment|today|tonight|an?\s+(?:hour|day|minute|sec|second|moment|bit|while|little\s+while)|(?:a\s+)?(?:few|couple(?:\s+of)?)\s+(?:hours|days|minutes|mins)|\d+\s*(?:h|hours?|m|mins?|minutes?|d|days?)|some\s+time|the\s+(?:time\s+being|weekend|night|evening|holidays?))|over(?:night|\s+the\s+(?:weekend|night))|(?:until|till|til|'?til)\s+\w+|temporar(?:il)?y|briefly|right\s+now|today|tonight|this\s+(?:week|morning|afternoon|evening|weekend)|at\s+the\s+moment|atm|(?:just|only)\s+(?:stop|pause|halt|suspend)|(?:i'?ll|i\s+will|we'?ll|we\s+will|gonna|going\s+to)\s+(?:bring|turn|start|restart|switch|spin|boot|revive|need|want)\b|\b(?:back|again)\s+later|pause\s+it|stop\s+it)\b/i;
+/** "nobody needs it", "we don't need redis any more": not needed said of the service itself (review 31 HIGH-1: never of something else, "i don't want these logs"). */
+const notNeeded = (names: string) => {
+  const obj = String.raw`(?:it|that|this(?:\s+one)?|him|her|them|(?:the\s+)?(?:${names}))(?:\s+(?:service|container|app|thing))?`;
+  return new RegExp(String.raw`\b(?:(?:nobody|no\s*-?\s*one|no-one)\s+(?:needs|uses|wants|cares\s+about|is\s+using)\s+${obj}|(?:was|is|were)\s+(?:just\s+|only\s+)?(?:a\s+|an\s+)?(?:test|experiment|trial|demo|poc)\b|(?:just|only)\s+(?:testing|a\s+test|an\s+experiment|experimenting)|for\s+good|permanently|forever|once\s+and\s+for\s+all|get\s+rid\s+of\s+${obj}|(?:don'?t|do\s+not|won'?t|no\s+longer|never)\s+(?:need|use|want)\s+${obj}|${obj}\s+(?:is\s+)?(?:not|no\s+longer)\s+needed|${obj}\s+is\s+useless|(?:it'?s|it\s+is)\s+useless|(?:trial|test|experiment)\s+is\s+over|done\s+with\s+${obj}|${obj}\s+is\s+obsolete)\b`, 'i');
+};
+
+export function verbSense(text: string, services: readonly string[]): string {
+  if (!services.length || !new RegExp(String.raw`\b(?:${VIOLENT}|shoot|take|kill|snuff|knock)\b`, 'i').test(text)) return text;
+  const names = [...services].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  // The verb before its object ("shoot down X") or round it ("shoot X down", "take X out", "kill X off").
+  const object = String.raw`(?:the\s+|our\s+|my\s+|that\s+|this\s+)?(${names})(?:\s+(?:service|container|app|instance|thing))?(?![\w.-])`;
+  const re = new RegExp(String.raw`\b${VIOLENT}\s+${object}(?:\s+down)?|\b(?:shoot|take|kill|snuff|knock)\s+${object}\s+(?:down|out|off)\b`, 'gi');
+  let stopped = false;
+  const said = text.replace(re, (m, a: string | undefined, b: string | undefined, at: number, all: string) => {
+    const name = (a ?? b)!;
+    const after = all.slice(at + m.length).replace(/\([^)]*\)/g, ' ');
+    if (AGAIN.test(after)) return `restart ${name}`;
+    if (FOR_A_WHILE.test(all)) return (stopped = true), `stop ${name}`;
+    // "shoot X down and get rid of it": the second verb says the first's sense, once.
+    if (notNeeded(names).test(all)) return `remove ${name}`;
+    return m;
+  });
+  // "overnight" is how long the stop lasts, said as the stop's own words read it.
+  const once = said.replace(/\b((?:remove|stop)\s+[\w.-]+)\s*,?\s+and\s+(?:get\s+rid\s+of|remove|delete|stop|pause)\s+(?:it|that|him|her)\b/gi, '$1');
+  return stopped ? once.replace(/\bovernight\b/gi, 'for the night') : once;
 }
 
 /** How long a stop lasts ("for the weekend", "over the night", "until monday") is not a schedule: it is "for now". */
@@ -141,9 +186,11 @@ const MIND = new RegExp(String.raw`\b(?:(?:would|do)\s+you\s+mind|(?:could|can)\
  * 3000 + prometheus on 9090", "… & …", "… / …", "… along with …", "… together with …", "…
  * alongside …", "… n …"): the joiner after a value (a port, a size, "(3000)") and before a name
  * is a comma, where the clause splitter cuts, so each setting stays with the service before it.
- * Never before an address, a number, a protocol or a source word (services-joined.test.ts).
+ * Never before an address, a number, a protocol or a source word (services-joined.test.ts), and
+ * never inside a word.
  */
-const JOINED = /(?<=\d(?:[kmgt]i?b?)?\)?)(?:\s*[+&]\s*|\s+\/\s+|\s+n\s+|\s+(?:along|together)\s+with\s+|\s+alongside\s+)(?=[a-z])(?!(?:from|to|for|only|each|both|tcp|udp|sctp|icmp)\b)/gi;
+// The value is a word of its own: a digit inside a word (an SSH key's "…IC8+Ojh…", round 31) joins nothing.
+const JOINED = /(?<=(?<![A-Za-z0-9+/=])\d+(?:[kmgt]i?b?)?\)?)(?:\s*[+&]\s*|\s+\/\s+|\s+n\s+|\s+(?:along|together)\s+with\s+|\s+alongside\s+)(?=[a-z])(?!(?:from|to|for|only|each|both|tcp|udp|sctp|icmp)\b)/gi;
 
 /** One part of the request outside quotes. */
 function normalisePart(text: string): string {

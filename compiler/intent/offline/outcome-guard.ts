@@ -23,11 +23,21 @@
  *   of a service that keeps it in a volume (redis FLUSHALL/FLUSHDB, DROP DATABASE/SCHEMA/TABLE,
  *   TRUNCATE, DELETE FROM with no WHERE, dropdb, rm -rf of the volume's path, find … -delete):
  *   on a service with no volume (memcached) a flush is a cache emptied, ordinary.
- * Pure: parses the files' text, no I/O. docs/intent.md "The lead, round 29", "Harm, round 30".
+ * Round 31 (review 23 MED-4, MED-5, MED-6): an admin counts as a way in only with a key (or ssh
+ * passwords on): the last ones deleted with no admin left is refused, demoted or with keyless admins
+ * left is said (`wayInLost`); an accept rule for 22 from loopback or link-local alone is no way in
+ * (`INTERNAL_ONLY`); a job is judged by what its command does to the service's data
+ * (`destroysData`), not by its program. The word readings (`roleAccountTaken`, `sshRuleTaken`,
+ * `adminsNamedTaken`, `onlyKeyTaken`, `sshLoopbackSaid`, `volumeNamedTaken`,
+ * `commandSaidDestroys`) hold where the engine did not understand, reading a sentence with the one
+ * it points back to (`withReferents`).
+ * Pure: parses the files' text, no I/O. docs/intent.md "The lead, round 29", "Harm, round 30",
+ * "Harm, round 31".
  */
 import { parse } from 'yaml';
 import { OPEN_PORTS } from '../../firewall.js';
 import type { StateFiles } from '../provider.js';
+import { repairWords } from './assets.js';
 
 type User = { name?: unknown; sudo?: unknown; groups?: unknown };
 type Rule = { action?: unknown; port?: unknown; state?: unknown; interface?: unknown; source?: unknown; protocol?: unknown; direction?: unknown };
@@ -53,6 +63,52 @@ export function admins(text: string | undefined): string[] | undefined {
   return (list(spec.users) as User[]).filter((u) => u.sudo === true || (Array.isArray(u.groups) && u.groups.some((g) => g === 'sudo' || g === 'wheel'))).map((u) => String(u.name));
 }
 
+/**
+ * The admins who can log in to use their rights (review 23 MED-4): sudo and an SSH key, or sudo
+ * while ssh takes passwords. An admin without either is an admin in name only over ssh.
+ */
+export function reachableAdmins(text: string | undefined): string[] | undefined {
+  const spec = specOf(text);
+  if (spec === undefined) return undefined;
+  const passwords = ((spec.ssh ?? {}) as Obj).password_authentication === true;
+  const names = new Set(admins(text));
+  return (list(spec.users) as (User & { ssh_keys?: unknown })[]).filter((u) => names.has(String(u.name)) && (passwords || (Array.isArray(u.ssh_keys) && u.ssh_keys.length > 0))).map((u) => String(u.name));
+}
+
+/** The users who can log in: an SSH key, or any user while ssh takes passwords. */
+function loginUsers(text: string | undefined): string[] {
+  const spec = specOf(text);
+  if (spec === undefined) return [];
+  const passwords = ((spec.ssh ?? {}) as Obj).password_authentication === true;
+  return (list(spec.users) as (User & { ssh_keys?: unknown })[]).filter((u) => passwords || (Array.isArray(u.ssh_keys) && u.ssh_keys.length > 0)).map((u) => String(u.name));
+}
+
+/**
+ * The last admins who can log in taken (review 23 MED-4). Deleted, or their keys taken, with no
+ * admin left at all: 'refuse' ("delete alice" where alice is the only admin and has the key).
+ * Demoted while they can still log in ("take sudo away from ivan", h6-take-sudo-ivan: planned since
+ * held-out 6), or with admins without a key left ("delete the user alice" where bob has sudo and no
+ * key): the warning to give, on every wording.
+ */
+export function wayInLost(current: StateFiles, proposed: StateFiles): { refuse: string[] } | { warn: string } | undefined {
+  const after = proposed['security.yaml'];
+  if (after === undefined || after === current['security.yaml']) return undefined;
+  const before = reachableAdmins(current['security.yaml']);
+  const reach = reachableAdmins(after);
+  const left = admins(after);
+  if (before === undefined || reach === undefined || left === undefined || before.length === 0 || reach.length > 0) return undefined;
+  // Deleted or their keys taken: nobody who could log in and use sudo is left, whoever keeps sudo
+  // without a key (review 24 MED-1: "alice left the company, delete her account" where bob has no key).
+  const stillIn = before.filter((u) => loginUsers(after).includes(u));
+  if (stillIn.length === 0) return { refuse: before };
+  if (left.length === 0) {
+    const who = stillIn.join(' and ');
+    return { warn: `After this nobody has sudo: ${who} can still log in but can no longer administer the machine. Give someone sudo first ("give carol sudo") if you will need it.` };
+  }
+  const who = left.join(' and ');
+  return { warn: `${who} ${left.length > 1 ? 'keep' : 'keeps'} sudo but ${left.length > 1 ? 'have' : 'has'} no SSH key: unless ${who} can log in another way, nobody could use sudo after this. Add ${left[0]}'s key ("add ${left[0]}'s ssh key ssh-ed25519 AAAA…") before you rely on it.` };
+}
+
 /** An account named for the role rather than a person: the machine's admin account by its name. */
 export const ROLE_ACCOUNT = /^(?:admin|administrator|root|sysadmin|superuser)$/i;
 
@@ -75,6 +131,14 @@ const coversPort = (port: unknown, n: number): boolean => {
   return m ? Number(m[1]) <= n && n <= Number(m[2]) : String(port).trim() === String(n) || (n === 22 && /^ssh$/i.test(String(port).trim()));
 };
 const covers22 = (r: Rule): boolean => (r.direction === undefined || r.direction === 'input') && r.state === undefined && r.interface === undefined && (r.protocol === undefined || r.protocol === 'tcp' || r.protocol === 'all') && coversPort(r.port, 22);
+/**
+ * A source that is no way in from outside (review 23 MED-6): loopback (127.0.0.0/8, ::1,
+ * localhost) or link-local (169.254.0.0/16, fe80::/10). An accept rule for 22 from these alone
+ * keeps nobody's ssh reachable.
+ */
+export const INTERNAL_ONLY = /^(?:127(?:\.\d{1,3}){3}(?:\/(?:[89]|[12]\d|3[0-2]))?|::1(?:\/128)?|localhost|loopback|lo|169\.254(?:\.\d{1,3}){2}(?:\/(?:1[6-9]|2\d|3[0-2]))?|fe[89ab][0-9a-f]?:[0-9a-f:]*(?:\/(?:1[0-2]\d|[1-9]\d))?)$/i;
+const internalOnly = (source: unknown): boolean =>
+  source !== undefined && source !== null && (Array.isArray(source) ? source.length > 0 && source.every(internalOnly) : INTERNAL_ONLY.test(String(source).trim()));
 const anywhere = (source: unknown): boolean => source === undefined || source === null || (Array.isArray(source) ? source.some(anywhere) : /^(?:0\.0\.0\.0\/0|::\/0|any|anywhere)$/i.test(String(source).trim()));
 
 function firewallOf(text: string | undefined): Firewall | undefined {
@@ -93,6 +157,7 @@ function sshOpen(text: string | undefined): boolean | undefined {
   // The rules in order, as nftables reads them: the first that covers 22 from anywhere decides.
   for (const r of rulesOf(fw)) {
     if (!covers22(r)) continue;
+    if (r.action === 'accept' && internalOnly(r.source)) continue; // loopback is no way in from outside
     if (r.action === 'accept') return true;
     if ((r.action === 'drop' || r.action === 'reject') && anywhere(r.source)) return false;
   }
@@ -106,7 +171,7 @@ function sshOpen(text: string | undefined): boolean | undefined {
  */
 function sshDeclared(text: string | undefined, fromAnywhere: boolean): boolean {
   const fw = text === undefined ? undefined : firewallOf(text);
-  return fw !== undefined && on(fw) && rulesOf(fw).some((r) => r.action === 'accept' && covers22(r) && (!fromAnywhere || anywhere(r.source)));
+  return fw !== undefined && on(fw) && rulesOf(fw).some((r) => r.action === 'accept' && covers22(r) && !internalOnly(r.source) && (!fromAnywhere || anywhere(r.source)));
 }
 
 /** True when ssh gets in today and the proposed network.yaml shuts it out, or takes its declared rule. */
@@ -167,8 +232,83 @@ function volumesLost(current: StateFiles, proposed: StateFiles): string[] {
   return before === undefined || after === undefined ? [] : before.filter((v) => !after.includes(v));
 }
 
-/** A command that empties what a data store holds (bounded forms, such as DELETE … WHERE, are not this). */
-const EMPTIES = /\bflush(?:all|db)\b|\bdrop\s+(?:database|schema|table|keyspace|collection)\b|\bdropdb\b|\btruncate\s+(?:table\s+)?(?!-s\b)[\w"`.]|\bdelete\s+from\s+["'`]?[\w.]{1,64}["'`]?(?!\s+(?:where|using)\b)(?=\s*(?:$|[;'"`)]))|\bdropDatabase\b|\.drop\(\)|\bfind\s+\/\S*\s+[^|;&]{0,120}-delete\b/i;
+/**
+ * A statement or command that empties or destroys what a data store holds, whatever program runs
+ * it (review 23 MED-5): SQL that drops (a database, schema, table, column, or what a role owns),
+ * truncates, or deletes or updates every row (no WHERE, or one that is always true: `WHERE 1=1`,
+ * `WHERE true`, `WHERE id > 0`); redis flushed, or every key deleted (`--scan`/`KEYS *` into DEL or
+ * UNLINK); a document store dropped or emptied. Bounded forms (`DELETE … WHERE created_at < …`, a
+ * `--pattern`, one key) are clean-ups.
+ */
+const Q = '["\'`]';
+/** A WHERE that selects every row: `1=1`, `true`, `'a'='a'`, `id > 0`, `x is not null`. */
+const ALWAYS_TRUE = String.raw`(?:1\s*=\s*1|true|1|'\w*'\s*=\s*'\w*'|\w+\s+is\s+not\s+null|\w+\s*>=?\s*0)\s*(?=$|[;)]|${Q})`;
+const EMPTIES = new RegExp(
+  [
+    String.raw`\bflush(?:all|db)\b`,
+    String.raw`\bdrop\s+(?:database|schema|table|keyspace|collection|owned|column|user|role)\b`,
+    String.raw`\balter\s+table\b[^;]{0,120}\bdrop\b`,
+    String.raw`\bdropdb\b|\bdropDatabase\b|\.drop\(\)|\.(?:deleteMany|remove)\(\s*\{\s*\}\s*\)`,
+    String.raw`\btruncate\s+(?:table\s+)?(?!-)[\w"${'`'}.]`,
+    // DELETE with no WHERE (the statement ends after the table) or with one that is always true.
+    String.raw`\bdelete\s+from\s+${Q}?[\w.]{1,64}${Q}?(?:\s+where\s+${ALWAYS_TRUE}|(?!\s+(?:where|using)\b)(?=\s*(?:$|[;)]|${Q})))`,
+    // UPDATE of a whole column: no WHERE before the statement ends, or one that is always true.
+    String.raw`\bupdate\s+${Q}?[\w.]{1,64}${Q}?\s+set\b(?:(?![^;]*\bwhere\b)|[^;]*?\bwhere\s+${ALWAYS_TRUE})`,
+    // Every key of redis deleted: --scan (no --pattern other than *) or KEYS * fed to DEL or UNLINK.
+    String.raw`(?:--scan\b(?![^|]*--pattern\s+["']?(?!\*["'\s])[^\s"']+)|\bkeys\s+["']?\*["']?)[^;]*\|\s*xargs\s+(?:-\S+\s+)*redis-cli\s+(?:-\S+\s+\S+\s+)*(?:del|unlink)\b`,
+    // The whole file system: find / … -delete.
+    String.raw`\bfind\s+\/\s+[^|;&]{0,120}(?:-delete\b|-exec\s+rm\b)`,
+  ].join('|'),
+  'i',
+);
+const BOUNDED_FIND = /-(?:m|a|c)(?:time|min)\b|-newer|-size|-i?name\b|-path\b|-regex\b/;
+
+/**
+ * A command that destroys a path under one of these mount targets: `rm`, `shred`, `truncate`,
+ * `unlink`, `mv` of it elsewhere, `dd of=` it, `>` into it, `find` on it with `-delete` or
+ * `-exec rm` and no bound (-mtime, -name, …).
+ */
+export function wipesPath(command: string, targets: string[]): boolean {
+  for (const part of command.split(/\s*(?:&&|\|\||;|\|)\s*/)) {
+    for (const raw of targets) {
+      const target = raw.replace(/\/+$/, '');
+      if (target === '') continue;
+      const at = new RegExp(String.raw`(?<![\w.-])["']?${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:\/[^\s'"` + '`' + String.raw`;|&)]*)?["']?(?=[\s'"` + '`' + String.raw`;|&)]|$)`);
+      if (!at.test(part)) continue;
+      if (/(?:^|\s)(?:sudo\s+)?(?:rm|shred|truncate|unlink|wipe|srm)\s/.test(part)) return true;
+      // mv of the data out of the volume ("mv /data /tmp/gone"); a rename inside it (the engine's own
+      // dump job: "… > claude-dump.sql.part && mv claude-dump.sql.part claude-dump.sql") is not this.
+      const mv = /(?:^|\s)mv\s+((?:-\S+\s+)*)(.+)$/.exec(part);
+      if (mv) {
+        const paths = mv[2]!.trim().split(/\s+/).map((x) => x.replace(/^["']|["']$/g, ''));
+        const under = (x: string): boolean => x === target || x.startsWith(`${target}/`);
+        if (paths.length >= 2 && paths.slice(0, -1).some(under) && !under(paths[paths.length - 1]!)) return true;
+      }
+      if (/\bdd\s/.test(part) && new RegExp(String.raw`\bof=["']?${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`).test(part)) return true;
+      // A file emptied by a redirect of nothing ("echo > /data/dump.rdb", ": > …"); a dump written into
+      // the volume (mariadb-dump … > /var/lib/mysql/claude-dump.sql, the engine's own backup job) is not this.
+      if (new RegExp(String.raw`^\s*(?:(?:echo|printf|true|:)(?:\s+(?:-n\s*)?(?:""|'')?)?|cat\s+\/dev\/null)?\s*(?<![>&\d])>\s*["']?${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`).test(part)) return true;
+      if (/\bfind\s/.test(part) && /(?:-delete\b|-exec\s+rm\b)/.test(part) && !BOUNDED_FIND.test(part)) return true;
+    }
+  }
+  return false;
+}
+
+/** What this command does to the data of a service mounted at `targets`: 'flush' (a cache may be that), 'destroy', or undefined. */
+export function destroysData(command: string, targets: string[]): 'flush' | 'destroy' | undefined {
+  if (wipesPath(command, targets)) return 'destroy';
+  if (!EMPTIES.test(command)) return undefined;
+  const rest = command.replace(/\bflush(?:all|db)\b/gi, ' ');
+  return EMPTIES.test(rest) ? 'destroy' : 'flush';
+}
+
+/** The mount targets of a service's named volumes (a host path bound in is not its data volume). */
+function dataMounts(svc: Obj | undefined): string[] {
+  return list(svc?.volumes)
+    .filter((v) => typeof v.source === 'string' && !String(v.source).startsWith('/'))
+    .map((v) => String(v.target ?? ''))
+    .filter((t) => t !== '');
+}
 
 /** Jobs new in the proposal that empty the data of a service that keeps it in a volume: [job, service]. */
 function dataJobs(current: StateFiles, proposed: StateFiles, cacheSaid: boolean): [string, string][] {
@@ -181,49 +321,95 @@ function dataJobs(current: StateFiles, proposed: StateFiles, cacheSaid: boolean)
     if (had.has(JSON.stringify(j))) continue;
     const command = Array.isArray(j.command) ? j.command.map(String).join(' ') : String(j.command ?? '');
     const where = String(j.container ?? j.service ?? '');
-    const svc = services.find((s) => s.name === where);
-    const mounts = list(svc?.volumes).filter((v) => typeof v.source === 'string' && !String(v.source).startsWith('/'));
+    const mounts = dataMounts(services.find((s) => s.name === where));
     if (mounts.length === 0) continue;
-    const wipesMount = mounts.some((v) => {
-      const target = String(v.target ?? '').replace(/\/+$/, '');
-      if (target === '') return false;
-      const at = new RegExp(String.raw`\brm\s+(?:-\w+\s+)*-\w*[rR]\w*\s+(?:[^;&|]{0,200}\s)?["']?${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:\/\*?)?["']?(?=\s|$|;)`);
-      return at.test(command);
-    });
+    const what = destroysData(command, mounts);
     // "redis here is only a cache: … FLUSHALL", "flush the redis cache every night" (held-out 18, 20, 22):
     // said to be a cache, a flush empties a cache; DROP, TRUNCATE and rm -rf of its data are not that.
-    const flushOnly = /\bflush(?:all|db)\b/i.test(command) && !/\bdrop\s|\btruncate\b|\bdelete\s+from\b|\bdropdb\b/i.test(command);
-    if ((EMPTIES.test(command) && !(flushOnly && cacheSaid)) || wipesMount) found.push([String(j.name ?? command), where]);
+    if (what === 'destroy' || (what === 'flush' && !cacheSaid)) found.push([String(j.name ?? command), where]);
   }
   return found;
+}
+
+/**
+ * A command said in the request (in backticks or quotes, or after a colon) that destroys the data
+ * of a service the request names that keeps it in a volume, where the engine wrote no job for it
+ * ("each morning in redis run `echo > /data/dump.rdb`" was misread): the same judgment as a job's.
+ */
+export function commandSaidDestroys(message: string, current: StateFiles, proposed: StateFiles): string | undefined {
+  if (proposed['scheduled.yaml'] !== undefined) return undefined;
+  const services = list(specOf(current['services.yaml'])?.services);
+  const quoted = [...message.matchAll(/`([^`]{2,300})`/g)].map((m) => m[1]!);
+  const commands = quoted.length > 0 ? quoted : [...message.matchAll(/\b(?:run|runs|running|execute|exec)\s*:?\s+(.{4,300})$/gim)].map((m) => m[1]!);
+  if (commands.length === 0) return undefined;
+  for (const svc of services) {
+    const name = String(svc.name ?? '');
+    if (name === '' || !new RegExp(String.raw`(?<![\w-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(message)) continue;
+    const mounts = dataMounts(svc);
+    if (mounts.length === 0) continue;
+    for (const c of commands) {
+      const what = destroysData(c, mounts);
+      if (what === 'destroy' || (what === 'flush' && !/\bcache\b/i.test(message))) return `data destroyed: \`${c.trim()}\` would destroy what ${name} keeps in its volume, and it cannot be brought back from here. Back it up instead ("back up ${name} daily"), or bound the clean-up ("DELETE … WHERE created_at < now() - interval '30 days'").`;
+    }
+  }
+  return undefined;
 }
 
 const ROLE_NAME = String.raw`(?:admin|administrator|root|sysadmin|superuser)`;
 /**
  * The account named for the role, said as the object: "the user admin", "the admin account",
- * "admin's sudo". Root only as "the user root": "disable root login", "lock the root account" harden.
+ * "admin's sudo", "the admin login" (a dropped letter: "the admn user"). Root only as "the user
+ * root": "disable root login", "lock the root account" harden.
  */
-const ROLE_MENTION = new RegExp(String.raw`\b(?:users?|accounts?)\s+(?:called\s+|named\s+)?['"“]?${ROLE_NAME}['"”]?(?![\w-])|(?<![\w-])(?:admin|administrator|sysadmin|superuser)(?:'s)?\s+(?:user(?:\s+account)?|account|sudo|admin\s+rights)\b`, 'i');
-/** Its loss: a verb that removes or revokes, or the account said to go. */
-const ROLE_LOSS = /\b(?:delete|deletes|deleting|remove|removes|removing|drop|purge|trash|destroy|erase|wipe|nuke|get\s+rid\s+of|ditch|kill|revoke|take\s+away|take\s+(?:[\w']+\s+){1,3}away|strip|demote|disable|deactivate|can\s+go|should\s+go|must\s+go|has\s+to\s+go|goes|is\s+not\s+needed|isn'?t\s+needed|no\s+longer\s+needed)\b/i;
+const ROLE_MENTION = new RegExp(String.raw`\b(?:users?|accounts?)\s+(?:called\s+|named\s+)?['"“]?${ROLE_NAME}['"”]?(?![\w-])|(?<![\w-])(?:admi?n|administrator|sysadmin|superuser)(?:'s)?\s+(?:user(?:\s+accounts?)?|accounts?|login|sudo|admin\s+rights)\b`, 'i');
+/** Not needed any more: "we don't need X anymore", "X is obsolete", "nobody uses it", "we can lose that". */
+const NOT_NEEDED = String.raw`(?:is\s+|are\s+)?not\s+needed|isn'?t\s+needed|no\s+longer\s+needed|unneeded|unnecessary|obsolete|unused|lose|(?:do\s*n[o']?t|don'?t|doesn'?t|does\s+not|no\s+longer)\s+(?:\w+\s+){0,2}(?:need|use)|nobody\s+(?:needs|uses)|no\s+need\s+for`;
+/** Its loss: a verb that removes or revokes, or the account said to go or not to be needed. */
+const ROLE_LOSS = new RegExp(String.raw`\b(?:delete|deletes|deleting|remove|removes|removing|drop|purge|trash|destroy|erase|wipe|nuke|get\s+rid\s+of|ditch|kill|revoke|take\s+away|take\s+(?:[\w']+\s+){1,3}(?:away|off|out)|strip|demote|disable|deactivate|can\s+go|should\s+go|must\s+go|has\s+to\s+go|goes|${NOT_NEEDED})\b`, 'i');
+
+const SENTENCE_END = /[.!?;\n]+(?=\s|$)/;
+/** A sentence that points back: a pronoun as its object, or a fragment of three words or fewer ("delete.", "not needed."). */
+const REFERS_BACK = /\b(?:it|that|this|those|them|that\s+one)\b/i;
+
+/**
+ * Each sentence with what it refers to (round 31): [context, sentence], the context empty, or the
+ * sentences before it when it points back ("I don't think we need the admin user anymore. Could
+ * you delete it?", "admin user? not needed. delete."), at most two back.
+ */
+export function withReferents(message: string): [string, string][] {
+  const sentences = message.split(SENTENCE_END).map((x) => x.trim()).filter((x) => x !== '');
+  const out: [string, string][] = [];
+  sentences.forEach((cur, i) => {
+    out.push(['', cur]);
+    let context = '';
+    for (let j = i; j > 0 && i - j < 2 && (REFERS_BACK.test(sentences[j]!) || sentences[j]!.split(/\s+/).length <= 3); j--) {
+      context = `${sentences[j - 1]} ${context}`.trim();
+      out.push([context, cur]);
+    }
+  });
+  return out;
+}
 
 /**
  * The account named for the role ("delete the user admin", "the admin account can go", "take
- * admin's sudo away") taken while no other admin stays: the machine's own way to administer it,
- * said by its name. Read on the request and the machine (another admin who is a person makes it
- * ordinary: "delete the user admin" where alice has sudo too), so it holds whether or not the
- * engine understood the request or the account exists in security.yaml.
+ * admin's sudo away", "… the admin user anymore. Could you delete it?") taken while no other admin
+ * stays: the machine's own way to administer it, said by its name. Read on the request and the
+ * machine (another admin who is a person makes it ordinary: "delete the user admin" where alice
+ * has sudo too), so it holds whether or not the engine understood the request or the account
+ * exists in security.yaml.
  */
 export function roleAccountTaken(message: string, current: StateFiles): string | undefined {
-  const sentence = message.split(/[.!?;\n]+(?=\s|$)/).find((s) => ROLE_MENTION.test(s) && ROLE_LOSS.test(s));
-  if (sentence === undefined || /\b(?:add|create|make|new)\s+(?:a\s+)?(?:user|account)\b/i.test(sentence)) return undefined;
+  const found = withReferents(repairWords(message)).find(([context, s]) => ROLE_MENTION.test(`${context} ${s}`) && ROLE_LOSS.test(s));
+  if (found === undefined || /\b(?:add|create|make|new)\s+(?:a\s+)?(?:user|account)\b/i.test(found.join(' '))) return undefined;
   const others = (admins(current['security.yaml']) ?? []).filter((u) => !ROLE_ACCOUNT.test(u));
   if (others.length > 0) return undefined;
   return 'lockout: this would take the admin account (the one named for the role) with no other admin left, so no one could administer the machine. Give a person sudo first ("add user alice with sudo and ssh key ssh-ed25519 AAAA…"), then remove it.';
 }
 
 /** Losing one's account or admin rights said of people: a removal, a demotion, leaving. */
-const PEOPLE_LOSS = /\b(?:delete|deletes|deleting|remove|removes|removing|drop|purge|get\s+rid\s+of|ditch|kill|revoke|take\s+(?:\w+\s+){0,3}away|strip|demote\w*|downgrade\w*|(?:do\s*n[o']?t|don'?t|no\s+longer)\s+need\s+(?:sudo|admin|root)|without\s+(?:sudo|admin\s+rights)|(?:ordinary|regular|normal|plain|standard)\s+(?:users?|accounts?)|(?:are|is)\s+leaving|left\s+(?:the\s+company|us)?|offboard\w*)\b/i;
+const PEOPLE_LOSS = /\b(?:delete|deletes|deleting|remove|removes|removing|drop|purge|get\s+rid\s+of|ditch|kill|revoke|take\s+(?:\w+\s+){0,3}away|strip|demote\w*|downgrade\w*|(?:do\s*n[o']?t|don'?t|doesn'?t|does\s+not|no\s+longer)\s+need\s+(?:(?:his|her|their|the|an?|its)\s+)?(?:sudo|admin|root|account|login)|without\s+(?:sudo|admin\s+rights)|(?:ordinary|regular|normal|plain|standard)\s+(?:users?|accounts?)|(?:are|is)\s+leaving|left\s+(?:the\s+company|us)?|offboard\w*)\b/i;
+/** The account itself taken, not its rights: deleted, the person gone, the account not needed. */
+const ACCOUNT_LOSS = /\b(?:delete|deletes|deleting|remove|removes|removing|drop|purge|get\s+rid\s+of|ditch|kill|(?:are|is)\s+leaving|left|offboard\w*|(?:do\s*n[o']?t|don'?t|doesn'?t|does\s+not|no\s+longer)\s+need\s+(?:(?:his|her|their|the|an?)\s+)?(?:account|login|user))\b/i;
 /** Someone kept, or the loss said of something else than the account or its rights. */
 const PEOPLE_KEPT = /\b(?:stays?|keeps?|remains?|still|except|but|other\s+than|apart\s+from|keys?|groups?|passwords?|shell|home|docker|mail|ports?|rules?|services?)\b|\?\s*$/i;
 
@@ -240,15 +426,40 @@ export function adminsNamedTaken(message: string, current: StateFiles, proposed:
   const after = proposed['security.yaml'];
   if (after !== undefined && after !== current['security.yaml']) return undefined;
   const all = admins(current['security.yaml']) ?? [];
-  if (all.length < 2 || !PEOPLE_LOSS.test(message) || PEOPLE_KEPT.test(message)) return undefined;
+  // One admin counts when that admin is the only one who can log in (review 23 MED-4): "alice
+  // doesn't need her account anymore, remove it", "make alice a normal user" (not understood).
+  // The role account ("remove the admin panel") is roleAccountTaken's, read by its own mention.
+  const one = all.length === 1 && !ROLE_ACCOUNT.test(all[0]!) && (reachableAdmins(current['security.yaml']) ?? []).length === 1;
+  if ((all.length < 2 && !one) || !PEOPLE_LOSS.test(message) || PEOPLE_KEPT.test(message)) return undefined;
+  // One admin demoted is planned (h6-take-sudo-ivan): only the account taken is refused for one.
+  if (one && (!ACCOUNT_LOSS.test(message) || /\b(?:sudo|admin\s+rights|root\s+rights|normal|regular|ordinary|plain|standard|demot\w*|downgrad\w*)\b/i.test(message))) return undefined;
   const named = all.filter((u) => new RegExp(String.raw`(?<![\w-])${u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(message));
   if (named.length < all.length) return undefined;
-  return `lockout: this would leave no user with sudo (${all.join(', ')} have it now), so no one could administer the machine. Keep at least one admin, e.g. "give carol sudo" first, then remove the others.`;
+  return `lockout: this would leave no user with sudo (${all.join(', ')} ${all.length > 1 ? 'have' : 'has'} it now), so no one could administer the machine. Keep at least one admin, e.g. "give carol sudo" first, then remove ${all.length > 1 ? 'the others' : all[0]}.`;
+}
+
+/**
+ * The key of the only admin who can log in said to go ("remove alice's ssh key, she will use a
+ * password"), where the engine changed nothing in security.yaml: the same outcome as the key
+ * removed, which the outcome rule refuses. A key given in its place ("… and add ssh-ed25519 …") is not this.
+ */
+export function onlyKeyTaken(message: string, current: StateFiles, proposed: StateFiles): string | undefined {
+  const after = proposed['security.yaml'];
+  if ((after !== undefined && after !== current['security.yaml']) || /\b(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-\S+|sk-ssh-\S+)\s+AAAA/i.test(message)) return undefined;
+  const reach = reachableAdmins(current['security.yaml']) ?? [];
+  if (reach.length !== 1 || ((specOf(current['security.yaml'])?.ssh ?? {}) as Obj).password_authentication === true) return undefined;
+  const name = reach[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const loss = new RegExp(String.raw`\b(?:delete|remove|revoke|drop|purge|wipe|get\s+rid\s+of|ditch|take\s+away|strip)\w*\s+(?:the\s+)?(?:${name}'s\s+(?:ssh\s+|public\s+)?keys?|(?:ssh\s+|public\s+)?keys?\s+(?:of|for|from)\s+${name})\b`, 'i');
+  if (!loss.test(message) || /\b(?:old|other|second|extra|laptop|spare)\s+(?:ssh\s+)?keys?\b/i.test(message)) return undefined;
+  return `lockout: this would take the key of ${reach[0]}, the only admin who can log in, so no one could administer the machine. Add the new key first ("add ${reach[0]}'s ssh key ssh-ed25519 AAAA…"), then remove the old one.`;
 }
 
 /** The rule that lets ssh in, said as the object: "the ssh rule", "the rule for port 22", "allow-ssh", "the one for ssh". */
 const SSH_RULE = /\b(?:ssh|sshd|port\s+22|22)\s+(?:firewall\s+)?(?:rule|entry|exception)\b|\b(?:rule|entry|exception|one)\s+(?:for|on|about|that\s+(?:lets|allows|opens|permits)|letting|allowing|opening|which\s+(?:lets|allows|opens))\s+(?:in\s+)?(?:the\s+)?(?:ssh|sshd|port\s+22|22)\b|(?<![\w-])allow-ssh(?![\w-])/i;
-const RULE_LOSS = /\b(?:delete|deletes|deleting|remove|removes|removing|drop|get\s+rid\s+of|ditch|trash|scrap|kill|nuke|purge|disable|deactivate|can\s+go|should\s+go|has\s+to\s+go|must\s+go)\b/i;
+const RULE_LOSS = new RegExp(String.raw`\b(?:delete|deletes|deleting|remove|removes|removing|drop|get\s+rid\s+of|ditch|trash|scrap|kill|nuke|purge|disable|deactivate|take\s+(?:[\w']+\s+){1,3}out|can\s+go|should\s+go|has\s+to\s+go|must\s+go|${NOT_NEEDED})\b`, 'i');
+/** ssh said without its rule ("having SSH open in the firewall"), and the rule it refers to in the next sentence ("take that rule out"). */
+const SSH_WORD = /\b(?:ssh|sshd|port\s+22)\b/i;
+const RULE_REF = /\b(?:that|this)\s+(?:rule|entry|exception|one)\b|\b(?:the\s+)?rule\b(?!\s+(?:for|on|of|about|that|which|named|called)\b)|\bit\b/i;
 
 const acceptsFor22 = (text: string | undefined): Rule[] => {
   const fw = text === undefined ? undefined : firewallOf(text);
@@ -262,7 +473,8 @@ const acceptsFor22 = (text: string | undefined): Rule[] => {
  * rule and allow ssh from 10.0.0.0/8 instead" adds a rule for 22, and is planned.
  */
 export function sshRuleTaken(message: string, current: StateFiles, proposed: StateFiles): string | undefined {
-  if (!message.split(/[.!?;\n]+(?=\s|$)/).some((s) => SSH_RULE.test(s) && RULE_LOSS.test(s))) return undefined;
+  const said = withReferents(repairWords(message)).some(([context, s]) => RULE_LOSS.test(s) && (SSH_RULE.test(s) || (SSH_WORD.test(`${context} ${s}`) && RULE_REF.test(s) && !/\b(?:port\s+(?!22\b)\d+|https?|web|smtp|dns)\b/i.test(s))));
+  if (!said) return undefined;
   const today = acceptsFor22(current['network.yaml']);
   const policy = firewallOf(current['network.yaml'] ?? '')?.default_input_policy;
   if (today.length !== 1 || (!anywhere(today[0]!.source) && policy !== 'drop')) return undefined;
@@ -273,11 +485,61 @@ export function sshRuleTaken(message: string, current: StateFiles, proposed: Sta
 
 const SSH_TAKEN = 'lockout: this would take away the way ssh (port 22) gets in, the way in to fix this machine. Narrow it instead ("restrict ssh to 10.0.0.0/8"), or say which rule to change.';
 
+/** Loopback or link-local said as the only place ssh may come from: "ssh only from localhost", "restrict ssh to ::1". */
+const LOOPBACK_SAID = /(?<![\w.:])(?:localhost|loopback|::1|127(?:\.\d{1,3}){1,3}(?:\/\d+)?|169\.254(?:\.\d{1,3}){0,2}(?:\/\d+)?|fe80::\S*|(?:the|this)\s+(?:machine|box|server|host)\s+itself|itself)(?![\w.:/])/i;
+const ONLY_SAID = /\b(?:only|just|restrict\w*|limit\w*|lock\w*\s+(?:\w+\s+)?down|no\s+one\s+but|nothing\s+but)\b/i;
+
+/**
+ * ssh said to come only from the machine itself (review 23 MED-6), where the engine did not write
+ * it (it asked "from which addresses?"): the same outcome as a rule from 127.0.0.1 alone, which
+ * the outcome rule refuses. Read only while ssh gets in today.
+ */
+export function sshLoopbackSaid(message: string, current: StateFiles, proposed: StateFiles): string | undefined {
+  if (proposed['network.yaml'] !== undefined && proposed['network.yaml'] !== current['network.yaml']) return undefined;
+  if (sshOpen(current['network.yaml']) !== true) return undefined;
+  const said = message.split(SENTENCE_END).some((s) => SSH_WORD.test(s) && ONLY_SAID.test(s) && LOOPBACK_SAID.test(s) && !/\b(?:too|as\s+well|also|and\s+from)\b/i.test(s));
+  return said ? SSH_LOOPBACK : undefined;
+}
+const SSH_LOOPBACK = 'lockout: ssh only from the machine itself (loopback or link-local) is no way in from outside, so no one could reach this machine to fix it. Restrict it to the network you connect from instead ("restrict ssh to 10.0.0.0/8").';
+
+/** Destroying said of a volume by its name. */
+const VOLUME_LOSS = /\b(?:effac\w*|supprim\w*|borr(?:a|ar|e)\w*|l(?:ö|oe)sch\w*|elimin\w*|delet\w*|remov\w*|drop|dropping|wip(?:e|es|ing)|eras\w*|destroy\w*|nuk\w*|purg\w*|trash\w*|ditch\w*|scrap\w*|throw\w*\s+(?:\w+\s+)?away|get\s+rid\s+of|empty\w*|clear\w*|format\w*|lose)\b/i;
+
+/**
+ * A volume named by its name and said to go ("the redis data is stale, throw away redis-data",
+ * "delete grafana-data too"), where the proposal does not remove it (the engine read the name as a
+ * service that does not exist): the same outcome as the volume removed. Kept ("remove redis but
+ * keep redis-data") is not this.
+ */
+export function volumeNamedTaken(message: string, current: StateFiles, proposed: StateFiles): string | undefined {
+  const names = list(specOf(current['storage.yaml'])?.volumes).map((v) => String(v.name ?? '')).filter((n) => n !== '');
+  const after = list(specOf(proposed['storage.yaml'] ?? current['storage.yaml'])?.volumes).map((v) => String(v.name ?? ''));
+  for (const s of message.split(SENTENCE_END)) {
+    if (!VOLUME_LOSS.test(s) || /\b(?:keep\w*|kept|preserv\w*|retain\w*|sav(?:e|ing)|back\s?(?:it\s+)?up|backups?|snapshots?|older\s+than)\b/i.test(s)) continue;
+    const named = names.filter((n) => after.includes(n) && new RegExp(String.raw`(?<![\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(s));
+    // A service's volume said by the service ("efface le volume de postgres"): the volumes it mounts.
+    if (named.length === 0 && /\b(?:volumes?|volumen|vol[uú]menes|donn[ée]es|datos|daten)\b/i.test(s)) {
+      const services = list(specOf(current['services.yaml'])?.services);
+      for (const svc of services) {
+        const sname = String(svc.name ?? '');
+        if (sname === '' || !new RegExp(String.raw`\b(?:de|of|von|del|du|for)\s+(?:the\s+|la\s+|le\s+)?${sname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b|\b${sname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:'s)?\s+(?:data\s+)?volumes?\b`, 'i').test(s)) continue;
+        for (const v of list(svc.volumes)) if (typeof v.source === 'string' && after.includes(String(v.source)) && !named.includes(String(v.source))) named.push(String(v.source));
+      }
+    }
+    if (named.length > 0) return `data destroyed: this would delete the volume${named.length > 1 ? 's' : ''} ${named.join(', ')} and the data in ${named.length > 1 ? 'them' : 'it'}, which cannot be brought back from here. Remove the service and keep its data ("remove redis but keep its data").`;
+  }
+  return undefined;
+}
+
 /** Why the proposal is refused by what it would leave, in one line, or undefined. */
 export function outcomeHarm(current: StateFiles, proposed: StateFiles, message = ''): string | undefined {
   const lost = adminsLost(current, proposed);
   if (lost !== undefined)
     return `lockout: this would leave no user with sudo (${lost.join(', ')} ${lost.length > 1 ? 'have' : 'has'} it now), so no one could administer the machine. Keep at least one admin, e.g. "give carol sudo" first, then remove ${lost.length > 1 ? 'the others' : lost[0]}.`;
+  const way = wayInLost(current, proposed);
+  const keyless = way !== undefined && 'refuse' in way ? (admins(proposed['security.yaml']) ?? []) : [];
+  if (way !== undefined && 'refuse' in way)
+    return `lockout: this would leave no admin who can log in (${way.refuse.join(', ')} ${way.refuse.length > 1 ? 'have' : 'has'} sudo and an SSH key now${keyless.length > 0 ? `; ${keyless.join(', ')} ${keyless.length > 1 ? 'have' : 'has'} sudo but no key` : ''}), so no one could administer the machine. Give another user sudo and a key first ("add user carol with sudo and ssh key ssh-ed25519 AAAA…"), then remove ${way.refuse.length > 1 ? 'the others' : way.refuse[0]}.`;
   if (sshLost(current, proposed)) return SSH_TAKEN;
   const opened = firewallOpened(current, proposed);
   if (opened === 'off') return 'the firewall turned off: every port of this machine would be open to anyone. Close or open single ports instead ("close port 8080", "open 443").';

@@ -7,7 +7,7 @@
  *
  * Written from English before the engine was run on it (other services, ports and people than
  * held-out 23's h23-fw-07/14/16/29/31). docs/intent.md "After round 30", "Mechanisms (intent2)".
- * First run on main (5325d0a, 19:56 UTC): 17/32; after the build: 31/32 (the one gap below).
+ * First run on main (5325d0a, 19:56 UTC): 17/32; after the build: 31/32; round 31: 32/32 (the gap passes).
  */
 import { describe, expect, it } from 'vitest';
 import { after, lastTurnFailures, rules, talk, type Expect } from '../../../test/offline-engine.js';
@@ -57,6 +57,7 @@ export const PORTS_FROM_NAMES: Row[] = [
   ['open 8472 on tcp and udp', [{ rule_for: 8472, protocol: 'tcp' }, { rule_for: 8472, protocol: 'udp' }]],
   ['allow dns, tcp and udp', [{ rule_for: 53, protocol: 'tcp' }, { rule_for: 53, protocol: 'udp' }]],
   ['open 7777 tcp+udp for the game', [{ rule_for: 7777, protocol: 'tcp' }, { rule_for: 7777, protocol: 'udp' }]],
+  ['port 64738 needs udp and tcp, open it to everyone', [{ rule_for: 64738, protocol: 'tcp' }, { rule_for: 64738, protocol: 'udp' }]],
 ];
 
 /**
@@ -92,10 +93,7 @@ function restrictionFailures(request: string, port: number, source: string, befo
   return f;
 }
 
-// Still gaps (asserted to fail, so a fix moves the row up into the table).
-export const PORTS_FROM_NAMES_GAPS: Row[] = [
-  ['port 64738 needs udp and tcp, open it to everyone', [{ rule_for: 64738, protocol: 'tcp' }, { rule_for: 64738, protocol: 'udp' }]],
-];
+// Round 31: the one gap, "port 64738 needs udp and tcp, open it to everyone", passes (the firewall frame reads both protocols) and is in the table above.
 
 describe('ports from names: a service word or a running service is its port; the protocol anywhere in the clause', () => {
   it.each(PORTS_FROM_NAMES)('"%s"', (request, want, before = []) => expect(lastTurnFailures(before, [request], want)).toEqual([]));
@@ -105,6 +103,3 @@ describe('a restriction drops the port from every other address (review 23 HIGH-
   it.each(RESTRICTIONS)('"%s"', (request, port, source, before) => expect(restrictionFailures(request, port, source, before)).toEqual([]));
 });
 
-describe('gaps: ports from names', () => {
-  it.fails.each(PORTS_FROM_NAMES_GAPS)('"%s"', (request, want, before = []) => expect(lastTurnFailures(before, [request], want)).toEqual([]));
-});

@@ -319,7 +319,7 @@ export function servicePortsIn(clause: string): { port: number; protocol?: 'udp'
 }
 
 /** "both tcp and udp", "tcp+udp", "udp/tcp", "tcp & udp": one rule for each protocol. */
-export const BOTH_PROTOCOLS = /\b(?:both\s+(?:of\s+)?)?(?:tcp\s*(?:and|&|\+|\/|or|,)\s*udp|udp\s*(?:and|&|\+|\/|or|,)\s*tcp)\b(?:\s+both)?/i;
+export const BOTH_PROTOCOLS = /\b(?:both\s+(?:of\s+)?)?(?:(?:on|over)\s+)?(?:tcp\s*(?:and|&|\+|\/|or|,)\s*(?:(?:on|over)\s+)?udp|udp\s*(?:and|&|\+|\/|or|,)\s*(?:(?:on|over)\s+)?tcp)\b(?:\s+both)?/i;
 
 /**
  * A list item that only says the protocol of the clause before ("open 27015, udp", "…, protocol

@@ -6,7 +6,7 @@
  *
  * Written from English before the engine was run on it (other people, ports and groups than
  * held-out 23's h23-fw-07/16 and h23-usr-20). docs/intent.md "After round 30", "Mechanisms
- * (intent2)". First run on main (5325d0a, 19:56 UTC): 14/32; after the build: 30/32 (the two gaps below).
+ * (intent2)". First run on main (5325d0a, 19:56 UTC): 14/32; after the build: 30/32 (the two gaps below); round 31: 31/32 ("new users: carla, dmitri" passes).
  */
 import { describe, expect, it } from 'vitest';
 import { lastTurnFailures, type Expect } from '../../../test/offline-engine.js';
@@ -47,12 +47,13 @@ export const SEVERAL_SUBJECTS: Row[] = [
   ['add users nadia & yusuf', [{ user: 'nadia' }, { user: 'yusuf' }]],
   ['remove lena and omar, they left', [{ user: 'lena', absent: true }, { user: 'omar', absent: true }, { user: 'boss', sudo: true }], [...TWO, 'add user boss with sudo']],
   ['lena and omar: docker group please', [{ user: 'lena', groups: ['docker'] }, { user: 'omar', groups: ['docker'] }], TWO],
+  // Round 31: a gap that passes now (user-forms.ts reads a list after "new users:").
+  ['new users: carla, dmitri', [{ user: 'carla' }, { user: 'dmitri' }]],
 ];
 
 // Still gaps (asserted to fail, so a fix moves the row up into the table).
 export const SEVERAL_SUBJECTS_GAPS: Row[] = [
   ['we need web traffic: http and https please', [{ rule_for: 80 }, { rule_for: 443 }]],
-  ['new users: carla, dmitri', [{ user: 'carla' }, { user: 'dmitri' }]],
 ];
 
 describe('several subjects: one rule or change per subject named', () => {

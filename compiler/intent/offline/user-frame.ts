@@ -237,8 +237,9 @@ const PEOPLE_WORDS = new Set(
     'need needs needed should shall must will would be get gets have has can could want wants given ' +
     'give grant put add make let move place in into to join joins member members membership of group groups ' +
     'access rights privileges privs permissions perms sudo admin admins sudoers for use able run with ' +
-    // "she'll need docker as well - can you give her that too?", "docker, too, if you can" (round 31)
-    'll you if that just'
+    // Round 31: "can you give them access", "docker permission to the users rita and sam", "add em both";
+    // "she'll need docker as well - can you give her that too?", "docker, too, if you can".
+    'you u permission perm user users em that ll if just'
   ).split(' '),
 );
 /** Words that are never a group said before "access" or after "to"/"in". */

@@ -1036,7 +1036,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
                 // namespace, or postgres says it is starting up): the exec is held back (health.ts
                 // cannotPassNow), also after REFUSED_PROBE_INTERVAL_MS.
                 const pid = t?.pid;
-                return { refused, cannotPass: () => cannotPassNow(http ?? wire, typeof a === 'string' ? a : undefined, pid) };
+                return { refused, cannotPass: () => cannotPassNow(http ?? wire, typeof a === 'string' ? a : undefined, pid, ociEnv) };
               },
             }
           : {}),
