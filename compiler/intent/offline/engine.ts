@@ -6229,7 +6229,7 @@ function handleCertificate(run: Run, clause: string): boolean {
   // "letsencrypt for app.example.io", "lets encrypt on x": a Let's Encrypt certificate.
   const t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
   // "make the website secure, with the padlock thing, for shop.example.com": the padlock is https.
-  if (!/\b(certificates?|certs?|tls|ssl|https|padlock)\b/.test(t) && !(/\bmake\s+(?:the\s+)?(?:web\s?site|site|shop|blog)\s+secure\b/.test(t) && domainsIn(clause, t).length > 0)) return false;
+  if (!/\b(certificates?|certs?|tls|ssl|https|padlock)\b|\block\s+(?:icon|symbol|sign)\b/.test(t) && !(/\bmake\s+(?:the\s+)?(?:web\s?site|site|shop|blog)\s+secure\b/.test(t) && domainsIn(clause, t).length > 0)) return false;
   let domains = domainsIn(clause, t);
   // "enable ssl on the site, domain is mysite.dev", "set up ssl. our domain is example.dev":
   // the domain said in a clause of its own is this certificate's, and that clause is read.
@@ -6246,7 +6246,8 @@ function handleCertificate(run: Run, clause: string): boolean {
   const renew = /(?:^|[,;.-]\s*)((?:and\s+)?(?:auto[- ]?renew(?:al|ed|ing)?|renew(?:ed)?\s+automatically|with\s+auto[- ]?renew(?:al)?))\s*(?:please|pls)?\s*[.!]*$/im.exec(run.input.message);
   if (renew) run.consumed.push(renew[1]!);
   // "https" counts as a word, not as a URL's scheme ("send alerts to https://hooks.example.com").
-  const https = /\bhttps\b(?!:\/\/)/.test(t);
+  // "show the little padlock in the browser", "the lock icon": what a browser shows for https (round 31).
+  const https = /\bhttps\b(?!:\/\/)|\bpadlock\b|\block\s+(?:icon|symbol|sign)\b/.test(t);
   // "i need a cert", "set up https": the domain is the slot.
   if (domains.length === 0 && CERT_WANTED.test(t) && findPorts(clause).length === 0) {
     const filled = need(run, { slot: 'hostname', question: 'Which domain should the certificate be for (e.g. "shop.example.com")?', fill: (v) => `${clause} for ${v}` });
