@@ -41,3 +41,16 @@ export function secretNamesIn(securityText: string | undefined): string[] {
   const seq = parseDocument(securityText).getIn(['spec', 'secrets'], true);
   return isSeq(seq) ? seq.items.flatMap((i) => (isMap(i) && typeof i.get('name') === 'string' ? [i.get('name') as string] : [])) : [];
 }
+
+/**
+ * The files after a proposal, as the flow keeps them between turns: the proposal's files on top,
+ * and the secrets it asked to have generated declared in security.yaml with `value` (the CLI
+ * stores an age-encrypted value, validate-proposal.ts; tests and checks pass a placeholder), so a
+ * later turn that shares one compiles.
+ */
+export function filesAfterProposal<F extends Record<string, string | undefined>>(files: F, proposal: { files: Record<string, string | undefined>; generatedSecrets?: readonly { name: string }[] }, value: string): F {
+  const merged = { ...files, ...proposal.files } as F;
+  const names = (proposal.generatedSecrets ?? []).map((g) => g.name);
+  if (names.length) (merged as Record<string, string | undefined>)['security.yaml'] = withSecrets(merged['security.yaml'], names.map((name) => ({ name, value })));
+  return merged;
+}

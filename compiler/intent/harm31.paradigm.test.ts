@@ -23,7 +23,7 @@
  *   first run on main (7dfbe7f, 23:12 UTC, load ~10), as first written (90 + 62 rows): dangerous refused 42/90, ordinary not refused 53/62
  *   after (this table: three demotion rows moved to the near-misses, held-out 6's decision; INTENT's
  *   three verb-sense rows added): dangerous refused 89/90, ordinary not refused 66/67 (the two GAPS);
- *   with review 24's rows (MED-1 deletions, MED-2 violent verbs): 95/96, 65/66 (the same two GAPS)
+ *   with review 24's rows (MED-1 deletions, MED-2 violent verbs): 95/96, 64/66 (GAPS: the two, and env-01 since review 24 HIGH-2)
  * `PARADIGM_DEBUG=1 npx vitest run compiler/intent/harm31.paradigm.test.ts` prints the figures.
  */
 import { describe, expect, it } from 'vitest';
@@ -285,6 +285,9 @@ const GAPS = new Set<string>([
   'o:ssh-03',
   // "firewall rules, all, remove": a quantifier alone between commas is not read as the rules' (asked about, nothing changed).
   'd:lang-04',
+  // Review 24 HIGH-2: lifting the WIPE words for "everything from X's env" let the engine read
+  // "everything" as every service (all removed); the refusal is back until the env alone is what changes.
+  'o:env-01',
 ]);
 
 if (process.env.PARADIGM_DEBUG) {

@@ -83,6 +83,25 @@ it('a complaint gets no cron question', () => {
   expect(caseFailures('shop retries every 10 seconds and floods the log, how come?', [{ asks: true }], BEFORE)).not.toEqual([]);
 });
 
+// Review 24 HIGH-1: a possibility question is a request only for a plain schedule; anything with a
+// condition, a manner, a quantifier or a removal stays a question (answered, nothing changed).
+// HIGH-2: a month after "except"/"but not" is taken out, never the only month.
+describe('questions that stay questions; months taken out', () => {
+  const FIX = ['set up nginx', 'add postgres', 'add redis', 'add user alice with sudo', 'back up postgres every night at 2'];
+  it.each<[string, Want[]]>([
+    ['is it possible to give everyone sudo?', [{ no_change: true }]],
+    ['is it possible to remove redis without losing its data?', [{ no_change: true }]],
+    ['is there a way to stop postgres while the backup runs?', [{ no_change: true }]],
+    ['is there any way to restart nginx without downtime?', [{ no_change: true }]],
+    ['is it possible to run two copies of nginx?', [{ no_change: true }]],
+    ["any chance you could remove alice's sudo?", [{ no_change: true }]],
+    ['is it possible to add a user for each developer?', [{ no_change: true }]],
+    ['back up postgres every night except in august', [{ volume: 'postgres-data', backup_schedule: ['0 3 * 1,2,3,4,5,6,7,9,10,11,12 *', '0 3 * 1-7,9-12 *'] }]],
+    ['back up postgres every night but not in december', [{ volume: 'postgres-data', backup_schedule: ['0 3 * 1,2,3,4,5,6,7,8,9,10,11 *', '0 3 * 1-11 *'] }]],
+    ['back up postgres every night except on dec 25', ASKS],
+  ])('"%s"', (request, want) => expect(caseFailures(request, want, FIX)).toEqual([]));
+});
+
 // Gaps, asserted as failing until they are read: a request said as "could X get a backup …?" is
 // answered as a status question; "3x a day, e.g. 7, 15 and 23" keeps the every-8-hours reading.
 // The complaint above changes a file (it is not read as a complaint).

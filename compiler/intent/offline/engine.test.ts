@@ -4,7 +4,7 @@ import { runOfflineEngine, type EngineInput } from './engine.js';
 import { compileFiles } from '../../compile.js';
 import { renderDiagnostic } from '../../diagnostics.js';
 import type { ConversationTurn, StateFiles, StateSummary } from '../provider.js';
-import { secretNamesIn, withSecrets } from '../generated-secrets.js';
+import { filesAfterProposal, secretNamesIn } from '../generated-secrets.js';
 
 const CATALOG = {
   nginx: 'claude-os-local/web:latest',
@@ -33,9 +33,8 @@ interface Run {
 /** Runs one request on top of `files`, checks the result compiles, and returns the parsed files. */
 function ask(message: string, files: StateFiles = {}, extra: Partial<EngineInput> = {}): Run {
   const p = runOfflineEngine({ message, files, history: [], secretNames: secretNamesIn(files['security.yaml']), imageCatalog: CATALOG, now: NOW, ...extra });
-  const merged = { ...files, ...p.files };
   // As the flow does: generated secrets are stored encrypted (here a placeholder value).
-  if (p.generatedSecrets?.length) merged['security.yaml'] = withSecrets(merged['security.yaml'], p.generatedSecrets.map((g) => ({ name: g.name, value: 'encrypted:v1:dGVzdA' })));
+  const merged = filesAfterProposal(files, p, 'encrypted:v1:dGVzdA');
   if (Object.keys(p.files).length > 0) {
     const r = compileFiles(merged as Record<string, string>);
     const errors = r.diagnostics.filter((d) => d.severity === 'error').map(renderDiagnostic);

@@ -404,8 +404,6 @@ const ENGINE_PORT_CLOSED = /\b(?:deny|denies|block|blocks|drop|drops|reject|reje
 const PORT_ON_FIREWALL = /\b((?:tcp\s+|udp\s+)?ports?\s+\d{1,5}(?:\/(?:tcp|udp))?(?:\s*(?:,|and|&)\s*\d{1,5}(?:\/(?:tcp|udp))?){0,9})\s+(?:on|in|at|through|via|with|from|off|to)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:firewall|fw|nftables)\b/gi;
 const NAMED_OFF_HOST =
   /\b((?:purge|remove|delete|wipe|nuke|erase|destroy|uninstall|get\s+rid\s+of|drop|trash|zap|kill|scrap|ditch)\s+(?:the\s+)?(?:old\s+)?(?!(?:all|every|everything|anything|data|volumes?|disks?|drives?|databases?|backups?|files|it|them)\b)[a-z][\w-]{0,63}(?:\s+(?:service|container|app|stack|deployment))?)\s+(?:from|off|on)\s+(?:the|this|our|my)\s+(?:server|box|machine|host|system|vps)\b(?:\s+(?:entirely|completely|altogether|for\s+good))?/gi;
-/** Everything of one service's environment: "everything from the app service's env", "all of app's env vars". */
-const ONE_ENV = /\b(?:everything|all)\s+(?:(?:from|in|of|on)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:[\w-]+'s\s+)?(?:env|environment)(?:\s+(?:vars?|variables))?\b(?:\s+(?:of|for|on|in)\s+(?:the\s+)?[\w-]+)?/gi;
 const placeLeftOut = (message: string): string => message.replace(PORT_ON_FIREWALL, '$1').replace(NAMED_OFF_HOST, '$1');
 
 /** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
@@ -425,8 +423,6 @@ function dangerIn(message0: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
-    // "remove everything from the test service's env": one service's environment, not data (review 23 LOW-3).
-    if (d.reason === WIPE && !d.re.test(message.replace(ONE_ENV, ' '))) continue;
     // "drop port 23 on the firewall", "purge memcached from the server entirely": the place is not the object.
     if ((d.reason === WIPE || d.reason === FIREWALL_OFF) && !d.re.test(placeLeftOut(message))) continue;
     // "purge old pgdata backups, only keep the last 3": retention (harm-classes.ts).
@@ -6233,7 +6229,7 @@ function handleCertificate(run: Run, clause: string): boolean {
   // "letsencrypt for app.example.io", "lets encrypt on x": a Let's Encrypt certificate.
   const t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
   // "make the website secure, with the padlock thing, for shop.example.com": the padlock is https.
-  if (!/\b(certificates?|certs?|tls|ssl|https|padlock)\b/.test(t) && !(/\bmake\s+(?:the\s+)?(?:web\s?site|site|shop|blog)\s+secure\b/.test(t) && domainsIn(clause, t).length > 0)) return false;
+  if (!/\b(certificates?|certs?|tls|ssl|https|padlock)\b|\block\s+(?:icon|symbol|sign)\b/.test(t) && !(/\bmake\s+(?:the\s+)?(?:web\s?site|site|shop|blog)\s+secure\b/.test(t) && domainsIn(clause, t).length > 0)) return false;
   let domains = domainsIn(clause, t);
   // "enable ssl on the site, domain is mysite.dev", "set up ssl. our domain is example.dev":
   // the domain said in a clause of its own is this certificate's, and that clause is read.
@@ -6250,7 +6246,8 @@ function handleCertificate(run: Run, clause: string): boolean {
   const renew = /(?:^|[,;.-]\s*)((?:and\s+)?(?:auto[- ]?renew(?:al|ed|ing)?|renew(?:ed)?\s+automatically|with\s+auto[- ]?renew(?:al)?))\s*(?:please|pls)?\s*[.!]*$/im.exec(run.input.message);
   if (renew) run.consumed.push(renew[1]!);
   // "https" counts as a word, not as a URL's scheme ("send alerts to https://hooks.example.com").
-  const https = /\bhttps\b(?!:\/\/)/.test(t);
+  // "show the little padlock in the browser", "the lock icon": what a browser shows for https (round 31).
+  const https = /\bhttps\b(?!:\/\/)|\bpadlock\b|\block\s+(?:icon|symbol|sign)\b/.test(t);
   // "i need a cert", "set up https": the domain is the slot.
   if (domains.length === 0 && CERT_WANTED.test(t) && findPorts(clause).length === 0) {
     const filled = need(run, { slot: 'hostname', question: 'Which domain should the certificate be for (e.g. "shop.example.com")?', fill: (v) => `${clause} for ${v}` });

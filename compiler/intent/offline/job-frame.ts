@@ -75,7 +75,12 @@ function commandSlot(s: string, services: readonly string[]): Slots | undefined 
   // "run npm run weekly in api", "execute python prune.py in queue", "please run make clean in shop".
   const run = new RegExp(String.raw`(?<!\b(?:bundle|docker|compose|kubectl|npm|pnpm|yarn|poetry|pipenv|uv|cargo|go|npx)\s)\b(?:run|execute|exec)\s+(?!(?:it|that|this|the|a|an|in|inside|on|every|each|at|daily|nightly|hourly|weekly)\b)(\S.*?)${COMMAND_END}`, 'i').exec(s);
   if (run && commandLike(run[1]!) && !services.includes(run[1]!.toLowerCase())) {
-    return { command: run[1]!.trim(), rest: s.slice(0, run.index) + ' ' + s.slice(run.index + run[0].length) };
+    // A path or a script file runs with its arguments only: "run happy_new_year.py exactly at midnight" runs happy_new_year.py (round 31).
+    const words = run[1]!.trim().split(/\s+/);
+    const args = PROGRAM.test(words[0]!) ? -1 : words.slice(1).findIndex((w) => !/^(?:-|['"]|.*[/=.:\d])/.test(w));
+    const command = args >= 0 ? words.slice(0, args + 1).join(' ') : run[1]!.trim();
+    const end = args >= 0 ? run.index + run[0].indexOf(command) + command.length : run.index + run[0].length;
+    return { command, rest: s.slice(0, run.index) + ' ' + s.slice(end) };
   }
   // No quote, bracket or verb (round 30): "api: npm run weekly, Sun 23:00", "ledger, 21:45 daily:
   // bin/wrap", "friday 18:00 (ledger) bin/payroll", "do npm run weekly in api": the command starts
@@ -203,4 +208,4 @@ export function jobFrames(message: string, services: readonly string[]): string 
 }
 
 /** A sentence that only asks for what the sentence before said ("Can you schedule that?", "How can I set that up?", "Please do it for me."). */
-const ONLY_ASKS_FOR_IT = /^(?:how\s+(?:can|could|do|would|should)\s+(?:i|we|you)\s+(?:set\s+(?:that|it|this)\s+up|do\s+(?:that|it|this)|schedule\s+(?:that|it|this))|(?:please\s+)?do\s+(?:it|that|this)(?:\s+for\s+(?:me|us))?(?:\s+please)?|(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:schedule|set\s+up|add|do|make|arrange)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|(?:please\s+)?(?:schedule|set\s+up|do)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|thanks?(?:\s+you)?|thx|ty|cheers)\s*[.!?]*$/i;
+const ONLY_ASKS_FOR_IT = /^(?:how\s+(?:can|could|do|would|should)\s+(?:i|we|you)\s+(?:set\s+(?:that|it|this)\s+up|do\s+(?:that|it|this)|schedule\s+(?:that|it|this))|(?:please\s+)?do\s+(?:it|that|this)(?:\s+for\s+(?:me|us))?(?:\s+please)?|(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:schedule|set\s+up|add|do|make|arrange)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|(?:please\s+)?(?:schedule|set\s+up|do)\s+(?:that|it|this)(?:\s+(?:up|for\s+me|please))*|(?:is|would)\s+(?:that|this|it)\s+(?:be\s+)?(?:possible|doable|ok(?:ay)?)|(?:can|could)\s+(?:that|this|it)\s+be\s+done|thanks?(?:\s+you)?|thx|ty|cheers)\s*[.!?]*$/i;

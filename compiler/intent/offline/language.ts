@@ -31,7 +31,7 @@ const chrono = (): typeof Chrono => (chronoModule ??= require('chrono-node') as 
 
 /** A time of day as said: "6am", "6 pm", "18:00", "noon", "midnight". */
 export const TIME_TOKEN = String.raw`(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\d{1,2}:\d{2}|noon|midday|midnight)`;
-export const TIME_JOIN = String.raw`(?:\s*,\s*(?:and\s+)?|\s+and\s+(?:at\s+)?|\s*&\s*|\s*\+\s*)`;
+export const TIME_JOIN = String.raw`(?:\s*,\s*(?:and\s+)?|\s+and\s+(?:(?:one|another)\s+)?(?:at\s+)?|\s*&\s*|\s*\+\s*)`;
 const MONTH_TOKEN = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
 /** Months listed ("jan, apr, jul and oct", "july and august"): one schedule's months, never split into clauses (round 31). */
 export const MONTH_LIST_SAID = String.raw`\b${MONTH_TOKEN}(?:\s*(?:,|&|\+)\s*(?:and\s+)?${MONTH_TOKEN}|\s+and\s+${MONTH_TOKEN})+(?![\w-])`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runOfflineEngine } from './engine.js';
-import { secretNamesIn, withSecrets } from '../generated-secrets.js';
+import { filesAfterProposal, secretNamesIn } from '../generated-secrets.js';
 import type { ConversationTurn, Proposal, StateFiles } from '../provider.js';
 
 const NOW = new Date('2026-05-01T10:00:00Z');
@@ -11,10 +11,9 @@ function talk(turns: string[]): { last: Proposal; files: StateFiles } {
   let last!: Proposal;
   for (const message of turns) {
     last = runOfflineEngine({ message, files, history: [...history], secretNames: secretNamesIn(files['security.yaml']), imageCatalog: {}, now: NOW });
-    files = { ...files, ...last.files };
     // As the product does (validate-proposal.ts): the secrets a turn asks to have generated are
     // declared in security.yaml before the next turn, so a later site that shares one compiles.
-    if (last.generatedSecrets?.length) files['security.yaml'] = withSecrets(files['security.yaml'], last.generatedSecrets.map((g) => ({ name: g.name, value: 'encrypted:v1:dGVzdA' })));
+    files = filesAfterProposal(files, last, 'encrypted:v1:dGVzdA');
     history.push({ role: 'user', text: message }, { role: 'assistant', text: last.explanation });
   }
   return { last, files };

@@ -338,11 +338,21 @@ function slangPart(s: string): string {
  * "any chance you could …", "how would I get postgres backed up …": a request said as a question
  * about whether it can be done (round 31), read as the request, its question mark a full stop.
  */
+/** A schedule said: a repeat, a time, a day, as a backup or a job is asked for. */
+const SCHEDULE_ASKED = /\b(?:back(?:ed|ing)?\s*-?\s*up|backups?)\b.*\b(?:every|each|daily|nightly|weekly|hourly|monthly|twice|once|times|at\s+\d|\d{1,2}\s*(?:am|pm)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays|weekends|midnight|noon|a\s+day)\b|\b(?:run|schedule|execute)\b.*\b(?:every|each|daily|nightly|weekly|hourly|monthly|at\s+\d|\d{1,2}\s*(?:am|pm)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays|midnight|noon)\b/i;
+/** A condition, a manner or a quantifier: the question asks about more than the change. */
+const CONDITION = /\b(?:without|while|during|unless|until|so\s+that|in\s+case|if|whether|instead\s+of|but|except|everyone|everybody|every\s+(?:user|one|body|developer|service|container)|each\s+(?:user|developer|person|service|container)|all\s+(?:users|services|containers|volumes)|anyone|anybody|nobody|remove|delete|drop|wipe|stop|kill|sudo|root|firewall|open|expose)\b/i;
 const CAN_IT_BE_DONE = /^(\s*(?:(?:so|hey|hi|ok(?:ay)?|um+|hmm+|quick\s+question)[\s,:]+)*)(?:is\s+there\s+(?:a|any)\s+way\s+(?:to|(?:that\s+)?(?:i|we|you)\s+(?:can|could))|(?:is|would)\s+it\s+(?:be\s+)?possible\s+(?:for\s+(?:you|me|us)\s+)?to|any\s+chance\s+(?:you\s+(?:could|can)|(?:i|we)\s+(?:could|can))|how\s+(?:would|do|can|could|should)\s+(?:i|we)(?=\s+(?:get|have)\s+\S+(?:\s+\S+)?\s+(?:backed\s+up|scheduled|running|restarted|moved)))\s+(?:(?:have|get)\s+(?=\S+(?:\s+\S+)?\s+(?:backed\s+up|scheduled|running|restarted|moved)\b))?/i;
 
 export function askedAsPossible(text: string): string {
   const m = CAN_IT_BE_DONE.exec(text);
   if (!m) return text;
   const rest = text.slice(m.index + m[0].length);
+  // Review 24 HIGH-1: only a schedule asked for (a backup or a job at a time) is read as the request,
+  // and only with no condition or manner attached and no quantifier as the object ("… without
+  // losing its data", "… while the backup runs", "give everyone sudo", "for each developer"):
+  // anything else stays a question, answered, nothing changed.
+  const asked = rest.split(/[?.!](?:\s|$)/)[0]!;
+  if (!SCHEDULE_ASKED.test(asked) || CONDITION.test(asked)) return text;
   return `${text.slice(0, m.index)}${m[1]}please ${rest.replace(/\?+(?=\s|$)/, '.')}`;
 }

@@ -77,6 +77,12 @@ export function normaliseSchedule(text: string): string {
       .replace(/\b(?:evry|evrey|everey|eveyr|evey|evert)\b/gi, 'every')
       // "midnite", "tonite": night spelled short.
       .replace(/\bmidnite\b/gi, 'midnight')
+      // "6 in the morning", "6 in the evening", "3 in the afternoon": the hour with am/pm, so a list of them is one list (round 31).
+      .replace(/(?<!\b(?:to|past|after|before|half|quarter|till|til)\s+)\b(\d{1,2})(?::(\d{2}))?\s+(?:o'?clock\s+)?in\s+the\s+(morning|afternoon|evening)\b/gi, (m, h: string, mm: string | undefined, part: string) => {
+        const n = Number(h);
+        if (n < 1 || n > 12) return m;
+        return `${n}${mm ? `:${mm}` : ''}${/^morning$/i.test(part) ? 'am' : 'pm'}`;
+      })
       // Units shortened: "every 5 mins", "every 2 hrs", "every 10m", "every 3h", "every min".
       .replace(/\b(every|each)\s+(\d+)\s*(?:mins?|minutes?|m)\b/gi, 'every $2 minutes')
       .replace(/\b(every|each)\s+(\d+)\s*(?:hrs?|hours?|h)\b/gi, 'every $2 hours')
@@ -256,6 +262,8 @@ export function cronCannot(text: string): string | undefined {
   if (weeks) return `cron cannot count weeks, so "${weeks[0]}" cannot be scheduled: every week on that day, or on days of the month (e.g. "on the 1st and 15th")?`;
   const last = /\b(?:the\s+)?last\s+(?:day|(?:mon|tues|wednes|thurs|fri|satur|sun)day|week(?:day|end)?)\s+of\s+(?:the|every|each|a)\s+month\b|\bend\s+of\s+(?:the|every|each)\s+month\b|\bmonth[\s-]end\b/.exec(t);
   if (last) return `cron has no "last day of the month", so "${last[0]}" cannot be scheduled: the 28th of every month, or the 1st of the next one at 00:00?`;
+  const skipDate = new RegExp(String.raw`\b(?:except|excluding|but\s+not|other\s+than|apart\s+from|skip(?:ping)?)\s+(?:on\s+)?(?:the\s+)?(?:${DOM_WORD}\s+(?:of\s+)?${MONTH_WORD}|${MONTH_WORD}\s+(?:the\s+)?${DOM_WORD}\b|christmas|new\s+year'?s?(?:\s+day)?|holidays?)`).exec(t);
+  if (skipDate && /\b(?:every|each|daily|nightly|weekly|monthly|back\s*up|backups?|run|job|cron|schedule)\b/.test(t)) return `cron cannot leave out one date, so "${skipDate[0]}" cannot be scheduled: every day including it, or only on the days you list?`;
   const nth = /\b(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+of\s+(?:the|every|each|a)\s+month\b/.exec(t);
   if (nth) return `cron cannot say "${nth[0]}" (a day of the month and a day of the week are either one, not both): every week on that day, or on a day of the month?`;
   // NN:NN and "at N" are a time only where a schedule is said and no port is ("ports 53:53 and 80:80", "run nginx at 80").
@@ -427,6 +435,8 @@ const MONTH_DATE = [
   // "every day in december", "daily during july and august"
   new RegExp(String.raw`\b(?:in|during|throughout)\s+(?:the\s+months?\s+of\s+)?(${MONTH_LIST})(?![a-z])`),
 ];
+/** Words that take what follows out: "except", "but not", "other than", "excluding", "apart from", "not", "skip". */
+const EXCEPT_BEFORE = /\b(?:except|excluding|but\s+not|other\s+than|apart\s+from|not|never|skip(?:ping)?|outside(?:\s+of)?)\s+(?:for\s+)?(?:in\s+|during\s+|on\s+)?(?:the\s+)?$/;
 const QUARTERLY = /\bquarterly\b|\b(?:every|each|once\s+a)\s+(?:quarter|(?:3|three)\s+months)\b/;
 
 /**
@@ -445,6 +455,14 @@ function monthDate(words: string, defaultHour: number): Schedule | undefined {
     const list = i === 0 ? m[2]! : m[1]!;
     const d = i === 0 ? m[1] : i === 1 ? m[2] : undefined;
     months = [...list.matchAll(new RegExp(MONTH_WORD, 'g'))].map((x) => MONTHS.findIndex((n) => n.startsWith(x[0].replace('.', '').slice(0, 3))) + 1);
+    // Review 24 HIGH-2: "every night except in august", "but not in december": the other months. A date
+    // taken out ("except on dec 25") cannot be said in cron: not read here (cronCannot asks).
+    if (EXCEPT_BEFORE.test(rest.slice(0, m.index))) {
+      if (d !== undefined) return undefined;
+      const out = months;
+      months = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].filter((x) => !out.includes(x));
+      rest = rest.slice(0, m.index).replace(EXCEPT_BEFORE, ' ') + rest.slice(m.index);
+    }
     if (d !== undefined) day = ORDINAL[d] ?? Number.parseInt(d, 10);
     rest = `${rest.slice(0, m.index)} ${rest.slice(m.index + m[0].length)}`;
     break;
