@@ -77,7 +77,7 @@ function commandSlot(s: string, services: readonly string[]): Slots | undefined 
   if (run && commandLike(run[1]!) && !services.includes(run[1]!.toLowerCase())) {
     // A path or a script file runs with its arguments only: "run happy_new_year.py exactly at midnight" runs happy_new_year.py (round 31).
     const words = run[1]!.trim().split(/\s+/);
-    const args = PROGRAM.test(words[0]!) ? -1 : words.slice(1).findIndex((w) => !/^(?:-|['"]|.*[/=.:\d])/.test(w));
+    const args = !/\.(?:sh|py|js|mjs|ts|rb|php|pl)$/i.test(words[0]!) ? -1 : words.slice(1).findIndex((w) => !/^(?:-|['"]|.*[/=.:\d])/.test(w));
     const command = args >= 0 ? words.slice(0, args + 1).join(' ') : run[1]!.trim();
     const end = args >= 0 ? run.index + run[0].indexOf(command) + command.length : run.index + run[0].length;
     return { command, rest: s.slice(0, run.index) + ' ' + s.slice(end) };

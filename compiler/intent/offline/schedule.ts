@@ -78,7 +78,7 @@ export function normaliseSchedule(text: string): string {
       // "midnite", "tonite": night spelled short.
       .replace(/\bmidnite\b/gi, 'midnight')
       // "6 in the morning", "6 in the evening", "3 in the afternoon": the hour with am/pm, so a list of them is one list (round 31).
-      .replace(/(?<!\b(?:to|past|after|before|half|quarter|till|til)\s+)\b(\d{1,2})(?::(\d{2}))?\s+(?:o'?clock\s+)?in\s+the\s+(morning|afternoon|evening)\b/gi, (m, h: string, mm: string | undefined, part: string) => {
+      .replace(/(?<!\b(?:to|past|after|before|half|quarter|till|til)\s+)\b(\d{1,2})(?![:\d])(?::(\d{2}))?\s+(?:o'?clock\s+)?in\s+the\s+(morning|afternoon|evening)\b/gi, (m, h: string, mm: string | undefined, part: string) => {
         const n = Number(h);
         if (n < 1 || n > 12) return m;
         return `${n}${mm ? `:${mm}` : ''}${/^morning$/i.test(part) ? 'am' : 'pm'}`;
