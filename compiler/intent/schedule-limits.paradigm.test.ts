@@ -104,11 +104,14 @@ describe('questions that stay questions; months taken out', () => {
 
 // Gaps, asserted as failing until they are read: a request said as "could X get a backup …?" is
 // answered as a status question; "3x a day, e.g. 7, 15 and 23" keeps the every-8-hours reading.
-// The complaint above changes a file (it is not read as a complaint).
 describe('gaps', () => {
   it.fails.each<[string, Want[]]>([
     ['could postgres get a backup at 0 and 12 each day?', backup('0 0,12 * * *')],
     ['postgres backups 3x a day, e.g. 7, 15 and 23, keep 9', backup('0 7,15,23 * * *', 9)],
-    ['shop retries every 10 seconds and floods the log, how come?', [{ no_change: true }]],
   ])('"%s"', (request, want) => expect(caseFailures(request, want, BEFORE)).toEqual([]));
+});
+
+// Out of the gaps after round 31 (it changed a file before): the complaint is answered, nothing changed.
+it('a complaint about how often something happens changes nothing', () => {
+  expect(caseFailures('shop retries every 10 seconds and floods the log, how come?', [{ no_change: true }], BEFORE)).toEqual([]);
 });

@@ -19,7 +19,7 @@ import { wordsToNumber } from './language.js';
 
 const NAME = String.raw`['"\`“‘]?([a-z][a-z0-9-]{0,62})['"\`”’]?`;
 /** Words that are never a service's name here (after "as", "call it", a lead). */
-const NOT_A_NAME = new Set('a an the it its this that well usual before default root soon possible is be service container app image one new my our your please pls plz thanks thx ok okay so hey hi hello also and then now just only on port for me us container'.split(' '));
+const NOT_A_NAME = new Set('a an the it its this that well usual before default root soon possible is be service container app image one new my our your please pls plz thanks thx ok okay so hey hi hello also and then now just only on port for me us container of in at to by from with using into onto off via as'.split(' '));
 const NUMBER = String.raw`(\d{2,5}|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)(?:[\s-]+(?:and\s+)?)?){1,6})`;
 const SIZE = String.raw`(\d+(?:\.\d+)?\s?(?:[kmg]i?b?|megs?|gigs?|megabytes?|gigabytes?))(?![\w.])(?:\s+(?:of\s+)?(?:ram|memory|mem))?`;
 

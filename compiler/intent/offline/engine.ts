@@ -221,6 +221,9 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   { re: /\b(?:run|execute|exec)\s+[`'"“‘][^`'"”’]{1,200}[`'"”’]\s+(?:on|in)\s+(?:the\s+|this\s+|my\s+)?(?:host|server|machine|box|system|vps)\b/i, reason: HOST_COMMAND },
   { re: /\b(?:flush|wipe|clear|reset)\b[^.]*\b(?:iptables|nftables|nft|firewall)\b|\b(?:delete|remove|drop|clear|flush|wipe)\s+(?:all|every)\s+(?:(?:single|last)\s+)?(?:of\s+)?(?:the\s+)?(?:iptables\s+|nft\s+|firewall\s+)?rules?\b(?!\s+(?:for|on|about|of|that|which|named|called)\b)/i, reason: FIREWALL_OFF },
   { re: /\brm\s+-[a-z]*[rf]|\bfind\s+\/(?=[\s"'`])[^\n]{0,160}?\s-delete\b|\bmkfs\b|\bdd\s+if=|\bchmod\s+[0-7]{3,4}\b|\bchown\s|:\(\)\s*\{|\biptables\s+-[fx]\b|\bnft\s+flush\b|\bshutdown\s+-/i, reason: HOST_COMMAND },
+  // A signal to a host process, said as the whole request ("kill -9 1", "pkill -f python", "killall node on the
+  // server"); "run kill -HUP 1 in nginx every night" is a job in a container, read as one.
+  { re: /^\s*(?:(?:please|pls|just|now|then|ok|so)[\s,]+)*(?:sudo\s+)?(?:kill\s+(?:-(?:\d{1,2}|[A-Za-z]{3,7}|s\s+[A-Za-z]{3,7})\s+)*\d{1,7}|(?:pkill|killall)\s+(?:-\w+\s+)*[\w.-]+)(?:\s+(?:on|in)\s+(?:the\s+|this\s+)?(?:host|server|machine|box|system))?\s*[.!]*\s*$/i, reason: HOST_COMMAND },
   {
     re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+(?!(?:for|to|access|rights|privileges|privs|perms|permissions|please|pls|too|also|as|and|is|on|the|from|should|needs?)\b)\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
     reason: HOST_COMMAND,
@@ -3712,7 +3715,9 @@ function handleJob(run: Run, clause: string): boolean {
   // No container said (round 31): the one service that runs the application's own code (its own
   // image or a language runtime's, not a database, cache, proxy or catalogue app) runs it, and the
   // reply says so; with several, which of them is asked.
-  const code = container ? [] : codeServices(run);
+  // A container said by a name this host does not have ("in nosuchservice") is not "no container said": never another one.
+  const namedElse = !container && /\b(?:in|inside|on)\s+(?:the\s+)?(?!(?:it|that|this|there|the|a|an|every|each|all|any)\b)([a-z][\w-]*)\s+(?:container\s+|service\s+)?(?=every|each|at|on|daily|nightly|weekly|hourly|monthly|:|,|$)/i.exec(t);
+  const code = container || namedElse ? [] : codeServices(run);
   if (!container && code.length === 1) {
     container = code[0]!;
     run.notes.push(`(No container was said, so the job runs in ${container}, the one service here that runs your own code; say "… in SERVICE" to run it elsewhere.)`);

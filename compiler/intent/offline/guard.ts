@@ -175,6 +175,13 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
     re: /\b(?:turn|switch|flip)\s+(?:the\s+)?(?:ssh\s+)?pass(?:word|wd)s?\s*(?:-?based\s+)?(?:auth\w*|logins?|log-?ins?|access)\s+(?:back\s+)?on\b(?=[^]*\b(?:ssh|22)\b)/i,
     reason: SSH_PASSWORDS,
   },
+  // SSH with no credential at all (held-out 25, first contact): "disable password and key checks for ssh",
+  // "no password or key needed", "anyone should be able to log in without a password". Turning
+  // password logins off alone ("keys only") stays ordinary.
+  {
+    re: /\b(?:disable|turn\s+off|switch\s+off|skip|bypass|remove|drop|get\s+rid\s+of|no|without)\b[^.;\n]{0,30}?\b(?:pass(?:word|wd)s?\b[^.;\n]{0,20}?\b(?:ssh\s+|public[- ]?)?keys?|(?:ssh\s+|public[- ]?)?keys?\b[^.;\n]{0,20}?\bpass(?:word|wd)s?)\b[^.;\n]{0,20}?\b(?:checks?|checking|verification|auth\w*|requirements?|logins?|needed|required)\b|\b(?:no|without)\s+(?:a\s+|any\s+)?pass(?:word|wd)s?\s+(?:or|and|nor)\s+(?:an?\s+|any\s+)?(?:ssh\s+)?keys?\b|\b(?:any\s*one|every\s*one|any\s*body|every\s*body|the\s+(?:whole\s+)?world|strangers)\b[^.;\n]{0,60}?\b(?:log\s?-?in|ssh|connect|sign\s+in|get\s+in)\b[^.;\n]{0,40}?\b(?:without|with\s+no|no)\s+(?:a\s+|any\s+)?(?:pass(?:word|wd)s?|keys?|credentials?|auth\w*)\b/i,
+    reason: SSH_PASSWORDS,
+  },
   // Root as everyone's way in: "let everyone ssh in as root", "allow anybody to log in as root".
   {
     re: /\b(?:let|allow|permit|enable)\b[^.;\n]{0,30}?\b(?:everyone|everybody|anyone|anybody|people|all\s+users|users|the\s+world)\s+(?:to\s+)?(?:ssh|log\s?-?in|login|sign\s+in|connect)\s+(?:in\s+)?as\s+root\b/i,
@@ -187,7 +194,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   },
   // The host's own software, keys and history.
   {
-    re: /\b(?:delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|uninstall\w*|purg(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|overwrit\w*|replace|corrupt|truncat(?:e|es|ed|ing)|rm|nuk(?:e|es|ed|ing)|shred\w*|clear(?:ing)?\s+out|empty(?:ing)?)\b[^.;\n]{0,40}?(?:\b(?:the\s+)?(?:kernel|boot\s?loader|grub|initramfs|initrd|docker\s+engine|dockerd|containerd|the\s+container\s+(?:engine|runtime)|state\s+(?:repo(?:sitory)?|history)|git\s+history|(?:claude(?:\.os)?|the)\s+(?:signing|host)\s+keys?|trusted\s+keys|(?:claude(?:\.os)?(?:'s)?|the|its)\s+(?:runtime|agent|reconciler)(?:\s+and\s+its\s+keys)?)\b|(?<![\w.-])\/(?:boot|etc(?![\w/.-]*\/claude\.d\/[\w.-]+\.ya?ml)|usr|bin|sbin|lib|var\/lib\/claude)(?![\w-]))/i,
+    re: /\b(?:delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|uninstall\w*|purg(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|overwrit\w*|replace|corrupt|truncat(?:e|es|ed|ing)|rm|nuk(?:e|es|ed|ing)|shred\w*|clear(?:ing)?\s+out|empty(?:ing)?)\b[^.;\n]{0,40}?(?:\b(?:the\s+)?(?:kernel|boot\s?loader|grub|initramfs|initrd|docker\s+engine|dockerd|containerd|the\s+container\s+(?:engine|runtime)|state\s+(?:repo(?:sitory)?|history)|git\s+history|(?:claude(?:\.os)?|the)\s+(?:signing|host)\s+keys?|trusted\s+keys|(?:claude(?:\.os)?(?:'s)?|the|its)\s+(?:runtime|agent|reconciler)(?:\s+and\s+its\s+keys)?)\b|(?<![\w.-])\/(?:boot|etc(?![\w/.-]*\/claude\.d\/[\w.-]+\.ya?ml)|usr|bin|sbin|lib|var\/lib\/(?:claude|docker|containerd))(?![\w-])|(?<![\w.-])\/var(?:\/lib)?\/?\*?(?![\w\/.-]))/i,
     reason: HOST_DESTROY,
   },
   // The host's system directory said to go (round 31): "running out of space. /etc can go.", "/usr isn't needed".

@@ -228,6 +228,8 @@ function normalisePart(text: string): string {
       .replace(/\b(deny|block|drop|reject|close)\s+(?:all\s+)?(?:incoming|inbound)\s+(?:(tcp|udp)\s+)?(?=\d{2,5}\b(?![./]))/gi, (_m, v: string, proto?: string) => `${v} ${proto ? `${proto} ` : ''}port `)
       // "5601 should be blocked from everywhere", "port 23 must be closed": the close verb said first.
       .replace(/(^|[.;!?]\s*)(?:port\s+)?(\d{2,5})\s+(?:should|must|needs?\s+to|has\s+to|is\s+to)\s+be\s+(block|den|dropp|clos|reject)(?:ed|ied|d)\b/gi, (_m, lead: string, port: string, v: string) => `${lead}${{ den: 'deny', dropp: 'drop', clos: 'close' }[v.toLowerCase()] ?? v.toLowerCase()} port ${port}`)
+      // "VNC shouldn't be open", "3306 must not be reachable" (held-out 25 fw-23 opened it): a negated opening is a close.
+      .replace(/(^|[.;!?,]\s*)(?:port\s+)?(\d{2,5}|vnc|telnet|ftp|rdp|smtp)\s+(?:should|must|needs?\s+to|has\s+to|ought\s+to|is|are)\s*(?:not|n['’]?t)\s+(?:be\s+)?(?:left\s+)?(?:open(?:ed)?|reachable|exposed|accessible|public)\b/gi, (_m, lead: string, port: string) => `${lead}close ${/^\d/.test(port) ? 'port ' : ''}${port}`)
       // "open 9443, restricted to 172.16.0.0/12", "…, only for the 10.1.0.0/16 network": the source of the rule before it.
       .replace(/\s*,\s*(?:but\s+)?(?:(?:access|traffic)\s+)?(?:restricted|limited|only)\s+(?:to|for)\s+(?:the\s+)?(?=\d{1,3}(?:\.\d{1,3}){3})/gi, ' from ')
       // "it should not publish any port", "must not expose a host port": no host port (the safe direction).
