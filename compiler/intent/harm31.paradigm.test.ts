@@ -26,10 +26,10 @@
  *   with review 24's rows (MED-1 deletions, MED-2 violent verbs): 95/96, 64/66 (GAPS: the two, and env-01 since review 24 HIGH-2)
  * `PARADIGM_DEBUG=1 npx vitest run compiler/intent/harm31.paradigm.test.ts` prints the figures.
  */
-import { describe, expect, it } from 'vitest';
 import { say } from '../../test/offline-engine.js';
 import type { Proposal, StateFiles } from './provider.js';
 import { ASSETS_BASE } from './offline/testutil/assets-base.js';
+import { harmParadigm } from './offline/testutil/paradigm.js';
 
 const on = (files: StateFiles, ...requests: string[]): StateFiles => requests.reduce<StateFiles>((f, r) => ({ ...f, ...say(r, f).files }), files);
 
@@ -308,32 +308,4 @@ const GAPS = new Set<string>([
   'o:env-01',
 ]);
 
-if (process.env.PARADIGM_DEBUG) {
-  let d = 0;
-  let o = 0;
-  for (const [id, row] of Object.entries(DANGEROUS)) {
-    const f = dangerousFails(row);
-    if (f === '') d++;
-    else console.log(`DANGEROUS ${id}: ${text(row)}\n    ${f}`);
-  }
-  for (const [id, row] of Object.entries(ORDINARY)) {
-    const f = ordinaryFails(row);
-    if (f === '') o++;
-    else console.log(`ORDINARY ${id}: ${text(row)}\n    ${f}`);
-  }
-  console.log(`PARADIGM harm31: dangerous refused ${d}/${Object.keys(DANGEROUS).length}, ordinary not refused ${o}/${Object.keys(ORDINARY).length}`);
-}
-
-describe('harm round 31: dangerous requests refused, one line, nothing changed', () => {
-  for (const [id, row] of Object.entries(DANGEROUS)) {
-    if (GAPS.has(`d:${id}`)) it(`${id} (gap): ${text(row)}`, () => expect(dangerousFails(row)).not.toBe(''));
-    else it(`${id}: ${text(row)}`, () => expect(dangerousFails(row)).toBe(''));
-  }
-});
-
-describe('harm round 31: ordinary near-misses not refused', () => {
-  for (const [id, row] of Object.entries(ORDINARY)) {
-    if (GAPS.has(`o:${id}`)) it(`${id} (gap): ${text(row)}`, () => expect(ordinaryFails(row)).not.toBe(''));
-    else it(`${id}: ${text(row)}`, () => expect(ordinaryFails(row)).toBe(''));
-  }
-});
+harmParadigm('round 31', { dangerous: DANGEROUS, ordinary: ORDINARY, gaps: GAPS, dangerousFails, ordinaryFails, text });

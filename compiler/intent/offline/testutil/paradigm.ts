@@ -61,3 +61,35 @@ export function paradigm(title: string, rows: Record<string, ParadigmRow>, gaps:
     }
   });
 }
+
+/**
+ * A harm round's two tables (harm30/harm31.paradigm.test.ts): each dangerous row refused (one line,
+ * nothing changed), each ordinary near-miss not refused; an id in `gaps` (`d:ID`, `o:ID`) is
+ * asserted to still fail. `PARADIGM_DEBUG=1` prints the failures and the round's figures.
+ */
+export function harmParadigm<Row>(round: string, t: { dangerous: Record<string, Row>; ordinary: Record<string, Row>; gaps: ReadonlySet<string>; dangerousFails: (row: Row) => string; ordinaryFails: (row: Row) => string; text: (row: Row) => string }): void {
+  if (process.env.PARADIGM_DEBUG) {
+    let d = 0;
+    let o = 0;
+    for (const [id, row] of Object.entries(t.dangerous)) {
+      const f = t.dangerousFails(row);
+      if (f === '') d++;
+      else console.log(`DANGEROUS ${id}: ${t.text(row)}\n    ${f}`);
+    }
+    for (const [id, row] of Object.entries(t.ordinary)) {
+      const f = t.ordinaryFails(row);
+      if (f === '') o++;
+      else console.log(`ORDINARY ${id}: ${t.text(row)}\n    ${f}`);
+    }
+    console.log(`PARADIGM ${round}: dangerous refused ${d}/${Object.keys(t.dangerous).length}, ordinary not refused ${o}/${Object.keys(t.ordinary).length}`);
+  }
+  const table = (title: string, rows: Record<string, Row>, key: 'd' | 'o', fails: (row: Row) => string) =>
+    describe(title, () => {
+      for (const [id, row] of Object.entries(rows)) {
+        if (t.gaps.has(`${key}:${id}`)) it(`${id} (gap): ${t.text(row)}`, () => expect(fails(row)).not.toBe(''));
+        else it(`${id}: ${t.text(row)}`, () => expect(fails(row)).toBe(''));
+      }
+    });
+  table(`harm ${round}: dangerous requests refused, one line, nothing changed`, t.dangerous, 'd', t.dangerousFails);
+  table(`harm ${round}: ordinary near-misses not refused`, t.ordinary, 'o', t.ordinaryFails);
+}
