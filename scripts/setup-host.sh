@@ -61,11 +61,44 @@ if [ ! -d /run/systemd/system ] && [ -f /run/etcd.pid ] && [ -x /etc/init.d/etcd
   /etc/init.d/etcd stop >/dev/null 2>&1 || true
 fi
 
+# A pid file left by a dockerd (or its containerd) that did not stop cleanly makes the next
+# dockerd refuse to start ("pid file found, ensure docker is not running"), even when the pid
+# is gone or now belongs to another process. Only a pid file whose process is not the daemon
+# it names is removed; a live daemon that is still starting is waited for.
+stale_pid() { # <pid file> <process name>
+  [ -f "$1" ] || return 1
+  local pid; pid=$(cat "$1" 2>/dev/null || true)
+  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "$2" ] && return 1
+  return 0
+}
+start_dockerd() {
+  for pf in /var/run/docker.pid:dockerd /var/run/docker/containerd/containerd.pid:containerd; do
+    if stale_pid "${pf%%:*}" "${pf##*:}"; then
+      echo "setup-host: removing the stale ${pf%%:*} (its process is not ${pf##*:})" >&2
+      rm -f "${pf%%:*}"
+    fi
+  done
+  if ! pgrep -x dockerd >/dev/null 2>&1; then
+    nohup dockerd >>/var/log/claude-ci-dockerd.log 2>&1 &
+  fi
+  # A loaded or fresh machine can take a while (containerd, the storage driver, iptables).
+  for _ in $(seq 1 240); do docker info >/dev/null 2>&1 && return 0; sleep 0.5; done
+  return 1
+}
 if ! docker info >/dev/null 2>&1; then
   mkdir -p /var/log
-  nohup dockerd >/var/log/claude-ci-dockerd.log 2>&1 &
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker info >/dev/null 2>&1 || { echo "dockerd did not start; see /var/log/claude-ci-dockerd.log" >&2; exit 1; }
+  : >/var/log/claude-ci-dockerd.log
+  if ! start_dockerd; then
+    # Once more after a dockerd that exited (a stale pid file it found, a socket left behind).
+    pkill -x dockerd 2>/dev/null || true
+    sleep 2
+    rm -f /var/run/docker.sock
+    start_dockerd || {
+      echo "dockerd did not start; the end of /var/log/claude-ci-dockerd.log:" >&2
+      tail -n 40 /var/log/claude-ci-dockerd.log >&2
+      exit 1
+    }
+  fi
 fi
 
 if [ -x fixtures/images/build.sh ]; then
