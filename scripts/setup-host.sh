@@ -65,11 +65,20 @@ fi
 # dockerd refuse to start ("pid file found, ensure docker is not running"), even when the pid
 # is gone or now belongs to another process. Only a pid file whose process is not the daemon
 # it names is removed; a live daemon that is still starting is waited for.
+# A killed daemon can stay a zombie for a long time where the container's init does not reap
+# it: it holds its name but is no daemon, so zombies never count as running.
+live_named() { # <pid> <process name>
+  [ -n "$1" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null || true)" = "$2" ] &&
+    ! awk '{ exit ($3 == "Z") ? 0 : 1 }' "/proc/$1/stat" 2>/dev/null
+}
 stale_pid() { # <pid file> <process name>
   [ -f "$1" ] || return 1
-  local pid; pid=$(cat "$1" 2>/dev/null || true)
-  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "$2" ] && return 1
-  return 0
+  ! live_named "$(cat "$1" 2>/dev/null || true)" "$2"
+}
+dockerd_running() {
+  local pid
+  for pid in $(pgrep -x dockerd 2>/dev/null); do live_named "$pid" dockerd && return 0; done
+  return 1
 }
 start_dockerd() {
   for pf in /var/run/docker.pid:dockerd /var/run/docker/containerd/containerd.pid:containerd; do
@@ -78,7 +87,7 @@ start_dockerd() {
       rm -f "${pf%%:*}"
     fi
   done
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
+  if ! dockerd_running; then
     nohup dockerd >>/var/log/claude-ci-dockerd.log 2>&1 &
   fi
   # A loaded or fresh machine can take a while (containerd, the storage driver, iptables).
