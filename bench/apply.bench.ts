@@ -469,11 +469,29 @@ async function dockerRun(s: Stack): Promise<number> {
 
 // ── single service ─────────────────────────────────────────────────────────────────────
 
+/** The container name of the last single-service run (claude's or the bare one), for `singleEvents`. */
+let lastSingle = { name: '', epoch: 0 };
+
+/**
+ * dockerd's create and start events of one container (`docker events`), in ms since `epoch`
+ * (the tool's start): where a single-service run's time went on the engine's side.
+ */
+function singleEvents(name: string, epoch: number): { create?: number; start?: number } {
+  const out = execFileSync('docker', ['events', '--since', (epoch / 1000).toFixed(3), '--until', (Date.now() / 1000).toFixed(3), '--format', '{{json .}}', '--filter', 'type=container', '--filter', `container=${name}`], { encoding: 'utf8' });
+  const marks: { create?: number; start?: number } = {};
+  for (const l of out.split('\n').filter(Boolean)) {
+    const e = JSON.parse(l) as { Action: string; timeNano: number };
+    if (e.Action === 'create' || e.Action === 'start') marks[e.Action] ??= e.timeNano / 1e6 - epoch;
+  }
+  return marks;
+}
+
 async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string, string> = {}, launch: 'program' | 'node' = 'program'): Promise<number> {
   const s = await newStack('one');
   try {
     const web = containerSpec({ name: `${s.tag}-web`, service: 'web', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], healthcheck: health(HC.web) });
     const ms = await claudeApply(s, [S.create(web), S.start(web)], undefined, extraEnv, undefined, launch);
+    lastSingle = { name: `${s.tag}-web`, epoch: lastRun.epoch };
     await portAnswers(s.ports.web);
     t.oneServing.push(servingAt.at(-1)!);
     (t as { oneCpu?: number[] }).oneCpu?.push(cpuAtServing.at(-1)!);
@@ -501,10 +519,13 @@ async function bareSingle(cpu: number[] = []): Promise<number> {
   const tag = `bench-bare-${randomBytes(3).toString('hex')}`;
   const port = await freePort();
   try {
+    const epoch = Date.now();
     const t0 = performance.now();
     await run('docker', ['run', '-d', '--name', tag, '-p', `127.0.0.1:${port}:80`, 'claude-os-local/web:latest'], process.env, (_l, pid) => void cpu.push(cpuMsOf(pid)));
     while (!(await answersOnce('web', port))) await sleep(2);
-    return performance.now() - t0;
+    const ms = performance.now() - t0;
+    lastSingle = { name: tag, epoch };
+    return ms;
   } finally {
     rmAll(tag);
   }
@@ -622,11 +643,22 @@ async function main(): Promise<void> {
         await sleep(3000); // the next worker warms up (its marks are not this apply's)
         daemonLog = '';
         const ms = await daemonRun();
+        const ev = singleEvents(lastSingle.name, lastSingle.epoch);
         const lines = daemonLog.split('\n').filter((l) => l.startsWith('[trace]'));
-        const from = lines.findIndex((l) => l.endsWith('cli: command apply loaded'));
+        const handed = lines.findIndex((l) => l.includes('cli worker: connection handed'));
+        const from = handed >= 0 ? handed : lines.findIndex((l) => l.endsWith('cli: command apply loaded'));
         const to = lines.findIndex((l) => l.endsWith('cli: result printed'));
-        console.log(`profile: single service through the daemon, run ${i + 1}: serving after ${(ms / 1000).toFixed(2)} s (client's clock); the worker's marks:`);
-        for (const l of lines.slice(Math.max(0, from), to + 1)) console.log(`    ${l}`);
+        // the worker's clock offset (Date.now() − performance.now() at the hand-over): its marks in ms since the client started
+        const offset = Number(/clock offset ([\d.]+) ms/.exec(lines[handed] ?? '')?.[1] ?? NaN);
+        const since = (l: string) => (Number.isNaN(offset) ? '' : `${(offset + Number(/^\[trace\]\s+([\d.]+) ms/.exec(l)?.[1]) - lastSingle.epoch).toFixed(1).padStart(7)} ms since the client's start  `);
+        console.log(`profile: single service through the daemon, run ${i + 1}: serving after ${(ms / 1000).toFixed(3)} s (client's clock); dockerd's create at ${ev.create?.toFixed(1)} ms, start at ${ev.start?.toFixed(1)} ms; the worker's marks:`);
+        for (const l of lines.slice(Math.max(0, from), to + 1)) console.log(`    ${since(l)}${l}`);
+        if (singleOnly) {
+          // the bare run beside it: where its create and start fall on its own clock
+          const bare = await bareSingle();
+          const b = singleEvents(lastSingle.name, lastSingle.epoch);
+          console.log(`profile: bare docker run beside it: serving after ${(bare / 1000).toFixed(3)} s; dockerd's create at ${b.create?.toFixed(1)} ms, start at ${b.start?.toFixed(1)} ms`);
+        }
       }
       if (!singleOnly) await profileStacks((l) => (daemonLog = l), () => daemonLog);
     } finally {
