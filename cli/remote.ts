@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { CLI_WIRE_VERSION, frame, frameReader, type CliHello } from '../common/cli-wire.js';
+import { trace } from '../common/trace.js';
 import type * as CliMain from './main.js';
 
 function mtime(u: URL | string): number {
@@ -336,6 +337,7 @@ function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: 
           hello = null;
         }
         const why = hello ? refusal(hello, build, mnt) : 'a hello that is not JSON';
+        trace('cli worker: hello checked');
         if (why) {
           sock.end(frame('F', why));
           leave();
@@ -344,6 +346,7 @@ function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: 
           send('A');
         }
       } else if (state === 'accepted' && type === 'G') {
+        trace('cli worker: go');
         void run(hello!).catch((e) => {
           process.stderr.write(`claude CLI worker: ${(e as Error)?.stack ?? String(e)}\n`);
           process.exit(70);
@@ -406,6 +409,8 @@ export async function worker(): Promise<void> {
     if (m !== 'conn' || busy || !handle) return;
     busy = true;
     served++;
+    // the wall clock's offset: the bench (--profile-daemon) puts the worker's marks on the client's timeline
+    trace(`cli worker: connection handed (clock offset ${(Date.now() - performance.now()).toFixed(1)} ms)`);
     serveConnection(handle as Socket, cli, build, mnt, served, free);
   });
   process.send({ ready: build });
