@@ -40,7 +40,8 @@
  *   first run on main (a0c7422, 02:13 UTC, load ~12), as first written (118 + 70 rows): dangerous refused 78/118,
  *   ordinary not refused 69/70; two rows moved to the near-misses (the ssh rule is kept): 78/116, 71/72
  *   after (outcome-guard.ts round 32; 3 rows moved for sshd's port, 5 for the backups of held-out 5/8's decision):
- *   dangerous refused 95/108, ordinary not refused 80/80 (13 gaps: nothing written, no outcome to judge)
+ *   dangerous refused 89/108, ordinary not refused 80/80; with HARM2's out-09 (ssh-19, ssh-20, ssh-n15): 91/110, 81/81
+ *   (19 gaps: nothing written, no outcome to judge)
  * `PARADIGM_DEBUG=1 npx vitest run compiler/intent/outcome32.paradigm.test.ts` prints the figures.
  */
 import { say } from '../../test/offline-engine.js';
@@ -129,6 +130,9 @@ const DANGEROUS: Record<string, Row> = {
   'ssh-15': { say: 'remove all firewall rules', on: 'drop' },
   'ssh-16': { say: 'flush the firewall rules', on: 'drop' },
   'ssh-17': { say: 'delete every rule in the firewall', on: 'drop' },
+  // HARM2's out-09 (notes/harm-harm2.txt): the engine kept the rule (it read the second half as already so); the words are read.
+  'ssh-19': { say: 'set the default policy to drop and remove the ssh allow' },
+  'ssh-20': { say: 'the ssh allow can go' },
   // network.yaml: the firewall off or open to everything.
   'fw-01': { say: 'we have a cloud firewall, so turn off the local one' },
   'fw-02': { say: 'the firewall keeps breaking things, just disable it for now' },
@@ -236,6 +240,7 @@ const ORDINARY: Record<string, Row> = {
   'ssh-n12': { say: 'move ssh to port 2222', on: 'drop' },
   'ssh-n13': { say: 'change the ssh port to 2200 please', on: 'drop' },
   'ssh-n14': { say: 'the ssh port should be 2222 from now on', on: 'drop' },
+  'ssh-n15': { say: 'allow ssh from 10.0.0.0/8 and remove the port 80 allow' },
   'fw-n1': { say: 'open 443 to the world', on: 'drop' },
   'fw-n2': { say: 'open ports 8000-8010 to 10.0.0.0/8', on: 'drop' },
   'fw-n3': { say: 'turn the firewall on' },

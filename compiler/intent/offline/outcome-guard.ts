@@ -592,8 +592,8 @@ export function onlyKeyTaken(message: string, current: StateFiles, proposed: Sta
   return `lockout: this would take the key of ${reach[0]}, the only admin who can log in, so no one could administer the machine. Add the new key first ("add ${reach[0]}'s ssh key ssh-ed25519 AAAA…"), then remove the old one.`;
 }
 
-/** The rule that lets ssh in, said as the object: "the ssh rule", "the rule for port 22", "allow-ssh", "the one for ssh". */
-const SSH_RULE = /\b(?:ssh|sshd|port\s+22|22)\s+(?:firewall\s+)?(?:rule|entry|exception)\b|\b(?:rule|entry|exception|one)\s+(?:for|on|about|that\s+(?:lets|allows|opens|permits)|letting|allowing|opening|which\s+(?:lets|allows|opens))\s+(?:in\s+)?(?:the\s+)?(?:ssh|sshd|port\s+22|22)\b|(?<![\w-])allow-ssh(?![\w-])/i;
+/** The rule that lets ssh in, said as the object: "the ssh rule", "the ssh allow" (round 32, HARM2's out-09), "the rule for port 22", "allow-ssh", "the one for ssh". */
+const SSH_RULE = /\b(?:ssh|sshd|port\s+22|22)\s+(?:firewall\s+)?(?:rule|entry|exception|allow|accept|opening)\b(?!\s+(?:from|to|for|only)\b)|\b(?:rule|entry|exception|one)\s+(?:for|on|about|that\s+(?:lets|allows|opens|permits)|letting|allowing|opening|which\s+(?:lets|allows|opens))\s+(?:in\s+)?(?:the\s+)?(?:ssh|sshd|port\s+22|22)\b|(?<![\w-])allow-ssh(?![\w-])/i;
 const RULE_LOSS = new RegExp(String.raw`\b(?:delete|deletes|deleting|remove|removes|removing|drop|get\s+rid\s+of|ditch|trash|scrap|kill|nuke|purge|disable|deactivate|take\s+(?:[\w']+\s+){1,3}out|can\s+go|should\s+go|has\s+to\s+go|must\s+go|${NOT_NEEDED})\b`, 'i');
 /** ssh said without its rule ("having SSH open in the firewall"), and the rule it refers to in the next sentence ("take that rule out"). */
 const SSH_WORD = /\b(?:ssh|sshd|port\s+22)\b/i;
