@@ -8,23 +8,17 @@
  * and health-wire.docker (postgres found ready through its own protocol).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pgDataOf, watchPostgresStatus } from './health-wire.js';
 import { readinessLoop, type ReadyTarget } from './health.js';
 import { CpuBudgetClock } from './cpu-budget.js';
 import type { ReadyResult } from './engine.js';
+import { tempDirs } from './testutil/tempdirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'claude-health-wake-'));
-  dirs.push(d);
-  return d;
-};
+const temp = tempDirs('claude-health-wake-');
+afterEach(() => temp.cleanup());
+const tempDir = () => temp.make();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** postmaster.pid as postgres 15 writes it (line 8: the postmaster's status). */
 const pidFile = (status: string) => ['1', '/var/lib/postgresql/data', '1796610000', '5432', '/var/run/postgresql', '*', '  5432001         0', status.padEnd(8), ''].join('\n');
