@@ -44,7 +44,8 @@ describe('watchPostgresStatus', () => {
     await sleep(100);
     expect(seen).toHaveLength(0);
     writeFileSync(join(d, 'postmaster.pid'), pidFile('starting'));
-    await sleep(100);
+    // delivered within moments (a loaded host's event loop may take a while: up to 10 s here)
+    for (let i = 0; i < 200 && seen.length === 0; i++) await sleep(50);
     expect(seen.length).toBeGreaterThan(0);
     stop!();
     const n = seen.length;
@@ -92,7 +93,7 @@ describe('readinessLoop: a wake brings the next round forward', () => {
     const ms = Date.now() - t0;
     expect(r.state).toBe('healthy');
     expect(ms).toBeGreaterThanOrEqual(300);
-    expect(ms).toBeLessThan(2000); // without the wake: the second round, 3 s after the first
+    expect(ms).toBeLessThan(2900); // without the wake: the second round, 3 s after the first
     expect(rounds).toBeLessThanOrEqual(3);
     expect(closed).toBe(1);
   });
