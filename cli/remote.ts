@@ -75,6 +75,8 @@ async function warmUp(cli: typeof CliMain): Promise<void> {
   // Engine API requests waited behind that fork (docs/runtime.md, session 22). Started here,
   // while no command runs; `status` below then lists through it once.
   await cli.startResidentNftReader();
+  // the modules `apply` loads (runtime/apply.ts and its lazy imports): none of the runs below loads them
+  await cli.preloadApplyPath();
   await run(['validate', '--json']);
   await run(['status', '--json']);
   const { resolvePaths } = await import('../common/paths.js');
