@@ -192,7 +192,7 @@ export async function preloadPlanValidator(dataDir: string): Promise<void> {
  * not there, for the reason preloadPlanValidator gives: the bundle's copies are the ones used.
  */
 export async function preloadApplyPath(): Promise<void> {
-  await Promise.all([import('../runtime/apply.js'), import('../runtime/state/head.js'), import('../runtime/state/repo.js'), import('../runtime/state/applied.js'), import('../runtime/audit.js')]);
+  await (await import('../agent/flow.js')).preloadApplyPath();
 }
 
 /**
