@@ -215,7 +215,12 @@ export function wholeInCanonicalOrder(v: unknown): boolean {
   return ownKeysInOrder(v);
 }
 
-/** wholeInCanonicalOrder's walk of an object or array, Object.prototype having no enumerable property. */
+/**
+ * wholeInCanonicalOrder's walk of an object or array, Object.prototype having no enumerable property.
+ * The check of one value is written out in both loops on purpose: as a function of its own
+ * (valueInOrder, called from both) the walk of the 10,000-service payload took 78–124 ms
+ * against 60–83 (eight runs each, either order, load 18; session 32).
+ */
 function ownKeysInOrder(v: object): boolean {
   if (!plainProto(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(v)) {
