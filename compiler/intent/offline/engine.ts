@@ -1974,7 +1974,8 @@ function answerSpecific(run: Run, t: string): boolean {
     (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   // "I'd like to set up monitoring. Can you run Prometheus on port 9090, …?": a request said as a question, in any sentence (round 30).
   // "can the db backup happen at 2 instead?", "could it be at 3:15?", "can postgres be backed up every 6 hours?": a change asked for.
-  if (!question || CHANGE_ASKED.test(t) || /(?:^|[.!?;]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
+  // "…, can you fix it?", "how do I get the lock? set it up please": a request after the question (round 32).
+  if (!question || CHANGE_ASKED.test(t) || /(?:^|[.!?;,]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t) || /\?\s+(?:(?:please|pls|so|then|just)\s+)?(?:set|make|do|add|fix|get|turn|enable|put|go\s+ahead)\b/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   const stateOf = (s: Service) => {
@@ -6273,12 +6274,39 @@ function domainsIn(clause: string, t: string): string[] {
 }
 
 /** "get a letsencrypt certificate for shop.example.com", "set up https for example.com": security.yaml certificates (and nginx serving them). */
+/**
+ * What a browser shows or says about a site without https, with a domain said somewhere in the
+ * message (round 32): "the padlock", "the green lock", "not secure", "make it secure", "a secure
+ * connection", "warning about security". Never without a domain ("secure the server" is HARM's).
+ */
+const BROWSER_SECURE = /\bnot\s+secure\b|\b(?:make|makes|keep)\s+(?:it|that|this|the\s+(?:web\s?)?site|[\w.-]+)\s+(?:secure|safe)\b|\bsecure\s+(?:connection|site|website|in\s+(?:the\s+)?browser)\b|\b(?:green|little|small)?\s*lock\b(?!\s+(?:down|out|up|it|them|the|file))|\bsecurity\s+warning|\bwarn\w*\s+about\s+security\b|\b(?:should|to)\s+be\s+https\b|\bsecure\s+(?:it|that)\b|\bsecure\s+[a-z0-9-]+\.[a-z]/;
+
+/** The domains said anywhere in the message, not an image's registry ("ghcr.io/acme/x") or an address. */
+function domainsInMessage(run: Run): string[] {
+  const m = run.input.message;
+  return [...new Set(domainsIn(m, m.toLowerCase()).filter((d) => !new RegExp(`${escapeRe(d)}(?:/|:\\d)`, 'i').test(m)))];
+}
+
 function handleCertificate(run: Run, clause: string): boolean {
   // "letsencrypt for app.example.io", "lets encrypt on x": a Let's Encrypt certificate.
-  const t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
+  let t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
+  // "visitors see 'not secure'", "show the lock", "make it secure" with a domain in the message: https.
+  const browserSaid = BROWSER_SECURE.test(t) && !/\b(?:certificates?|certs?|tls|ssl|https)\b/.test(t) && domainsInMessage(run).length > 0 && !/\bssh\b|\bpasswords?\b|\bfirewall\b|\bports?\b|\busers?\b/.test(t);
+  if (browserSaid) t = `${t} https`;
   // "make the website secure, with the padlock thing, for shop.example.com": the padlock is https.
   if (!/\b(certificates?|certs?|tls|ssl|https|padlock)\b|\block\s+(?:icon|symbol|sign)\b/.test(t) && !(/\bmake\s+(?:the\s+)?(?:web\s?site|site|shop|blog)\s+secure\b/.test(t) && domainsIn(clause, t).length > 0)) return false;
   let domains = domainsIn(clause, t);
+  // "my blog is at myblog.example.com, make it https", "the site is x. It should be https": the
+  // domain said in another clause of the message is this certificate's (round 32); that clause
+  // is read with it. "…, and www too": the www name of the domain as well.
+  if (domains.length === 0) {
+    const elsewhere = domainsInMessage(run);
+    if (elsewhere.length > 0 && (CERT_WANTED.test(t) || browserSaid || /\bhttps\b|\bssl\b|\btls\b|\bpadlock\b/.test(t))) {
+      domains = elsewhere;
+      run.consumed.push(...elsewhere);
+    }
+  }
+  if (domains.length === 1 && !domains[0]!.startsWith('www.') && /\bwww\b(?!\.)/i.test(run.input.message)) domains.push(`www.${domains[0]}`);
   // "enable ssl on the site, domain is mysite.dev", "set up ssl. our domain is example.dev":
   // the domain said in a clause of its own is this certificate's, and that clause is read.
   if (domains.length === 0 && CERT_WANTED.test(t)) {
