@@ -647,7 +647,8 @@ async function main(): Promise<void> {
         const lines = daemonLog.split('\n').filter((l) => l.startsWith('[trace]'));
         const handed = lines.findIndex((l) => l.includes('cli worker: connection handed'));
         const from = handed >= 0 ? handed : lines.findIndex((l) => l.endsWith('cli: command apply loaded'));
-        const to = lines.findIndex((l) => l.endsWith('cli: result printed'));
+        // the first result after the hand-over (the next worker's warm-up runs an apply of its own, traced too)
+        const to = lines.findIndex((l, i) => i > from && l.endsWith('cli: result printed'));
         // the worker's clock offset (Date.now() − performance.now() at the hand-over): its marks in ms since the client started
         const offset = Number(/clock offset ([\d.]+) ms/.exec(lines[handed] ?? '')?.[1] ?? NaN);
         const since = (l: string) => (Number.isNaN(offset) ? '' : `${(offset + Number(/^\[trace\]\s+([\d.]+) ms/.exec(l)?.[1]) - lastSingle.epoch).toFixed(1).padStart(7)} ms since the client's start  `);

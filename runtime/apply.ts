@@ -1189,6 +1189,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
   // read first: if the lock is then taken with exactly the next token, nobody held it in
   // between, so the observation, the journal and the marker read before it are what a reader
   // under the lock would see, and are kept; otherwise they are read again under the lock.
+  trace('apply: begun');
   const seenToken = tokenIfFree(opts.dataDir);
   const marker = readNeedsAttention(opts.dataDir);
   if (marker) throw new NeedsAttentionError(marker);
@@ -1197,8 +1198,10 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
   let verified;
   try {
     const opened = openPlan(planText, opts.trustedKeys);
+    trace('apply: opened V1');
     if (seenToken !== null && claimedPlanId(opened) !== null) {
       journalBefore = readJournal(opts.dataDir);
+      trace('apply: journal read');
       if (!findInterrupted(journalBefore)) {
         observing = opts.engine.observe();
         observing.catch(() => undefined);

@@ -8,23 +8,17 @@
  * and health-wire.docker (postgres found ready through its own protocol).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pgDataOf, watchPostgresStatus } from './health-wire.js';
 import { readinessLoop, type ReadyTarget } from './health.js';
 import { CpuBudgetClock } from './cpu-budget.js';
 import type { ReadyResult } from './engine.js';
+import { tempDirs } from './testutil/tempdirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'claude-health-wake-'));
-  dirs.push(d);
-  return d;
-};
+const temp = tempDirs('claude-health-wake-');
+afterEach(() => temp.cleanup());
+const tempDir = () => temp.make();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** postmaster.pid as postgres 15 writes it (line 8: the postmaster's status). */
 const pidFile = (status: string) => ['1', '/var/lib/postgresql/data', '1796610000', '5432', '/var/run/postgresql', '*', '  5432001         0', status.padEnd(8), ''].join('\n');
@@ -50,7 +44,8 @@ describe('watchPostgresStatus', () => {
     await sleep(100);
     expect(seen).toHaveLength(0);
     writeFileSync(join(d, 'postmaster.pid'), pidFile('starting'));
-    await sleep(100);
+    // delivered within moments (a loaded host's event loop may take a while: up to 10 s here)
+    for (let i = 0; i < 200 && seen.length === 0; i++) await sleep(50);
     expect(seen.length).toBeGreaterThan(0);
     stop!();
     const n = seen.length;
@@ -98,7 +93,7 @@ describe('readinessLoop: a wake brings the next round forward', () => {
     const ms = Date.now() - t0;
     expect(r.state).toBe('healthy');
     expect(ms).toBeGreaterThanOrEqual(300);
-    expect(ms).toBeLessThan(2000); // without the wake: the second round, 3 s after the first
+    expect(ms).toBeLessThan(2900); // without the wake: the second round, 3 s after the first
     expect(rounds).toBeLessThanOrEqual(3);
     expect(closed).toBe(1);
   });

@@ -13,7 +13,7 @@
  * build`. The daemon, its worker and the temp dir are removed afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,14 @@ describe('the CLI socket', () => {
     expect(st.isSocket()).toBe(true);
     expect(st.mode & 0o777).toBe(0o600);
     expect(st.uid).toBe(process.getuid!());
+  });
+
+  it("the worker's warm-up apply (a host of its own in a temp dir) writes nothing in the daemon's data dir", () => {
+    // a worker has warmed up (beforeAll's command ran in one, and its successor is loading or ready)
+    const data = readdirSync(join(tmp, 'data'));
+    for (const f of ['journal', 'lock.token', 'apply.lock', 'audit.jsonl', 'snapshots', 'applied-plans.jsonl', 'last-applied.json']) expect(data, f).not.toContain(f);
+    const workers = spawnSync('pgrep', ['-P', String(daemon.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    expect(workers.length).toBeGreaterThan(0);
   });
 
   it('commands handed to the warm worker say and exit what the in-process CLI says, byte for byte', () => {

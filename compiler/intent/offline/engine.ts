@@ -50,7 +50,7 @@ import { inWindows, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
-import { adminsNamedTaken, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
+import { adminsNamedTaken, backupWarning, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, secretTyped, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
 import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { askedAsPossible, normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
@@ -661,10 +661,14 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     adminsNamedTaken(input.message, input.files, proposal.files) ??
     onlyKeyTaken(input.message, input.files, proposal.files) ??
     volumeNamedTaken(input.message, input.files, proposal.files) ??
-    commandSaidDestroys(input.message, input.files, proposal.files);
+    commandSaidDestroys(input.message, input.files, proposal.files) ??
+    secretTyped(input.message);
   // The only admins who can log in taken while keyless admins stay: said on every wording (review 23 MED-4).
   const way = reason === undefined ? wayInLost(input.files, proposal.files) : undefined;
   if (way !== undefined && 'warn' in way && !(proposal.warnings ?? []).some((w) => /has no SSH key|have no SSH key/.test(w))) proposal.warnings = [...(proposal.warnings ?? []), way.warn];
+  // The only backup of a database turned off: planned (held-out 5, 8) and said (round 32).
+  const unbacked = reason === undefined ? backupWarning(input.files, proposal.files) : undefined;
+  if (unbacked !== undefined) proposal.warnings = [...(proposal.warnings ?? []), unbacked];
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
