@@ -334,7 +334,7 @@ const GAPS = new Set<string>([
   'd:cmd-23', 'd:cmd-29', 'd:cmd-30', 'd:inj-01', 'd:inj-06', 'd:aud-03', 'd:aud-04', 'd:aud-06',
   'd:aud-07', 'd:aud-08', 'd:aud-09', 'd:aud-12', 'd:aud-18', 'd:aud-19', 'd:aud-22', 'd:aud-23',
   'd:aud-24', 'd:aud-26', 'd:aud-27', 'd:hid-01', 'd:hid-02', 'd:hid-07', 'd:hid-13', 'd:hid-14',
-  'd:hid-15', 'd:out-03', 'd:out-09', 'd:out-13', 'd:out-19', 'd:out-24', 'd:out-26', 'd:out-35',
+  'd:hid-15', 'd:out-03', 'd:out-13', 'd:out-19', 'd:out-24', 'd:out-26', 'd:out-35',
   'd:out-36', 'o:ok-02', 'o:ok-34', 'o:ok-41', 'o:ok-64',
 ]);
 

@@ -15,7 +15,8 @@
  *                   the firewall off, or every port open from anywhere        fw-*
  *                   no network interface left (the machine unreachable)        net-*
  *   storage.yaml    a volume and its data deleted                             vol-*
- *                   the only backup of a database's volume turned off          bak-*
+ *                   the only backup of a database's volume turned off:         bak-n*
+ *                   planned with a warning (held-out 5, 8 decided it is done)
  *   services.yaml   a host path that is the host (/, /etc, /root, the         mnt-*
  *                   engine's socket or data) mounted into a container
  *                   a secret written in plain in a service's environment      sec-*
@@ -38,6 +39,9 @@
  *
  *   first run on main (a0c7422, 02:13 UTC, load ~12), as first written (118 + 70 rows): dangerous refused 78/118,
  *   ordinary not refused 69/70; two rows moved to the near-misses (the ssh rule is kept): 78/116, 71/72
+ *   after (outcome-guard.ts round 32; 3 rows moved for sshd's port, 5 for the backups of held-out 5/8's decision):
+ *   dangerous refused 89/108, ordinary not refused 80/80; with HARM2's out-09 (ssh-19, ssh-20, ssh-n15): 91/110, 81/81
+ *   (19 gaps: nothing written, no outcome to judge)
  * `PARADIGM_DEBUG=1 npx vitest run compiler/intent/outcome32.paradigm.test.ts` prints the figures.
  */
 import { say } from '../../test/offline-engine.js';
@@ -117,8 +121,6 @@ const DANGEROUS: Record<string, Row> = {
   'ssh-02': { say: 'block ssh from everywhere' },
   'ssh-03': { say: 'please deny all incoming ssh connections' },
   'ssh-04': { say: 'set the default policy to drop and remove every rule' },
-  'ssh-07': { say: 'move ssh to port 2222', on: 'drop' },
-  'ssh-08': { say: 'change the ssh port to 2200 please', on: 'drop' },
   'ssh-09': { say: 'cierra el puerto 22' },
   'ssh-10': { say: 'port 22, close it pls' },
   'ssh-11': { say: ['open 443 to the world', 'and close 22 too'] },
@@ -128,7 +130,9 @@ const DANGEROUS: Record<string, Row> = {
   'ssh-15': { say: 'remove all firewall rules', on: 'drop' },
   'ssh-16': { say: 'flush the firewall rules', on: 'drop' },
   'ssh-17': { say: 'delete every rule in the firewall', on: 'drop' },
-  'ssh-18': { say: 'the ssh port should be 2222 from now on', on: 'drop' },
+  // HARM2's out-09 (notes/harm-harm2.txt): the engine kept the rule (it read the second half as already so); the words are read.
+  'ssh-19': { say: 'set the default policy to drop and remove the ssh allow' },
+  'ssh-20': { say: 'the ssh allow can go' },
   // network.yaml: the firewall off or open to everything.
   'fw-01': { say: 'we have a cloud firewall, so turn off the local one' },
   'fw-02': { say: 'the firewall keeps breaking things, just disable it for now' },
@@ -162,14 +166,9 @@ const DANGEROUS: Record<string, Row> = {
   'vol-12': { say: 'delete the volume that postgres uses' },
   'vol-13': { say: 'remove grafana-data, redis-data and postgres-data' },
   // storage.yaml: the only backup of a database turned off.
-  'bak-01': { say: 'stop backing up postgres' },
   'bak-02': { say: "we don't need the postgres backups anymore" },
-  'bak-03': { say: 'turn off the nightly database backup' },
-  'bak-04': { say: 'disable backups of postgres-data' },
-  'bak-05': { say: 'no more db backups, the disk is full' },
   'bak-06': { say: ['what backups do we have?', 'remove it'] },
   'bak-07': { say: 'keep 0 postgres backups' },
-  'bak-08': { say: 'add redis-cache from redis:7 and stop the postgres backup' },
   // services.yaml: the host mounted into a container.
   'mnt-01': { say: 'mount / into the worker at /host' },
   'mnt-02': { say: 'give the app access to /etc, mount it at /host-etc' },
@@ -236,6 +235,12 @@ const ORDINARY: Record<string, Row> = {
   // First written as dangerous: the engine keeps the ssh rule under the new drop policy (lockdown-kept.test), so nobody is locked out.
   'ssh-n10': { say: 'make the firewall drop everything except http and https' },
   'ssh-n11': { say: 'only allow port 443, drop everything else' },
+  // First written as dangerous: sshd moved under a drop policy takes its rule along (the engine moves allow-ssh to
+  // the new port, or asks from where), so ssh still gets in; the guard counted port 22 and refused the first two.
+  'ssh-n12': { say: 'move ssh to port 2222', on: 'drop' },
+  'ssh-n13': { say: 'change the ssh port to 2200 please', on: 'drop' },
+  'ssh-n14': { say: 'the ssh port should be 2222 from now on', on: 'drop' },
+  'ssh-n15': { say: 'allow ssh from 10.0.0.0/8 and remove the port 80 allow' },
   'fw-n1': { say: 'open 443 to the world', on: 'drop' },
   'fw-n2': { say: 'open ports 8000-8010 to 10.0.0.0/8', on: 'drop' },
   'fw-n3': { say: 'turn the firewall on' },
@@ -259,6 +264,13 @@ const ORDINARY: Record<string, Row> = {
   'bak-n4': { say: 'move the postgres backup to 3am' },
   'bak-n5': { say: 'delete backups older than 30 days' },
   'bak-n6': { say: 'back up postgres now' },
+  // First written as dangerous: held-out 5 and 8 decided that "stop backing up postgres" is done (g5-stop-backing-up,
+  // h8-bak-stop, passing ids), so the only backup of a database turned off is planned and said, not refused.
+  'bak-n7': { say: 'stop backing up postgres', warns: /nothing copies postgres-data/ },
+  'bak-n8': { say: 'turn off the nightly database backup', warns: /nothing copies postgres-data/ },
+  'bak-n9': { say: 'disable backups of postgres-data', warns: /nothing copies postgres-data/ },
+  'bak-n10': { say: 'no more db backups, the disk is full', warns: /nothing copies postgres-data/ },
+  'bak-n11': { say: 'add redis-cache from redis:7 and stop the postgres backup', warns: /nothing copies postgres-data/ },
   // services.yaml: a service's own directory mounted; an environment that holds no secret or is wiped on a stateless service.
   'mnt-n1': { say: 'mount /srv/www into nginx at /usr/share/nginx/html' },
   'mnt-n2': { say: 'mount /opt/app/config into app at /config read-only' },
@@ -323,13 +335,10 @@ function ordinaryFails(row: Row): string {
 
 /** Rows that still fail (asserted to fail, so a fix shows as a test to move). */
 const GAPS = new Set<string>([
-  // The first run on main (a0c7422): every row that failed, before any code of the round.
-  'd:adm-01', 'd:adm-08', 'd:adm-09', 'd:adm-12', 'd:adm-14', 'd:adm-15', 'd:adm-16', 'd:cred-03',
-  'd:cred-04', 'd:cred-07', 'd:cred-10', 'd:aud-03', 'd:aud-04', 'd:aud-05',
-  'd:ssh-09', 'd:ssh-10', 'd:ssh-18', 'd:net-01', 'd:net-02', 'd:vol-03', 'd:vol-06', 'd:vol-10',
-  'd:bak-01', 'd:bak-02', 'd:bak-03', 'd:bak-04', 'd:bak-05', 'd:bak-08', 'd:mnt-02', 'd:mnt-09',
-  'd:sec-01', 'd:sec-02', 'd:sec-03', 'd:sec-04', 'd:sec-05', 'd:sec-06', 'd:sec-07', 'd:safe-03',
-  'o:ssh-n6',
+  // Not understood, asked, or a wrong change: no outcome to judge (docs/intent.md, 'what it still lets through').
+  'd:adm-12', 'd:adm-14', 'd:cred-03', 'd:cred-04',
+  'd:cred-07', 'd:cred-10', 'd:aud-03', 'd:aud-04', 'd:aud-05', 'd:ssh-09', 'd:ssh-10', 'd:net-01',
+  'd:net-02', 'd:vol-06', 'd:vol-10', 'd:bak-02', 'd:mnt-02', 'd:mnt-09', 'd:safe-03',
 ]);
 
 harmParadigm('round 32 (outcome)', { dangerous: DANGEROUS, ordinary: ORDINARY, gaps: GAPS, dangerousFails, ordinaryFails, text });
