@@ -455,6 +455,14 @@ export interface ApplyPlannedOptions {
 }
 
 /** applyPlan with this host's engine, keys, policy and state dir (a plan made here, or a plan file's text). Throws the runtime's refusals. */
+/**
+ * The modules `applyPlanned` loads (runtime/apply.ts and its own lazy imports before the first
+ * step and at its end), loaded now: the CLI worker's warm-up (cli/main.ts preloadApplyPath).
+ */
+export async function preloadApplyPath(): Promise<void> {
+  await Promise.all([import('../runtime/apply.js'), import('../runtime/state/head.js'), import('../runtime/state/repo.js'), import('../runtime/state/applied.js'), import('../runtime/audit.js')]);
+}
+
 export async function applyPlanned(host: FlowHost, planned: Planned | string, o: ApplyPlannedOptions): Promise<ApplyResult> {
   const { applyPlan } = await import('../runtime/apply.js');
   return applyPlan(typeof planned === 'string' ? planned : planned.envelopeText, {

@@ -18,6 +18,9 @@
  *      - `claude apply plan.json` on containerd (CLAUDE_ENGINE=containerd): a private
  *        containerd started by the bench (runtime/testutil/containerd.ts), the images
  *        imported once beforehand (as Docker has them), timed like the Docker run
+ *      - the same handed to the warm CLI worker of a `claude serve` on containerd (as on the
+ *        device, where the daemon runs): its own data dir, socket and namespace on the same
+ *        private containerd, traced in the daemon's stderr (`benchContainerd().daemon`)
  *    Target: claude ≤ 0.5× docker-compose; the same on containerd.
  * 2. single service: `claude apply` of one web container, from CLI start to serving with
  *    health verified, vs one bare `docker run` on the default bridge until nginx answers HTTP 200 on the published port (`bareSingle`: like for like). Target ≤ 1.2×.
@@ -30,7 +33,7 @@
  * Needs dockerd and the local images (`sudo fixtures/images/build.sh`).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +66,8 @@ const singleOnly = process.argv.includes('--single-only');
  * Docker claude rows, no daemon, no single service): the containerd ratio in a few minutes.
  */
 const containerdOnly = process.argv.includes('--containerd-only');
+/** `--no-ctd-daemon`: without the row through the daemon on containerd (the runs before session 25 had none). */
+const noCtdDaemon = process.argv.includes('--no-ctd-daemon');
 /**
  * `--docker-only`: only the stack on Docker, claude (the cold CLI) beside docker-compose,
  * interleaved (no daemon, no containerd, no single service); with `--against DIR` also the same
@@ -304,10 +309,11 @@ function planStack(stateDir: string, services: string, plan: string, env: NodeJS
  * is printed and then `answering` (if given) resolves.
  */
 export async function claudeApply(s: Stack, source: PlanSource, answering?: () => Promise<void>, extraEnv: Record<string, string> = {}, bin = join(packageRoot(), 'bin', 'claude'), launch: 'program' | 'node' = 'program'): Promise<number> {
-  const dataDir = join(hostDir, 'data');
-  const stateDir = join(hostDir, 'state');
+  // another host's dirs when the env names them (the daemon on containerd: its own data dir and socket)
+  const dataDir = extraEnv.CLAUDE_DATA_DIR ?? join(hostDir, 'data');
+  const stateDir = extraEnv.CLAUDE_STATE_DIR ?? join(hostDir, 'state');
   const root = join(s.dir, 'root');
-  host ??= setupTestHost(dataDir);
+  host ??= setupTestHost(join(hostDir, 'data'));
   for (let attempt = 0; ; attempt++) {
     const plan = join(s.dir, 'plan.json');
     const env = { ...process.env, CLAUDE_DATA_DIR: dataDir, CLAUDE_ROOT: root, CLAUDE_STATE_DIR: stateDir, CLAUDE_DAEMON: '0', ...extraEnv };
@@ -362,6 +368,18 @@ function timeline(stderr: string): string[] {
     .split('\n')
     .filter((l) => l.startsWith('[trace]') && /ctd: |step (begin|done)|ready: |start: |apply: (verified|observed|snapshot|audited)|finalize: /.test(l) && !/ not ready( \([^)]*\))?$| deferred$| held: /.test(l))
     .map((l) => l.replace(/^\[trace\]\s*/, ''));
+}
+
+/** A warm worker's marks (its clock began long before the command): `timeline`'s, since its "cli: command apply loaded". */
+function workerTimeline(stderr: string): string[] {
+  const lines = stderr.split('\n').filter((l) => l.startsWith('[trace]'));
+  const from = lines.findIndex((l) => l.endsWith('cli: command apply loaded'));
+  const zero = /^\[trace\]\s+([\d.]+) ms\s+\+\s*[\d.]+\s+cpu\s+(\d+) ms/.exec(lines[Math.max(0, from)] ?? '');
+  if (!zero) return [];
+  return timeline(lines.slice(Math.max(0, from)).join('\n')).map((l) => {
+    const m = /^\s*([\d.]+) ms\s+\+\s*([\d.]+)\s+cpu\s+(\d+) ms\s+(.*)$/.exec(l);
+    return m ? `${(Number(m[1]) - Number(zero[1])).toFixed(1).padStart(8)} ms  +${m[2]!.padStart(7)}  cpu ${String(Number(m[3]) - Number(zero[2])).padStart(5)} ms  ${m[4]}` : l;
+  });
 }
 
 /**
@@ -451,11 +469,29 @@ async function dockerRun(s: Stack): Promise<number> {
 
 // ── single service ─────────────────────────────────────────────────────────────────────
 
+/** The container name of the last single-service run (claude's or the bare one), for `singleEvents`. */
+let lastSingle = { name: '', epoch: 0 };
+
+/**
+ * dockerd's create and start events of one container (`docker events`), in ms since `epoch`
+ * (the tool's start): where a single-service run's time went on the engine's side.
+ */
+function singleEvents(name: string, epoch: number): { create?: number; start?: number } {
+  const out = execFileSync('docker', ['events', '--since', (epoch / 1000).toFixed(3), '--until', (Date.now() / 1000).toFixed(3), '--format', '{{json .}}', '--filter', 'type=container', '--filter', `container=${name}`], { encoding: 'utf8' });
+  const marks: { create?: number; start?: number } = {};
+  for (const l of out.split('\n').filter(Boolean)) {
+    const e = JSON.parse(l) as { Action: string; timeNano: number };
+    if (e.Action === 'create' || e.Action === 'start') marks[e.Action] ??= e.timeNano / 1e6 - epoch;
+  }
+  return marks;
+}
+
 async function claudeSingle(t: { oneServing: number[] }, extraEnv: Record<string, string> = {}, launch: 'program' | 'node' = 'program'): Promise<number> {
   const s = await newStack('one');
   try {
     const web = containerSpec({ name: `${s.tag}-web`, service: 'web', image: 'claude-os-local/web:latest', ports: [{ host: s.ports.web, container: 80, protocol: 'tcp', hostIp: '127.0.0.1' }], healthcheck: health(HC.web) });
     const ms = await claudeApply(s, [S.create(web), S.start(web)], undefined, extraEnv, undefined, launch);
+    lastSingle = { name: `${s.tag}-web`, epoch: lastRun.epoch };
     await portAnswers(s.ports.web);
     t.oneServing.push(servingAt.at(-1)!);
     (t as { oneCpu?: number[] }).oneCpu?.push(cpuAtServing.at(-1)!);
@@ -483,10 +519,13 @@ async function bareSingle(cpu: number[] = []): Promise<number> {
   const tag = `bench-bare-${randomBytes(3).toString('hex')}`;
   const port = await freePort();
   try {
+    const epoch = Date.now();
     const t0 = performance.now();
     await run('docker', ['run', '-d', '--name', tag, '-p', `127.0.0.1:${port}:80`, 'claude-os-local/web:latest'], process.env, (_l, pid) => void cpu.push(cpuMsOf(pid)));
     while (!(await answersOnce('web', port))) await sleep(2);
-    return performance.now() - t0;
+    const ms = performance.now() - t0;
+    lastSingle = { name: tag, epoch };
+    return ms;
   } finally {
     rmAll(tag);
   }
@@ -537,7 +576,7 @@ async function singleAgainstRuns(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (spawnSync('docker-compose', ['version']).status !== 0) throw new Error('docker-compose is missing: apt-get install -y docker-compose');
-  const t = { againstDocker: [] as number[], claudeCpu: [] as number[], againstDockerCpu: [] as number[], containerd: [] as number[], against: [] as number[], ctdCpu: [] as number[], ctdEngineCpu: [] as number[], ctdFirstCpu: [] as number[], againstCpu: [] as number[], againstEngineCpu: [] as number[], againstFirstCpu: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[], oneDaemonCpu: [] as number[], oneDaemonNode: [] as number[], oneDaemonNodeCpu: [] as number[] };
+  const t = { againstDocker: [] as number[], claudeCpu: [] as number[], againstDockerCpu: [] as number[], containerd: [] as number[], against: [] as number[], ctdCpu: [] as number[], ctdEngineCpu: [] as number[], ctdFirstCpu: [] as number[], ctdDaemon: [] as number[], ctdDaemonEngineCpu: [] as number[], againstCpu: [] as number[], againstEngineCpu: [] as number[], againstFirstCpu: [] as number[], claude: [] as number[], daemon: [] as number[], compose: [] as number[], run: [] as number[], one: [] as number[], oneServing: [] as number[], oneCpu: [] as number[], bare: [] as number[], bareCpu: [] as number[], oneDaemon: [] as number[], oneDaemonCpu: [] as number[], oneDaemonNode: [] as number[], oneDaemonNodeCpu: [] as number[] };
   if (singleAgainst) return singleAgainstRuns(singleAgainst);
   // Warm-up: the first apply on a host compiles and caches the plan validator and creates the state repo.
   if (!containerdOnly) await claudeSingle({ oneServing: [] });
@@ -604,11 +643,23 @@ async function main(): Promise<void> {
         await sleep(3000); // the next worker warms up (its marks are not this apply's)
         daemonLog = '';
         const ms = await daemonRun();
+        const ev = singleEvents(lastSingle.name, lastSingle.epoch);
         const lines = daemonLog.split('\n').filter((l) => l.startsWith('[trace]'));
-        const from = lines.findIndex((l) => l.endsWith('cli: command apply loaded'));
-        const to = lines.findIndex((l) => l.endsWith('cli: result printed'));
-        console.log(`profile: single service through the daemon, run ${i + 1}: serving after ${(ms / 1000).toFixed(2)} s (client's clock); the worker's marks:`);
-        for (const l of lines.slice(Math.max(0, from), to + 1)) console.log(`    ${l}`);
+        const handed = lines.findIndex((l) => l.includes('cli worker: connection handed'));
+        const from = handed >= 0 ? handed : lines.findIndex((l) => l.endsWith('cli: command apply loaded'));
+        // the first result after the hand-over (the next worker's warm-up runs an apply of its own, traced too)
+        const to = lines.findIndex((l, i) => i > from && l.endsWith('cli: result printed'));
+        // the worker's clock offset (Date.now() − performance.now() at the hand-over): its marks in ms since the client started
+        const offset = Number(/clock offset ([\d.]+) ms/.exec(lines[handed] ?? '')?.[1] ?? NaN);
+        const since = (l: string) => (Number.isNaN(offset) ? '' : `${(offset + Number(/^\[trace\]\s+([\d.]+) ms/.exec(l)?.[1]) - lastSingle.epoch).toFixed(1).padStart(7)} ms since the client's start  `);
+        console.log(`profile: single service through the daemon, run ${i + 1}: serving after ${(ms / 1000).toFixed(3)} s (client's clock); dockerd's create at ${ev.create?.toFixed(1)} ms, start at ${ev.start?.toFixed(1)} ms; the worker's marks:`);
+        for (const l of lines.slice(Math.max(0, from), to + 1)) console.log(`    ${since(l)}${l}`);
+        if (singleOnly) {
+          // the bare run beside it: where its create and start fall on its own clock
+          const bare = await bareSingle();
+          const b = singleEvents(lastSingle.name, lastSingle.epoch);
+          console.log(`profile: bare docker run beside it: serving after ${(bare / 1000).toFixed(3)} s; dockerd's create at ${b.create?.toFixed(1)} ms, start at ${b.start?.toFixed(1)} ms`);
+        }
       }
       if (!singleOnly) await profileStacks((l) => (daemonLog = l), () => daemonLog);
     } finally {
@@ -647,7 +698,34 @@ async function main(): Promise<void> {
     if (bin === join(packageRoot(), 'bin', 'claude')) ctdTimelines.push({ ms: servingAt.at(-1)!, lines: timeline(lines.join('')) });
     return servingAt.at(-1)!;
   };
-  const variants: ['claude' | 'againstDocker' | 'daemon' | 'compose' | 'run' | 'containerd' | 'against', (s: Stack) => Promise<number>][] = [
+  const ctdDaemonTimelines: { ms: number; lines: string[] }[] = [];
+  /** The stack on containerd handed to the warm worker of `claude serve` on containerd (the device's path). */
+  const onContainerdDaemon = async (s: Stack): Promise<number> => {
+    const d = await ctd!.daemon();
+    const engine0 = ctd!.cpuMs();
+    d.log.length = 0;
+    for (let tries = 0; ; tries++) {
+      try {
+        await claudeApply(s, { services: stackServices(s) }, () => stackAnswers(s), { ...d.env, CLAUDE_DAEMON: 'require' });
+        break;
+      } catch (e) {
+        // the worker is still loading (after the previous command or the daemon's start): again, from a clean slate
+        if (tries < 20 && /still starting|no such socket/.test((e as Error).message)) {
+          await ctd!.clean();
+          await sleep(1000);
+          continue;
+        }
+        throw e;
+      }
+    }
+    const ms = servingAt.at(-1)!;
+    t.ctdDaemonEngineCpu.push(ctd!.cpuMs() - engine0);
+    ctdDaemonTimelines.push({ ms, lines: workerTimeline(d.log.join('')) });
+    // The next worker loads after a command (agent/cli-socket.ts): not beside the peers' runs.
+    await sleep(3000);
+    return ms;
+  };
+  const variants: ['claude' | 'againstDocker' | 'daemon' | 'compose' | 'run' | 'containerd' | 'ctdDaemon' | 'against', (s: Stack) => Promise<number>][] = [
     [
       'claude',
       async (s) => {
@@ -686,6 +764,7 @@ async function main(): Promise<void> {
     ['compose', composeUp],
     ['run', dockerRun],
     ['containerd', (s) => onContainerd(s, join(packageRoot(), 'bin', 'claude'), t.ctdCpu, t.ctdEngineCpu, t.ctdFirstCpu)],
+    ...(noCtdDaemon ? [] : [['ctdDaemon', onContainerdDaemon] satisfies ['ctdDaemon', (s: Stack) => Promise<number>]]),
     ...(againstDir ? [['against', (s: Stack) => onContainerd(s, join(againstDir, 'bin', 'claude'), t.againstCpu, t.againstEngineCpu, t.againstFirstCpu)] satisfies ['against', (s: Stack) => Promise<number>]] : []),
     ...(againstDir
       ? [
@@ -703,7 +782,7 @@ async function main(): Promise<void> {
   ];
   try {
   const chosen = containerdOnly
-    ? variants.filter(([n]) => ['compose', 'containerd', 'against'].includes(n))
+    ? variants.filter(([n]) => ['compose', 'containerd', 'ctdDaemon', 'against'].includes(n))
     : dockerOnly
       ? variants.filter(([n]) => ['compose', 'claude', 'againstDocker'].includes(n))
       : variants.filter(([n]) => n !== 'againstDocker');
@@ -714,7 +793,7 @@ async function main(): Promise<void> {
         t[name].push(await fn(s));
       } finally {
         if (name === 'compose') spawnSync('docker-compose', ['-f', join(s.dir, 'docker-compose.yml'), '-p', s.tag, 'down', '-t', '1'], { stdio: 'ignore' });
-        if (name === 'containerd' || name === 'against') await ctd!.clean();
+        if (name === 'containerd' || name === 'ctdDaemon' || name === 'against') await ctd!.clean();
         rmAll(s.tag);
         rmSync(s.dir, { recursive: true, force: true });
       }
@@ -744,6 +823,7 @@ async function main(): Promise<void> {
   // The target is met on containerd (CLAUDE_ENGINE=containerd), the device's backend; on Docker
   // the engine's own chain is above it (docs/runtime.md "Why the stack stays above 0.5× compose on Docker").
   if (!singleOnly && !dockerOnly) ratioLine('web+postgres+redis until all healthy, claude on containerd / docker-compose', m.containerd / m.compose, 0.5, `${f(m.containerd)} vs ${f(m.compose)}`);
+  if (!singleOnly && !dockerOnly && !noCtdDaemon) ratioLine('web+postgres+redis until all healthy, claude on containerd through the daemon / docker-compose', m.ctdDaemon / m.compose, 0.5, `${f(m.ctdDaemon)} vs ${f(m.compose)}`);
   if (!singleOnly && !dockerOnly && againstDir) console.log(`AGAINST web+postgres+redis on containerd, this checkout / ${againstDir}: ${(m.containerd / m.against).toFixed(3)}×  [${f(m.containerd)} vs ${f(m.against)}; CPU of the CLI until its first step ${Math.round(m.ctdFirstCpu)} vs ${Math.round(m.againstFirstCpu)} ms, until serving ${Math.round(m.ctdCpu)} vs ${Math.round(m.againstCpu)} ms, of containerd and its shims during the apply ${Math.round(m.ctdEngineCpu)} vs ${Math.round(m.againstEngineCpu)} ms]`);
   if (!containerdOnly && !dockerOnly) ratioLine('one service, CLI start → serving, claude / bare docker run', m.oneServing / m.bare, 1.2, `${f(m.oneServing)} vs ${f(m.bare)}`);
   if (!containerdOnly && !dockerOnly) ratioLine('one service, CLI start → serving, claude through the daemon / bare docker run', m.oneDaemon / m.bare, 1.2, `${f(m.oneDaemon)} vs ${f(m.bare)}`);
@@ -757,6 +837,7 @@ async function main(): Promise<void> {
   console.log(`  docker-compose    ${f(m.compose)}   (${t.compose.map(f).join(', ')})`);
   if (!containerdOnly && !dockerOnly) console.log(`  docker run (x3)   ${f(m.run)}   (${t.run.map(f).join(', ')})`);
   if (!dockerOnly) console.log(`  claude on containerd ${f(m.containerd)}   (${t.containerd.map(f).join(', ')})   CPU of the CLI until its first step ${Math.round(m.ctdFirstCpu)} ms (${t.ctdFirstCpu.join(', ')}), until serving ${Math.round(m.ctdCpu)} ms (${t.ctdCpu.map(Math.round).join(', ')}); of containerd and its shims (runc and the task execs they waited for) during the apply ${Math.round(m.ctdEngineCpu)} ms (${t.ctdEngineCpu.map(Math.round).join(', ')})`);
+  if (!dockerOnly && !noCtdDaemon) console.log(`  claude on containerd through the daemon (claude serve's warm CLI worker) ${f(m.ctdDaemon)}   (${t.ctdDaemon.map(f).join(', ')})   CPU of containerd and its shims during the apply ${Math.round(m.ctdDaemonEngineCpu)} ms (${t.ctdDaemonEngineCpu.join(', ')})`);
   if (againstDir && !dockerOnly) console.log(`  the same from ${againstDir} ${f(m.against)}   (${t.against.map(f).join(', ')})   CPU of the CLI until its first step ${Math.round(m.againstFirstCpu)} ms (${t.againstFirstCpu.join(', ')}), until serving ${Math.round(m.againstCpu)} ms (${t.againstCpu.map(Math.round).join(', ')}); of containerd and its shims ${Math.round(m.againstEngineCpu)} ms (${t.againstEngineCpu.map(Math.round).join(', ')})`);
   if (!dockerOnly) console.log(containerdOnly ? `  ratio containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)` : `  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)`);
   const cl = claudeTimelines.find((x) => x.ms === m.claude) ?? claudeTimelines[0];
@@ -775,6 +856,11 @@ async function main(): Promise<void> {
     console.log(`  timeline of the median containerd run (${f(mid.ms)}; ms since the CLI started, +ms since the previous mark, the CLI's CPU ms; ctd: the driver's engine calls):`);
     for (const l of mid.lines) console.log(`    ${l}`);
   }
+  const dmid = ctdDaemonTimelines.find((x) => x.ms === m.ctdDaemon) ?? ctdDaemonTimelines[0];
+  if (dmid) {
+    console.log(`  timeline of the median containerd run through the daemon (${f(dmid.ms)} on the client's clock; ms and the worker's CPU ms since its "cli: command apply loaded", +ms since the previous mark):`);
+    for (const l of dmid.lines) console.log(`    ${l}`);
+  }
   }
   if (containerdOnly || dockerOnly) return;
   console.log(`single service, CLI start → serving (health verified):`);
@@ -792,7 +878,7 @@ async function main(): Promise<void> {
  * (from `docker save`), `withEnv` running the CLI against it and `clean` removing what an
  * apply made there.
  */
-async function benchContainerd(): Promise<{ withEnv<T>(fn: () => Promise<T>): Promise<T>; clean(): Promise<void>; stop(): Promise<void>; cpuMs(): number }> {
+async function benchContainerd(): Promise<{ withEnv<T>(fn: () => Promise<T>): Promise<T>; clean(): Promise<void>; stop(): Promise<void>; cpuMs(): number; daemon(): Promise<{ env: Record<string, string>; log: string[] }> }> {
   const tag = randomBytes(3).toString('hex');
   const ctd: TestContainerd = await startContainerd(`bench-${tag}`);
   const namespace = `claude-bench-${tag}`;
@@ -807,13 +893,45 @@ async function benchContainerd(): Promise<{ withEnv<T>(fn: () => Promise<T>): Pr
     rmSync(tar);
   }
   const env = { CLAUDE_ENGINE: 'containerd', CLAUDE_CONTAINERD_ADDRESS: ctd.address, CLAUDE_CONTAINERD_NAMESPACE: namespace };
+  // The daemon's host (started at its first row): its own data dir (key, cli.sock, driver state)
+  // and namespace on the same containerd; its engine here only cleans what its applies made.
+  let serve: { env: Record<string, string>; log: string[]; engine: ContainerdEngine; proc: ReturnType<typeof spawn>; dir: string } | undefined;
   const clean = async () => {
-    const o = await engine.observeState();
-    for (const c of o.containers) await engine.removeContainer(c.id);
-    for (const n of o.networks) await engine.removeNetwork(n.name, true);
+    for (const e of serve ? [engine, serve.engine] : [engine]) {
+      const o = await e.observeState();
+      for (const c of o.containers) await e.removeContainer(c.id);
+      for (const n of o.networks) await e.removeNetwork(n.name, true);
+    }
+  };
+  const daemon = async () => {
+    if (serve) return serve;
+    const dir = mkdtempSync(join(tmpdir(), 'bench-claude-ctd-daemon-'));
+    const dData = join(dir, 'data');
+    const dHost = setupTestHost(dData);
+    const dNamespace = `${namespace}-d`;
+    const dEngine = new ContainerdEngine({ address: ctd.address, namespace: dNamespace, root: dir, dataDir: dData, hostId: dHost.hostId });
+    ctd.track({ engine: dEngine, dir });
+    // the images, as the CLI's namespace has them (imported before the first row, not during it)
+    for (const i of ['web', 'redis', 'postgres']) await dEngine.ensureImage(`claude-os-local/${i}:latest`, `claude-os-local/${i}:latest`, false).catch(async () => {
+      const tar = join(ctd.dir, `${i}.tar`);
+      execFileSync('docker', ['save', '-o', tar, `claude-os-local/${i}:latest`]);
+      await dEngine.importImage(tar);
+      rmSync(tar);
+    });
+    const denv = { CLAUDE_ENGINE: 'containerd', CLAUDE_CONTAINERD_ADDRESS: ctd.address, CLAUDE_CONTAINERD_NAMESPACE: dNamespace, CLAUDE_DATA_DIR: dData, CLAUDE_STATE_DIR: join(dir, 'state') };
+    const log: string[] = [];
+    // traced, as the cold containerd row: its marks go to the daemon's stderr
+    const proc = spawn(process.execPath, [join(packageRoot(), 'bin', 'claude'), 'serve', '--port', '0'], { env: { ...process.env, ...denv, CLAUDE_TRACE: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    proc.stderr?.on('data', (b: Buffer) => log.push(b.toString()));
+    serve = { env: denv, log, engine: dEngine, proc, dir };
+    // its socket answers and its worker is warm before the first timed row
+    for (let i = 0; i < 60 && !existsSync(join(dData, 'cli.sock')); i++) await sleep(500);
+    await sleep(3000);
+    return serve;
   };
   return {
     clean,
+    daemon,
     // containerd and its shims (each started with its socket's address), with the children they
     // waited for (runc, the task execs' processes): utime + stime + cutime + cstime
     cpuMs: () => {
@@ -843,7 +961,14 @@ async function benchContainerd(): Promise<{ withEnv<T>(fn: () => Promise<T>): Pr
     async stop() {
       await clean().catch(() => undefined);
       engine.close();
+      if (serve) {
+        const exited = new Promise<void>((r) => serve!.proc.once('exit', () => r()));
+        serve.proc.kill('SIGTERM');
+        await Promise.race([exited, sleep(10_000)]);
+        serve.engine.close();
+      }
       await ctd.stop();
+      if (serve) rmSync(serve.dir, { recursive: true, force: true });
     },
   };
 }
@@ -914,7 +1039,8 @@ export function removeBenchHost(): void {
 const USAGE = `node dist/bench/apply.bench.js [--runs N] [options]   (the header of bench/apply.bench.ts says more)
   (none)                    the stack beside docker-compose, docker run and containerd; the single service beside bare docker run; through the daemon
   --single-only             only the single-service rows (claude, through the daemon, bare docker run)
-  --containerd-only         only the stack on containerd beside docker-compose [--against DIR: also DIR's bin/claude]
+  --containerd-only         only the stack on containerd (cold, and through a claude serve on containerd) beside docker-compose [--against DIR: also DIR's bin/claude]
+  --no-ctd-daemon           without the row through the daemon on containerd
   --docker-only             only the stack on Docker (the cold CLI) beside docker-compose [--against DIR: also DIR's bin/claude]
   --single-against DIR      the single service from this build and DIR's, traced, alternately: medians at each mark
   --profile [--single-only] traced applies (CLAUDE_TRACE=1) [--cpu-prof DIR: each under node --cpu-prof]

@@ -184,6 +184,18 @@ export async function preloadPlanValidator(dataDir: string): Promise<void> {
 }
 
 /**
+ * The apply path's modules, loaded as `claude apply` loads them (agent/flow.ts `applyPlanned`,
+ * runtime/apply.ts's own lazy imports before the first step and at its end): the CLI worker's
+ * warm-up (cli/remote.ts) calls this, since its `validate`, `status`, `plan` and `verify` runs
+ * load none of them, and an apply through the daemon compiled them after the command arrived
+ * (≈ 5 ms of the worker's CPU between `cli: host opened` and `apply: begun`, session 25). Here,
+ * not there, for the reason preloadPlanValidator gives: the bundle's copies are the ones used.
+ */
+export async function preloadApplyPath(): Promise<void> {
+  await (await import('../agent/flow.js')).preloadApplyPath();
+}
+
+/**
  * Starts the resident `nft -j -i` the observations of this process list the firewall through
  * (runtime/drivers/nft.ts ResidentNftReader): the warm CLI worker's warm-up (cli/remote.ts). Here,
  * not there, for the same reason as preloadPlanValidator: the worker runs the commands from the

@@ -21,13 +21,14 @@
  * and decrypts secrets only where the in-process command would. Only a process of the same
  * user can reach it (the socket is mode 0600 in the data dir, and the client checks its owner).
  */
-import { accessSync, constants, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { CLI_WIRE_VERSION, frame, frameReader, type CliHello } from '../common/cli-wire.js';
+import { trace } from '../common/trace.js';
 import type * as CliMain from './main.js';
 
 function mtime(u: URL | string): number {
@@ -68,12 +69,14 @@ async function loadCli(): Promise<{ cli: typeof CliMain; build: string }> {
  */
 async function warmUp(cli: typeof CliMain): Promise<void> {
   const discard = () => new Writable({ write: (_c, _e, cb) => cb() });
-  const run = (argv: string[]) => cli.runWith(argv, { stdout: discard(), stderr: discard(), stdin: Readable.from([]), isTTY: false, env: { ...process.env }, cwd: process.cwd() });
+  const run = (argv: string[], env: NodeJS.ProcessEnv = process.env) => cli.runWith(argv, { stdout: discard(), stderr: discard(), stdin: Readable.from([]), isTTY: false, env: { ...env }, cwd: process.cwd() });
   // The observation's firewall listing through a resident `nft -j -i` (runtime/drivers/nft.ts
   // ResidentNftReader): a spawn of nft from this ≈ 240 MB process forks it, and the apply's
   // Engine API requests waited behind that fork (docs/runtime.md, session 22). Started here,
   // while no command runs; `status` below then lists through it once.
   await cli.startResidentNftReader();
+  // the modules `apply` loads (runtime/apply.ts and its lazy imports): none of the runs below loads them
+  await cli.preloadApplyPath();
   await run(['validate', '--json']);
   await run(['status', '--json']);
   const { resolvePaths } = await import('../common/paths.js');
@@ -88,6 +91,7 @@ async function warmUp(cli: typeof CliMain): Promise<void> {
   } catch {
     planned = false; // a damaged key or id: the command says so when it runs
   }
+  await warmApply(run);
   if (!planned) return;
   const dir = mkdtempSync(join(tmpdir(), 'claude-warm-'));
   // Removed however the worker ends meanwhile (the daemon stops, or replaces it for a new build).
@@ -111,6 +115,45 @@ async function warmUp(cli: typeof CliMain): Promise<void> {
       // only a warm-up: the apply's own commit says what is wrong, if anything is
     }
   } finally {
+    process.off('exit', gone);
+    process.off('SIGTERM', stopped);
+    gone();
+  }
+}
+
+/**
+ * Runs the apply path once, on a host of its own in a temp dir, so that V8 has compiled it
+ * before an apply arrives (session 25: the worker's CPU from the lock to the first step was
+ * ≈ 17 ms against the cold CLI's ≈ 12, the functions there compiled on their first call).
+ * The temp dir holds its data dir (a host id and key made by its `plan`), a state dir with an
+ * empty services.yaml and its CLAUDE_ROOT; its `plan` observes the engine with that host id,
+ * which owns nothing, and only a plan of no steps is applied: the apply then reads the engine
+ * and writes only into the temp dir (its lock, snapshot, journal, state commit, audit). The
+ * process environment names the temp dirs while it runs, as a forwarded command's does.
+ */
+async function warmApply(run: (argv: string[], env?: NodeJS.ProcessEnv) => Promise<number>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'claude-warm-apply-'));
+  const gone = () => rmSync(dir, { recursive: true, force: true });
+  const stopped = () => process.exit(143);
+  process.once('exit', gone);
+  process.once('SIGTERM', stopped);
+  const saved = { ...process.env };
+  try {
+    const state = join(dir, 'state');
+    mkdirSync(state);
+    mkdirSync(join(dir, 'root'));
+    writeFileSync(join(state, 'services.yaml'), 'apiVersion: claude.os/v1\nkind: ServiceManifest\nmetadata:\n  name: warm-up\nspec:\n  services: []\n');
+    Object.assign(process.env, { CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_STATE_DIR: state, CLAUDE_ROOT: join(dir, 'root') });
+    const plan = join(dir, 'plan.json');
+    if ((await run(['plan', '--json', '--out', plan])) !== 0) return;
+    const payload = JSON.parse(Buffer.from((JSON.parse(readFileSync(plan, 'utf8')) as { payload: string }).payload, 'base64').toString('utf8')) as { steps?: unknown[] };
+    if (!Array.isArray(payload.steps) || payload.steps.length !== 0) return;
+    await run(['apply', plan, '--yes', '--json']);
+  } catch {
+    // only a warm-up: an apply that arrives compiles what this did not
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
     process.off('exit', gone);
     process.off('SIGTERM', stopped);
     gone();
@@ -336,6 +379,7 @@ function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: 
           hello = null;
         }
         const why = hello ? refusal(hello, build, mnt) : 'a hello that is not JSON';
+        trace('cli worker: hello checked');
         if (why) {
           sock.end(frame('F', why));
           leave();
@@ -344,6 +388,7 @@ function serveConnection(sock: Socket, cli: typeof CliMain, build: string, mnt: 
           send('A');
         }
       } else if (state === 'accepted' && type === 'G') {
+        trace('cli worker: go');
         void run(hello!).catch((e) => {
           process.stderr.write(`claude CLI worker: ${(e as Error)?.stack ?? String(e)}\n`);
           process.exit(70);
@@ -406,6 +451,8 @@ export async function worker(): Promise<void> {
     if (m !== 'conn' || busy || !handle) return;
     busy = true;
     served++;
+    // the wall clock's offset: the bench (--profile-daemon) puts the worker's marks on the client's timeline
+    trace(`cli worker: connection handed (clock offset ${(Date.now() - performance.now()).toFixed(1)} ms)`);
     serveConnection(handle as Socket, cli, build, mnt, served, free);
   });
   process.send({ ready: build });

@@ -888,7 +888,9 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
   const containerSteps = (svc: ResolvedService, spec: ContainerSpec): void => {
     const f = fateByName.get(spec.name);
     if (!f || f.action === 'none' || f.action === 'stop') return;
-    // lists, not sets: a handful of ids each, sorted once (two Sets and their spreads per container before)
+    // lists, not sets: a handful of ids each, sorted once (two Sets and their spreads per container before),
+    // in place by insertion (sortKeys): the engine's sort makes a work copy of each list, 8.6 MB of
+    // the 265 MB a 10,000-service plan+sign allocates (docs/plans.md, "Session 32")
     const needs: string[] = phase5.slice();
     const target = ['container/', spec.name].join(''); // the steps' target and the change's key: one string, flat (stepId)
     // A container stopped in phase 4 (an orphan, a replaced one) may hold a host port this
@@ -917,7 +919,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       // Memory/CPU only: `docker update` on the running container (runtime/apply.ts), no stop,
       // no new image, no start; the runtime replaces it instead when the engine cannot.
       const limits = limitsText(spec.resources);
-      add({ id: stepId('container.replace', spec.name), op: 'container.replace', target, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: needs.sort(), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' (${limits}): in place where the engine can, and it keeps running; else it is recreated` });
+      add({ id: stepId('container.replace', spec.name), op: 'container.replace', target, params: { spec, oldConfigHash: f.obs?.configHash ?? '', healthTimeoutMs: healthTimeoutMs(spec.healthcheck), limitsOnly: true }, dependsOn: sortKeys(needs), risk: 'disruptive', phase: 6, inverse: { op: 'container.replace', params: { name: spec.name, restoreOld: true, oldConfigHash: f.obs?.configHash ?? '', configHash: spec.configHash } }, description: `Update the limits of container '${spec.name}' (${limits}): in place where the engine can, and it keeps running; else it is recreated` });
       record(target, 'container', 'update', `~ container ${spec.name}: limits (${limits}), in place where the engine can`);
       return;
     } else if (f.action === 'create' || f.action === 'replace') {
@@ -936,7 +938,7 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       // start. A replace stops the old container, so it waits as a start does.
       const createNeeds = needs.slice();
       if (f.action === 'replace' || (spec.secretRefs ?? []).length > 0) for (const d of depStarts) addNew(createNeeds, d);
-      createNeeds.sort();
+      sortKeys(createNeeds);
       if (f.action === 'create') {
         addInOrder({ dependsOn: createNeeds, description: `Create container '${spec.name}' from ${spec.image}${grants}`, id, inverse: { op: 'container.remove', params: { configHash: spec.configHash, name: spec.name } }, op: 'container.create', params: spec, phase: 6, risk: grants ? 'security' : 'safe', target });
         record(target, 'container', 'create', `+ container ${spec.name} (${spec.image})${portsText(spec)}${spec.state === 'stopped' ? ' [stopped]' : ''}`);
@@ -949,10 +951,10 @@ export function plan(desired: ResolvedModel, observed: ObservedState, opts: Plan
       // after its own create, and after what depends_on names when the create did not wait for it
       startDeps = [id];
       for (const d of depStarts) if (!createNeeds.includes(d)) addNew(startDeps, d);
-      startDeps.sort();
+      sortKeys(startDeps);
     } else {
       for (const d of depStarts) addNew(needs, d);
-      startDeps = needs.sort();
+      startDeps = sortKeys(needs);
       record(target, 'container', 'update', `~ container ${spec.name}: ${f.obs?.status ?? 'stopped'} → running`);
     }
     if (spec.state === 'running') {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalJson } from '../common/canonical.js';
-import { canonicalJsonFast, canonicalJsonInto, growableBuffer, sortKeysDeep } from './canonical.js';
+import { isDeepStrictEqual } from 'node:util';
+import { canonicalJsonFast, canonicalJsonInto, growableBuffer, inCanonicalOrder, sortKeysDeep, wholeInCanonicalOrder } from './canonical.js';
 import { plan } from '../compiler/planner.js';
 import { webStack, emptyObserved } from '../compiler/__fixtures__/models.js';
 
@@ -116,6 +117,41 @@ describe('canonicalJsonFast', { timeout: 300_000 }, () => {
     expect(canonicalJsonInto({ a: new Date(0) }, 0)).toBeNull();
     expect(canonicalJsonInto('text', 0)).toBeNull();
   });
+  it('wholeInCanonicalOrder answers as inCanonicalOrder on random values (class instances, null prototypes, holes, -0, NaN, undefined, own toJSON), and `exact` says whether the text parses back to the value', () => {
+    const values = fc.oneof(
+      fc.anything({ withNullPrototype: true, withSparseArray: true, withDate: true, withMap: true, withBoxedValues: true, withTypedArray: true, withObjectString: true }),
+      fc.jsonValue({ maxDepth: 4 }).map((v) => sortKeysDeep(v)),
+      fc.record({ a: fc.constantFrom(-0, 0, 1.5, NaN, Infinity, undefined, null, 'x', true), b: fc.array(fc.constantFrom(-0, 2, 'y', undefined, null, false)) }).map((r) => ({ ...r })),
+    );
+    fc.assert(
+      fc.property(values, (v) => {
+        expect(wholeInCanonicalOrder(v)).toBe(inCanonicalOrder(v));
+        const r = canonicalJsonInto(v, 3);
+        if (!r) return;
+        const text = r.buf.toString('utf8', 3, r.end);
+        expect(text).toBe(canonicalJson(JSON.parse(JSON.stringify(v)))); // (the library drops an array's holes; JSON.stringify writes null)
+        if (!hasNullPrototype(v)) expect(r.exact).toBe(isDeepStrictEqual(JSON.parse(text), v));
+      }),
+      { numRuns: 1000 },
+    );
+    const own = { a: 1, toJSON: () => 'x' };
+    expect(wholeInCanonicalOrder({ b: [own] })).toBe(false);
+    const hidden = { a: 1 };
+    Object.defineProperty(hidden, 'toJSON', { value: () => 'x', enumerable: false });
+    expect(wholeInCanonicalOrder([hidden])).toBe(false);
+    expect(wholeInCanonicalOrder({ a: [1, -0] })).toBe(true);
+    expect(canonicalJsonInto({ a: [1, -0] }, 0)!.exact).toBe(false);
+    expect(wholeInCanonicalOrder({ a: [1, NaN] })).toBe(false);
+    // an enumerable key on Object.prototype: the walk that asks each key is the one that answers
+    const v = { a: 1, b: { c: 2 } };
+    expect(wholeInCanonicalOrder(v)).toBe(true);
+    Object.defineProperty(Object.prototype, 'zz', { value: 1, enumerable: true, configurable: true, writable: true });
+    try {
+      expect(wholeInCanonicalOrder(v)).toBe(false);
+    } finally {
+      delete (Object.prototype as { zz?: unknown }).zz;
+    }
+  });
   it('growableBuffer keeps what was written across each growth, with a resizable ArrayBuffer (no copy) and without one (a copy)', () => {
     for (const resizable of [true, false]) {
       const g = growableBuffer(16, resizable);
@@ -135,3 +171,10 @@ describe('canonicalJsonFast', { timeout: 300_000 }, () => {
     }
   });
 });
+
+/** Whether a null-prototype object is anywhere in `v` (JSON.parse gives Object.prototype ones, so a deep strict comparison differs though the text is exact). */
+function hasNullPrototype(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (Object.getPrototypeOf(v) === null) return true;
+  return Object.values(v).some(hasNullPrototype);
+}

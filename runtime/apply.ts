@@ -1189,6 +1189,7 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
   // read first: if the lock is then taken with exactly the next token, nobody held it in
   // between, so the observation, the journal and the marker read before it are what a reader
   // under the lock would see, and are kept; otherwise they are read again under the lock.
+  trace('apply: begun');
   const seenToken = tokenIfFree(opts.dataDir);
   const marker = readNeedsAttention(opts.dataDir);
   if (marker) throw new NeedsAttentionError(marker);
@@ -1197,8 +1198,10 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
   let verified;
   try {
     const opened = openPlan(planText, opts.trustedKeys);
+    trace('apply: opened V1');
     if (seenToken !== null && claimedPlanId(opened) !== null) {
       journalBefore = readJournal(opts.dataDir);
+      trace('apply: journal read');
       if (!findInterrupted(journalBefore)) {
         observing = opts.engine.observe();
         observing.catch(() => undefined);
@@ -1314,10 +1317,16 @@ export async function applyPlan(planText: string, opts: ApplyOptions): Promise<A
   }
 }
 
-/** The state repo's problems (runtime/state/repo.ts `inspectStateRepo`: reads only, and its cache of object dirs seen). */
-async function inspectRepo(stateDir: string): Promise<number> {
+/**
+ * How many problems the state repo has (runtime/state/repo.ts `inspectStateRepo`: reads only),
+ * and the write of its cache of object dirs seen, held back: it runs before the stale-plan
+ * check, and a refused plan changes nothing (`checkStateRepo` writes it once the plan stands).
+ */
+async function inspectRepo(stateDir: string): Promise<{ problems: number; saveCache: () => void }> {
   const { inspectStateRepo } = await import('./state/repo.js');
-  return (await inspectStateRepo(stateDir)).length;
+  let saveCache = () => undefined as void;
+  const problems = (await inspectStateRepo(stateDir, { deferCacheWrite: (write) => void (saveCache = write) })).length;
+  return { problems, saveCache };
 }
 
 /**
@@ -1325,10 +1334,15 @@ async function inspectRepo(stateDir: string): Promise<number> {
  * files (an interrupted git command, a dead process's lock) are removed, as `claude recover
  * --repair-state` would; any other damage refuses the plan with the repair steps.
  * `inspected`: how many problems an inspection under this lock found (started beside the
- * observation, session 24); none: nothing to repair, nothing to refuse.
+ * observation, session 24); none: nothing to repair, nothing to refuse, and its cache of
+ * object dirs seen is written now, after the stale-plan check (session 25).
  */
-async function checkStateRepo(stateDir: string, inspected?: Promise<number>): Promise<void> {
-  if (inspected && (await inspected.catch(() => -1)) === 0) return;
+async function checkStateRepo(stateDir: string, inspected?: Promise<{ problems: number; saveCache: () => void }>): Promise<void> {
+  const early = inspected ? await inspected.catch(() => null) : null;
+  if (early?.problems === 0) {
+    early.saveCache();
+    return;
+  }
   const { repairStateRepo, repairHint } = await import('./state/repo.js');
   const { remaining } = await repairStateRepo(stateDir);
   if (remaining.length === 0) return;

@@ -48,23 +48,58 @@ describe('readiness: the health command\'s HTTP request from the host', () => {
     const before = await requests();
     // the real Engine API, with the first inspect held until httpd has logged a new request (at most 3 s)
     let seenDuringInspect: boolean | undefined;
+    let firstInspect: ReturnType<ReturnType<typeof docker.getContainer>["inspect"]> | undefined;
     const held = Object.create(docker) as typeof docker;
     held.getContainer = (id: string) => {
       const real = docker.getContainer(id);
       const wrapped = Object.create(real) as typeof real;
-      wrapped.inspect = async () => {
+      wrapped.inspect = () => (firstInspect ??= heldInspect(real));
+      return wrapped;
+    };
+    const heldInspect = async (real: ReturnType<typeof docker.getContainer>) => {
+      {
         if (seenDuringInspect === undefined) {
           const end = Date.now() + 3000;
           while ((await requests()) === before && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
           seenDuringInspect = (await requests()) > before;
         }
         return real.inspect();
-      };
-      return wrapped;
+      }
     };
     const r = await waitReady(held, c.name, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: c.ports });
     expect(r).toMatchObject({ state: 'healthy', via: 'http' });
+    // since session 25 the 2xx may end the wait before the held inspect does: wait for it to say
+    await firstInspect;
     expect(seenDuringInspect).toBe(true);
+  }, 120_000);
+
+  it('a 2xx to that first request is ready before the inspect answers (session 25: one Engine API round trip less)', async () => {
+    const c = await serving('early');
+    for (let i = 0; i < 100; i++) {
+      try {
+        execFileSync('wget', ['-q', '-O-', `http://127.0.0.1:${c.ports[0]!.host}/`], { stdio: 'ignore' });
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    // the real Engine API, with each inspect answered only 3 s after it was asked
+    let inspectsAnswered = 0;
+    const slow = Object.create(docker) as typeof docker;
+    slow.getContainer = (id: string) => {
+      const real = docker.getContainer(id);
+      const wrapped = Object.create(real) as typeof real;
+      wrapped.inspect = async () => {
+        await new Promise((r) => setTimeout(r, 3000));
+        inspectsAnswered++;
+        return real.inspect();
+      };
+      return wrapped;
+    };
+    const r = await waitReady(slow, c.name, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: c.ports });
+    expect(r).toMatchObject({ state: 'healthy', via: 'http' });
+    // before: the request's answer was taken only in the first round, after the inspect's
+    expect(inspectsAnswered).toBe(0);
   }, 120_000);
 
   it('a 404 proves nothing: the command itself runs, fails, and the wait times out', async () => {

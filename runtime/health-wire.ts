@@ -23,9 +23,17 @@
  * `cannotPass`): the exec would fail, and on a 2-core host it takes the engine's CPU from the
  * start-up it waits for.
  *
+ * When postgres becomes ready, the rounds need not wait for their next turn: postgres writes its
+ * status into `$PGDATA/postmaster.pid` (line 8: `starting`, then `ready` once it accepts
+ * connections, as `pg_ctl -w` reads it), and `watchPostgresStatus` has the readiness wait woken
+ * by each write to that file, seen through the container's root from the host (inotify on
+ * /proc/<pid>/root$PGDATA). A wake only brings the next host-side request forward; the request's
+ * answer is still what counts.
+ *
  * Must not: decide a failure (a success shortens the wait; `starting` only holds an exec back,
  * the verdict stays the command's or the timeout's), or run anything in the container.
  */
+import { watch, type FSWatcher } from 'node:fs';
 import { connect } from 'node:net';
 
 /** A health command the host can ask itself: which protocol, on which container port. */
@@ -213,4 +221,32 @@ export function pgSqlState(buf: Buffer): string | null {
     i = z + 1;
   }
   return null;
+}
+
+/** The data directory of the postgres in a container: its environment's PGDATA, else the official image's. */
+export function pgDataOf(env: readonly string[]): string {
+  const v = env.find((kv) => kv.startsWith('PGDATA='))?.slice('PGDATA='.length);
+  return v && v.startsWith('/') && !v.split('/').includes('..') ? v.replace(/\/+$/, '') || '/' : '/var/lib/postgresql/data';
+}
+
+/**
+ * Calls `onChange` at each write to postmaster.pid in the container's data directory (seen from
+ * the host through /proc/<pid>/root; postgres rewrites it when its status changes, `ready` among
+ * them), until the returned function is called. Best effort: null when there is nothing to watch
+ * yet (no pid, no such directory, no permission; the caller may try again later), and the rounds
+ * keep their own cadence. A wake is a hint to ask now, never a verdict: a symlinked PGDATA
+ * pointing elsewhere only wakes the rounds.
+ */
+export function watchPostgresStatus(pid: number | undefined, env: readonly string[], onChange: () => void): (() => void) | null {
+  if (!pid) return null;
+  let w: FSWatcher;
+  try {
+    w = watch(`/proc/${pid}/root${pgDataOf(env)}`, { persistent: false }, (_ev, file) => {
+      if (String(file) === 'postmaster.pid') onChange();
+    });
+  } catch {
+    return null;
+  }
+  w.on('error', () => w.close());
+  return () => w.close();
 }

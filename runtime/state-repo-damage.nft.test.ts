@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { resourceFingerprints } from '../plan/fingerprint.js';
 import type { PlanStep } from '../plan/types.js';
 import { applyPlan, StateRepoRefusedError } from './apply.js';
+import { StalePlanError } from './verify.js';
 import type { DockerEngine } from './drivers/docker.js';
 import { createDockerHostEngine as createHostEngine } from './host-engine.js';
 import { readJournal } from './journal.js';
@@ -91,6 +92,23 @@ describe('a damaged state repository (issue 13 item 6)', () => {
     expect(history.map((h) => h.request)).toEqual(['test plan', 'first']);
   });
 
+  it('a stale plan (the state repo moved on) leaves the repo as it was: the cache of its inspection is written only once the plan stands (session 25)', async () => {
+    const cache = join(stateDir, '.git', 'claude-objects-seen.json');
+    const text = await planFor('v1\n', { 'services.yaml': svc('two') }); // base: the commit of now
+    const repo = await openStateRepo(stateDir, { now: () => new Date() });
+    await repo.commitState({ 'services.yaml': svc('moved') }, { request: 'moved', planId: 'p-moved', summary: '', author: { name: 't', email: 't@example.invalid' } });
+    rmSync(cache, { force: true });
+    const err = await apply(text).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StalePlanError);
+    expect((err as Error).message).toContain('state/commit');
+    // before: the early inspection (beside the observation) wrote it before the stale check refused
+    expect(existsSync(cache)).toBe(false);
+    // a plan on the new commit applies, and the cache is written then
+    const r = await apply(await planFor('v1\n', { 'services.yaml': svc('two') }));
+    expect(r.status, JSON.stringify(r.error ?? null)).toBe('applied');
+    expect(existsSync(cache)).toBe(true);
+  });
+
   it('an emptied HEAD commit object refuses the plan before anything changes; restored, the same plan applies and nothing is lost', async () => {
     const oid = (await head())!;
     const obj = join(stateDir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
@@ -116,6 +134,6 @@ describe('a damaged state repository (issue 13 item 6)', () => {
     expect(r.status, JSON.stringify(r.error ?? null)).toBe('applied');
     expect(hostFile()).toBe('v2\n');
     const history = await (await openStateRepo(stateDir)).history();
-    expect(history.map((h) => h.request)).toEqual(['test plan', 'test plan', 'first']);
+    expect(history.map((h) => h.request)).toEqual(['test plan', 'test plan', 'moved', 'test plan', 'first']);
   });
 });

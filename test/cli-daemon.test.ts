@@ -13,7 +13,7 @@
  * build`. The daemon, its worker and the temp dir are removed afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,14 @@ describe('the CLI socket', () => {
     expect(st.uid).toBe(process.getuid!());
   });
 
+  it("the worker's warm-up apply (a host of its own in a temp dir) writes nothing in the daemon's data dir", () => {
+    // a worker has warmed up (beforeAll's command ran in one, and its successor is loading or ready)
+    const data = readdirSync(join(tmp, 'data'));
+    for (const f of ['journal', 'lock.token', 'apply.lock', 'audit.jsonl', 'snapshots', 'applied-plans.jsonl', 'last-applied.json']) expect(data, f).not.toContain(f);
+    const workers = spawnSync('pgrep', ['-P', String(daemon.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    expect(workers.length).toBeGreaterThan(0);
+  });
+
   it('commands handed to the warm worker say and exit what the in-process CLI says, byte for byte', () => {
     const cases: ParityCase[] = [
       ...parityCases(example, tmp),
@@ -139,6 +147,37 @@ describe('the CLI socket', () => {
     while (required.stderr.includes('the CLI worker is still starting'));
     expect(required.status).toBe(70);
     expect(required.stderr).toContain('did not take the command: another mount namespace');
+  }, 120_000);
+
+  it.skipIf(!perl)('`sh claude` run from bin/ (no slash in $0) goes through bin/client.pl too', () => {
+    const args = ['validate', '--state-dir', example];
+    const want = inProcess(args);
+    let r;
+    do {
+      rmSync(join(tmp, 'perl-ran'), { force: true });
+      r = spawnSync('sh', ['claude', ...args], { encoding: 'utf8', env: { ...env, CLAUDE_DAEMON: 'require', PATH: `${join(tmp, 'perl-bin')}:${env.PATH}` }, cwd: join(root, 'bin') });
+    } while (r.status === 70 && r.stderr.includes('the CLI worker is still starting'));
+    // before: perl was given "claude/client.pl", which is no file (exit 2, "Can't open perl script")
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: want.status, stdout: want.stdout, stderr: want.stderr });
+    expect(existsSync(join(tmp, 'perl-ran'))).toBe(true);
+  }, 120_000);
+
+  it('without perl on PATH (the device image), bin/claude hands the command over with Node (bin/client.cjs)', () => {
+    // PATH holds only a `node` that leaves a mark: no perl to be found, the sh part must pick Node
+    const dir = join(tmp, 'no-perl-bin');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'node'), `#!/bin/sh\n: > '${join(tmp, 'node-ran')}'\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
+    expect(spawnSync('/bin/sh', ['-c', 'command -v perl'], { env: { PATH: dir } }).status).not.toBe(0);
+    const args = ['validate', '--state-dir', example];
+    const want = inProcess(args);
+    let r;
+    do {
+      rmSync(join(tmp, 'node-ran'), { force: true });
+      r = spawnSync(bin, args, { encoding: 'utf8', env: { ...env, CLAUDE_DAEMON: 'require', PATH: dir }, cwd: tmp });
+    } while (r.status === 70 && r.stderr.includes('the CLI worker is still starting'));
+    // with require, 70 is what a client that could not hand it over says: 0 and the same output is the worker's
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: want.status, stdout: want.stdout, stderr: want.stderr });
+    expect(existsSync(join(tmp, 'node-ran'))).toBe(true);
   }, 120_000);
 
   it("a hello without Node's fields (bin/client.pl's) is taken only for this build's dist/cli/main.js and this Node on the client's PATH", async () => {

@@ -107,6 +107,12 @@ export interface InspectOptions {
   staleLockSeconds?: number;
   /** Also read every commit, tree and blob reachable from HEAD (import, `recover`). */
   deep?: boolean;
+  /**
+   * The write of the cache of object dirs seen (OBJECTS_SEEN), handed over instead of done:
+   * `claude apply` inspects before its stale-plan check, and a refused plan changes nothing,
+   * so it writes the cache only once that check has passed (runtime/apply.ts `checkStateRepo`).
+   */
+  deferCacheWrite?: (write: () => void) => void;
 }
 
 /** How to repair each kind of damage, as commands; used in error messages and docs. */
@@ -393,7 +399,7 @@ function sizeOf(path: string): number {
 }
 
 /** The empty files in `.git/objects` (`.tmp` files aside): every one when `all`, else those in the dirs changed since the last check (OBJECTS_SEEN). */
-function emptyObjectFiles(gitdir: string, all: boolean): string[] {
+function emptyObjectFiles(gitdir: string, all: boolean, defer?: (write: () => void) => void): string[] {
   const objects = join(gitdir, 'objects');
   const seenPath = join(gitdir, OBJECTS_SEEN);
   const boot = bootId();
@@ -430,11 +436,15 @@ function emptyObjectFiles(gitdir: string, all: boolean): string[] {
     if (empty.length === before && mtimeNs < settled) dirs[e.name] = m;
   }
   if (!all && boot !== '' && JSON.stringify(dirs) !== JSON.stringify(seen?.dirs ?? null)) {
-    try {
-      writeCacheFile(seenPath, JSON.stringify({ v: 1, boot, dirs } satisfies ObjectsSeen), 0o644);
-    } catch {
-      // a state dir this user cannot write (a read-only `claude plan`): the next check scans again
-    }
+    const write = () => {
+      try {
+        writeCacheFile(seenPath, JSON.stringify({ v: 1, boot, dirs } satisfies ObjectsSeen), 0o644);
+      } catch {
+        // a state dir this user cannot write (a read-only `claude plan`): the next check scans again
+      }
+    };
+    if (defer) defer(write);
+    else write();
   }
   return empty;
 }
@@ -468,7 +478,7 @@ export async function inspectStateRepo(stateDir: string, opts: InspectOptions = 
   // 2. empty object files (a crash between create and write): in the object dirs that changed
   // since the last check found none (all of them when deep, or after a reboot)
   const empty = new Set<string>();
-  for (const f of emptyObjectFiles(gitdir, opts.deep === true)) {
+  for (const f of emptyObjectFiles(gitdir, opts.deep === true, opts.deferCacheWrite)) {
     empty.add(f);
     problems.push({ kind: 'empty-object', path: rel(f), detail: EMPTY_OBJECT, autoRepair: false });
   }

@@ -139,3 +139,23 @@ export function correctedRequest(message: string, history: ConversationTurn[]): 
   const s = found[0]!;
   return { request: last.request.slice(0, s.at) + s.put(value) + last.request.slice(s.at + s.text.length), before: last.before };
 }
+
+/**
+ * A bare number correcting a size, when the size's unit cannot be the one meant (round 32,
+ * review 24 LOW-2): "sorry, I think 2 is sufficient" after "give grafana 512m" would be 2m. A number
+ * within 16 times the size before keeps its unit ("512m" → "make that 256"); further off, the
+ * question to ask ("2 what?"), never a guess. Undefined when this is not such a correction.
+ */
+export function unclearSizeCorrection(message: string, history: ConversationTurn[]): string | undefined {
+  const value = saidValue(message);
+  if (value === undefined || kindOf(value) !== 'number') return undefined;
+  const last = lastRequest(history);
+  if (!last) return undefined;
+  const found = slots(last.request, 'number');
+  if (found.length !== 1) return undefined;
+  const size = new RegExp(`^${SIZE}$`, 'i').exec(found[0]!.text);
+  if (!size) return undefined;
+  const ratio = Number(value) / Number(size[1]);
+  if (ratio >= 1 / 16 && ratio <= 16) return undefined;
+  return `"${value}" what? The value before was ${found[0]!.text}: say "${value}g" or "${value}m" (for example "make that ${value}g"). Nothing was changed.`;
+}

@@ -50,13 +50,13 @@ import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
-import { adminsNamedTaken, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
+import { adminsNamedTaken, backupWarning, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, secretTyped, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
 import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { askedAsPossible, normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
 import { attachedSaid, placedSaid } from './attach.js';
 import { gapFilled } from './ellipsis.js';
-import { correctedRequest, correctionNote, correctionValue } from './correction.js';
+import { correctedRequest, correctionNote, correctionValue, unclearSizeCorrection } from './correction.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
@@ -663,10 +663,14 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     adminsNamedTaken(input.message, input.files, proposal.files) ??
     onlyKeyTaken(input.message, input.files, proposal.files) ??
     volumeNamedTaken(input.message, input.files, proposal.files) ??
-    commandSaidDestroys(input.message, input.files, proposal.files);
+    commandSaidDestroys(input.message, input.files, proposal.files) ??
+    secretTyped(input.message);
   // The only admins who can log in taken while keyless admins stay: said on every wording (review 23 MED-4).
   const way = reason === undefined ? wayInLost(input.files, proposal.files) : undefined;
   if (way !== undefined && 'warn' in way && !(proposal.warnings ?? []).some((w) => /has no SSH key|have no SSH key/.test(w))) proposal.warnings = [...(proposal.warnings ?? []), way.warn];
+  // The only backup of a database turned off: planned (held-out 5, 8) and said (round 32).
+  const unbacked = reason === undefined ? backupWarning(input.files, proposal.files) : undefined;
+  if (unbacked !== undefined) proposal.warnings = [...(proposal.warnings ?? []), unbacked];
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
@@ -780,6 +784,9 @@ function readRequest(original00: EngineInput): Proposal {
   // "actually make that 2", "make that 10.1.0.0/16 instead": read as no change on its own, a
   // correction of the value the turn before said (correction.ts), read again with the new one.
   const unread = Object.keys(first.files).length === 0 && !first.refused && (first.understood === false || (first.questions ?? []).length > 0);
+  // "sorry, 2 is enough" after "give grafana 512m": 2m cannot be meant, so it asks which unit.
+  const unclear = unread ? unclearSizeCorrection(original.message, original.history) : undefined;
+  if (unclear) return { provider: 'offline', files: {}, explanation: unclear, questions: [unclear], understood: true };
   const fixed = unread ? correctedRequest(original.message, original.history) : undefined;
   if (fixed) {
     const again = respond({ ...original, message: fixed.request, history: fixed.before }).proposal;
@@ -1205,7 +1212,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   }
   if (run.notes.length > 0) parts.push(...run.notes);
   parts.push(...readAs);
-  const proposal: Proposal = { ...base, files, explanation: parts.join('\n') };
+  // A reply that only asks says its questions (closing 24: "run a job in nosuchservice …" had an empty explanation); the CLI prints each once (explanationBesideQuestions).
+  const proposal: Proposal = { ...base, files, explanation: (parts.length > 0 ? parts : run.questions).join('\n') };
   if (run.generated.length > 0) proposal.generatedSecrets = run.generated;
   if (run.warnings.length > 0) proposal.warnings = whoReachesReplicas(run.warnings, (n) => getService(run, n), services(run));
   if (run.questions.length > 0) proposal.questions = run.questions;
@@ -1957,6 +1965,9 @@ function answerQuestion(run: Run, message: string): boolean {
   return true;
 }
 
+/** A question that asks for a change (round 32): a new value said with "instead", "could it be", "can X be/happen/run". */
+const CHANGE_ASKED = /\binstead\b|\brather\s+than\b|\b(?:could|can|would)\s+(?:it|that|they|this|those|these)\s+(?:be|run|happen|go|start)\s+(?:at|on|every|around|later|earlier)\b|\b(?:can|could)\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:be\s+(?:backed\s+up|moved|run|scheduled|changed)|happen|run|go|start)\s+(?:at|on|every|each|twice|daily|nightly|weekly|around|later|earlier)\b|\btoo\s+(?:early|late)\b[^?]*\b(?:at|to)\s+\d/;
+
 /**
  * Questions about the state ("what is using port 8080?", "how much memory does postgres
  * have?", "is it running?", "which ports are open?", "when do backups run?"): answered from
@@ -1968,7 +1979,9 @@ function answerSpecific(run: Run, t: string): boolean {
     // "show me all the ports", "list the open ports", "tell me which ports are used".
     (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   // "I'd like to set up monitoring. Can you run Prometheus on port 9090, …?": a request said as a question, in any sentence (round 30).
-  if (!question || /(?:^|[.!?;]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
+  // "can the db backup happen at 2 instead?", "could it be at 3:15?", "can postgres be backed up every 6 hours?": a change asked for.
+  // "…, can you fix it?", "how do I get the lock? set it up please": a request after the question (round 32).
+  if (!question || CHANGE_ASKED.test(t) || /(?:^|[.!?;,]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t) || /\?\s+(?:(?:please|pls|so|then|just)\s+)?(?:set|make|do|add|fix|get|turn|enable|put|go\s+ahead)\b/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   const stateOf = (s: Service) => {
@@ -2552,6 +2565,18 @@ function focusTargets(run: Run, filter?: (s: Service) => boolean): string[] {
     // A reply's change lines ("+ sessions: redis:7-alpine → …", "~ api: memory …") say which
     // service it made or changed; its image is not a second one ("add another redis called
     // sessions" then "give it 96mb" asked "which service: … redis or sessions?").
+    // The last reply changed nothing and asked or said "Not done" (closing 24: "add a cache called
+    // sessions …" was not done because redis has that port; "give it 96 megs" then fell on redis):
+    // the services its error names are not under discussion. The turn's own service is, when it
+    // changed one that exists ("give nginx 1kb" → not done → "give it 96 megs"); an add that was
+    // not done leaves nothing, and the pronoun is asked; a question asked back ("what's its memory
+    // limit?" → "How much memory should mariadb get?") is read as before.
+    if (turn.role === 'assistant' && i === run.input.history.length - 1 && !/^\s*[+~-] /m.test(turn.text) && /\?|\bnot done\b|\bcannot be done\b|\brefused?\b|\bnothing was changed\b/i.test(turn.text)) {
+      const asked = run.input.history[i - 1];
+      if (asked?.role === 'user' && detectVerb(asked.text.toLowerCase()) === 'add') return [];
+      const own = asked?.role === 'user' ? targetsIn({ ...run, focus: [] }, asked.text).names.filter(ok) : [];
+      if (own.length === 1) return own;
+    }
     if (turn.role === 'assistant') {
       const changed = [...new Set([...turn.text.matchAll(/^\s*[+~] ([a-z0-9][\w.-]*):/gim)].map((m) => m[1]!).filter((n) => all.some((s) => s.name === n)))];
       if (changed.length === 1 && ok(changed[0]!)) {
@@ -3718,7 +3743,7 @@ function handleJob(run: Run, clause: string): boolean {
   // image or a language runtime's, not a database, cache, proxy or catalogue app) runs it, and the
   // reply says so; with several, which of them is asked.
   // A container said by a name this host does not have ("in nosuchservice") is not "no container said": never another one.
-  const namedElse = !container && /\b(?:in|inside|on)\s+(?:the\s+)?(?!(?:it|that|this|there|the|a|an|every|each|all|any)\b)([a-z][\w-]*)\s+(?:container\s+|service\s+)?(?=every|each|at|on|daily|nightly|weekly|hourly|monthly|:|,|$)/i.exec(t);
+  const namedElse = !container && /\b(?:in|inside|on)\s+(?:the\s+)?(?!(?:it|that|this|there|the|a|an|every|each|all|any|morning|mornings|evening|evenings|night|nights|afternoon|afternoons|day|days|week|weeks|month|months|background|future|meantime|general|order|addition|case|total)\b)([a-z][\w-]*)\b\s*(?:container\s+|service\s+)?(?=every|each|at|on|daily|nightly|weekly|hourly|monthly|:|,|[.!?]*$)/i.exec(t);
   const code = container || namedElse ? [] : codeServices(run);
   if (!container && code.length === 1) {
     container = code[0]!;
@@ -3726,7 +3751,9 @@ function handleJob(run: Run, clause: string): boolean {
   }
   if (!container) {
     const choices = code.length > 1 ? code : services(run).map((s) => s.name);
-    run.questions.push(`Which service's container should run "${command}"${choices.length ? `: ${orList(choices)}` : ''}? Jobs always run inside a container${choices.length ? '' : ' (there are no services yet)'}. Nothing was changed.`);
+    // "in nosuchservice": said so, with the services there are (closing 24: the reply was empty).
+    const missing = namedElse && !getService(run, namedElse[1]!.toLowerCase()) ? `There is no service ${namedElse[1]!.toLowerCase()} here${services(run).length ? ` (the services are ${services(run).map((s) => s.name).join(', ')})` : ''}. ` : '';
+    run.questions.push(`${missing}Which service's container should run "${command}"${choices.length ? `: ${orList(choices)}` : ''}? Jobs always run inside a container${choices.length ? '' : ' (there are no services yet)'}. Nothing was changed.`);
     return true;
   }
   // The same command in the same container said with a new time ("make that 4 instead", read
@@ -5408,6 +5435,11 @@ function cronIntervalHours(cron: string): number {
   return 24 / count(hour);
 }
 
+/** "back up everything", "all volumes", "both databases", "all of them": every volume is meant. */
+function saysAll(clause: string): boolean {
+  return /\b(?:all|every|each|both)\s+(?:of\s+)?(?:the\s+|our\s+|my\s+)?(?:databases?|dbs?|services?|volumes?|data|containers?|apps?|stores?|them)\b|\beverything\b|\ball\s+(?:the\s+)?(?:data|of\s+it)\b|\bwhole\s+(?:server|box|machine|host)\b/i.test(clause);
+}
+
 /** Backups were set or spoken of in this request or the last turns of the conversation. */
 function backupsInDiscussion(run: Run): boolean {
   if (/\bback ?ups?\b|\bback(?:ed|ing)?\s+(?:\w+\s+)?up\b|\bsnapshots?\b|\bdumps?\b/i.test(run.input.message)) return true;
@@ -5431,7 +5463,9 @@ function lanDestination(run: Run, t: string): void {
 function handleBackups(run: Run, clause: string): boolean {
   const t = clause.toLowerCase().replace(/\bback\s+(it|them|that|this)\s+up\b/, 'back up $1').replace(/\bbacking up\b/, 'back up');
   // "keep 14 days of them", "keep two weeks of them": retention of the backups under discussion.
-  const retentionAlone = retentionIn(t) !== null && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && !/\b(?:replicas?|instances?|containers?|nodes|running)\b/.test(t) && backupsInDiscussion(run);
+  // With no word of backups in the conversation, a backup already set is what "keep the last 3" is about.
+  const backupsSet = () => run.ws.items<{ backup?: { enabled?: boolean } }>('storage.yaml', VOLS).some((v) => v.backup && v.backup.enabled !== false);
+  const retentionAlone = retentionIn(t) !== null && !/\bback ?ups?\b|\bback(ed)?[- ]up\b|\bsnapshots?\b/.test(t) && !/\b(?:replicas?|instances?|containers?|nodes|running|logs?|log\s+files?)\b/.test(t) && (backupsInDiscussion(run) || backupsSet());
   lanDestination(run, t);
   if (backUpNow(run, clause, t)) return true;
   // "make it 4am instead": a new time for the backups of the volume under discussion.
@@ -5481,8 +5515,10 @@ function handleBackups(run: Run, clause: string): boolean {
     backUpVolumes(run, ownVols, t, retainOnly ? 'retain' : 'on', schedule, retainM);
     return true;
   }
-  // "keep 7" after "back up the database every night": the backups set, a service's volume too.
-  const backedUp = retentionAlone ? backupTargets(run, clause) : [];
+  // "keep 7" after "back up the database every night": the backups set, a service's volume too;
+  // "only 7 days of backups", "keep backups for only 7 days" with a backup set and no service said:
+  // that backup's retention, never a new schedule for every volume.
+  const backedUp = retentionAlone || (retainOnly && targetsIn(run, clause).names.length === 0) ? backupTargets(run, clause) : [];
   if (backedUp.length > 0) {
     backUpVolumes(run, backedUp, t, 'retain', schedule, retainM);
     return true;
@@ -5541,6 +5577,15 @@ function handleBackups(run: Run, clause: string): boolean {
     const fits = services(run).filter(hasData);
     const filled = need(run, { slot: 'service', question: `Which service should I back up: ${orList(fits.map((s) => s.name))}?`, choices: fits.map(serviceChoice), fill: (v) => clause.slice(0, it.index) + v + clause.slice(it.index + it[0].length) });
     return filled === undefined ? true : handleBackups(run, filled);
+  }
+  // Nothing named, with backups already set: those are the ones meant ("the backup should run at
+  // 4am"), never every volume unless the person said all (review 24 MED-5: "move the nightly
+  // backup to 4am" backed up every volume). With none set, "set up automatic daily backups" is
+  // every service's data (held-out 17, 18, 20 expect both databases).
+  if (names.length === 0 && !saysAll(clause)) {
+    const set = backupTargets(run, clause);
+    const owners = services(run).filter((sv) => (sv.volumes ?? []).some((m) => set.includes(m.source))).map((sv) => sv.name);
+    if (owners.length > 0) names = owners;
   }
   if (names.length === 0) names = services(run).filter(hasData).map((s) => s.name);
   const withData = names.filter((n) => hasData(getService(run, n)!));
@@ -5909,7 +5954,10 @@ function backUpNow(run: Run, clause: string, t: string): boolean {
 }
 
 /** A clause that only moves a schedule already set ("make it 4am instead", "at 2 rather", "no, 5:30"). */
-function refinesSchedule(t: string): boolean {
+function refinesSchedule(t0: string): boolean {
+  // "move the nightly backup to 4am": "nightly" says which backup, not a new schedule.
+  const t = t0.replace(/\b(?:nightly|daily|weekly|hourly|monthly)\s+(?=(?:[\w-]+\s+)?(?:back ?ups?|snapshots?|dumps?)\b)/g, '');
+  if (/\b(?:back ?ups?|snapshots?|dumps?)\b[^.?!]{0,40}\b(?:should|could|can|would|to)\s+(?:\w+\s+)?(?:run|happen|go|start|be)\s+(?:at|around|by)\b/.test(t) && !/\b(?:every|each|daily|weekly|monthly|hourly|nightly)\b/.test(t)) return true;
   return /\b(?:instead|rather|make\s+(?:it|that|them)|change\s+(?:it|that)\s+to|move\s+(?:it|that|them)\s+to)\b|\b(?:move|push|shift|change|reschedule|set|put)\s+(?:the\s+|its\s+|their\s+|our\s+|my\s+)?(?:[\w-]+\s+)?(?:back ?ups?|snapshots?|dumps?)\s+(?:to|at|for)\b|^(?:(?:ok(?:ay)?|no|nah|hmm+|actually|wait|sorry|how\s+about|maybe|then)[,\s]+)+/.test(t) && !/\b(?:every|each|daily|weekly|monthly|hourly|nightly)\b/.test(t);
 }
 
@@ -6232,12 +6280,39 @@ function domainsIn(clause: string, t: string): string[] {
 }
 
 /** "get a letsencrypt certificate for shop.example.com", "set up https for example.com": security.yaml certificates (and nginx serving them). */
+/**
+ * What a browser shows or says about a site without https, with a domain said somewhere in the
+ * message (round 32): "the padlock", "the green lock", "not secure", "make it secure", "a secure
+ * connection", "warning about security". Never without a domain ("secure the server" is HARM's).
+ */
+const BROWSER_SECURE = /\bnot\s+secure\b|\b(?:make|makes|keep)\s+(?:it|that|this|the\s+(?:web\s?)?site|[\w.-]+)\s+(?:secure|safe)\b|\bsecure\s+(?:connection|site|website|in\s+(?:the\s+)?browser)\b|\b(?:green|little|small)?\s*lock\b(?!\s+(?:down|out|up|it|them|the|file))|\bsecurity\s+warning|\bwarn\w*\s+about\s+security\b|\b(?:should|to)\s+be\s+https\b|\bsecure\s+(?:it|that)\b|\bsecure\s+[a-z0-9-]+\.[a-z]/;
+
+/** The domains said anywhere in the message, not an image's registry ("ghcr.io/acme/x") or an address. */
+function domainsInMessage(run: Run): string[] {
+  const m = run.input.message;
+  return [...new Set(domainsIn(m, m.toLowerCase()).filter((d) => !new RegExp(`${escapeRe(d)}(?:/|:\\d)`, 'i').test(m)))];
+}
+
 function handleCertificate(run: Run, clause: string): boolean {
   // "letsencrypt for app.example.io", "lets encrypt on x": a Let's Encrypt certificate.
-  const t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
+  let t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
+  // "visitors see 'not secure'", "show the lock", "make it secure" with a domain in the message: https.
+  const browserSaid = BROWSER_SECURE.test(t) && !/\b(?:certificates?|certs?|tls|ssl|https)\b/.test(t) && domainsInMessage(run).length > 0 && !/\bssh\b|\bpasswords?\b|\bfirewall\b|\bports?\b|\busers?\b/.test(t);
+  if (browserSaid) t = `${t} https`;
   // "make the website secure, with the padlock thing, for shop.example.com": the padlock is https.
   if (!/\b(certificates?|certs?|tls|ssl|https|padlock)\b|\block\s+(?:icon|symbol|sign)\b/.test(t) && !(/\bmake\s+(?:the\s+)?(?:web\s?site|site|shop|blog)\s+secure\b/.test(t) && domainsIn(clause, t).length > 0)) return false;
   let domains = domainsIn(clause, t);
+  // "my blog is at myblog.example.com, make it https", "the site is x. It should be https": the
+  // domain said in another clause of the message is this certificate's (round 32); that clause
+  // is read with it. "…, and www too": the www name of the domain as well.
+  if (domains.length === 0) {
+    const elsewhere = domainsInMessage(run);
+    if (elsewhere.length > 0 && (CERT_WANTED.test(t) || browserSaid || /\bhttps\b|\bssl\b|\btls\b|\bpadlock\b/.test(t))) {
+      domains = elsewhere;
+      run.consumed.push(...elsewhere);
+    }
+  }
+  if (domains.length === 1 && !domains[0]!.startsWith('www.') && /\bwww\b(?!\.)/i.test(run.input.message)) domains.push(`www.${domains[0]}`);
   // "enable ssl on the site, domain is mysite.dev", "set up ssl. our domain is example.dev":
   // the domain said in a clause of its own is this certificate's, and that clause is read.
   if (domains.length === 0 && CERT_WANTED.test(t)) {

@@ -38,6 +38,7 @@ import { parse } from 'yaml';
 import { OPEN_PORTS } from '../../firewall.js';
 import type { StateFiles } from '../provider.js';
 import { repairWords } from './assets.js';
+import { dangerousMount, mountAllowed, plaintextSecretInEnv } from '../../../plan/trust.js';
 
 type User = { name?: unknown; sudo?: unknown; groups?: unknown };
 type Rule = { action?: unknown; port?: unknown; state?: unknown; interface?: unknown; source?: unknown; protocol?: unknown; direction?: unknown };
@@ -130,7 +131,13 @@ const coversPort = (port: unknown, n: number): boolean => {
   const m = /^(\d+)\s*[-:]\s*(\d+)$/.exec(String(port).trim());
   return m ? Number(m[1]) <= n && n <= Number(m[2]) : String(port).trim() === String(n) || (n === 22 && /^ssh$/i.test(String(port).trim()));
 };
-const covers22 = (r: Rule): boolean => (r.direction === undefined || r.direction === 'input') && r.state === undefined && r.interface === undefined && (r.protocol === undefined || r.protocol === 'tcp' || r.protocol === 'all') && coversPort(r.port, 22);
+const coversSsh = (r: Rule, port: number): boolean => (r.direction === undefined || r.direction === 'input') && r.state === undefined && r.interface === undefined && (r.protocol === undefined || r.protocol === 'tcp' || r.protocol === 'all') && coversPort(r.port, port);
+const covers22 = (r: Rule): boolean => coversSsh(r, 22);
+/** The port sshd listens on (security.yaml spec.ssh.port, 22 when unset): the rules that let ssh in are the rules for it (round 32). */
+function sshPort(text: string | undefined): number {
+  const port = ((specOf(text)?.ssh ?? {}) as Obj).port;
+  return typeof port === 'number' && Number.isInteger(port) ? port : 22;
+}
 /**
  * A source that is no way in from outside (review 23 MED-6): loopback (127.0.0.0/8, ::1,
  * localhost) or link-local (169.254.0.0/16, fe80::/10). An accept rule for 22 from these alone
@@ -148,15 +155,15 @@ function firewallOf(text: string | undefined): Firewall | undefined {
 const on = (fw: Firewall): boolean => fw.enabled !== false;
 const rulesOf = (fw: Firewall): Rule[] => list(fw.rules) as Rule[];
 
-/** Whether ssh from somewhere gets in under this network.yaml; undefined when the file does not parse. */
-function sshOpen(text: string | undefined): boolean | undefined {
+/** Whether ssh (on `port`) from somewhere gets in under this network.yaml; undefined when the file does not parse. */
+function sshOpen(text: string | undefined, port = 22): boolean | undefined {
   if (text === undefined) return true; // no network.yaml: no firewall of ours
   const fw = firewallOf(text);
   if (fw === undefined) return undefined;
   if (!on(fw)) return true;
   // The rules in order, as nftables reads them: the first that covers 22 from anywhere decides.
   for (const r of rulesOf(fw)) {
-    if (!covers22(r)) continue;
+    if (!coversSsh(r, port)) continue;
     if (r.action === 'accept' && internalOnly(r.source)) continue; // loopback is no way in from outside
     if (r.action === 'accept') return true;
     if ((r.action === 'drop' || r.action === 'reject') && anywhere(r.source)) return false;
@@ -169,19 +176,30 @@ function sshOpen(text: string | undefined): boolean | undefined {
  * (`fromAnywhere`: from anywhere, the general way in; a rule for the office's range, removed under
  * an accept policy, takes no one's way in: held-out 18's "remove the rule office-ssh").
  */
-function sshDeclared(text: string | undefined, fromAnywhere: boolean): boolean {
+function sshDeclared(text: string | undefined, fromAnywhere: boolean, port = 22): boolean {
   const fw = text === undefined ? undefined : firewallOf(text);
-  return fw !== undefined && on(fw) && rulesOf(fw).some((r) => r.action === 'accept' && covers22(r) && !internalOnly(r.source) && (!fromAnywhere || anywhere(r.source)));
+  return fw !== undefined && on(fw) && rulesOf(fw).some((r) => r.action === 'accept' && coversSsh(r, port) && !internalOnly(r.source) && (!fromAnywhere || anywhere(r.source)));
 }
 
-/** True when ssh gets in today and the proposed network.yaml shuts it out, or takes its declared rule. */
+/**
+ * True when ssh gets in today and the proposal shuts it out, or takes its declared rule. The port is
+ * sshd's (round 32): sshd moved to 2222 under a drop policy whose only accept is for 22 shuts it out
+ * ("the ssh port should be 2222 from now on"); moved under the accept policy, or with its rule moved
+ * along, it still gets in ("move ssh to port 2222").
+ */
 export function sshLost(current: StateFiles, proposed: StateFiles): boolean {
   const after = proposed['network.yaml'];
-  if (after === undefined) return false;
-  if (sshOpen(current['network.yaml']) === true && sshOpen(after) === false) return true;
-  const fw = firewallOf(after);
-  // Narrowed ("restrict ssh to 10.0.0.0/8") is kept: any accept rule for 22 after will do.
-  return fw !== undefined && on(fw) && sshDeclared(current['network.yaml'], true) && !sshDeclared(after, false);
+  if (after === undefined && (proposed['security.yaml'] === undefined || proposed['security.yaml'] === current['security.yaml'])) return false;
+  const was = sshPort(current['security.yaml']);
+  const port = sshPort(proposed['security.yaml'] ?? current['security.yaml']);
+  const net = after ?? current['network.yaml'];
+  const open = sshOpen(net, port);
+  if (sshOpen(current['network.yaml'], was) === true && open === false) return true;
+  const fw = firewallOf(net ?? '');
+  // Narrowed ("restrict ssh to 10.0.0.0/8") is kept: any accept rule for sshd's port after will do.
+  // Moved to a port that still gets in (the accept policy) is not its rule taken.
+  if (port !== was && open === true) return false;
+  return net !== undefined && fw !== undefined && on(fw) && sshDeclared(current['network.yaml'], true, was) && !sshDeclared(net, false, port);
 }
 
 /** The firewall on today and off after, or a drop policy today and every port let in from anywhere after. */
@@ -218,6 +236,118 @@ function auditOff(current: StateFiles, proposed: StateFiles): boolean {
   if (proposed['security.yaml'] === undefined) return false;
   const audit = (t: string | undefined): Obj => ((specOf(t)?.audit ?? {}) as Obj);
   return audit(current['security.yaml']).enabled !== false && audit(proposed['security.yaml']).enabled === false;
+}
+
+/** A key on root's own account that was not there today ("add my key to root: ssh-ed25519 …"). */
+function rootKeyAdded(current: StateFiles, proposed: StateFiles): boolean {
+  if (proposed['security.yaml'] === undefined) return false;
+  const keys = (t: string | undefined): string[] => (list(specOf(t)?.users) as (User & { ssh_keys?: unknown })[]).filter((u) => u.name === 'root').flatMap((u) => (Array.isArray(u.ssh_keys) ? u.ssh_keys.map(String) : []));
+  const had = new Set(keys(current['security.yaml']));
+  return keys(proposed['security.yaml']).some((k) => !had.has(k));
+}
+
+/** Every network interface declared today gone after: nothing left to reach the machine by. */
+function interfacesLost(current: StateFiles, proposed: StateFiles): boolean {
+  if (proposed['network.yaml'] === undefined) return false;
+  const count = (t: string | undefined): number => list(specOf(t)?.interfaces).length;
+  return count(current['network.yaml']) > 0 && count(proposed['network.yaml']) === 0;
+}
+
+type Service = { name?: unknown; image?: unknown; volumes?: unknown; environment?: unknown; ports?: unknown; command?: unknown };
+const services = (text: string | undefined): Service[] => list(specOf(text)?.services) as Service[];
+
+/**
+ * A service's mounts of the host itself (plan/trust.ts `dangerousMount`: /, /etc, /root, /home,
+ * /boot, the engine's socket and data, …) that are not there today and that manifest.yaml's
+ * `allow_host_mounts` does not allow: `service: /path (what it is)`. A job's mounts count the same.
+ */
+function hostMounted(current: StateFiles, proposed: StateFiles): string | undefined {
+  const allow = ((((specOf(current['manifest.yaml'])?.safety ?? {}) as Obj).allow_host_mounts ?? []) as unknown[]).map(String);
+  const mounts = (files: StateFiles): Map<string, string> => {
+    const out = new Map<string, string>();
+    const owners = [...services(files['services.yaml']), ...(list(specOf(files['scheduled.yaml'])?.jobs) as Service[])];
+    for (const o of owners) for (const m of list(o.volumes)) if (typeof m.source === 'string' && m.source.startsWith('/')) out.set(`${String(o.name)}: ${m.source}`, m.source);
+    return out;
+  };
+  if (proposed['services.yaml'] === undefined && proposed['scheduled.yaml'] === undefined) return undefined;
+  const before = mounts(current);
+  for (const [key, source] of mounts({ ...current, ...proposed })) {
+    if (before.has(key) || mountAllowed(source, allow)) continue;
+    const what = dangerousMount(source);
+    if (what !== null) return `${key} (${what})`;
+  }
+  return undefined;
+}
+
+/** A service's environment value written in plain where it is a secret (plan/trust.ts `plaintextSecretInEnv`), new or changed: `service: KEY`. */
+function secretInPlain(current: StateFiles, proposed: StateFiles): string | undefined {
+  if (proposed['services.yaml'] === undefined) return undefined;
+  const env = (s: Service): Obj => (s.environment !== null && typeof s.environment === 'object' && !Array.isArray(s.environment) ? (s.environment as Obj) : {});
+  const before = new Map(services(current['services.yaml']).map((s) => [String(s.name), env(s)]));
+  for (const s of services(proposed['services.yaml'])) {
+    for (const [k, v] of Object.entries(env(s))) {
+      if (typeof v !== 'string' && typeof v !== 'number') continue;
+      if (before.get(String(s.name))?.[k] === v) continue;
+      if (plaintextSecretInEnv(k, String(v)) !== null) return `${String(s.name)}: ${k}`;
+    }
+  }
+  return undefined;
+}
+
+/** An image that keeps a database: its volume holds what no one can make again (redis, prometheus, grafana are not this: held-out 2, 18, 23, 24). */
+export const DATABASE_IMAGE = /(?:^|\/)(?:postgres(?:ql)?|postgis|timescaledb|mysql|mariadb|percona(?:-server)?|mongo(?:db)?|couchdb|cassandra|cockroach(?:db)?|neo4j|clickhouse(?:-server)?|influxdb)(?=$|[:@-])/i;
+/** A command that copies a database elsewhere: another copy than the volume's backup. */
+const COPIES = /\b(?:pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|mariabackup|xtrabackup|mongodump|restic|borg|rclone|rsync|duplicity)\b/i;
+
+/**
+ * The volumes of a database (a service whose image keeps one, `DATABASE_IMAGE`) whose backup is on
+ * today and off after (disabled, taken out, or nothing kept), with no other copy: no job that dumps
+ * or copies it. "stop backing up postgres" leaves the data with nothing to bring it back; "stop
+ * backing up redis, it's just a cache" (held-out 2, 18) and a bare volume (held-out 16's pgdata)
+ * are not this.
+ */
+function backupsLost(current: StateFiles, proposed: StateFiles): string[] {
+  const after = proposed['storage.yaml'];
+  if (after === undefined || current['storage.yaml'] === undefined) return [];
+  const on = (v: Obj | undefined): boolean => {
+    const b = v?.backup as Obj | undefined;
+    return b !== undefined && b !== null && b.enabled !== false && !(typeof b.retain === 'number' && b.retain < 1);
+  };
+  const svcs = services(proposed['services.yaml'] ?? current['services.yaml']);
+  const jobs = list(specOf(proposed['scheduled.yaml'] ?? current['scheduled.yaml'])?.jobs);
+  const afterVols = new Map(list(specOf(after)?.volumes).map((v) => [String(v.name), v]));
+  const lost: string[] = [];
+  for (const v of list(specOf(current['storage.yaml'])?.volumes)) {
+    const name = String(v.name);
+    const now = afterVols.get(name);
+    if (!on(v) || now === undefined || on(now)) continue;
+    const owners = svcs.filter((s) => DATABASE_IMAGE.test(String(s.image ?? '')) && list(s.volumes).some((m) => m.source === name || (typeof v.path === 'string' && m.source === v.path)));
+    if (owners.length === 0) continue;
+    const names = owners.map((s) => String(s.name));
+    const copied = jobs.some((j) => j.enabled !== false && COPIES.test(JSON.stringify(j.command ?? '')) && (names.includes(String(j.container ?? '')) || list(j.volumes).some((m) => m.source === name)));
+    if (!copied) lost.push(`${name} (${names.join(', ')})`);
+  }
+  return lost;
+}
+
+/**
+ * The warning to give when the only backup of a database goes (`backupsLost`). Planned, not refused:
+ * held-out 5 and 8 decided "stop backing up postgres" is done (g5-stop-backing-up, h8-bak-stop).
+ */
+export function backupWarning(current: StateFiles, proposed: StateFiles): string | undefined {
+  const lost = backupsLost(current, proposed);
+  return lost.length === 0 ? undefined : `After this nothing copies ${lost.join('; ')}: a failed disk or a bad change could not be undone. Back it up less often instead ("back up postgres weekly"), or keep fewer ("keep 3 postgres backups"), if that is what you meant.`;
+}
+
+/** manifest.yaml's safety net weakened: approvals or the automatic rollback turned off. */
+function safetyOff(current: StateFiles, proposed: StateFiles): string | undefined {
+  if (proposed['manifest.yaml'] === undefined) return undefined;
+  const safety = (t: string | undefined): Obj => ((specOf(t)?.safety ?? {}) as Obj);
+  const b = safety(current['manifest.yaml']);
+  const a = safety(proposed['manifest.yaml']);
+  if (a.require_approval === false && b.require_approval !== false) return 'approvals';
+  if (a.rollback_on_health_failure === false && b.rollback_on_health_failure !== false) return 'the automatic rollback';
+  return undefined;
 }
 
 /** The volumes declared today that the proposed storage.yaml no longer has. */
@@ -406,10 +536,16 @@ export function roleAccountTaken(message: string, current: StateFiles): string |
   return 'lockout: this would take the admin account (the one named for the role) with no other admin left, so no one could administer the machine. Give a person sudo first ("add user alice with sudo and ssh key ssh-ed25519 AAAA…"), then remove it.';
 }
 
+/** Removal said in Spanish, Portuguese, German and French ("eliminar el usuario alice", "den Benutzer alice löschen"). */
+const LOSS_ELSEWHERE = String.raw`elimin\w*|borr(?:a|ar|e|en)\b|quit(?:a|ar)\b|excluir|exclua|apag(?:a|ar|ue)\b|l(?:ö|oe)sch\w*|entfern\w*|supprim\w*|effac\w*|retir(?:e|er|ez)\b`;
+/** People said not to be needed any more ("alice and bob are no longer needed"). */
+const PEOPLE_NOT_NEEDED = String.raw`(?:are|is)\s+(?:no\s+longer|not)\s+(?:needed|required)`;
 /** Losing one's account or admin rights said of people: a removal, a demotion, leaving. */
 const PEOPLE_LOSS = /\b(?:delete|deletes|deleting|remove|removes|removing|drop|purge|get\s+rid\s+of|ditch|kill|revoke|take\s+(?:\w+\s+){0,3}away|strip|demote\w*|downgrade\w*|(?:do\s*n[o']?t|don'?t|doesn'?t|does\s+not|no\s+longer)\s+need\s+(?:(?:his|her|their|the|an?|its)\s+)?(?:sudo|admin|root|account|login)|without\s+(?:sudo|admin\s+rights)|(?:ordinary|regular|normal|plain|standard)\s+(?:users?|accounts?)|(?:are|is)\s+leaving|left\s+(?:the\s+company|us)?|offboard\w*)\b/i;
+const PEOPLE_LOSS_MORE = new RegExp(String.raw`(?<![\w-])(?:${LOSS_ELSEWHERE}|${PEOPLE_NOT_NEEDED})`, 'i');
 /** The account itself taken, not its rights: deleted, the person gone, the account not needed. */
 const ACCOUNT_LOSS = /\b(?:delete|deletes|deleting|remove|removes|removing|drop|purge|get\s+rid\s+of|ditch|kill|(?:are|is)\s+leaving|left|offboard\w*|(?:do\s*n[o']?t|don'?t|doesn'?t|does\s+not|no\s+longer)\s+need\s+(?:(?:his|her|their|the|an?)\s+)?(?:account|login|user))\b/i;
+const accountLoss = (m: string): boolean => ACCOUNT_LOSS.test(m) || PEOPLE_LOSS_MORE.test(m);
 /** Someone kept, or the loss said of something else than the account or its rights. */
 const PEOPLE_KEPT = /\b(?:stays?|keeps?|remains?|still|except|but|other\s+than|apart\s+from|keys?|groups?|passwords?|shell|home|docker|mail|ports?|rules?|services?)\b|\?\s*$/i;
 
@@ -430,9 +566,9 @@ export function adminsNamedTaken(message: string, current: StateFiles, proposed:
   // doesn't need her account anymore, remove it", "make alice a normal user" (not understood).
   // The role account ("remove the admin panel") is roleAccountTaken's, read by its own mention.
   const one = all.length === 1 && !ROLE_ACCOUNT.test(all[0]!) && (reachableAdmins(current['security.yaml']) ?? []).length === 1;
-  if ((all.length < 2 && !one) || !PEOPLE_LOSS.test(message) || PEOPLE_KEPT.test(message)) return undefined;
+  if ((all.length < 2 && !one) || !(PEOPLE_LOSS.test(message) || PEOPLE_LOSS_MORE.test(message)) || PEOPLE_KEPT.test(message)) return undefined;
   // One admin demoted is planned (h6-take-sudo-ivan): only the account taken is refused for one.
-  if (one && (!ACCOUNT_LOSS.test(message) || /\b(?:sudo|admin\s+rights|root\s+rights|normal|regular|ordinary|plain|standard|demot\w*|downgrad\w*)\b/i.test(message))) return undefined;
+  if (one && (!accountLoss(message) || /\b(?:sudo|admin\s+rights|root\s+rights|normal|regular|ordinary|plain|standard|demot\w*|downgrad\w*)\b/i.test(message))) return undefined;
   const named = all.filter((u) => new RegExp(String.raw`(?<![\w-])${u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(message));
   if (named.length < all.length) return undefined;
   return `lockout: this would leave no user with sudo (${all.join(', ')} ${all.length > 1 ? 'have' : 'has'} it now), so no one could administer the machine. Keep at least one admin, e.g. "give carol sudo" first, then remove ${all.length > 1 ? 'the others' : all[0]}.`;
@@ -449,13 +585,15 @@ export function onlyKeyTaken(message: string, current: StateFiles, proposed: Sta
   const reach = reachableAdmins(current['security.yaml']) ?? [];
   if (reach.length !== 1 || ((specOf(current['security.yaml'])?.ssh ?? {}) as Obj).password_authentication === true) return undefined;
   const name = reach[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const loss = new RegExp(String.raw`\b(?:delete|remove|revoke|drop|purge|wipe|get\s+rid\s+of|ditch|take\s+away|strip)\w*\s+(?:the\s+)?(?:${name}'s\s+(?:ssh\s+|public\s+)?keys?|(?:ssh\s+|public\s+)?keys?\s+(?:of|for|from)\s+${name})\b`, 'i');
+  const keys = String.raw`(?:${name}'s\s+(?:ssh\s+|public\s+)?keys?|(?:ssh\s+|public\s+)?keys?\s+(?:of|for|from)\s+${name})`;
+  // The verb before the keys ("remove alice's ssh key"), or the keys said to go after ("alice's ssh keys can all go").
+  const loss = new RegExp(String.raw`\b(?:delete|remove|revoke|drop|purge|wipe|get\s+rid\s+of|ditch|take\s+away|strip)\w*\s+(?:the\s+)?${keys}\b|\b(?:do\s*n[o']?t|don'?t|doesn'?t|does\s+not|no\s+longer)\s+need\s+${keys}\b|\b${keys}\s+(?:can|should|must|may|have\s+to)\s+(?:all\s+|both\s+)?go\b|\b${keys}\s+(?:are|is)\s+(?:no\s+longer|not)\s+needed\b`, 'i');
   if (!loss.test(message) || /\b(?:old|other|second|extra|laptop|spare)\s+(?:ssh\s+)?keys?\b/i.test(message)) return undefined;
   return `lockout: this would take the key of ${reach[0]}, the only admin who can log in, so no one could administer the machine. Add the new key first ("add ${reach[0]}'s ssh key ssh-ed25519 AAAA…"), then remove the old one.`;
 }
 
-/** The rule that lets ssh in, said as the object: "the ssh rule", "the rule for port 22", "allow-ssh", "the one for ssh". */
-const SSH_RULE = /\b(?:ssh|sshd|port\s+22|22)\s+(?:firewall\s+)?(?:rule|entry|exception)\b|\b(?:rule|entry|exception|one)\s+(?:for|on|about|that\s+(?:lets|allows|opens|permits)|letting|allowing|opening|which\s+(?:lets|allows|opens))\s+(?:in\s+)?(?:the\s+)?(?:ssh|sshd|port\s+22|22)\b|(?<![\w-])allow-ssh(?![\w-])/i;
+/** The rule that lets ssh in, said as the object: "the ssh rule", "the ssh allow" (round 32, HARM2's out-09), "the rule for port 22", "allow-ssh", "the one for ssh". */
+const SSH_RULE = /\b(?:ssh|sshd|port\s+22|22)\s+(?:firewall\s+)?(?:rule|entry|exception|allow|accept|opening)\b(?!\s+(?:from|to|for|only)\b)|\b(?:rule|entry|exception|one)\s+(?:for|on|about|that\s+(?:lets|allows|opens|permits)|letting|allowing|opening|which\s+(?:lets|allows|opens))\s+(?:in\s+)?(?:the\s+)?(?:ssh|sshd|port\s+22|22)\b|(?<![\w-])allow-ssh(?![\w-])/i;
 const RULE_LOSS = new RegExp(String.raw`\b(?:delete|deletes|deleting|remove|removes|removing|drop|get\s+rid\s+of|ditch|trash|scrap|kill|nuke|purge|disable|deactivate|take\s+(?:[\w']+\s+){1,3}out|can\s+go|should\s+go|has\s+to\s+go|must\s+go|${NOT_NEEDED})\b`, 'i');
 /** ssh said without its rule ("having SSH open in the firewall"), and the rule it refers to in the next sentence ("take that rule out"). */
 const SSH_WORD = /\b(?:ssh|sshd|port\s+22)\b/i;
@@ -503,6 +641,7 @@ export function sshLoopbackSaid(message: string, current: StateFiles, proposed: 
 const SSH_LOOPBACK = 'lockout: ssh only from the machine itself (loopback or link-local) is no way in from outside, so no one could reach this machine to fix it. Restrict it to the network you connect from instead ("restrict ssh to 10.0.0.0/8").';
 
 /** Destroying said of a volume by its name. */
+const VOLUME_LOSS_NOT_NEEDED = new RegExp(String.raw`\b(?:${NOT_NEEDED})\b`, 'i');
 const VOLUME_LOSS = /\b(?:effac\w*|supprim\w*|borr(?:a|ar|e)\w*|l(?:ö|oe)sch\w*|elimin\w*|delet\w*|remov\w*|drop|dropping|wip(?:e|es|ing)|eras\w*|destroy\w*|nuk\w*|purg\w*|trash\w*|ditch\w*|scrap\w*|throw\w*\s+(?:\w+\s+)?away|get\s+rid\s+of|empty\w*|clear\w*|format\w*|lose)\b/i;
 
 /**
@@ -515,18 +654,45 @@ export function volumeNamedTaken(message: string, current: StateFiles, proposed:
   const names = list(specOf(current['storage.yaml'])?.volumes).map((v) => String(v.name ?? '')).filter((n) => n !== '');
   const after = list(specOf(proposed['storage.yaml'] ?? current['storage.yaml'])?.volumes).map((v) => String(v.name ?? ''));
   for (const s of message.split(SENTENCE_END)) {
-    if (!VOLUME_LOSS.test(s) || /\b(?:keep\w*|kept|preserv\w*|retain\w*|sav(?:e|ing)|back\s?(?:it\s+)?up|backups?|snapshots?|older\s+than)\b/i.test(s)) continue;
+    if (!(VOLUME_LOSS.test(s) || VOLUME_LOSS_NOT_NEEDED.test(s)) || /\b(?:keep\w*|kept|preserv\w*|retain\w*|sav(?:e|ing)|back\s?(?:it\s+)?up|backups?|snapshots?|older\s+than)\b/i.test(s)) continue;
     const named = names.filter((n) => after.includes(n) && new RegExp(String.raw`(?<![\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(s));
     // A service's volume said by the service ("efface le volume de postgres"): the volumes it mounts.
-    if (named.length === 0 && /\b(?:volumes?|volumen|vol[uú]menes|donn[ée]es|datos|daten)\b/i.test(s)) {
+    if (named.length === 0 && /\b(?:volumes?|volumen|vol[uú]menes|donn[ée]es|datos|daten|data)\b/i.test(s)) {
       const services = list(specOf(current['services.yaml'])?.services);
       for (const svc of services) {
         const sname = String(svc.name ?? '');
-        if (sname === '' || !new RegExp(String.raw`\b(?:de|of|von|del|du|for)\s+(?:the\s+|la\s+|le\s+)?${sname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b|\b${sname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:'s)?\s+(?:data\s+)?volumes?\b`, 'i').test(s)) continue;
+        if (sname === '' || !new RegExp(String.raw`\b(?:de|of|von|del|du|for)\s+(?:the\s+|la\s+|le\s+)?${sname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b|\b${sname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:'s)?\s+(?:data\s+)?volumes?\b|\b${sname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:'s)?\s+data\b(?!\s+(?:dir\w*\s+)?(?:backups?|dumps?|snapshots?))`, 'i').test(s)) continue;
         for (const v of list(svc.volumes)) if (typeof v.source === 'string' && after.includes(String(v.source)) && !named.includes(String(v.source))) named.push(String(v.source));
       }
     }
     if (named.length > 0) return `data destroyed: this would delete the volume${named.length > 1 ? 's' : ''} ${named.join(', ')} and the data in ${named.length > 1 ? 'them' : 'it'}, which cannot be brought back from here. Remove the service and keep its data ("remove redis but keep its data").`;
+  }
+  return undefined;
+}
+
+/** An environment variable whose name ends in what it holds: a password, a token, a key, a secret. */
+const SECRET_KEY_SAID = /(?<![A-Za-z0-9_])((?:[A-Z][A-Z0-9_]*)?(?:PASS|PASSWD|PASSWORD|SECRET|TOKEN|(?:API|PRIVATE|SECRET|SIGNING|ENCRYPTION|MASTER)_?KEY|ACCESS_KEY|CREDENTIALS?))(?![A-Za-z0-9_])/g;
+/** Words after the variable that are not its value ("… to the generated one", "… from a secret"). */
+const NOT_A_VALUE = /^(?:the|a|an|my|our|its|their|this|that|it|one|secret|secrets|generated|random|something|anything|whatever|same|empty|nothing|none|null|blank|env|var|variable|value|from|with|as|for|in|on|and|to|be)$/i;
+
+/**
+ * A secret's value typed into the request for a variable ("set DB_PASSWORD=hunter2 on app", "app's
+ * POSTGRES_PASSWORD to supersecret123", "SLACK_TOKEN xoxb-…"): the engine writes nothing (it says
+ * "Not done"), so there is no outcome to judge, but what was asked is a secret written in plain,
+ * which `secretInPlain` refuses. A reference (`${secrets.x}`), a path, or "generate one" is not this.
+ */
+export function secretTyped(message: string): string | undefined {
+  for (const m of message.matchAll(SECRET_KEY_SAID)) {
+    const rest = message.slice(m.index! + m[0].length);
+    const v = /^(?:\s*[=:]\s*|\s+(?:to|as|is|=)\s+)["'`]?([^\s"'`,;]+)/.exec(rest) ?? /^\s+["'`]?([^\s"'`,;]{8,})/.exec(rest);
+    if (!v) continue;
+    const value = v[1]!.replace(/[.!?)]+$/, '');
+    if (value.length < 4 || value.startsWith('$') || value.startsWith('/') || value.startsWith('<') || NOT_A_VALUE.test(value)) continue;
+    // After a word or a bare space, only what looks like a token ("… is wrong" is not a value): a
+    // digit or a sign in it, or ten characters and more.
+    // ("API_TOKEN: generate one" is not a value either: only "=" takes a plain word).
+    if (!/^\s*=/.test(rest) && !/[\d_\-!@#%^&*+]/.test(value) && value.length < 10) continue;
+    return `a secret written in plain (${m[1]}): a value typed here would sit in clear in the state files, plans, git history and the model's context. Store it with \`claude secret set ${m[1]!.toLowerCase()}\`, then say "use secret ${m[1]!.toLowerCase()} as ${m[1]} for SERVICE".`;
   }
   return undefined;
 }
@@ -546,6 +712,14 @@ export function outcomeHarm(current: StateFiles, proposed: StateFiles, message =
   if (opened === 'open') return 'opening every port to everyone: every service of this machine would be exposed. Open the port you need to the range that needs it ("open 443 to the world", "open 5432 to 10.0.0.0/8").';
   if (sshWeakened(current, proposed)) return 'weakened ssh: password logins (or root with a password) are what scanners try first once port 22 answers. Keys stay the way in ("add ssh key ssh-ed25519 AAAA… for alice").';
   if (auditOff(current, proposed)) return 'the audit log turned off: it is the record of who changed what, and it stays on (a noisy event is left out with `log_events`, not by turning the log off).';
+  if (rootKeyAdded(current, proposed)) return "a key on root's own account: a way in that no user list shows and no sudo log records. Give the person their own account with their key, and sudo if they need it (\"add user carol with sudo and ssh key ssh-ed25519 AAAA…\").";
+  if (interfacesLost(current, proposed)) return 'no network interface left: nothing could reach this machine to fix it. Change the interface instead ("set eth0 to dhcp").';
+  const mounted = hostMounted(current, proposed);
+  if (mounted !== undefined) return `the host mounted into a container (${mounted}): whatever runs in it could read or change this machine itself, as root. Mount a directory of its own instead ("mount /srv/app into app at /data").`;
+  const plain = secretInPlain(current, proposed);
+  if (plain !== undefined) return `a secret written in plain (${plain}): state files, plans, git history and the model's context would hold it in clear. Store it with \`claude secret set NAME\` and say "use secret NAME as KEY for SERVICE".`;
+  const safety = safetyOff(current, proposed);
+  if (safety !== undefined) return `the safety net off (${safety}): it is what stops a bad change from staying applied, and it is not turned off from a request (spec.safety in manifest.yaml is yours to edit by hand).`;
   const volumes = volumesLost(current, proposed);
   if (volumes.length > 0) return `data destroyed: this would delete the volume${volumes.length > 1 ? 's' : ''} ${volumes.join(', ')} and the data in ${volumes.length > 1 ? 'them' : 'it'}, which cannot be brought back from here. Remove the service and keep its data ("remove redis but keep its data").`;
   const jobs = dataJobs(current, proposed, /\bcache\b/i.test(message));

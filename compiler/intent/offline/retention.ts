@@ -31,6 +31,8 @@ export function retentionWords(text: string): string {
     .replace(/\b(?:keep|retain|hold|hang|store|save)\s+'em\b/g, (m) => m.replace(/'em$/, 'them'))
     .replace(/\b(\d{1,4})(d|w|mo|y|h)\b/g, (_m, n: string, u: string) => (u === 'y' ? `${Number(n) * 12} months` : `${n} ${({ d: 'days', w: 'weeks', mo: 'months', h: 'hours' } as Record<string, string>)[u]}`))
     .replace(new RegExp(String.raw`\b(${WORD})(?=[\s-]${UNIT}\b|\s+(?:copies|backups?|snapshots?|dumps?|versions?)\b)`, 'g'), (w) => String(NUMBER_WORDS[w]))
+    // "the 3 most recent", "the 10 newest", "the 5 latest": the last N (round 32).
+    .replace(/\b(?:the\s+)?(\d{1,4})\s+(?:most\s+recent|newest|latest|youngest|last)\b/g, 'the last $1')
     .replace(/\b(?:a|one)\s+dozen\b/g, '12')
     .replace(/\b(?:a\s+)?couple\s+(?:of\s+)?(?=(?:hours?|days?|weeks?|months?)\b)/g, '2 ')
     .replace(/\ba\s+few\s+(?=(?:hours?|days?|weeks?|months?)\b)/g, '3 ')

@@ -49,7 +49,7 @@ import { logFiles, logRotationFromEnv, readLogLines, rotateLog, type LogRotation
 import { ensureLogWriter, installLogWriter, logWriterUri } from './log-writer.js';
 import { appendLineDurable } from '../../../common/fsutil.js';
 import { RUNTIME_EVENTS_FILE } from '../../observe/events.js';
-import { wireAnswer, wireHealthOf } from '../../health-wire.js';
+import { watchPostgresStatus, wireAnswer, wireHealthOf } from '../../health-wire.js';
 import { trace } from '../../../common/trace.js';
 
 /**
@@ -957,7 +957,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
    */
   async waitReady(nameOrId: string, opts: { probe: HealthSpec | null; timeoutMs: number; ports: ContainerSpec['ports'] }): Promise<ReadyResult> {
     const f = await this.mustFind(nameOrId);
-    return readinessLoop({ ...opts, intervalMs: this.opts.probeIntervalMs }, async ({ argv, noSignal, t0, probeTimeout }) => {
+    return readinessLoop({ ...opts, intervalMs: this.opts.probeIntervalMs }, async ({ argv, noSignal, t0, probeTimeout, wake }) => {
       // Asked from the host at the container's address on its first network (its CNI result,
       // saved when it was created): the health command's one HTTP GET, on the port its URL
       // names (health.ts httpHealthOf), or pg_isready / redis-cli ping (health-wire.ts). Only
@@ -974,6 +974,8 @@ export class ContainerdEngine extends HostSideOps implements Engine {
       const secrets = secretValuesOf({ Config: { Env: ociEnv, Labels: f.c.labels } });
       let t = await this.task(f.c.id);
       let lookedAt = Date.now();
+      // postgres's status writes wake the rounds (health-wire.ts watchPostgresStatus): asked as it becomes ready
+      let unwatch: (() => void) | null = null;
       const throttled = () => {
         const c = t?.pid ? cpuThrottle(t.pid) : undefined;
         return c ? c.throttledUs / 1000 : null;
@@ -982,6 +984,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
         name: f.name,
         secrets,
         logsHint: `\`claude logs ${f.record.spec.service ?? f.name}\` shows its output (${this.logFile(f.c.id)})`,
+        close: () => unwatch?.(),
         look: async (round) => {
           // With a health command the task is read on the first round, then every LOOK_EVERY_MS
           // and whenever a probe could not run (probeFailed), as on Docker: the host-side rounds
@@ -1017,6 +1020,7 @@ export class ContainerdEngine extends HostSideOps implements Engine {
               // pg_isready and redis-cli ping: while the host's request says "not ready", so would the command
               sparseExec: !!wire,
               beforeProbe: async () => {
+                if (wire?.kind === 'postgres') unwatch ??= watchPostgresStatus(t?.pid, ociEnv, () => (trace(`ready: ${f.name} postgres status written`), wake()));
                 const limit = Math.min(probeTimeout, 500);
                 const a = http ? await httpAnswer(ip, http.port, http, limit) : await wireAnswer(wire!, ip, limit);
                 const ok = http ? typeof a === 'number' && a >= 200 && a < 300 : a === 'ready';

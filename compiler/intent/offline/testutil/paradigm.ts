@@ -93,3 +93,9 @@ export function harmParadigm<Row>(round: string, t: { dangerous: Record<string, 
   table(`harm ${round}: dangerous requests refused, one line, nothing changed`, t.dangerous, 'd', t.dangerousFails);
   table(`harm ${round}: ordinary near-misses not refused`, t.ordinary, 'o', t.ordinaryFails);
 }
+
+/** One row of an `it.each` paradigm table: a plain row has no failures, a gap row (still failing) has some, so a fix turns it into a plain row. */
+export function expectRow(failures: string[], gap: boolean): void {
+  if (gap) expect(failures.length).toBeGreaterThan(0);
+  else expect(failures).toEqual([]);
+}
