@@ -874,6 +874,9 @@ function countSaid(message: string): string {
   return m0;
 }
 
+/** "the api can run without it", "grafana doesn't need it": a remark that a service does without the one removed (round 32). */
+const CAN_DO_WITHOUT = /\b(?:can|could|will|would|should|is\s+able\s+to)\s+(?:still\s+)?(?:run|work|live|cope|do|manage|survive|go\s+on|start|function)\s+(?:fine\s+|ok(?:ay)?\s+|just\s+fine\s+)?without\b|\b(?:does|do)\s*(?:n'?t|\s+not)\s+(?:need|use|require)\s+(?:it|that|them)\b/i;
+
 function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; ask?: Ask } {
   const out = (proposal: Proposal, ask?: Ask) => ({ proposal, ask });
   // Compose's vocabulary and outcomes said as the grammar's words (compose.ts, outcomes.ts); the guard also reads what was typed.
@@ -884,7 +887,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
   // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
   const here = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
-  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), here);
+  const framedJob = jobFrames(placedSaid(commandInQuotes(typed), productNames(), knownNames(original.files)), here);
   const composed = outcomeSaid(composeSaid(newValueOnly(currentThenNew(verbsSaid(framedJob, here), here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
@@ -1065,7 +1068,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     const envItem = (c: string) => envTalk && new RegExp(String.raw`^(?:and\s+|also\s+|plus\s+)?${ENV_KEY}(?:\s*[=:]\s*|\s+)\S`).test(c.trim()) && !NOT_VARIABLES.test(c.trim().replace(/^(?:and|also|plus)\s+/i, '').split(/[\s=:]/)[0]!);
     const continues = (c: string) =>
       // "…, and have it wait for redis": which service waits for which is a clause of its own.
-      !DEPENDS.test(c) && !PAST_REMARK.test(c.trim()) && (personItem(c) ||
+      !DEPENDS.test(c) && !PAST_REMARK.test(c.trim()) && !CAN_DO_WITHOUT.test(c) && (personItem(c) ||
       // "add rule allow-vpn: udp 1194 from anywhere, accept": the rule's action said last (round 26).
       /^(?:(?:and|then)\s+)?(?:accept|allow|drop|deny|reject)(?:ed)?(?:\s+it)?\s*[.!]*$/i.test(c.trim()) ||
       // "open 27015, udp", "…, UDP only", "both tcp and udp on 53": the protocol of the rule before (round 30).
@@ -1098,6 +1101,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
       // before named, said after it; nothing to do for it.
       if (ci > 0 && (AFTERWORD.test(clause.trim()) || PAST_REMARK.test(clause.trim()))) continue;
+      // "delete postgres, the api can run without it": what a service can do without the one removed is
+      // a remark (it is kept), never one more object of the removal before (round 32).
+      if (ci > 0 && CAN_DO_WITHOUT.test(clause) && detectVerb(clause.replace(/\b(?:run|work|start|do)\b/gi, ' ')) === undefined) continue;
       // "stop worker. temporary, …": how long, said as a clause of its own (normalise.ts reads it as "for now"); nothing more to do.
       if (ci > 0 && /^(?:but\s+|just\s+|only\s+)*(?:for\s+now|temporarily)\s*[.!]*$/i.test(clause.trim())) continue;
       // "we moved to nginx, caddy can go": the same remark said first, before the request it explains (round 30).
@@ -1334,7 +1340,9 @@ function joinSubjects(message: string, names: string[]): string {
   const link = String.raw`(?:\s*,\s*(?:and\s+|&\s+|\+\s+)?|\s+(?:and|&|\+|plus|as\s+well\s+as)\s+)`;
   const list = new RegExp(String.raw`(?<![\w.:/-])(?:both\s+)?${one}(?:${link}${one})+(?:\s+both)?(?![\w./-]|:\w)`, 'gi');
   const each = new RegExp(String.raw`(?<![\w.:/-])(${name})(?![\w.:/-])`, 'gi');
-  return message.replace(list, (m) => {
+  return message.replace(list, (m, at: number, all: string) => {
+    // "delete postgres, the api can run without it": the last name is the subject of a remark, not one more object.
+    if (CAN_DO_WITHOUT.test(all.slice(at + m.length, at + m.length + 60)) && /^\s+(?:can|could|will|would|should|is|does|do)\b/i.test(all.slice(at + m.length))) return m;
     const said = [...m.matchAll(each)].map((x) => x[1]!.toLowerCase());
     return said.length > 1 && new Set(said).size === said.length ? said.join(' & ') : m;
   });
@@ -4023,7 +4031,11 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
       return true;
     }
     if (!/\b(it|them|that|those|this)\b/.test(clause.toLowerCase())) return false;
-    names = focusTargets(run);
+    // "That demo thing nobody uses. Can you get rid of it?", "nobody needs the demo service, destroy
+    // it": a singular pronoun with one service of this host named elsewhere in the same message is
+    // that service (round 32), before the turns before are looked at.
+    const inMessage = /\b(?:them|those)\b/i.test(clause) ? { names: [], all: false } : targetsIn(run, run.input.message);
+    names = !inMessage.all && inMessage.names.length === 1 ? inMessage.names : focusTargets(run);
     if (names.length === 0) {
       const all = services(run);
       const pronoun = /\b(it|them|that|those|this)\b/i.exec(clause)!;
@@ -4037,6 +4049,32 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     return true;
   }
   const here = services(run).map((o) => o.name);
+  // Removing a service others wait for (depends_on): the others are named and asked about, never
+  // edited without a word (round 32). Said with them ("remove prometheus and grafana", "…, keep
+  // grafana", "…, the api can run without it") it is done; the answer "keep them" or "remove them
+  // too" completes it.
+  if (verb === 'remove' && !all) {
+    const dependants = services(run).filter((o) => !names.includes(o.name) && (o.depends_on ?? []).some((d) => names.includes(d) && settingOf(clause, d, here) === undefined)).map((o) => o.name);
+    // Named anywhere in the message, kept or removed ("…, keep grafana" is said of it too).
+    const said = dependants.filter((d) => new RegExp(String.raw`(?<![\w.-])${escapeRe(d)}(?![\w-])`, 'i').test(run.input.message) || findServiceMentions(run.input.message).some((m) => existingFor(run, m) === d));
+    const unsaid = dependants.filter((d) => !said.includes(d));
+    if (unsaid.length > 0 && /(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)|(?:its|their)\s+dependen(?:ts|cies)|with\s+(?:its|their)\s+dependents/i.test(run.input.message)) names = [...names, ...unsaid];
+    else if (unsaid.length > 0) {
+      const gone = names.filter((n) => unsaid.some((d) => (getService(run, d)!.depends_on ?? []).includes(n)));
+      const them = unsaid.length > 1 ? 'them' : 'it';
+      const choice = need(run, {
+        slot: 'service',
+        question: `${orList(unsaid).replace(/ or /, ' and ')} ${unsaid.length > 1 ? 'depend' : 'depends'} on ${orList(gone).replace(/ or /, ' and ')} (depends_on). Remove ${unsaid.join(' and ')} too, or keep ${them} without ${gone.join(' and ')}? Say "remove ${them} too" or "keep ${them}".`,
+        choices: [
+          { value: `remove ${unsaid.join(' and ')} too`, words: ['too', 'also', 'as well', 'both', 'all of them', 'everything', 'remove them', 'remove it', 'delete them', 'delete it'] },
+          { value: `keep ${unsaid.join(' and ')}`, words: ['keep', 'leave', 'without', 'only', 'just'] },
+        ],
+        fill: (v) => v,
+      });
+      if (choice === undefined) return true;
+      if (choice.startsWith('remove ')) names = [...unsaid, ...names];
+    }
+  }
   for (const name of names) {
     mentionFocus(run, name);
     const svc = getService(run, name)!;
@@ -4392,6 +4430,17 @@ const COMMAND_LEAD = String.raw`\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\s
 const COMMAND_END = String.raw`(?=\s*(?:,?\s*(?:and|then|&)\s+(?:then\s+)?(?:re)?(?:start|deploy|load|apply|also|give|set|add|scale|expose|publish|make|put|open|limit|move|bump|please|pls)\b|;|,\s+(?:please|pls|thanks?|thx)\b|,\s+(?:no\s+(?:host\s+)?ports?|not\s+published|internal\s+only|(?:on\s+)?ports?\s+\d|image\s|\d+\s*(?:replicas?|instances|copies)\b|(?:memory|ram|cpus?|replicas?|restart)\s*[:=]?\s*\d|named\s|called\s)|\s+(?:please|pls|thanks?|thx)\s*[.!]*\s*$|[.!?]*\s*$))`;
 const UNQUOTED_COMMAND = new RegExp(String.raw`(${COMMAND_LEAD})(?![\s'"\`“‘])([^;'"\`]{1,300}?)${COMMAND_END}`, 'i');
 const RUN_AS_COMMAND = /(\brun\s+)(?![\s'"`“‘])([^;'"`]{1,300}?)(\s+as\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b)/i;
+/**
+ * Round 32: a command said in single or double quotes right after what names it ("with the command
+ * '-text=hello'", "command: "--verbose"", "with args '-text=pong'", "passing '--mode=fast'", "that
+ * runs 'sleep 3600'") is said in backticks, the one quoting every reader takes byte for byte; the
+ * other kind of quote inside it is kept ('sh -c "…"'). Flags ("-text=…") are a command too.
+ */
+const COMMAND_IN_QUOTES = /(\b(?:with\s+(?:the\s+)?(?:command|cmd|args|arguments|flags?|entrypoint)|(?:the\s+)?(?:command|cmd|args|arguments|entrypoint)(?:\s+(?:is|would\s+be|should\s+be|will\s+be))?\s*[:=]?|passing|runn?ing|that\s+runs|which\s+runs?|executing)\s*)(?:'([^'\n`]{1,300})'|"([^"\n`]{1,300})"|“([^”\n`]{1,300})”)(?=\s|[,.;!?)]|$)/gi;
+function commandInQuotes(message: string): string {
+  return message.replace(COMMAND_IN_QUOTES, (_m, lead: string, a?: string, b?: string, c?: string) => `${lead}\`${(a ?? b ?? c)!}\``);
+}
+
 function commandQuoted(message: string): string {
   return message.replace(UNQUOTED_COMMAND, (_m, lead: string, cmd: string) => `${lead}\`${cmd.trim()}\``).replace(RUN_AS_COMMAND, (_m, lead: string, cmd: string, tail: string) => `${lead}\`${cmd.trim()}\`${tail}`);
 }
