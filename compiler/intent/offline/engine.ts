@@ -46,7 +46,7 @@ import { BOTH_PROTOCOLS, PROTOCOL_FRAGMENT, SERVICE_PORT_WORD, listedPortsIn, pl
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
-import { inWindows, refuseFirst } from './guard.js';
+import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
@@ -433,6 +433,8 @@ function dangerIn(message0: string): string | undefined {
     // "give me a postgres with a random password": a password made for what is added is a
     // generated secret (never shown), not a request to show one.
     if (d.reason === SECRETS && !d.re.test(message.replace(MADE_WITH_SECRET, ' '))) continue;
+    // "what's the db password variable called?": a name asked for, not a value (round 32).
+    if (d.reason === SECRETS && NAME_ONLY_ASKED.test(message) && !/\bvalues?\b/i.test(message)) continue;
     // "mount /dev/sdb1 at /mnt/data": a disk mounted on the host (storage.yaml mounts), no container.
     if (d.reason === HOST_ACCESS && HOST_DISK_MOUNT.test(message) && !/\b(?:containers?|into|docker|services?|privileged|socket|inside)\b/i.test(message)) continue;
     if (d.reason === NOPASSWD && !d.re.test(message.replace(SUDO_PASSWORD_KEPT, ' '))) continue;
