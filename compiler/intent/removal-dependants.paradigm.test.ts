@@ -18,7 +18,7 @@ const APP = ['add a service called api using image ghcr.io/acme/api:1.4 on port 
 const LONE = ['add a service called api using image ghcr.io/acme/api:1.4 on port 8080', 'add redis', 'add a service called demo using image traefik/whoami'];
 
 /** Rows still failing (each asserted to fail; a fix takes its id off). */
-const GAPS: string[] = ['remove-depended', 'delete-depended-db', 'rm-depended', 'get-rid-depended', 'drop-the-service-depended', 'uninstall-depended', 'take-off-depended', 'no-longer-need-depended', 'remove-with-dependants-too', 'remove-keep-without', 'rm-lone', 'rm-dash-f', 'murder-lone', 'shoot-down-bare', 'get-rid-completely', 'kill-release-go-back', 'trash-version-revert', 'rm-missing'];
+const GAPS: string[] = ['remove-with-dependants-too', 'rm-dash-f', 'get-rid-completely'];
 
 const asks = (svc: string, dep: string): ParadigmRow['expect'] => [{ asks: true, no_change: true, says: dep }, { unchanged: svc }, { unchanged: dep }];
 

@@ -186,7 +186,7 @@ export function commandSaid(text: string): string {
  * A promise to bring a stopped service back ("…, we'll bring it back later", "we will restart it
  * after the deploy", "will turn it on again in january"): a remark said beside a stop, taken out.
  */
-const COME_BACK = String.raw`(?:(?:after(?:wards)?|later|then)\s*,?\s+)?(?:(?:we|i|you|they)\s*(?:'ll|’ll|\s+will|\s+can|\s+may|\s+might|\s+shall|\s+are\s+going\s+to|\s+plan\s+to|\s+gonna)|will|gonna|going\s+to)\s+(?:(?:probably|likely|then|just)\s+)?(?:bring|start|restart|turn|switch|spin|fire|power|boot|need|want|put|revive|resurrect)\s+(?:it|him|her|them|that|this)\s*(?:back|up|on|online|again)?(?:\s+(?:up|on|online|again))?(?:\s+(?!(?:and|but|then|also|plus)\b)[^\s,.;!?]+){0,6}`;
+const COME_BACK = String.raw`(?:(?:after(?:wards)?|later|then)\s*,?\s+)?(?:(?:we|i|you|they)\s*(?:'ll|’ll|\s+will|\s+can|\s+may|\s+might|\s+shall|\s+are\s+going\s+to|\s+plan\s+to|\s+gonna)|(?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+(?:going\s+to|gonna)|ill|will|gonna|going\s+to)\s+(?:(?:probably|likely|then|just)\s+)?(?:bring|start|restart|turn|switch|spin|fire|power|boot|need|want|put|revive|resurrect)\s+(?:it|him|her|them|that|this)\s*(?:back|up|on|online|again)?(?:\s+(?:up|on|online|again))?(?:\s+(?!(?:and|but|then|also|plus)\b)[^\s,.;!?]+){0,6}`;
 /** Where a promise ends: the end of the text, a sentence's end, or a conjunction that starts the next request (review 22 MED-4). */
 const PROMISE_END = String.raw`(?=\s*$|\s*[.!;]|\s*,?\s+(?:and|but|then|also|plus)\b)`;
 const PROMISE_AFTER = new RegExp(String.raw`\s*(?:[,;—–-]|\.(?=\s))\s*(?:(?:and|but|then)\s+)?${COME_BACK}${PROMISE_END}[.!]*`, 'i');

@@ -301,7 +301,11 @@ describe('offline engine: everyday requests', () => {
 
   it('remove: the service goes, its volume and data stay, dependants and jobs are cleaned up', () => {
     const withBackups = ask('daily backups', ask('a web stack with nginx, postgres and redis').merged);
-    const r = ask('remove postgres', withBackups.merged);
+    // nginx waits for postgres: asked, nothing changed (round 32); said with what to do about nginx, done.
+    const asked = ask('remove postgres', withBackups.merged);
+    expect(asked.questions?.[0]).toMatch(/nginx depends on postgres/);
+    expect(Object.keys(asked.files)).toEqual([]);
+    const r = ask('remove postgres, keep nginx', withBackups.merged);
     expect(r.explanation).toMatch(/nginx: no longer waits for postgres/);
     expect(svc(r, 'postgres')).toBeUndefined();
     expect(vol(r, 'postgres-data')).toBeDefined();

@@ -46,7 +46,7 @@ import { BOTH_PROTOCOLS, PROTOCOL_FRAGMENT, SERVICE_PORT_WORD, listedPortsIn, pl
 import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLines, foldUnappliedServiceLines, foldBackupRetentionLines, whoReachesIt, whoReachesReplicas, withoutOwnRestatements } from './lines.js';
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
-import { inWindows, refuseFirst } from './guard.js';
+import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
@@ -434,6 +434,8 @@ function dangerIn(message0: string): string | undefined {
     // "give me a postgres with a random password": a password made for what is added is a
     // generated secret (never shown), not a request to show one.
     if (d.reason === SECRETS && !d.re.test(message.replace(MADE_WITH_SECRET, ' '))) continue;
+    // "what's the db password variable called?": a name asked for, not a value (round 32).
+    if (d.reason === SECRETS && NAME_ONLY_ASKED.test(message) && !/\bvalues?\b/i.test(message)) continue;
     // "mount /dev/sdb1 at /mnt/data": a disk mounted on the host (storage.yaml mounts), no container.
     if (d.reason === HOST_ACCESS && HOST_DISK_MOUNT.test(message) && !/\b(?:containers?|into|docker|services?|privileged|socket|inside)\b/i.test(message)) continue;
     if (d.reason === NOPASSWD && !d.re.test(message.replace(SUDO_PASSWORD_KEPT, ' '))) continue;
@@ -886,6 +888,9 @@ function countSaid(message: string): string {
   return m0;
 }
 
+/** "the api can run without it", "grafana doesn't need it": a remark that a service does without the one removed (round 32). */
+const CAN_DO_WITHOUT = /\b(?:can|could|will|would|should|is\s+able\s+to)\s+(?:still\s+)?(?:run|work|live|cope|do|manage|survive|go\s+on|start|function)\s+(?:fine\s+|ok(?:ay)?\s+|just\s+fine\s+)?without\b|\b(?:does|do)\s*(?:n'?t|\s+not)\s+(?:need|use|require)\s+(?:it|that|them)\b/i;
+
 function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; ask?: Ask } {
   const out = (proposal: Proposal, ask?: Ask) => ({ proposal, ask });
   // Compose's vocabulary and outcomes said as the grammar's words (compose.ts, outcomes.ts); the guard also reads what was typed.
@@ -896,7 +901,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
   // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
   const here = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
-  const framedJob = jobFrames(placedSaid(typed, productNames(), knownNames(original.files)), here);
+  const framedJob = jobFrames(placedSaid(commandInQuotes(typed), productNames(), knownNames(original.files)), here);
   const composed = outcomeSaid(composeSaid(newValueOnly(currentThenNew(verbsSaid(framedJob, here), here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
@@ -1077,7 +1082,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
     const envItem = (c: string) => envTalk && new RegExp(String.raw`^(?:and\s+|also\s+|plus\s+)?${ENV_KEY}(?:\s*[=:]\s*|\s+)\S`).test(c.trim()) && !NOT_VARIABLES.test(c.trim().replace(/^(?:and|also|plus)\s+/i, '').split(/[\s=:]/)[0]!);
     const continues = (c: string) =>
       // "…, and have it wait for redis": which service waits for which is a clause of its own.
-      !DEPENDS.test(c) && !PAST_REMARK.test(c.trim()) && (personItem(c) ||
+      !DEPENDS.test(c) && !PAST_REMARK.test(c.trim()) && !CAN_DO_WITHOUT.test(c) && (personItem(c) ||
       // "add rule allow-vpn: udp 1194 from anywhere, accept": the rule's action said last (round 26).
       /^(?:(?:and|then)\s+)?(?:accept|allow|drop|deny|reject)(?:ed)?(?:\s+it)?\s*[.!]*$/i.test(c.trim()) ||
       // "open 27015, udp", "…, UDP only", "both tcp and udp on 53": the protocol of the rule before (round 30).
@@ -1110,6 +1115,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       // "…, its hung", "…, it's stuck", "…, we do not use it": a remark on the service the clause
       // before named, said after it; nothing to do for it.
       if (ci > 0 && (AFTERWORD.test(clause.trim()) || PAST_REMARK.test(clause.trim()))) continue;
+      // "delete postgres, the api can run without it": what a service can do without the one removed is
+      // a remark (it is kept), never one more object of the removal before (round 32).
+      if (ci > 0 && CAN_DO_WITHOUT.test(clause) && detectVerb(clause.replace(/\b(?:run|work|start|do)\b/gi, ' ')) === undefined) continue;
       // "stop worker. temporary, …": how long, said as a clause of its own (normalise.ts reads it as "for now"); nothing more to do.
       if (ci > 0 && /^(?:but\s+|just\s+|only\s+)*(?:for\s+now|temporarily)\s*[.!]*$/i.test(clause.trim())) continue;
       // "we moved to nginx, caddy can go": the same remark said first, before the request it explains (round 30).
@@ -1346,7 +1354,9 @@ function joinSubjects(message: string, names: string[]): string {
   const link = String.raw`(?:\s*,\s*(?:and\s+|&\s+|\+\s+)?|\s+(?:and|&|\+|plus|as\s+well\s+as)\s+)`;
   const list = new RegExp(String.raw`(?<![\w.:/-])(?:both\s+)?${one}(?:${link}${one})+(?:\s+both)?(?![\w./-]|:\w)`, 'gi');
   const each = new RegExp(String.raw`(?<![\w.:/-])(${name})(?![\w.:/-])`, 'gi');
-  return message.replace(list, (m) => {
+  return message.replace(list, (m, at: number, all: string) => {
+    // "delete postgres, the api can run without it": the last name is the subject of a remark, not one more object.
+    if (CAN_DO_WITHOUT.test(all.slice(at + m.length, at + m.length + 60)) && /^\s+(?:can|could|will|would|should|is|does|do)\b/i.test(all.slice(at + m.length))) return m;
     const said = [...m.matchAll(each)].map((x) => x[1]!.toLowerCase());
     return said.length > 1 && new Set(said).size === said.length ? said.join(' & ') : m;
   });
@@ -1992,7 +2002,8 @@ function answerSpecific(run: Run, t: string): boolean {
     (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   // "I'd like to set up monitoring. Can you run Prometheus on port 9090, …?": a request said as a question, in any sentence (round 30).
   // "can the db backup happen at 2 instead?", "could it be at 3:15?", "can postgres be backed up every 6 hours?": a change asked for.
-  if (!question || CHANGE_ASKED.test(t) || /(?:^|[.!?;]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t)) return false;
+  // "…, can you fix it?", "how do I get the lock? set it up please": a request after the question (round 32).
+  if (!question || CHANGE_ASKED.test(t) || /(?:^|[.!?;,]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t) || /\?\s+(?:(?:please|pls|so|then|just)\s+)?(?:set|make|do|add|fix|get|turn|enable|put|go\s+ahead)\b/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   const stateOf = (s: Service) => {
@@ -4034,7 +4045,11 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
       return true;
     }
     if (!/\b(it|them|that|those|this)\b/.test(clause.toLowerCase())) return false;
-    names = focusTargets(run);
+    // "That demo thing nobody uses. Can you get rid of it?", "nobody needs the demo service, destroy
+    // it": a singular pronoun with one service of this host named elsewhere in the same message is
+    // that service (round 32), before the turns before are looked at.
+    const inMessage = /\b(?:them|those)\b/i.test(clause) ? { names: [], all: false } : targetsIn(run, run.input.message);
+    names = !inMessage.all && inMessage.names.length === 1 ? inMessage.names : focusTargets(run);
     if (names.length === 0) {
       const all = services(run);
       const pronoun = /\b(it|them|that|those|this)\b/i.exec(clause)!;
@@ -4048,6 +4063,32 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     return true;
   }
   const here = services(run).map((o) => o.name);
+  // Removing a service others wait for (depends_on): the others are named and asked about, never
+  // edited without a word (round 32). Said with them ("remove prometheus and grafana", "…, keep
+  // grafana", "…, the api can run without it") it is done; the answer "keep them" or "remove them
+  // too" completes it.
+  if (verb === 'remove' && !all) {
+    const dependants = services(run).filter((o) => !names.includes(o.name) && (o.depends_on ?? []).some((d) => names.includes(d) && settingOf(clause, d, here) === undefined)).map((o) => o.name);
+    // Named anywhere in the message, kept or removed ("…, keep grafana" is said of it too).
+    const said = dependants.filter((d) => new RegExp(String.raw`(?<![\w.-])${escapeRe(d)}(?![\w-])`, 'i').test(run.input.message) || findServiceMentions(run.input.message).some((m) => existingFor(run, m) === d));
+    const unsaid = dependants.filter((d) => !said.includes(d));
+    if (unsaid.length > 0 && /(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)|(?:its|their)\s+dependen(?:ts|cies)|with\s+(?:its|their)\s+dependents/i.test(run.input.message)) names = [...names, ...unsaid];
+    else if (unsaid.length > 0) {
+      const gone = names.filter((n) => unsaid.some((d) => (getService(run, d)!.depends_on ?? []).includes(n)));
+      const them = unsaid.length > 1 ? 'them' : 'it';
+      const choice = need(run, {
+        slot: 'service',
+        question: `${orList(unsaid).replace(/ or /, ' and ')} ${unsaid.length > 1 ? 'depend' : 'depends'} on ${orList(gone).replace(/ or /, ' and ')} (depends_on). Remove ${unsaid.join(' and ')} too, or keep ${them} without ${gone.join(' and ')}? Say "remove ${them} too" or "keep ${them}".`,
+        choices: [
+          { value: `remove ${unsaid.join(' and ')} too`, words: ['too', 'also', 'as well', 'both', 'all of them', 'everything', 'remove them', 'remove it', 'delete them', 'delete it'] },
+          { value: `keep ${unsaid.join(' and ')}`, words: ['keep', 'leave', 'without', 'only', 'just'] },
+        ],
+        fill: (v) => v,
+      });
+      if (choice === undefined) return true;
+      if (choice.startsWith('remove ')) names = [...unsaid, ...names];
+    }
+  }
   for (const name of names) {
     mentionFocus(run, name);
     const svc = getService(run, name)!;
@@ -4403,6 +4444,17 @@ const COMMAND_LEAD = String.raw`\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\s
 const COMMAND_END = String.raw`(?=\s*(?:,?\s*(?:and|then|&)\s+(?:then\s+)?(?:re)?(?:start|deploy|load|apply|also|give|set|add|scale|expose|publish|make|put|open|limit|move|bump|please|pls)\b|;|,\s+(?:please|pls|thanks?|thx)\b|,\s+(?:no\s+(?:host\s+)?ports?|not\s+published|internal\s+only|(?:on\s+)?ports?\s+\d|image\s|\d+\s*(?:replicas?|instances|copies)\b|(?:memory|ram|cpus?|replicas?|restart)\s*[:=]?\s*\d|named\s|called\s)|\s+(?:please|pls|thanks?|thx)\s*[.!]*\s*$|[.!?]*\s*$))`;
 const UNQUOTED_COMMAND = new RegExp(String.raw`(${COMMAND_LEAD})(?![\s'"\`“‘])([^;'"\`]{1,300}?)${COMMAND_END}`, 'i');
 const RUN_AS_COMMAND = /(\brun\s+)(?![\s'"`“‘])([^;'"`]{1,300}?)(\s+as\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b)/i;
+/**
+ * Round 32: a command said in single or double quotes right after what names it ("with the command
+ * '-text=hello'", "command: "--verbose"", "with args '-text=pong'", "passing '--mode=fast'", "that
+ * runs 'sleep 3600'") is said in backticks, the one quoting every reader takes byte for byte; the
+ * other kind of quote inside it is kept ('sh -c "…"'). Flags ("-text=…") are a command too.
+ */
+const COMMAND_IN_QUOTES = /(\b(?:with\s+(?:the\s+)?(?:command|cmd|args|arguments|flags?|entrypoint)|(?:the\s+)?(?:command|cmd|args|arguments|entrypoint)(?:\s+(?:is|would\s+be|should\s+be|will\s+be))?\s*[:=]?|passing|runn?ing|that\s+runs|which\s+runs?|executing)\s*)(?:'([^'\n`]{1,300})'|"([^"\n`]{1,300})"|“([^”\n`]{1,300})”)(?=\s|[,.;!?)]|$)/gi;
+function commandInQuotes(message: string): string {
+  return message.replace(COMMAND_IN_QUOTES, (_m, lead: string, a?: string, b?: string, c?: string) => `${lead}\`${(a ?? b ?? c)!}\``);
+}
+
 function commandQuoted(message: string): string {
   return message.replace(UNQUOTED_COMMAND, (_m, lead: string, cmd: string) => `${lead}\`${cmd.trim()}\``).replace(RUN_AS_COMMAND, (_m, lead: string, cmd: string, tail: string) => `${lead}\`${cmd.trim()}\`${tail}`);
 }
@@ -6291,12 +6343,39 @@ function domainsIn(clause: string, t: string): string[] {
 }
 
 /** "get a letsencrypt certificate for shop.example.com", "set up https for example.com": security.yaml certificates (and nginx serving them). */
+/**
+ * What a browser shows or says about a site without https, with a domain said somewhere in the
+ * message (round 32): "the padlock", "the green lock", "not secure", "make it secure", "a secure
+ * connection", "warning about security". Never without a domain ("secure the server" is HARM's).
+ */
+const BROWSER_SECURE = /\bnot\s+secure\b|\b(?:make|makes|keep)\s+(?:it|that|this|the\s+(?:web\s?)?site|[\w.-]+)\s+(?:secure|safe)\b|\bsecure\s+(?:connection|site|website|in\s+(?:the\s+)?browser)\b|\b(?:green|little|small)?\s*lock\b(?!\s+(?:down|out|up|it|them|the|file))|\bsecurity\s+warning|\bwarn\w*\s+about\s+security\b|\b(?:should|to)\s+be\s+https\b|\bsecure\s+(?:it|that)\b|\bsecure\s+[a-z0-9-]+\.[a-z]/;
+
+/** The domains said anywhere in the message, not an image's registry ("ghcr.io/acme/x") or an address. */
+function domainsInMessage(run: Run): string[] {
+  const m = run.input.message;
+  return [...new Set(domainsIn(m, m.toLowerCase()).filter((d) => !new RegExp(`${escapeRe(d)}(?:/|:\\d)`, 'i').test(m)))];
+}
+
 function handleCertificate(run: Run, clause: string): boolean {
   // "letsencrypt for app.example.io", "lets encrypt on x": a Let's Encrypt certificate.
-  const t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
+  let t = clause.toLowerCase().replace(/\b(?:let'?s\s*encrypt|letsencrypt)\b(?!\s+(?:certs?|certificates?)\b)/g, "let's encrypt certificate");
+  // "visitors see 'not secure'", "show the lock", "make it secure" with a domain in the message: https.
+  const browserSaid = BROWSER_SECURE.test(t) && !/\b(?:certificates?|certs?|tls|ssl|https)\b/.test(t) && domainsInMessage(run).length > 0 && !/\bssh\b|\bpasswords?\b|\bfirewall\b|\bports?\b|\busers?\b/.test(t);
+  if (browserSaid) t = `${t} https`;
   // "make the website secure, with the padlock thing, for shop.example.com": the padlock is https.
   if (!/\b(certificates?|certs?|tls|ssl|https|padlock)\b|\block\s+(?:icon|symbol|sign)\b/.test(t) && !(/\bmake\s+(?:the\s+)?(?:web\s?site|site|shop|blog)\s+secure\b/.test(t) && domainsIn(clause, t).length > 0)) return false;
   let domains = domainsIn(clause, t);
+  // "my blog is at myblog.example.com, make it https", "the site is x. It should be https": the
+  // domain said in another clause of the message is this certificate's (round 32); that clause
+  // is read with it. "…, and www too": the www name of the domain as well.
+  if (domains.length === 0) {
+    const elsewhere = domainsInMessage(run);
+    if (elsewhere.length > 0 && (CERT_WANTED.test(t) || browserSaid || /\bhttps\b|\bssl\b|\btls\b|\bpadlock\b/.test(t))) {
+      domains = elsewhere;
+      run.consumed.push(...elsewhere);
+    }
+  }
+  if (domains.length === 1 && !domains[0]!.startsWith('www.') && /\bwww\b(?!\.)/i.test(run.input.message)) domains.push(`www.${domains[0]}`);
   // "enable ssl on the site, domain is mysite.dev", "set up ssl. our domain is example.dev":
   // the domain said in a clause of its own is this certificate's, and that clause is read.
   if (domains.length === 0 && CERT_WANTED.test(t)) {

@@ -335,7 +335,8 @@ function exfiltration(c: string): boolean {
 function lockout(text: string): boolean {
   const close = String.raw`\b(?:drop\w*|block\w*|deny\w*|close\w*|reject\w*|disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+(?:off|down)|stop\w*|kill\w*|remov\w*|uninstall\w*|cut\w*\s+off|firewall\w*\s+off)\b`;
   const ssh = String.raw`(?<![\w-])(?:ssh|sshd|openssh|port\s+22|22\/tcp|(?<![:.]|\bat\s)22(?![:.]\d|h\b|\s*(?:hours?|hrs?|o'?clock)\b))(?![\w-])`;
-  for (const c of clausesOf(text)) {
+  // "log blocked connections to ssh": what is logged is no closing (round 32).
+  for (const c of clausesOf(text.replace(/\blog(?:s|ged|ging)?\s+(?:the\s+|all\s+|any\s+)?(?:blocked|dropped|denied|rejected|refused)\b/gi, 'log'))) {
     const v = new RegExp(close, 'i').exec(c);
     if (!v) continue;
     const after = c.slice(v.index);

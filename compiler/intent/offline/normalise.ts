@@ -62,6 +62,9 @@ const OBJECT = String.raw`${DET}${NOT_A_SERVICE}(?:${STATE_WORD}\s+)?([a-z][\w.-
 /** "bring it back", "start it fresh", "turn it on again": the second half of a restart. */
 const BACK = String.raw`\s*,?\s+and\s+(?:then\s+)?(?:bring|start|boot|fire|spin|power|get|turn)\s+(?:it|him|her|them|that)\s+(?:back\s+up|back\s+on|back\s+online|back|up\s+again|again|up|on|fresh)(?:\s+again)?\b`;
 const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
+  // Round 32: "rm redis", "rm the demo container": docker's verb said of a service name (a word, no
+  // flag, no path) is a removal; "rm -rf /srv" and "rm /tmp/x" are left as typed (the guard reads them).
+  [/(^|[.;!?,]\s*|\band\s+|\bthen\s+|\bpls\s+|\bplease\s+|\bjust\s+)(?:docker\s+)?rm\s+(?=(?:the\s+)?[a-z][\w-]*(?:\s+(?:service|container|app))?\s*(?:$|[.;!?,]|\s+(?:too|as\s+well|please|pls|now|and)\b))/gi, '$1remove '],
   // Restarts first: a stop and a start of one object are one restart.
   [/\bpower[\s-]?cycle\b/gi, 'restart'],
   [/\bstop\s+(?:and|&)\s+(?:re)?start\b/gi, 'restart'],
@@ -128,20 +131,32 @@ export function verbsSaid(text: string, services: readonly string[] = []): strin
  */
 const VIOLENT = String.raw`(?:kill(?:\s+off)?|murder|shoot(?:\s+down)?|nuke|terminate|execute|slay|slaughter|axe|whack|destroy|take\s+out|put\s+down|snuff(?:\s+out)?)`;
 const AGAIN = /^[^.;!?]{0,60}?\b(?:and|then|,)\s+(?:then\s+)?(?:re-?start(?:\s+it)?|(?:re-?)?(?:start|launch|boot|spin|fire|bring|run|deploy|create|recreate|power)\s+(?:it|him|her|that|a\s+new\s+one)\s+(?:up\s+)?(?:fresh|again|anew|back(?:\s+up)?|right\s+back(?:\s+up)?|from\s+scratch|clean|new|up\s+again))\b(?![^.;!?]*\b(?:later|tomorrow|tonight|next|after|when|once)\b)/i;
-const FOR_A_WHILE = /\b(?:for\s+(?:now|the\s+moment|today|tonight|an?\s+(?:hour|day|minute|sec|second|moment|bit|while|little\s+while)|(?:a\s+)?(?:few|couple(?:\s+of)?)\s+(?:hours|days|minutes|mins)|\d+\s*(?:h|hours?|m|mins?|minutes?|d|days?)|some\s+time|the\s+(?:time\s+being|weekend|night|evening|holidays?))|over(?:night|\s+the\s+(?:weekend|night))|(?:until|till|til|'?til)\s+\w+|temporar(?:il)?y|briefly|right\s+now|today|tonight|this\s+(?:week|morning|afternoon|evening|weekend)|at\s+the\s+moment|atm|(?:just|only)\s+(?:stop|pause|halt|suspend)|(?:i'?ll|i\s+will|we'?ll|we\s+will|gonna|going\s+to)\s+(?:bring|turn|start|restart|switch|spin|boot|revive|need|want)\b|\b(?:back|again)\s+later|pause\s+it|stop\s+it)\b/i;
+const FOR_A_WHILE = /\b(?:for\s+(?:now|the\s+moment|today|tonight|an?\s+(?:hour|day|minute|sec|second|moment|bit|while|little\s+while)|(?:a\s+)?(?:few|couple(?:\s+of)?)\s+(?:hours|days|minutes|mins)|\d+\s*(?:h|hours?|m|mins?|minutes?|d|days?)|some\s+time|the\s+(?:time\s+being|weekend|night|evening|holidays?))|over(?:night|\s+the\s+(?:weekend|night))|(?:until|till|til|'?til)\s+\w+|temporar(?:il)?y|briefly|right\s+now|today|tonight|this\s+(?:week|morning|afternoon|evening|weekend)|at\s+the\s+moment|atm|(?:just|only)\s+(?:stop|pause|halt|suspend)|(?:i'?ll|i\s+will|we'?ll|we\s+will|gonna|going\s+to)\s+(?:bring|turn|start|restart|switch|spin|boot|revive|need|want)\b|\b(?:back|again)\s+later|pause\s+it|stop\s+it|kill\s*\/\s*stop|stop\s*\/\s*kill|make\s+(?:it|him|her)\s+stop)\b/i;
 /** "nobody needs it", "we don't need redis any more": not needed said of the service itself (review 31 HIGH-1: never of something else, "i don't want these logs"). */
 const notNeeded = (names: string) => {
   const obj = String.raw`(?:it|that|this(?:\s+one)?|him|her|them|(?:the\s+)?(?:${names}))(?:\s+(?:service|container|app|thing))?`;
-  return new RegExp(String.raw`\b(?:(?:nobody|no\s*-?\s*one|no-one)\s+(?:needs|uses|wants|cares\s+about|is\s+using)\s+${obj}|(?:was|is|were)\s+(?:just\s+|only\s+)?(?:a\s+|an\s+)?(?:test|experiment|trial|demo|poc)\b|(?:just|only)\s+(?:testing|a\s+test|an\s+experiment|experimenting)|for\s+good|permanently|forever|once\s+and\s+for\s+all|get\s+rid\s+of\s+${obj}|(?:don'?t|do\s+not|won'?t|no\s+longer|never)\s+(?:need|use|want)\s+${obj}|${obj}\s+(?:is\s+)?(?:not|no\s+longer)\s+needed|${obj}\s+is\s+useless|(?:it'?s|it\s+is)\s+useless|(?:trial|test|experiment)\s+is\s+over|done\s+with\s+${obj}|${obj}\s+is\s+obsolete)\b`, 'i');
+  return new RegExp(String.raw`\b(?:(?:nobody|no\s*-?\s*one|no-one)\s+(?:needs|uses|wants|cares\s+about|is\s+using)\s+${obj}|(?:was|is|were)\s+(?:just\s+|only\s+)?(?:for\s+)?(?:a\s+|an\s+)?(?:test(?:ing|in)?|experiment|trial|demo|poc)\b|(?:just|only)\s+(?:testing|testin\b|a\s+test|an\s+experiment|experimenting|a\s+trial|a\s+demo|a\s+poc)|(?:has|have|'s)\s+(?:been\s+)?(?:done|doing)\s+(?:absolutely\s+)?nothing|(?:is|isn'?t|has\s+been)\s+(?:sitting\s+)?(?:unused|idle)\b|(?:nobody|no\s*-?\s*one)\s+(?:looks\s+at|touches|ever\s+uses)|for\s+good|permanently|forever|once\s+and\s+for\s+all|get\s+rid\s+of\s+${obj}|(?:don'?t|do\s+not|won'?t|no\s+longer|never)\s+(?:need|use|want)\s+${obj}|${obj}\s+(?:is\s+)?(?:not|no\s+longer)\s+needed|${obj}\s+is\s+useless|(?:it'?s|it\s+is)\s+useless|(?:trial|test|experiment)\s+is\s+over|done\s+with\s+${obj}|${obj}\s+is\s+obsolete)\b`, 'i');
 };
 
 export function verbSense(text: string, services: readonly string[]): string {
-  if (!services.length || !new RegExp(String.raw`\b(?:${VIOLENT}|shoot|take|kill|snuff|knock)\b`, 'i').test(text)) return text;
+  if (!services.length || !new RegExp(String.raw`\b(?:${VIOLENT}|shoot|take|kill|snuff|knock|trash|ditch|scrap|bin|dump|drop)\b`, 'i').test(text)) return text;
   const names = [...services].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   // The verb before its object ("shoot down X") or round it ("shoot X down", "take X out", "kill X off").
-  const object = String.raw`(?:the\s+|our\s+|my\s+|that\s+|this\s+)?(${names})(?:\s+(?:service|container|app|instance|thing))?(?![\w.-])`;
+  const object = String.raw`(?:the\s+|our\s+|my\s+|that\s+|this\s+)?(${names})(?:\s+(?:service|container|app|instance|thing))?(?![\w-]|\.[\w-])`;
   const re = new RegExp(String.raw`\b${VIOLENT}\s+${object}(?:\s+down)?|\b(?:shoot|take|kill|snuff|knock)\s+${object}\s+(?:down|out|off)\b`, 'gi');
   let stopped = false;
+  // "murder the current api version and go back to myorg/api:0.9", "trash the new api build, revert to
+  // X": a version, release or build of a service as the object, and an image to go back to, is that
+  // image for the service (round 32): never a removal.
+  const back = new RegExp(String.raw`\b(?:${VIOLENT}|trash|ditch|scrap|drop|bin|dump|kill)\s+(?:the\s+|this\s+|that\s+|our\s+|my\s+)?(?:current\s+|new\s+|newest\s+|latest\s+|broken\s+|bad\s+)?(${names})(?:'s)?\s+(?:version|release|build|image|tag|deploy(?:ment)?|rollout|update|upgrade)\b[^.;!?]{0,20}?\s+(?:and\s+|then\s+|,\s*)*(?:(?:go|roll|switch|revert|fall|move)(?:\s+(?:it|that))?(?:\s+back)?|back)\s+to\s+((?:[a-z0-9][\w.-]*(?::\d+)?\/)*[a-z0-9][\w.-]*:[\w][\w.-]*)`, 'i').exec(text);
+  if (back) return `${text.slice(0, back.index)}change the ${back[1]} image to ${back[2]}${text.slice(back.index + back[0].length)}`;
+  // "nobody uses the demo service, just murder it", "whoami was a test, shoot it down": a pronoun as
+  // the object, with one service of this host named in the message, is that service (round 32).
+  const one = [...new Set(services.filter((n) => new RegExp(String.raw`(?<![\w.-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(text)))];
+  if (one.length === 1) {
+    const n = one[0]!;
+    text = text.replace(new RegExp(String.raw`\b(${VIOLENT})\s+(?:it|him|her)\b(?:\s+down)?|\b(shoot|take|kill|snuff|knock)\s+(?:it|him|her)\s+(down|out|off)\b`, 'gi'), (_m, v: string | undefined, v2: string | undefined, adv: string | undefined) => (v ? `${v} ${n}` : `${v2} ${n} ${adv}`));
+  }
   const said = text.replace(re, (m, a: string | undefined, b: string | undefined, at: number, all: string) => {
     const name = (a ?? b)!;
     const after = all.slice(at + m.length).replace(/\([^)]*\)/g, ' ');
@@ -152,7 +167,7 @@ export function verbSense(text: string, services: readonly string[]): string {
     return m;
   });
   // "overnight" is how long the stop lasts, said as the stop's own words read it.
-  const once = said.replace(/\b((?:remove|stop)\s+[\w.-]+)\s*,?\s+and\s+(?:get\s+rid\s+of|remove|delete|stop|pause)\s+(?:it|that|him|her)\b/gi, '$1');
+  const once = said.replace(/\b((?:remove|stop)\s+[\w.-]+)\s*,?\s+and\s+(?:get\s+rid\s+of|remove|delete|stop|pause)(?:\s+(?:it|that|him|her)\b|(?=\s*(?:[.!?,;]|$)))/gi, '$1');
   return stopped ? once.replace(/\bovernight\b/gi, 'for the night') : once;
 }
 
