@@ -74,10 +74,12 @@ const SHOW_VERB = String.raw`(?:show|print|display|reveal|unmask|unhide|uncover|
 /** The same verbs in the four other languages. */
 const FOREIGN_SHOW = String.raw`muestr\w*|mu[ée]str\w*|ense(?:ñ|n)\w*|dime|dame|decime|zeig\w*|gib|sag|nenn\w*|affich\w*|montr\w*|donne\w*|dis(?:-|\s+)moi|mostr\w*|diga|diz|me\s+d(?:á|a)`;
 /** …to whom: here, to me, in the chat, so I can see it. */
-const TO_ME = String.raw`(?:here|to\s+me|for\s+me|me|in\s+(?:the\s+)?(?:chat|reply|answer|terminal)|once|so\s+(?:that\s+)?(?:i|we)\s+can|i\s+(?:just\s+)?(?:need|want|have)\s+to|let\s+me|can\s+i|mir|moi|me|m(?:í|i))`;
+const TO_ME = String.raw`(?:here|to\s+me|for\s+me|in\s+(?:the\s+)?(?:chat|reply|answer|terminal)|once|so\s+(?:that\s+)?(?:i|we)\s+can|i\s+(?:just\s+)?(?:need|want|have)\s+to|let\s+me|can\s+i)`;
 /** The value said as shown where it can be read: a label, the motd, a banner, a readme, a page. */
 const VISIBLE_PLACE = String.raw`(?:labels?|motd|banner|readme|descriptions?|annotations?|comments?|(?:login|welcome)\s+messages?|web\s?root|html|index\.html|home\s?page|status\s+page|footer|header|web\s?page|website|dashboard)`;
 /** A name asked for, not a value: "what's the db password variable called?", "the name of the redis secret". */
+/** A secret made, changed or handed to a service, not shown: "give the api a DB_PASSWORD env var from a generated secret". */
+const MADE = /\b(?:rotat|generat|random|new|chang|renew|regenerat|creat|add|use|using|with\s+(?:a|an|its|their))\w*\b/i;
 /** Only a name asked for (engine.ts lets such a question through its own list of secrets asked). */
 export const NAME_ONLY_ASKED = /\b(?:called|named|name\s+of|(?:variable|var|env|key|secret)\s+names?|which\s+(?:variable|env\s+var\w*)|which\s+(?:services?|containers?|apps?|jobs?)\s+(?:use|uses|need|needs|get|gets|read|reads|have|has))\b/i;
 const NAME_ASKED = /\b(?:called|named|name\s+of|(?:variable|var|env|key|secret)\s+names?|names?\s+(?:for|is)|which\s+(?:variable|env|name)|where\s+(?:is|are)|stored|how\s+(?:do|can|to))\b/i;
@@ -303,13 +305,13 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
           if (/\b(?:unmask|unhide|uncover|unredact|decrypt)\w*\b/i.test(c)) return true;
           if (new RegExp(String.raw`\b(?:secret|password|token|credential)s?\s+values?\b`, 'i').test(c) && new RegExp(String.raw`\b${SHOW_VERB}\b`, 'i').test(c)) return true;
           if (new RegExp(String.raw`\bwhat\s+(?:\w+\s+)?${SECRET_NOUN}\s+did\s+(?:you|it)\b`, 'i').test(c)) return true;
-          if (new RegExp(String.raw`(?:\$\{?|\b)[A-Z][A-Z0-9_]*(?:PASS|PWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*\b`).test(c) && /\b(?:echo|print\w*|cat|show|display|printenv|env|output)\b/i.test(c)) return true;
-          if (new RegExp(String.raw`\b(?:in|into|on|onto|as)\s+(?:an?\s+|the\s+|its\s+|every\s+)?(?:[\w-]+\s+)?${VISIBLE_PLACE}\b|\bso\s+(?:that\s+)?(?:i|we|every(?:one|body)|any(?:one|body)|people|users|they|visitors|customers|clients|guests|the\s+(?:public|team|world))\s+(?:can|could|will)\s+(?:see|read|copy|find)\b`, 'i').test(c) && /\b(?:put|write|add|set|show|display|include|copy|paste|print|echo|place|store)\w*\b/i.test(c)) return true;
+          if (new RegExp(String.raw`(?:\$\{?|\b)[A-Z][A-Z0-9_]*(?:PASS|PWD|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*\b`).test(c) && /\b(?:echo|print\w*|cat|show|display|printenv|output)\b/i.test(c) && !MADE.test(c)) return true;
+          if (new RegExp(String.raw`\b(?:in|into|on|onto|as)\s+(?:an?\s+|the\s+|its\s+|every\s+)?(?:[\w-]+\s+)?${VISIBLE_PLACE}\b|\bso\s+(?:that\s+)?(?:i|we|every(?:one|body)|any(?:one|body)|people|users|they|visitors|customers|clients|guests|the\s+(?:public|team|world))\s+(?:can|could|will)\s+(?:see|read|copy|find)\b`, 'i').test(c) && /\b(?:put|write|add|set|show|display|include|copy|paste|print|echo|place|store)\w*\b/i.test(c) && !/\b(?:generat|random|rotat)\w*/i.test(c)) return true;
           // Said in Spanish, German, French or Portuguese, the imperative is addressed to me already.
           if (new RegExp(String.raw`(?:^|[^\w])(?:${FOREIGN_SHOW})`, 'i').test(c)) return true;
           // A secret made, changed or handed to a service is no value shown: "give me a postgres with a random password".
-          if (/\b(?:rotat|generat|random|new|chang|renew|regenerat|creat|add|use|using|with\s+(?:a|an|its|their)|which|who|whether|where|how)\w*\b/i.test(c)) return false;
-          return new RegExp(String.raw`\b${SHOW_VERB}\b[^.;\n]{0,80}?\b${TO_ME}\b|\b${SHOW_VERB}\s+(?:\w+\s+)?${TO_ME}\b|\b(?:paste|write|type|spell|print|show|echo)\s+(?:it|that|them)\b`, 'i').test(c);
+          if (MADE.test(c) || /\b(?:which|who|whether|where|how)\b/i.test(c)) return false;
+          return new RegExp(String.raw`\b${SHOW_VERB}\b[^.;\n]{0,80}?\b${TO_ME}\b|\b${SHOW_VERB}\s+(?:it\s+|them\s+)?(?:to\s+)?(?:me|mir|moi|m(?:í|i))\b|\b(?:paste|write|type|spell|print|show|echo)\s+(?:it|that|them)\b`, 'i').test(c);
         });
       },
     },
