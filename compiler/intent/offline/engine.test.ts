@@ -637,9 +637,12 @@ describe('offline engine: held-out 3 classes (never the wrong thing; refusals; o
   });
   it('KEY=value on a service; a secret-looking key is not written in plain text', () => {
     expect(svc(ask('on api set NODE_ENV=production', api()), 'api').environment).toEqual({ NODE_ENV: 'production' });
+    // Round 32 (HARM, outcome-guard.ts secretTyped): a value typed for a secret-looking key is
+    // refused, not asked; the refusal still says how to store it as a secret.
     const r = ask('set DB_PASSWORD=hunter2 on api', api());
     expect(r.files).toEqual({});
-    expect(r.questions.join(' ')).toMatch(/claude secret set db_password/);
+    expect(r.refused).toMatch(/claude secret set db_password/);
+    expect(r.explanation).not.toMatch(/hunter2/);
   });
   it('"not exposed to the host" removes the host port', () => {
     expect(svc(ask('redis should not be exposed to the host', ask('add redis').merged), 'redis').ports).toBeUndefined();
