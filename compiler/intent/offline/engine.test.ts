@@ -635,6 +635,14 @@ describe('offline engine: held-out 3 classes (never the wrong thing; refusals; o
       expect(r.explanation, msg).toMatch(/There is no service/);
     }
   });
+  it('"the demo service … destroy it" on a host without demo never removes the only service there is (round 32)', () => {
+    const before = ask('add postgres').merged;
+    for (const msg of ['Nobody need the demo service, please destroy it.', 'the staging service is useless, remove it']) {
+      const r = ask(msg, before);
+      expect(r.files, msg).toEqual({});
+    }
+    expect(svc(ask('restart the web service', ask('add nginx').merged), 'nginx').labels).toBeDefined();
+  });
   it('KEY=value on a service; a secret-looking key is not written in plain text', () => {
     expect(svc(ask('on api set NODE_ENV=production', api()), 'api').environment).toEqual({ NODE_ENV: 'production' });
     // Round 32 (HARM, outcome-guard.ts secretTyped): a value typed for a secret-looking key is

@@ -481,6 +481,8 @@ const LEMMA_VERBS: Record<string, Verb> = {
   throw: 'add', chuck: 'add', slap: 'add', plonk: 'add', stick: 'add', pop: 'add', stand: 'add',
 };
 
+/** What is wrong with a named service, said as a clause of its own: "the worker is hung", "api's stuck". */
+const STATE_REMARK = /^(?:the\s+|my\s+|our\s+)?[\w.-]+(?:\s+(?:service|container|app))?(?:\s+(?:is|was|seems|looks|got)|'s)\s+(?:(?:totally|completely|kind\s+of|kinda|so|really|still)\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|flaky)\s*[.!]*$/i;
 /** A remark after a request: what is wrong with the service ("its hung"), or that nobody uses it. */
 const AFTERWORD = /^(?:(?:and|but|as|coz|cuz|since)\s+)?(?:(?:it'?s|its|it\s+is|it\s+was|it\s+has|it\s+got|they'?re|they\s+are)\s+(?:been\s+)?(?:totally\s+|completely\s+|kind\s+of\s+|kinda\s+|so\s+)?(?:hung|hanging|stuck|frozen|broken|dead|wedged|unresponsive|misbehaving|acting\s+up|down|flaky|old|unused|obsolete|not\s+used(?:\s+any\s*more)?)|(?:we|i)\s+(?:do\s+not|don'?t|dont|never)\s+use\s+(?:it|that|them)(?:\s+any\s*more)?|nobody\s+uses\s+(?:it|that|them)(?:\s+any\s*more)?|(?:it|that)\s+(?:is|was)\s+never\s+used|(?:it|that|this)\s+(?:is|was)\s+(?:just\s+|only\s+)?(?:a\s+)?(?:trial|test|demo|experiment|temporary|for\s+(?:testing|a\s+test|trying\s+it\s+out))|(?:we'?re|we\s+are|i'?m|i\s+am)\s+(?:all\s+)?(?:done|finished|through)\s+with\s+(?:it|that|them))\s*[.!]*$/i;
 
@@ -1106,6 +1108,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       if (ci > 0 && CAN_DO_WITHOUT.test(clause) && detectVerb(clause.replace(/\b(?:run|work|start|do)\b/gi, ' ')) === undefined) continue;
       // "stop worker. temporary, …": how long, said as a clause of its own (normalise.ts reads it as "for now"); nothing more to do.
       if (ci > 0 && /^(?:but\s+|just\s+|only\s+)*(?:for\s+now|temporarily)\s*[.!]*$/i.test(clause.trim())) continue;
+      // "the worker is hung, kill it and bring it back": what is wrong with a service, said first,
+      // before the request it explains; nothing to do for it (verbs-said failed on main after round 32).
+      if (ci === 0 && clauses.length > 1 && STATE_REMARK.test(clause.trim()) && clauses.slice(1).some((c) => detectVerb(c) !== undefined)) continue;
       // "we moved to nginx, caddy can go": the same remark said first, before the request it explains (round 30).
       if (ci === 0 && clauses.length > 1 && PAST_REMARK.test(clause.trim()) && clauses.slice(1).some((c) => detectVerb(c) !== undefined)) continue;
       // "unpublish postgres's port, the app talks to it over the internal network anyway": why
@@ -2603,10 +2608,21 @@ function focusTargets(run: Run, filter?: (s: Service) => boolean): string[] {
     if (found.length > 0 && !targetsIn(fake, turn.text).all) return found;
   }
   if (gathered.length > 0) return gathered;
+  // "Nobody need the demo service, please destroy it." on a host whose only service is postgres
+  // (after demo was removed): the message names a service the host lacks, so "it" is that one,
+  // not the only service there is (INTENT's round-32 probe removed postgres).
+  const namedMissing = /\b(?:the|my|our|that|this)\s+([a-z][\w-]*)\s+(?:service|container)\b/gi;
+  for (const m of run.input.message.matchAll(namedMissing)) {
+    const word = m[1]!.toLowerCase();
+    if (!all.some((s) => s.name === word) && !GENERIC_SERVICE_WORDS.has(word)) return [];
+  }
   const fitting = all.filter((s) => !filter || filter(s));
   if (fitting.length === 1) return [fitting[0]!.name];
   return [];
 }
+
+/** Words before "service" that describe rather than name one ("the web service", "the whole service"). */
+const GENERIC_SERVICE_WORDS = new Set(['web', 'whole', 'same', 'other', 'new', 'old', 'only', 'one', 'main', 'database', 'db', 'cache', 'proxy', 'backend', 'frontend', 'front', 'running', 'current', 'entire', 'first', 'last', 'second', 'docker', 'app', 'api', 'http', 'https', 'mail', 'email', 'dns', 'ssh', 'monitoring', 'queue', 'worker', 'storage', 'file', 'search', 'auth', 'login', 'static', 'wordpress', 'blog', 'site', 'website']);
 
 function svcPath(run: Run, name: string, ...rest: (string | number)[]): (string | number)[] {
   const i = serviceIndex(run, name);
