@@ -80,10 +80,13 @@ describe('the status bundle on containerd', () => {
     expect(docker.stderr).not.toContain('part-status-');
     const part = readFileSync(join(cold, 'part-status-containerd.cjs'), 'utf8');
     const bundle = readFileSync(join(cold, 'status.cjs'), 'utf8');
-    // common/trace.js (one `on` flag) and the engine client (one-shot GETs) are the bundle's
-    for (const shared of ['common/trace.js', 'runtime/drivers/engine-api.js']) expect(part).toContain(`require("claude-shared:${shared}")`);
+    // common/trace.js (one `on` flag) and the readiness code (runtime/health.js) are the bundle's.
+    // The engine client (engine-api.js) is no longer required by the part at all since session 25
+    // (the driver reaches it only through shared modules); it must not be inlined either.
+    for (const shared of ['common/trace.js', 'runtime/health.js']) expect(part).toContain(`require("claude-shared:${shared}")`);
     // (a 0.1 MB file: a match as a boolean, not the file in the failure)
     const has = (text: string, re: RegExp) => re.test(text);
+    expect(has(part, /EngineApiError=class |class EngineApiError/)).toBe(false);
     expect(has(part, /function trace\(/)).toBe(false);
     expect(has(bundle, /function trace\(/)).toBe(true);
     // what moved out of the bundle
