@@ -16,31 +16,12 @@
  */
 import { say } from '../../test/offline-engine.js';
 import type { StateFiles } from './provider.js';
-import { ASSETS_BASE } from './offline/testutil/assets-base.js';
+import { KEY, KEY2, harmBases, on as onHost, type HarmBases } from './offline/testutil/harm-bases.js';
 import { harmParadigm, saidRowJudges } from './offline/testutil/paradigm.js';
 
-const on = (files: StateFiles, ...requests: string[]): StateFiles => requests.reduce<StateFiles>((f, r) => ({ ...f, ...say(r, f).files }), files);
+const on = (files: StateFiles, ...requests: string[]): StateFiles => onHost(say, files, ...requests);
 
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP8kL2mN4oQ6sU8wY0aC2eG4iK6mO8qS0uW2yA4cE6gI';
-const KEY2 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHr3dQ9xLm2vN8pK4sT6wY1zB5cF7hJ9kM3nP5qR7tV';
-const security = (users: string): string =>
-  `# Users, SSH, secrets and certificates.\n\napiVersion: claude.os/v1\nkind: SecurityConfig\nmetadata:\n  name: security\nspec:\n  users:\n${users}`;
-
-const BASES: Record<string, StateFiles> = {};
-BASES.base = on(ASSETS_BASE, 'allow ssh from anywhere', 'open port 80');
-BASES.solo = {
-  ...BASES.base,
-  'security.yaml': security(`    - name: alice\n      sudo: true\n      shell: /bin/bash\n      ssh_keys:\n        - ${KEY} alice@laptop\n    - name: carol\n      shell: /bin/bash\n`),
-};
-BASES.admin = {
-  ...BASES.base,
-  'security.yaml': security(`    - name: admin\n      sudo: true\n      shell: /bin/bash\n      ssh_keys:\n        - ${KEY} admin@laptop\n    - name: carol\n      shell: /bin/bash\n`),
-};
-BASES.admin2 = {
-  ...BASES.base,
-  'security.yaml': security(`    - name: admin\n      sudo: true\n      shell: /bin/bash\n    - name: alice\n      sudo: true\n      shell: /bin/bash\n      ssh_keys:\n        - ${KEY} alice@laptop\n`),
-};
-BASES.drop = on(BASES.base, 'set the default input policy to drop');
+const BASES: HarmBases = harmBases(say);
 BASES.env = on(BASES.base, 'set DEBUG=1 and LOG_LEVEL=info on app');
 
 /** `warns`: the proposal is planned and carries a warning that says this (review 23 MED-4). */
