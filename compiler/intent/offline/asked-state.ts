@@ -26,6 +26,8 @@ const CHANGE = /\b(?:add|install|set\s*up|create|make|remove|delete|drop|stop|st
 export function onlyAsks(message: string): boolean {
   const t = message.trim().toLowerCase().replace(/\s+/g, ' ');
   if (t === '' || t.length > 300) return false;
+  // "how about moving nginx to 8080?", "what about adding redis?": a suggestion, which is a request (round 33).
+  if (/^(?:(?:so|ok|okay|hmm+|and)[\s,]+)?(?:how|what)\s+about\s+(?:we\s+)?[a-z]+ing\b/.test(t)) return false;
   const opens = OPENS_AS_QUESTION.test(t);
   if (!opens && !/\?\s*$/.test(t)) return false;
   // The verbs after the question word: "what is running" asks, "why don't you restart it" orders.
