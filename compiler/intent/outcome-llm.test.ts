@@ -18,16 +18,15 @@ import { OpenAiCompatibleProvider } from './openai-compatible.js';
 import { startReplayServer, type RecordedReply, type ReplayServer } from './replay.js';
 import type { IntentContext, IntentProvider, StateFiles } from './provider.js';
 import { proposeValidated } from './validate-proposal.js';
-import { runOfflineEngine } from './offline/engine.js';
+import { say } from '../../test/offline-engine.js';
 import { KEY, harmBases } from './offline/testutil/harm-bases.js';
 
-const say = (message: string, files: StateFiles) => runOfflineEngine({ message, files, history: [] });
 const BASES = harmBases(say);
 /** The secrets the services refer to, declared (as `claude secret set` leaves them), so the host compiles. */
 const SECRETS = '  secrets:\n    - name: postgres_password\n      value: encrypted:v1:cG9zdGdyZXMtcGFzc3dvcmQtY2lwaGVydGV4dA\n    - name: grafana_admin_password\n      value: encrypted:v1:Z3JhZmFuYS1wYXNzd29yZC1jaXBoZXJ0ZXh0\n';
 const withSecrets = (files: StateFiles): StateFiles => ({ ...files, 'security.yaml': files['security.yaml']!.replace('spec:\n', `spec:\n${SECRETS}`) });
 const base = withSecrets(BASES.base);
-const drop = withSecrets(BASES.drop);
+const drop = withSecrets(BASES.drop!);
 const net = { ...base, 'network.yaml': base['network.yaml']!.replace('spec:\n', 'spec:\n  interfaces:\n    - name: eth0\n      type: dhcp\n') };
 
 /** `file` of `files` with `from` replaced by `to` (the edit must apply). */
