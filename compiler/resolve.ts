@@ -375,8 +375,12 @@ class Resolver {
     let order = 0;
     for (const { item, index } of volumes.values()) {
       const path = normalisePath(item.path);
-      let clash: { name: string; path: string; order: number } | undefined;
-      for (const o of [at.get(path), below.get(path), ...parentPaths(path).map((q) => at.get(q))]) {
+      const parents = parentPaths(path);
+      let clash = at.get(path);
+      const under = below.get(path);
+      if (under && (!clash || under.order < clash.order)) clash = under;
+      for (const q of parents) {
+        const o = at.get(q);
         if (o && (!clash || o.order < clash.order)) clash = o;
       }
       if (clash) {
@@ -384,7 +388,7 @@ class Resolver {
       }
       const self = { name: item.name, path, order: order++ };
       if (!at.has(path)) at.set(path, self);
-      for (const parent of parentPaths(path)) if (!below.has(parent)) below.set(parent, self);
+      for (const parent of parents) if (!below.has(parent)) below.set(parent, self);
       const v: ResolvedVolume = { name: item.name, path };
       if (item.size !== undefined) v.sizeBytes = sizeBytes(item.size);
       if (item.filesystem !== undefined) v.filesystem = item.filesystem;
@@ -539,6 +543,7 @@ class Resolver {
       setOwn(environment, key, value);
       const plain = plaintextSecretInEnv(key, value);
       if (plain) this.report('CLA3023', 'services.yaml', [...base, 'environment', key], { owner, where: `environment ${key}`, what: plain, name: secretNameFor(key) });
+      if (!value.includes('${')) continue; // no reference: nothing more to check (most values)
       for (const m of value.matchAll(SECRET_REF)) {
         if (m.index > 0 && value[m.index - 1] === '$') continue; // $${…} is a literal
         const inner = m[1]!;
@@ -578,8 +583,8 @@ class Resolver {
       resources: {},
       healthcheck: this.health(s.healthcheck, s.name, base),
       restart: s.restart ?? DEFAULTS.restart,
-      networks: [...new Set(s.networks ?? [])].sort(),
-      dependsOn: [...new Set(s.depends_on ?? [])].sort(),
+      networks: uniqueSorted(s.networks),
+      dependsOn: uniqueSorted(s.depends_on),
       labels: sortedRecord(s.labels ?? {}),
     };
     if (s.placement && typeof s.placement === 'object') {
@@ -963,7 +968,16 @@ function sortedRecord(r: Record<string, string>): Record<string, string> {
 
 /** out[k] = v, also for k = "__proto__" (an ordinary key here, never the prototype). */
 function setOwn(out: Record<string, string>, k: string, v: string): void {
-  Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  // `__proto__` is the one key whose assignment would not make an own property (its setter
+  // on Object.prototype); every other key is set as a plain assignment sets it
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
+/** The strings of a list once each, sorted (a list of none or one is copied as it is). */
+function uniqueSorted(list: readonly string[] | undefined): string[] {
+  if (!list) return [];
+  return list.length < 2 ? [...list] : [...new Set(list)].sort();
 }
 
 /** `/data/www/` → `/data/www`; `/a/../b` → `/b`. */
@@ -977,7 +991,11 @@ export function parentPaths(p: string): string[] {
   return out;
 }
 
+// An absolute path with no empty, `.` or `..` segment and no trailing slash: normalize gives it back as it is.
+const NORMAL_ABSOLUTE = /^(?:\/(?!\.\.?(?:\/|$))[^/]+)+$/;
+
 export function normalisePath(p: string): string {
+  if (NORMAL_ABSOLUTE.test(p)) return p;
   const n = posix.normalize(p);
   return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
 }
@@ -1019,6 +1037,9 @@ function ipsOverlap(a: string | undefined, b: string | undefined): boolean {
  * service name: ['a', 'b', 'c', 'a']. One cycle per strongly connected component.
  */
 export function findCycles(edges: ReadonlyMap<string, readonly string[]>): string[][] {
+  // Almost every state has no cycle: said by one count over integer ids first (at 10,000
+  // services Tarjan's maps, sets and per-component sorts took ≈ 35 ms of a cold process).
+  if (acyclic(edges)) return [];
   // Tarjan's algorithm, iterative over sorted nodes for a deterministic result.
   let counter = 0;
   const index = new Map<string, number>();
@@ -1102,6 +1123,46 @@ export function findCycles(edges: ReadonlyMap<string, readonly string[]>): strin
     cycles.push([start, ...middle, start]);
   }
   return cycles.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
+
+/**
+ * Whether the graph has no cycle (Kahn's algorithm: every node can be taken once the nodes it
+ * points to are). Edges to names that are not nodes are left out, as findCycles leaves them.
+ */
+function acyclic(edges: ReadonlyMap<string, readonly string[]>): boolean {
+  const id = new Map<string, number>();
+  for (const name of edges.keys()) id.set(name, id.size);
+  const n = id.size;
+  // the edges as ids, reversed (who points to each node), in one array: from[at[m] … at[m+1])
+  const pending = new Int32Array(n); // edges still out of each node
+  const at = new Int32Array(n + 1);
+  const targets: number[] = [];
+  const sources: number[] = [];
+  let u = 0;
+  for (const succ of edges.values()) {
+    for (const name of succ) {
+      const m = id.get(name);
+      if (m === undefined) continue;
+      pending[u]!++;
+      at[m + 1]!++;
+      targets.push(m);
+      sources.push(u);
+    }
+    u++;
+  }
+  for (let m = 0; m < n; m++) at[m + 1]! += at[m]!;
+  const from = new Int32Array(targets.length);
+  const fill = at.slice(0, n);
+  for (let e = 0; e < targets.length; e++) from[fill[targets[e]!]!++] = sources[e]!;
+  const ready: number[] = [];
+  for (let v = 0; v < n; v++) if (pending[v] === 0) ready.push(v);
+  let taken = 0;
+  while (ready.length) {
+    const m = ready.pop()!;
+    taken++;
+    for (let e = at[m]!; e < at[m + 1]!; e++) if (--pending[from[e]!]! === 0) ready.push(from[e]!);
+  }
+  return taken === n;
 }
 
 /** A secret name for an environment variable (DB_PASSWORD → db_password), for hints. */

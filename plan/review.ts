@@ -115,19 +115,26 @@ function flatten(v: Json, prefix: string, out: Map<string, Json>): void {
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const keys = Object.keys(v);
     if (keys.length === 0 && prefix) out.set(prefix, {});
-    for (const k of keys) flatten(v[k]!, prefix ? `${prefix}.${k}` : k, out);
+    // joined, not `${prefix}.${k}`: a template makes a rope, and each of the paths is hashed
+    // into the map and compared in the sort (docs/plans.md, "Session 33")
+    for (const k of keys) flatten(v[k]!, prefix ? [prefix, k].join('.') : k, out);
   } else if (Array.isArray(v) && v.length > 0 && v.every((e) => e && typeof e === 'object' && !Array.isArray(e) && typeof (e as { name?: unknown }).name === 'string')) {
-    for (const e of v as { [k: string]: Json }[]) flatten(e, `${prefix}[${String(e.name)}]`, out);
+    for (const e of v as { [k: string]: Json }[]) flatten(e, [prefix, '[', String(e.name), ']'].join(''), out);
   } else out.set(prefix, v);
+}
+
+/** The last dotted part of a field (`split('.').pop()` without the array). */
+function lastPart(field: string): string {
+  return field.slice(field.lastIndexOf('.') + 1);
 }
 
 function show(field: string, v: Json | undefined): string | null {
   if (v === undefined) return null;
   if (typeof v === 'string') {
-    if (SECRETISH.test(field.split('.').pop() ?? '') && !/^\$\{secrets\.[^}]+\}$/.test(v)) return '(hidden)';
+    if (SECRETISH.test(lastPart(field)) && !/^\$\{secrets\.[^}]+\}$/.test(v)) return '(hidden)';
     return v;
   }
-  const last = field.split('.').pop() ?? '';
+  const last = lastPart(field);
   if (Array.isArray(v)) {
     if (v.length === 0) return '(none)';
     // a command line reads as one: `sh -c "echo hi"`
@@ -176,7 +183,11 @@ export function fieldChanges(oldV: Json | undefined, newV: Json | undefined): Fi
   const b = new Map<string, Json>();
   if (oldV !== undefined) flatten(oldV, '', a);
   if (newV !== undefined) flatten(newV, '', b);
-  const fields = [...new Set([...a.keys(), ...b.keys()])].filter((f) => f !== 'name').sort();
+  // one side only (a created or deleted resource): its own keys, already distinct
+  const keys = a.size === 0 ? b.keys() : b.size === 0 ? a.keys() : new Set([...a.keys(), ...b.keys()]).values();
+  const fields: string[] = [];
+  for (const f of keys) if (f !== 'name') fields.push(f);
+  fields.sort();
   const out: FieldChange[] = [];
   for (const f of fields) {
     const o = a.get(f);
@@ -225,7 +236,9 @@ export function stepIndex(steps: readonly PlanStep[]): (r: { kind: string; name:
   const networkSettings: PlanStep[] = [];
   for (const step of steps) {
     const target = step.target;
-    for (const name of serviceNames(step)) pushStep(services, name, step);
+    const label = serviceLabel(step);
+    if (label !== undefined) pushStep(services, label, step);
+    else for (const name of containerServiceNames(target)) pushStep(services, name, step);
     pushStep(targets, target, step);
     const fw = target.startsWith('firewall/');
     if (fw) firewall.push(step);
@@ -265,16 +278,19 @@ function pushStep(m: Map<string, PlanStep[]>, k: string, step: PlanStep): void {
   else m.set(k, [step]);
 }
 
-/**
- * Every service name `touches` matches this step to: its service label when it has one; else,
- * for a container target `c`, each name n with c = n, c starting with `n-`, ending with `-n`
- * or holding `-n-` (the names between the ends of c and its dashes).
- */
-function serviceNames(step: PlanStep): Set<string> {
+/** The step's service label, which alone decides which service `touches` matches it to. */
+function serviceLabel(step: PlanStep): string | undefined {
   const params = step.params as { labels?: Record<string, string>; spec?: { labels?: Record<string, string> } };
-  const label = params.labels?.['claude.os/service'] ?? params.spec?.labels?.['claude.os/service'];
-  if (label !== undefined) return new Set([label]);
-  const c = /^container\/(.+)$/.exec(step.target)?.[1];
+  return params.labels?.['claude.os/service'] ?? params.spec?.labels?.['claude.os/service'];
+}
+
+/**
+ * Every service name `touches` matches a step without a service label to: for a container
+ * target `c`, each name n with c = n, c starting with `n-`, ending with `-n` or holding `-n-`
+ * (the names between the ends of c and its dashes).
+ */
+function containerServiceNames(target: string): Set<string> {
+  const c = /^container\/(.+)$/.exec(target)?.[1];
   const out = new Set<string>();
   if (c === undefined) return out;
   out.add(c);
@@ -330,10 +346,15 @@ export function planReview(payload: Pick<PlanPayload, 'desired' | 'steps' | 'sum
   const stepsOf = stepIndex(payload.steps);
   const used = new Set<string>();
   const resources: ResourceChange[] = changes.map((c) => {
-    const steps = stepsOf(c);
-    for (const s of steps) used.add(s.id);
-    const risk = steps.reduce<PlanStep['risk'] | null>((m, s) => (m === null || RISK_ORDER[s.risk]! > RISK_ORDER[m]! ? s.risk : m), null);
-    return { ...c, risk, steps: steps.map((s) => s.id) };
+    // one pass: the ids, the highest risk (the first of equals) and the steps used
+    const ids: string[] = [];
+    let risk: PlanStep['risk'] | null = null;
+    for (const s of stepsOf(c)) {
+      used.add(s.id);
+      ids.push(s.id);
+      if (risk === null || RISK_ORDER[s.risk]! > RISK_ORDER[risk]!) risk = s.risk;
+    }
+    return { kind: c.kind, name: c.name, file: c.file, action: c.action, fields: c.fields, risk, steps: ids };
   });
   const display = (payload.display ?? {}) as { exposure?: unknown; warnings?: unknown };
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
