@@ -9,14 +9,13 @@
  * While redis is not ready web's container runs `/bin/sh` (the hold), not nginx, and serves
  * nothing; after the apply the same pid 1 is nginx, serving, and the FIFO is gone, so a later
  * restart runs nginx at once. A dependency that fails rolls the held container back; so does
- * `claude recover` after the applying process is killed (SIGKILL) while web is held. An image
+ * recovery (`recover`, what `claude recover` runs) after the applying process is killed (SIGKILL) while web is held. An image
  * without /bin/sh is created as usual (never held).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from './engine.js';
 import { HOLD_ENTRYPOINT, HOLD_PATH } from './drivers/hold.js';
@@ -27,7 +26,7 @@ import { networkStackPlan, sleep } from './testutil/network-overlap.js';
 import { containerSpec, health, S } from './testutil/plans.js';
 import { freePort } from './testutil/ports.js';
 import { dockerApplyChild } from './testutil/transpile-child.js';
-import { main } from '../cli/main.js';
+import { recover } from './apply.js';
 
 const httpStatus = (port: number) =>
   new Promise<number>((resolve) => {
@@ -140,7 +139,7 @@ describe('apply on docker: a dependent container starts held', () => {
     expect(await w.exists(sick.name)).toBe(false);
   }, 180_000);
 
-  it('killed (SIGKILL) while web is held: recover leaves the state before the plan', async () => {
+  it('killed (SIGKILL) while web is held: recovery leaves the state before the plan', async () => {
     const net = w.n('net3');
     const { redis, web } = await networkStackPlan(w, net, '3');
     // redis ready only after ≥ 4 s, so web's held start is done when web's step begins
@@ -174,18 +173,10 @@ describe('apply on docker: a dependent container starts held', () => {
     const info = await inspect(web.name);
     expect(info.State.Running).toBe(true);
     expect(readFileSync(`/proc/${info.State.Pid}/cmdline`, 'utf8').split('\0')[0]).toBe('/bin/sh');
-    let out = '';
-    const sink = new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) });
-    const code = await main(['recover'], {
-      stdout: sink,
-      stderr: sink,
-      stdin: new PassThrough(),
-      isTTY: false,
-      env: { CLAUDE_DATA_DIR: w.dataDir, CLAUDE_ROOT: w.root, CLAUDE_STATE_DIR: join(w.root, 'state') },
-      cwd: w.root,
-      now: () => new Date(),
-    });
-    expect(code, out).toBe(0);
+    const rec = await recover({ engine: w.engine, dataDir: w.dataDir, stateDir: join(w.root, 'state'), now: () => new Date() });
+    expect(rec.found).toBe('interrupted');
+    expect(rec.action).toBe('rollback');
+    expect(rec.ok, rec.problems.join('; ')).toBe(true);
     expect(await w.exists(web.name)).toBe(false);
     expect(await w.exists(slow.name)).toBe(false);
     expect(await w.base()).toEqual(before);
