@@ -89,10 +89,19 @@ export const DEFAULTS = {
 
 const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+// A state writes the same few durations and sizes over and over (10,000 services: `5s`, `30s`,
+// `64Mi` 10,000 times each): each text is read once. Bounded, so odd input cannot grow them.
+const UNIT_CACHE_MAX = 1024;
+const durations = new Map<string, number>();
+const sizes = new Map<string, number>();
+
 /** `1h30m` → 5400000. Assumes the schema's duration format. */
 export function durationMs(s: string): number {
+  const known = durations.get(s);
+  if (known !== undefined) return known;
   let total = 0;
   for (const m of s.matchAll(/([0-9]+)(ms|s|m|h|d)/g)) total += Number(m[1]) * DURATION_UNIT_MS[m[2]!]!;
+  if (durations.size < UNIT_CACHE_MAX) durations.set(s, total);
   return total;
 }
 
@@ -112,9 +121,13 @@ export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
 /** `128Mi` → 134217728, `1.5G` → 1500000000. */
 
 export function sizeBytes(s: string): number {
+  const known = sizes.get(s);
+  if (known !== undefined) return known;
   const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$/.exec(s);
   if (!m) throw new Error(`sizeBytes: not a size: ${s}`);
-  return Math.round(Number(m[1]) * SIZE_UNIT[m[2] ?? '']!);
+  const bytes = Math.round(Number(m[1]) * SIZE_UNIT[m[2] ?? '']!);
+  if (sizes.size < UNIT_CACHE_MAX) sizes.set(s, bytes);
+  return bytes;
 }
 
 /** `"0.5"` → 500000000, `"250m"` → 250000000. */
@@ -740,7 +753,7 @@ class Resolver {
           this.report('CLA3019', 'services.yaml', ['spec', 'services', index, 'depends_on', i], { service: item.name, name: d, state });
         }
       });
-      edges.set(item.name, [...new Set(ok)].sort());
+      edges.set(item.name, uniqueSorted(ok));
     }
     for (const cycle of findCycles(edges)) {
       const first = cycle[0]!;
@@ -759,8 +772,11 @@ class Resolver {
       port: number;
       protocol: string;
       ip: string | undefined;
-      path: Path;
+      /** The service's index and the port's, for the path (made only when a claim is reported). */
+      index: number;
+      i: number;
     }
+    const pathOf = (c: { index: number; i: number }): Path => ['spec', 'services', c.index, 'ports', c.i, 'host'];
     const claims: Claim[] = [];
     for (const { item, index } of services.values()) {
       const replicas = item.replicas ?? DEFAULTS.replicas;
@@ -768,23 +784,24 @@ class Resolver {
       (item.ports ?? []).forEach((p, i) => {
         if (p.host === undefined) return;
         const protocol = p.protocol ?? DEFAULTS.protocol;
-        const path: Path = ['spec', 'services', index, 'ports', i, 'host'];
-        if (replicas > 1) this.report('CLA3008', 'services.yaml', path, { service: item.name, replicas, port: p.host, protocol });
-        claims.push({ service: item.name, port: p.host, protocol, ip: p.host_ip, path });
+        if (replicas > 1) this.report('CLA3008', 'services.yaml', pathOf({ index, i }), { service: item.name, replicas, port: p.host, protocol });
+        claims.push({ service: item.name, port: p.host, protocol, ip: p.host_ip, index, i });
       });
     }
-    const taken = new Set(claims.map((c) => `${c.port}/${c.protocol}`));
+    // every claimed port, for the free one a clash suggests: made at the first clash
+    let taken: Set<string> | undefined;
     const byPort = new Map<string, Claim[]>();
     for (const c of claims) {
       const key = `${c.port}/${c.protocol}`;
-      const same = byPort.get(key) ?? [];
-      const earlier = same.find((o) => ipsOverlap(o.ip, c.ip));
-      same.push(c);
-      byPort.set(key, same);
+      const same = byPort.get(key);
+      const earlier = same?.find((o) => ipsOverlap(o.ip, c.ip));
+      if (same) same.push(c);
+      else byPort.set(key, [c]);
       if (!earlier) continue;
+      taken ??= new Set(claims.map((x) => `${x.port}/${x.protocol}`));
       let free = c.port + 1;
       while (free <= 65535 && taken.has(`${free}/${c.protocol}`)) free++;
-      this.report('CLA3007', 'services.yaml', c.path, {
+      this.report('CLA3007', 'services.yaml', pathOf(c), {
         service: c.service,
         port: c.port,
         protocol: c.protocol,

@@ -111,7 +111,7 @@ function entities(file: string, text: string | undefined, parsedOf: ParsedOf | u
 }
 
 /** Flattens a value to dotted paths: objects by key, lists of named objects by name, other lists whole. */
-function flatten(v: Json, prefix: string, out: Map<string, Json>): void {
+function flatten(v: Json, prefix: string, out: { set(k: string, v: Json): unknown }): void {
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const keys = Object.keys(v);
     if (keys.length === 0 && prefix) out.set(prefix, {});
@@ -179,14 +179,13 @@ function entry(list: string, o: { [k: string]: Json }): string {
 
 /** The fields that differ between two versions of one entity (the name itself excluded). */
 export function fieldChanges(oldV: Json | undefined, newV: Json | undefined): FieldChange[] {
+  if (oldV === undefined || newV === undefined) return oneSided(oldV === undefined ? newV : oldV, oldV === undefined);
   const a = new Map<string, Json>();
   const b = new Map<string, Json>();
-  if (oldV !== undefined) flatten(oldV, '', a);
-  if (newV !== undefined) flatten(newV, '', b);
-  // one side only (a created or deleted resource): its own keys, already distinct
-  const keys = a.size === 0 ? b.keys() : b.size === 0 ? a.keys() : new Set([...a.keys(), ...b.keys()]).values();
+  flatten(oldV, '', a);
+  flatten(newV, '', b);
   const fields: string[] = [];
-  for (const f of keys) if (f !== 'name') fields.push(f);
+  for (const f of new Set([...a.keys(), ...b.keys()])) if (f !== 'name') fields.push(f);
   fields.sort();
   const out: FieldChange[] = [];
   for (const f of fields) {
@@ -195,6 +194,33 @@ export function fieldChanges(oldV: Json | undefined, newV: Json | undefined): Fi
     // set on one side only: a change (a created resource's fields need no comparing text)
     if (o !== undefined && n !== undefined && JSON.stringify(o) === JSON.stringify(n)) continue;
     out.push({ field: f, old: show(f, o), new: show(f, n) });
+  }
+  return out;
+}
+
+/**
+ * fieldChanges of a resource set on one side only (every created resource): its paths as
+ * flatten gives them, into two lists instead of a map (a hash table grown three times for
+ * ≈ 20 paths, 20,000 times at 10,000 services), sorted as fieldChanges sorts them; a path
+ * flatten gives twice (`a.b` and `a: {b}`) keeps its last value, as the map's `set` did, and
+ * its first place does not matter once sorted.
+ */
+function oneSided(v: Json | undefined, created: boolean): FieldChange[] {
+  if (v === undefined) return [];
+  const paths: string[] = [];
+  const values: Json[] = [];
+  flatten(v, '', { set: (k, x) => (paths.push(k), values.push(x)) });
+  const order: number[] = [];
+  for (let i = 0; i < paths.length; i++) if (paths[i] !== 'name') order.push(i);
+  // by path as `sort()` orders strings (UTF-16 code units), equal paths in the order given
+  order.sort((x, y) => (paths[x]! < paths[y]! ? -1 : paths[x]! > paths[y]! ? 1 : x - y));
+  const out: FieldChange[] = [];
+  for (let j = 0; j < order.length; j++) {
+    const i = order[j]!;
+    const f = paths[i]!;
+    if (j + 1 < order.length && paths[order[j + 1]!] === f) continue; // the later value of the same path
+    const shown = show(f, values[i]);
+    out.push(created ? { field: f, old: null, new: shown } : { field: f, old: shown, new: null });
   }
   return out;
 }
