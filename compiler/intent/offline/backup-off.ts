@@ -3,7 +3,8 @@
  * up, disable that", "the grafana backup can go", "backups of prometheus: off", "turn the backups
  * for grafana and prometheus off", "the database doesn't need nightly backups anymore". The
  * message is said again in the one form the backups reader reads, "turn off backups for X and Y"
- * (or "turn off backups for the database", or "turn off the backups" with nothing said), so no
+ * (or "turn off backups for the database", "turn off all backups"; with no service said, the
+ * message is left as it was), so no
  * later reader takes "disable that" or "switch it off" for the service, or "nightly" for a new
  * schedule (the backups were set to 03:00 again, the service stopped, the volume deleted).
  * A message that also asks for something else, says a retention ("no more than 3") or a time, or
@@ -35,5 +36,6 @@ export function backupOffSaid(message: string, services: readonly string[]): str
   const db = /\b(?:the|our|my)\s+(?:main\s+)?(?:database|db)\b/i.exec(t);
   if (db) return 'turn off backups for the database';
   if (/\b(?:all|every|everything)\b/i.test(t)) return 'turn off all backups';
-  return 'turn off the backups';
+  // Nothing this host names ("no backups for the cache"): left as said, for the backups reader.
+  return message;
 }
