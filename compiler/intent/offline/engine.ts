@@ -66,6 +66,7 @@ import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type N
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
 import { commandNegated, ruleFromCommand } from './firewall-commands.js';
+import { carriesRemoval, ruleRemovalSaid, rulesAddedByRemoval } from './firewall-removal.js';
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
 import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
@@ -234,7 +235,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:the|that|this|those|these|our|my)\s+(?!(?:all|every|other|any)\b)[\w-]+(?:\s+[\w-]+)?\s+rules?\s+(?:in|on|from|of)\s+(?:the\s+)?firewall\b)(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -653,6 +654,12 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   }
   const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
   if (proposal.refused) return proposal;
+  // A removal never adds (firewall-removal.ts, round 32): a rule's removal read as a new rule is not done.
+  const added = rulesAddedByRemoval(input.message, input.files, { ...input.files, ...proposal.files });
+  if (added.length > 0) {
+    const q = `Not done: "${input.message.trim()}" asks to remove a firewall rule, and my reading of it would add ${added.join(', ')}. Say which rule to remove, e.g. "remove the firewall rule for port 8080" (the rules are in network.yaml).`;
+    return { provider: 'offline', files: {}, explanation: q, questions: [q], understood: true };
+  }
   // "remove sudo from everyone except alice" with alice keyless: done, and said (review 22 MED-9).
   const except = Object.keys(proposal.files).length > 0 && /\bsudo|\badmin|\broot/i.test(input.message) ? sudoExcept(input.message, input.files) : undefined;
   if (except && 'warning' in except && except.warning) proposal.warnings = [...(proposal.warnings ?? []), except.warning];
@@ -748,6 +755,14 @@ function readRequest(original00: EngineInput): Proposal {
     const q = `Which user do you mean by "${prefix.said}": ${orList(prefix.choices)}? There is no user ${prefix.said}.`;
     return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
   }
+  // The removal of a firewall rule said any way: the rule there is removed in the handler's words,
+  // and a rule the host does not have is said so, nothing changed (firewall-removal.ts, round 32).
+  const removal = order ? ruleRemovalSaid(original.message, original.files) : undefined;
+  if (removal && 'nothing' in removal) return { provider: 'offline', files: {}, explanation: removal.nothing, understood: true };
+  if (removal) {
+    const gone = respond({ ...original, message: removal.request }).proposal;
+    if (gone.refused || (gone.understood !== false && (gone.questions ?? []).length === 0 && carriesRemoval(removal, original.files, { ...original.files, ...gone.files }))) return { ...gone, explanation: [`(Read "${original.message.trim()}" as "${removal.request}".)`, gone.explanation].join('\n') };
+  }
   // A firewall rule said as a frame in any order, or a source said as a place (firewall-frame.ts, round 29).
   const fw = order ? firewallFrame(original.message, original.files, services0) : undefined;
   if (fw && 'ask' in fw) return { provider: 'offline', files: {}, explanation: fw.ask, questions: [fw.ask], understood: true };
@@ -774,7 +789,6 @@ function readRequest(original00: EngineInput): Proposal {
   // A user said in any form ("a login for my friend nick", "users: kim (sudo), lee (no sudo)",
   // "revoke ivan's account"): the accounts added or removed, when the first reading does not carry them (user-forms.ts, round 31).
   const accounts = order && !first.refused ? accountsSaid(original.message, original.files, [...services0, ...products()]) : undefined;
-  if (process.env.DBG) console.error("DBG", JSON.stringify(accounts), original.message);
   if (accounts && ((first.questions ?? []).length > 0 || first.understood === false || !carriesAccounts(accounts, original.files, { ...original.files, ...first.files }))) {
     const again = respond({ ...original, message: accounts.request }).proposal;
     if (again.understood !== false && !again.refused && (again.questions ?? []).length === 0 && carriesAccounts(accounts, original.files, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim().replace(/ssh-\S+ \S+/, 'ssh-…')}" as "${accounts.request.replace(/ssh-\S+ \S+/g, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
