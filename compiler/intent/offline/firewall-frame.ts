@@ -74,7 +74,7 @@ const ONLY = /\b(?:only|restrict\w*|limit\w*|narrow\w*|lock\w*\s+(?:\w+\s+)?down
 /** Words of the frame itself: verbs, prepositions, the nouns of a rule, fillers. */
 const FRAME_WORDS = new Set(
   (
-    'a an the this that it one new add create make set up please pls plz kindly to from for in on at of with and also too as via over into ' +
+    'a an the this that it one new add create make set up please pls plz kindly to from for in on at of with and or also too as via over into ' +
     'firewall fw rule rules port ports network net networks source sources src subnet range addresses address ips ip ' +
     'whitelist whitelisted allowlist give open opens opened opening allow allowed allowing allows accept accepts accepted accepting permit permits permitted let lets in grant access reach reached reachable accessible able get hit ' +
     'should can could may must need needs needed we i you u want wants would like is are be being will shall it its ' +
@@ -110,6 +110,8 @@ const COMPLAINT_ONLY = new Set('but not no'.split(' '));
 function toldAround(unknown: string[], t: string, complaint: boolean): boolean {
   if (unknown.length > 30 || unknown.some((w) => /\d/.test(w))) return false;
   if (!complaint && !OPENING.test(t) && !DROP.test(t)) return false;
+  // A firewall tool's command is read whole or not at all (firewall-commands.ts): its flags are no words around a rule.
+  if (/\b(?:iptables|ip6tables|ufw|firewall-cmd|nft|nftables)\b|(?:^|\s)--?[a-z]/i.test(t)) return false;
   // A second request after "and", "also", "then" ("open port 8443 and also call the isp"; the rule's own name
   // was taken out before): not a word around the rule.
   for (const m of t.toLowerCase().matchAll(/\b(?:and|also|then|plus)\s+(?:(?:also|then)\s+)?([a-z]+)/g)) if (unknown.includes(m[1]!) || /^(?:call|name)$/.test(m[1]!)) return false;
@@ -198,7 +200,7 @@ export function firewallFrame(message: string, files: Record<string, string | un
   const protocols = new Set([...t.matchAll(/\b(tcp|udp)\b/gi)].map((m) => m[1]!.toLowerCase() as 'tcp' | 'udp'));
   const ports: (number | string)[] = [];
   // A range: "10000-10100", "6000 to 6010", "5000..5010", ufw's "8000:8100" (round 31).
-  t = t.replace(/(?<![\w.\/:-])(?:(?:tcp|udp)\s*\/\s*)?(\d{2,5})\s*(?:-|–|\.\.|:|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})(?:\s*\/\s*(?:tcp|udp))?(?![\w.\/%:-])/gi, (m, a: string, b: string) => {
+  t = t.replace(/(?<![\w.\/:-])(?:(?:tcp|udp)\s*\/\s*)?(\d{2,5})\s*(?:-|–|\.\.|:|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})(?:\s*\/\s*(?:tcp|udp))?(?![\w\/%:-]|\.\w)/gi, (m, a: string, b: string) => {
     if (Number(a) >= Number(b) || Number(b) > 65535) return m;
     ports.push(`${Number(a)}-${Number(b)}`);
     return ' port ';

@@ -45,7 +45,7 @@ const RELATION = String.raw`(?:(?:new|old|best|good|dear|little|big|younger|olde
 /** Words that are never a person's name here. */
 const NOT_A_NAME = new Set(
   (
-    'the a an and or it them user users account accounts acct login logins group groups sudo admin me us you i we both each all if when then but so because since needed already him her his their they she he no not with without only just also too please pls new key keys ssh root my our for to in into from of on as this that is are be member members people everyone everybody access give grant make put let set get create add remove delete called named here there shell password one some someone somebody who which needs need wants want should can could will would so then thanks hi hello hey ok docker linux unix normal regular standard local system server box machine host rights privileges ci first second third fourth last other next same main default old existing current previous former latter each every'
+    'the a an and or it them user users account accounts acct login logins group groups sudo admin me us you i we both each all if when then but so because since needed already by via over through using must him her his their they she he no not with without only just also too please pls new key keys ssh root my our for to in into from of on as this that is are be member members people everyone everybody access give grant make put let set get create add remove delete called named here there shell password one some someone somebody who which needs need wants want should can could will would so then thanks hi hello hey ok docker linux unix normal regular standard local system server box machine host rights privileges ci first second third fourth last other next same main default old existing current previous former latter each every'
   ).split(' '),
 );
 /** Words of the frame: fillers, the words of accounts, sudo, groups and removal. */
@@ -56,7 +56,7 @@ const FRAME = new Set(
     'to into on of member members group groups sudo admin rights privileges privilege root who which can use able allowed has have having may ' +
     'no not without don\'t dont do never non give him her them they she he it server box machine host system this on here thanks thx thank hi hello hey ok okay so just only too as well ' +
     'linux unix normal regular standard local separate dedicated own also both all each users: accounts: list following these add: to: - – ' +
-    'revoke close terminate delete remove erase deactivate disable get rid kill offboard deprovision wipe entirely completely fully now anymore any more longer works work here left quit gone ' +
+    'revoke close terminate delete remove erase deactivate disable get rid kill offboard deprovision wipe take away down entirely completely fully now anymore any more longer works work here left quit gone ' +
     "but don doesn isn shouldn wouldn won has have doesn't doesnt does isn't isnt is not with us company team job anyway since today yesterday s t"
   ).split(/\s+/),
 );
@@ -81,7 +81,7 @@ function groupsOf(t: string): string[] {
 }
 
 function removalSaid(t: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): AccountsSaid | undefined {
-  if (!/\b(?:revoke|close|terminate|delete|remove|erase|deactivate|disable|get\s+rid\s+of|offboard|deprovision|wipe)\b/.test(t)) return undefined;
+  if (!/\b(?:revoke|close|terminate|delete|remove|erase|deactivate|disable|get\s+rid\s+of|offboard|deprovision|wipe|take\s+(?:away|down)|take\s+(?:his|her|their|the)\s+(?:(?:accounts?|logins?|users?|acct)|access)\s+(?:away|down))\b/.test(t)) return undefined;
   if (!new RegExp(String.raw`\b(?:${ACCOUNT}|access)\b`).test(t)) return undefined;
   // "revoke stan's sudo", "delete nora's key", "remove lee from docker": a part of the account, not the account.
   if (/\b(?:sudo|admin|root|keys?|ssh|group|groups|docker|password|from)\b/.test(t)) return undefined;
@@ -217,13 +217,15 @@ const TAIL_ITEM = /\s*(?:,\s*(?:and\s+)?|\band\b|&|\+)\s*(?:users?\s+)?['"“”
 /** A name where people put it; the groups hold the name (or a list of names after the first). */
 const SLOTS: RegExp[] = [
   new RegExp(String.raw`\(\s*(?:user\s*name|username|login|user|handle|account)\s*[:=]?\s*${Q}${NAME}${Q}\s*\)`, 'g'),
-  new RegExp(String.raw`\b(?:user\s*name|username|login\s+name|login|handle)(?![a-z])\s*(?:is|should\s+be|will\s+be|=|:)?\s*${Q}${NAME}${Q}`, 'g'),
+  new RegExp(String.raw`\b(?:user\s*name|username|login\s+name|handle)(?![a-z])\s*(?:is|should\s+be|will\s+be|=|:)?\s*${Q}${NAME}${Q}`, 'g'),
+  new RegExp(String.raw`\blogin\s*(?:is|should\s+be|will\s+be|=|:)\s*${Q}${NAME}${Q}`, 'g'),
+  new RegExp(String.raw`\b(?:a|an)\s+(?:new\s+)?${Q}${NAME}${Q}\s+(?:user|account)\b`, 'g'),
   new RegExp(String.raw`\b(?:called|named)\s+${Q}${NAME}${Q}`, 'g'),
   new RegExp(String.raw`\b(?:my|our|the|a|an)\s+${RELATION}\s*,?\s+${Q}${NAME}${Q}`, 'g'),
   new RegExp(String.raw`\b(?:users?|accounts?|logins?)\s*:?\s+${Q}${NAME}${Q}${TAIL}`, 'g'),
-  new RegExp(String.raw`\b(?:${ACCOUNT})\s+for\s+${Q}${NAME}${Q}${TAIL}`, 'g'),
+  new RegExp(String.raw`\b(?:${ACCOUNT}|one)\s+for\s+${Q}${NAME}${Q}${TAIL}`, 'g'),
   new RegExp(String.raw`^\s*(?:(?:please|pls|can\s+you|could\s+you|hi|hey)[\s,]+)*(?:add|create|make|set\s*up|onboard|useradd|adduser)\s+(?:(?:a|an|the|new|two|three)\s+)*(?:(?:linux|unix|shell)\s+)?(?:(?:users?|accounts?|logins?)\s*:?\s*)?${Q}${NAME}${Q}${TAIL}`, 'g'),
-  new RegExp(String.raw`^\s*${Q}${NAME}${Q}\s+(?:needs?|wants?|should\s+(?:have|get)|gets?)\s+(?:an?\s+)?(?:(?:user|shell|linux)\s+)?(?:account|login|user|acct|ssh\s+access)\b`, 'g'),
+  new RegExp(String.raw`^\s*${Q}${NAME}${Q}(?:\s*\([^)]{0,30}\))?\s+(?:needs?|wants?|should\s+(?:have|get)|gets?)\s+(?:an?\s+)?(?:(?:user|shell|linux)\s+)?(?:account|login|user|acct|ssh(?:\s+access)?)\b`, 'g'),
   new RegExp(String.raw`\b(?:give|make|create)\s+${Q}${NAME}${Q}\s+(?:an?\s+)?(?:(?:user|shell|linux)\s+)?(?:account|login|user|acct)\b`, 'g'),
   new RegExp(String.raw`\bkey\s+(?:for|of)\s+${Q}${NAME}${Q}`, 'g'),
 ];
@@ -257,7 +259,7 @@ function groupListsIn(seg: string): { groups: string[]; sudo: boolean } {
     }
   };
   for (const m of seg.matchAll(new RegExp(String.raw`\b(?:in|into|to|join|joins|joining|member\s+of|groups?\s*:?)\s+(?:(?:both|all|each)\s+(?:of\s+)?)?(?:the\s+)?(?:groups?\s*:?\s+)?${LIST}`, 'g'))) take(m[1]!);
-  if (/\b(?:needs?|use|uses|run|runs|wants?|gets?|with|just|\+|plus|and)\s+docker\b|\bdocker\s+(?:access|rights|permissions?|group)\b|^\W*docker\W*$/.test(seg)) out.add('docker');
+  if (/\b(?:needs?|use|uses|run|runs|wants?|gets?|with|just|\+|plus|and)\s+docker\b|\bdocker\s+(?:access|rights|permissions?|group|grp)\b|^\W*docker\W*$/.test(seg)) out.add('docker');
   return { groups: [...out], sudo };
 }
 
