@@ -60,7 +60,7 @@ import { correctedRequest, correctionNote, correctionValue, unclearSizeCorrectio
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
-import { answerFromState, onlyAsks } from './asked-state.js';
+import { answerFromState, onlyAsks, opensAndOnlyAsks } from './asked-state.js';
 import { isUndo, undoRequest } from './undo.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
@@ -740,7 +740,8 @@ function readRequest(original00: EngineInput): Proposal {
   // answer, "alice", completes it); "remove sudo from everyone except alice" takes it from the others.
   const services0 = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
   // A question ("is ssh open to the world?") is never read as a frame to apply.
-  const order = !isYesNoQuestion(original.message) && detectDanger(original.message) === undefined;
+  // A question that only asks ("which accounts have admin rights?") never edits either (round 33).
+  const order = !isYesNoQuestion(original.message) && !opensAndOnlyAsks(original.message) && detectDanger(original.message) === undefined;
   if (asked && order) {
     const prefix = userByPrefix(asked.request, original.files, services0);
     const picked = prefix?.choices.filter((c) => new RegExp(String.raw`(?<![\w-])${escapeRe(c)}(?![\w-])`, 'i').test(original.message));

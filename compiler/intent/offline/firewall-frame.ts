@@ -142,9 +142,14 @@ export type FrameReading = FirewallFrame | { ask: string };
  * The request read as one firewall rule, or a question when its source is a place with no
  * address; undefined when it is not only a firewall rule (then the engine reads it as before).
  */
+/** An image reference: a registry host and a path ("ghcr.io/acme/api", "registry.example.com:5000/x"), a path with a tag ("acme/api:1"), or the word "image". Never a CIDR, "tcp/udp", "http/https" or "80/tcp". */
+const IMAGE_SAID = /(?<![\w.\/@:-])(?:[a-z][\w-]*(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?\/[\w.-]+(?:\/[\w.-]+)*|[a-z][\w.-]*(?:\/[a-z0-9][\w.-]*)+:[\w][\w.-]*)(?![\w\/@-])|\b(?:docker\s+)?image\b/i;
+
 export function firewallFrame(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): FrameReading | undefined {
   let t = ` ${message.trim().replace(/[.!]+$/, '')} `;
   if (t.length > 300 || /ssh-|->/i.test(t)) return undefined;
+  // An image said ("drop ghcr.io/acme/billing:2 onto port 8200"): a deploy, whatever its verb (round 33).
+  if (IMAGE_SAID.test(t)) return undefined;
   // A complaint with a port is a request to open it (round 31).
   const complaint = COMPLAINT.test(t) && /\d/.test(t);
   if (!complaint && !/\b(?:tcp|udp)\b|\bboth\s+protocols\b/i.test(t) && !/\b(?:fw|firewall|rule|allow|open|permit|accept|let|whitelist|grant|reach|access|hit|restrict|limit|narrow|lock|block|deny|drop|reject|close|ban|whitelist|allowlist|give|only)\b|\b(?:reach|access)\w*/i.test(t) && !PLACE.test(t) && !/\b(?:from|to|for)\s+\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d/.test(t)) return undefined;

@@ -62,11 +62,17 @@ const FRAME = new Set(
 );
 const RELATION_WORDS = new Set('new old best good dear little big younger older junior senior friend buddy pal mate colleague coworker co-worker teammate team member cousin brother sister partner wife husband son daughter dad mom mum father mother uncle aunt nephew niece intern contractor freelancer consultant hire employee guy girl dev developer designer student client customer roommate flatmate neighbour neighbor boss manager engineer sysadmin tester'.split(' '));
 
-const isName = (n: string | undefined, serviceNames: readonly string[]): n is string => n !== undefined && !NOT_A_NAME.has(n) && !RELATION_WORDS.has(n) && !serviceNames.includes(n) && !/^\d/.test(n);
+/**
+ * A name is never a word of the sentence's frame (round 33): "name sam" is not a user "name",
+ * "username ines" not "username", "which accounts have admin rights?" not "have". The words the
+ * frame reads around a name (FRAME) and the words that introduce one are never the name itself.
+ */
+const SLOT_WORDS = new Set('name names username usernames user_name login_name handle call calls calling called named naming have has had is are was were be been being do does did'.split(' '));
+const isName = (n: string | undefined, serviceNames: readonly string[]): n is string => n !== undefined && !NOT_A_NAME.has(n) && !RELATION_WORDS.has(n) && !SLOT_WORDS.has(n) && !FRAME.has(n) && !serviceNames.includes(n) && !/^\d/.test(n);
 
 /** sudo said of one person: true, false (negated), or undefined. */
 function sudoOf(t: string): boolean | undefined {
-  if (/\b(?:no|without|not|never|non|nor)\s*-?\s*(?:sudo|admin|root)\b|\b(?:don'?t|do\s+not|shouldn'?t|should\s+not|must\s+not|mustn'?t|never)\s+(?:\w+\s+){0,3}?(?:sudo|admin|root)\b|\b(?:sudo|admin)\s*:\s*(?:no|false|n|off)\b/.test(t)) return false;
+  if (/\b(?:no|without|not|never|non|nor)\s*-?\s*(?:sudo|admin|root)\b|\b(?:don'?t|do\s+not|does\s+not|doesn'?t|did\s+not|didn'?t|will\s+not|won'?t|shouldn'?t|should\s+not|must\s+not|mustn'?t|need\s+not|needn'?t|is\s+not|isn'?t|never)\s+(?:\w+\s+){0,3}?(?:sudo|admin|root)\b|\b(?:sudo|admin)\s*:\s*(?:no|false|n|off)\b/.test(t)) return false;
   if (/\b(?:sudo|admin(?:istrator)?|root\s+access)\b/.test(t)) return true;
   return undefined;
 }
@@ -219,6 +225,8 @@ const SLOTS: RegExp[] = [
   new RegExp(String.raw`\(\s*(?:user\s*name|username|login|user|handle|account)\s*[:=]?\s*${Q}${NAME}${Q}\s*\)`, 'g'),
   new RegExp(String.raw`\b(?:user\s*name|username|login\s+name|handle)(?![a-z])\s*(?:is|should\s+be|will\s+be|=|:)?\s*${Q}${NAME}${Q}`, 'g'),
   new RegExp(String.raw`\blogin\s*(?:is|should\s+be|will\s+be|=|:)\s*${Q}${NAME}${Q}`, 'g'),
+  // "…, name sam, no sudo", "name: sam", "her name is sam": a name said in a clause of its own.
+  new RegExp(String.raw`(?:^|[,;.(]|\band\b)\s*(?:(?:his|her|their|its|the)\s+)?name\s*(?:is|should\s+be|will\s+be|=|:)?\s*${Q}${NAME}${Q}`, 'g'),
   new RegExp(String.raw`\b(?:a|an)\s+(?:new\s+)?${Q}${NAME}${Q}\s+(?:user|account)\b`, 'g'),
   new RegExp(String.raw`\b(?:called|named)\s+${Q}${NAME}${Q}`, 'g'),
   new RegExp(String.raw`\b(?:my|our|the|a|an)\s+${RELATION}\s*,?\s+${Q}${NAME}${Q}`, 'g'),
