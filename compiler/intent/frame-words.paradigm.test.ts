@@ -65,6 +65,15 @@ const GRANTS: Row[] = [
   ['account for our new sysadmin, username cyd, with sudo please', [{ user: 'cyd', sudo: true }, { user: 'username', absent: true }]],
 ];
 
+/** "only from A, the others no": the narrowing said again is no negation of the rule (para-25 fw-30-c's class; rows of my own). */
+const NARROWING: Row[] = [
+  ['port 6380 must accept only from 10.2.0.0/16, the others no', [{ rule_for: 6380, source: '10.2.0.0/16', action: 'accept' }]],
+  ['allow 5433 only from 10.3.0.0/16 and 172.16.0.0/12, nobody else', [{ rule_for: 5433, source: ['10.3.0.0/16', '172.16.0.0/12'], action: 'accept' }]],
+  ['only 192.168.5.0/24 may reach 9200, everyone else blocked', [{ rule_for: 9200, source: '192.168.5.0/24', action: 'accept' }]],
+  ['open 8086 just for 10.9.0.0/16; the rest not', [{ rule_for: 8086, source: '10.9.0.0/16', action: 'accept' }]],
+  ['restrict 27017 to 10.4.0.0/16, no one else', [{ rule_for: 27017, source: '10.4.0.0/16', action: 'accept' }]],
+];
+
 /** The rules of a host after the request, by port. */
 function rulePorts(files: Record<string, string | undefined>): unknown[] {
   const rules = (parse(files['network.yaml'] ?? '{}') ?? {}).spec?.firewall?.rules ?? [];
@@ -92,6 +101,10 @@ describe('frame words (round 33): a deploy verb with an image is not a firewall 
       expect(rulePorts({ ...files, ...say(request, files).files })).toEqual(rulePorts(files));
     }
   });
+});
+
+describe('frame words (round 33): the narrowing said again ("the others no") is no negation', () => {
+  it.each(NARROWING)('"%s"', (request, want, before = []) => expect(lastTurnFailures(before, [request], want)).toEqual([]));
 });
 
 describe('frame words (round 33): a grant said before is kept', () => {

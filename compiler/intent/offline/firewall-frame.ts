@@ -197,6 +197,8 @@ export function firewallFrame(message: string, files: Record<string, string | un
   t = t.replace(/,?\s+(?:it'?s|it\s+is|this\s+is|that'?s)\s+for\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s*$/i, (m) => ((purpose += m), ' '));
   // "visit my website over http and https": the site is what the ports are for, not a service to set up.
   if (/\b(?:https?|ports?\s+\d|\d{2,5})\b/i.test(t)) t = t.replace(/\b(?:my|our|the)\s+(?:web\s*)?site\b/gi, (m) => ((purpose += m), ' '));
+  // "only from A and B, the others no", "… and nobody else": the narrowing said again, not a negation of the rule (round 33).
+  if (ONLY.test(t)) t = t.replace(/(?:,|;|\band\b|\bbut\b)?\s*(?:(?:all\s+)?the\s+others?|the\s+rest|every(?:one|body|thing)\s+else|no\s*(?:one|body)\s+else|nothing\s+else|nobody\s+else)(?:\s+(?:no|not|denied|blocked|dropped|refused))?(?=\s*[,;.]|\s*$)/gi, ' ');
   const cidrs = findCidrs(t).filter((c) => /^\d/.test(c));
   for (const c of cidrs) t = t.replace(c, ' ');
   // "both protocols", "tcp and udp", "tcp/udp", "tcp+udp": one rule for each (round 31).

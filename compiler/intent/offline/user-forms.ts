@@ -45,7 +45,7 @@ const RELATION = String.raw`(?:(?:new|old|best|good|dear|little|big|younger|olde
 /** Words that are never a person's name here. */
 const NOT_A_NAME = new Set(
   (
-    'the a an and or it them user users account accounts acct login logins group groups sudo admin me us you i we both each all if when then but so because since needed already by via over through using must him her his their they she he no not with without only just also too please pls new key keys ssh root my our for to in into from of on as this that is are be member members people everyone everybody access give grant make put let set get create add remove delete called named here there shell password one some someone somebody who which needs need wants want should can could will would so then thanks hi hello hey ok docker linux unix normal regular standard local system server box machine host rights privileges ci first second third fourth last other next same main default old existing current previous former latter each every'
+    'the a an and or it them user users account accounts acct login logins group groups sudo admin me us you i we both each all if when then but so because since needed already by via over through using must him her his their they she he no not with without only just also too please pls new key keys ssh root my our for to in into from of on as this that is are be member members people everyone everybody access give grant make put let set get create add remove delete called named here there shell password one some someone somebody who which needs need wants want should can could will would so then thanks hi hello hey ok docker linux unix normal regular standard local system server box machine host rights privileges ci first second third fourth last other next same main default old existing current previous former latter each every two three four five six seven eight nine ten several few couple following starting joining coming arriving working leaving helping visiting staying soon today tomorrow monday tuesday wednesday thursday friday saturday sunday week month like'
   ).split(' '),
 );
 /** Words of the frame: fillers, the words of accounts, sudo, groups and removal. */
@@ -230,9 +230,14 @@ const SLOTS: RegExp[] = [
   new RegExp(String.raw`\b(?:a|an)\s+(?:new\s+)?${Q}${NAME}${Q}\s+(?:user|account)\b`, 'g'),
   new RegExp(String.raw`\b(?:called|named)\s+${Q}${NAME}${Q}`, 'g'),
   new RegExp(String.raw`\b(?:my|our|the|a|an)\s+${RELATION}\s*,?\s+${Q}${NAME}${Q}`, 'g'),
-  new RegExp(String.raw`\b(?:users?|accounts?|logins?)\s*:?\s+${Q}${NAME}${Q}${TAIL}`, 'g'),
-  new RegExp(String.raw`\b(?:${ACCOUNT}|one)\s+for\s+${Q}${NAME}${Q}${TAIL}`, 'g'),
-  new RegExp(String.raw`^\s*(?:(?:please|pls|can\s+you|could\s+you|hi|hey)[\s,]+)*(?:add|create|make|set\s*up|onboard|useradd|adduser)\s+(?:(?:a|an|the|new|two|three)\s+)*(?:(?:linux|unix|shell)\s+)?(?:(?:users?|accounts?|logins?)\s*:?\s*)?${Q}${NAME}${Q}${TAIL}`, 'g'),
+  // A list after an account noun, a colon or a comma between ("users: a, b", "two user accounts, a and b", "new acct finn").
+  new RegExp(String.raw`\b${ACCOUNT}\s*[:,]?\s+(?!${ACCOUNT}\b)${Q}${NAME}${Q}${TAIL}`, 'g'),
+  new RegExp(String.raw`\b(?:${ACCOUNT}|one)\s+for\s*(?:(?:the\s+)?following(?:\s+(?:people|persons|folks|users))?)?\s*:?\s+${Q}${NAME}${Q}${TAIL}`, 'g'),
+  // A relation said without an article at the start of a clause ("intern jane needs a login", "contractor ada needs …").
+  new RegExp(String.raw`(?:^|[,;.!?]\s)\s*${RELATION}\s+${Q}${NAME}${Q}(?=\s+(?:needs?|wants?|should|gets?|has|will|is)\b)`, 'g'),
+  // "cora: sudo", "dirk: docker, sudo": a name and its marks after a colon.
+  new RegExp(String.raw`^\s*${Q}${NAME}${Q}\s*:\s*(?=(?:sudo|admin|docker|wheel|groups?)\b)`, 'g'),
+  new RegExp(String.raw`^\s*(?:(?:please|pls|can\s+you|could\s+you|hi|hey)[\s,]+)*(?:add|create|make|set\s*up|onboard|useradd|adduser)\s+(?:(?:a|an|the|new|two|three)\s+)*(?:(?:linux|unix|shell)\s+)?(?:(?:users?|accounts?|logins?)\s*[:,]?\s*)?${Q}${NAME}${Q}${TAIL}`, 'g'),
   new RegExp(String.raw`^\s*${Q}${NAME}${Q}(?:\s*\([^)]{0,30}\))?\s+(?:needs?|wants?|should\s+(?:have|get)|gets?)\s+(?:an?\s+)?(?:(?:user|shell|linux)\s+)?(?:account|login|user|acct|ssh(?:\s+access)?)\b`, 'g'),
   new RegExp(String.raw`\b(?:give|make|create)\s+${Q}${NAME}${Q}\s+(?:an?\s+)?(?:(?:user|shell|linux)\s+)?(?:account|login|user|acct)\b`, 'g'),
   new RegExp(String.raw`\bkey\s+(?:for|of)\s+${Q}${NAME}${Q}`, 'g'),
@@ -260,6 +265,8 @@ function groupListsIn(seg: string): { groups: string[]; sudo: boolean } {
       if (g === '') continue;
       if (/^(?:sudo|wheel|admin|sudoers?)$/.test(g)) {
         sudo = true;
+        // The wheel group is a group as said, and sudo (round 33, engine.ts handleUsers).
+        if (g === 'wheel') out.add(g);
         continue;
       }
       if (NOT_GROUP.test(g) || NOT_A_NAME.has(g) && g !== 'docker') break;
@@ -267,7 +274,9 @@ function groupListsIn(seg: string): { groups: string[]; sudo: boolean } {
     }
   };
   for (const m of seg.matchAll(new RegExp(String.raw`\b(?:in|into|to|join|joins|joining|member\s+of|groups?\s*:?)\s+(?:(?:both|all|each)\s+(?:of\s+)?)?(?:the\s+)?(?:groups?\s*:?\s+)?${LIST}`, 'g'))) take(m[1]!);
-  if (/\b(?:needs?|use|uses|run|runs|wants?|gets?|with|just|\+|plus|and)\s+docker\b|\bdocker\s+(?:access|rights|permissions?|group|grp)\b|^\W*docker\W*$/.test(seg)) out.add('docker');
+  // Groups said group by group after a membership ("in both the docker group and the qa group"): each "X group".
+  if (/\b(?:in|into|to|join|joins|joining|member\s+of|belongs?)\b/.test(seg)) for (const m of seg.matchAll(new RegExp(String.raw`\b(${G})\s+group\b`, 'g'))) take(m[1]!);
+  if (/\b(?:needs?|use|uses|run|runs|wants?|gets?|with|just|\+|plus|and)\s+docker\b|\bdocker\s+(?:access|rights|permissions?|group|grp)\b|^\W*docker\W*$|^[\s:,(]*docker\s*(?:,|&|\+|\band\b|$)/.test(seg)) out.add('docker');
   return { groups: [...out], sudo };
 }
 
@@ -289,7 +298,7 @@ function peopleSaid(message: string, files: Record<string, string | undefined>, 
   raw = raw.replace(FULL_NAME, (m, full: string) => m.replace(full, ' '));
   let t = raw.toLowerCase();
   for (const [re, w] of FOREIGN) t = t.replace(re, w);
-  t = t.replace(SUDO_NOUN, ' sudo ');
+  t = t.replace(SUDO_NOUN, ' sudo ').replace(/\bgrps\b/g, 'groups').replace(/\bgrp\b/g, 'group');
   // A group made ("a group called deploy … add ines to it"), the machine named ("the box should be named nas"),
   // a second request of another kind ("… and set timezone to Vienna"): the engine's own readers.
   if (/\bgroups?\s+(?:called|named)\b|\b(?:box|server|machine|host|computer|system|service|container|job|rule|volume|network|it|this|that)\s+(?:\w+\s+){0,2}(?:called|named)\b/.test(t)) return undefined;
@@ -299,7 +308,8 @@ function peopleSaid(message: string, files: Record<string, string | undefined>, 
   const existing = usersIn(files).map((u) => u.name);
   const esc = (n: string) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const there = existing.filter((n) => new RegExp(String.raw`(?<![\w-])${esc(n)}(?:'s|’s)?(?![\w-])`).test(t));
-  if (!new RegExp(String.raw`\b${ACCOUNT}\b|\b(?:useradd|adduser|log\s+in|username|sudo|named)\b`).test(t) && !key && !(there.length > 0 && /\b(?:groups?|member|sudo)\b/.test(t))) return undefined;
+  // About accounts: their words, or access to the machine given to a person ("give my friend rolf access to this box").
+  if (!new RegExp(String.raw`\b${ACCOUNT}\b|\b(?:useradd|adduser|log\s+in|username|sudo|named)\b|\b(?:ssh|shell)\s+access\b|\baccess\s+to\s+(?:the|this|our|my)\s+(?:server|box|machine|host|system|vps)\b`).test(t) && !key && !(there.length > 0 && (/\b(?:groups?|member|sudo)\b/.test(t) || groupListsIn(t).groups.length > 0))) return undefined;
   // Mentions: where a name is said by a slot (one or a list), then each later bare mention of a name found.
   type Mention = { at: number; end: number; names: string[]; list?: string[] };
   const mentions: Mention[] = [];
