@@ -20,10 +20,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from './engine.js';
 import { HOLD_ENTRYPOINT, HOLD_PATH } from './drivers/hold.js';
 import type { DockerEngine } from './drivers/docker.js';
-import type { PlanStep } from '../plan/types.js';
 import { startEngineWorld, type EngineWorld } from './testutil/engine-world.js';
 import { networkStackPlan, sleep } from './testutil/network-overlap.js';
-import { containerSpec, health, S } from './testutil/plans.js';
+import { containerSpec, health } from './testutil/plans.js';
 import { freePort } from './testutil/ports.js';
 import { dockerApplyChild } from './testutil/transpile-child.js';
 import { recover } from './apply.js';
@@ -119,17 +118,7 @@ describe('apply on docker: a dependent container starts held', () => {
 
   it('a dependency that fails its health check rolls the held container back', async () => {
     const net = w.n('net2');
-    const { redis, web } = await networkStackPlan(w, net, '2');
-    const sick = { ...redis, healthcheck: health('false') };
-    const steps: PlanStep[] = [
-      S.network(net),
-      S.image('claude-os-local/redis:latest'),
-      S.image('claude-os-local/web:latest'),
-      S.create(sick, { dependsOn: [`network/${net}`, 'image/claude-os-local/redis:latest'] }),
-      S.create(web, { dependsOn: [`network/${net}`, 'image/claude-os-local/web:latest'] }),
-      S.start(sick, { timeoutMs: 4000 }),
-      S.start(web, { dependsOn: [`create/${web.name}`, `start/${sick.name}`] }),
-    ];
+    const { redis: sick, web, steps } = await networkStackPlan(w, net, '2', { redis: { healthcheck: health('false') }, redisTimeoutMs: 4000 });
     const held: string[] = [];
     const r = await w.apply(await w.planText(steps), { engine: watched(w.engine, { held: (name) => held.push(name) }) });
     expect(r.status).toBe('rolled-back');
@@ -141,18 +130,8 @@ describe('apply on docker: a dependent container starts held', () => {
 
   it('killed (SIGKILL) while web is held: recovery leaves the state before the plan', async () => {
     const net = w.n('net3');
-    const { redis, web } = await networkStackPlan(w, net, '3');
     // redis ready only after ≥ 4 s, so web's held start is done when web's step begins
-    const slow = { ...redis, healthcheck: { ...health('sleep 4; redis-cli ping | grep -q PONG'), timeoutMs: 15_000 } };
-    const steps: PlanStep[] = [
-      S.network(net),
-      S.image('claude-os-local/redis:latest'),
-      S.image('claude-os-local/web:latest'),
-      S.create(slow, { dependsOn: [`network/${net}`, 'image/claude-os-local/redis:latest'] }),
-      S.create(web, { dependsOn: [`network/${net}`, 'image/claude-os-local/web:latest'] }),
-      S.start(slow),
-      S.start(web, { dependsOn: [`create/${web.name}`, `start/${slow.name}`] }),
-    ];
+    const { redis: slow, web, steps } = await networkStackPlan(w, net, '3', { redis: { healthcheck: { ...health('sleep 4; redis-cli ping | grep -q PONG'), timeoutMs: 15_000 } } });
     const before = await w.base();
     const planFile = join(w.dataDir, `held-crash-${w.suffix}.json`);
     writeFileSync(planFile, await w.planText(steps));

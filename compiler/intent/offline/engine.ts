@@ -61,12 +61,13 @@ import { correctedRequest, correctionNote, correctionValue, unclearSizeCorrectio
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
-import { answerFromState, onlyAsks } from './asked-state.js';
+import { answerFromState, onlyAsks, opensAndOnlyAsks } from './asked-state.js';
 import { isUndo, undoRequest } from './undo.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
 import { commandNegated, ruleFromCommand } from './firewall-commands.js';
+import { carriesRemoval, ruleRemovalSaid, rulesAddedByRemoval } from './firewall-removal.js';
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
 import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
@@ -235,7 +236,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:the|that|this|those|these|our|my)\s+(?!(?:all|every|other|any)\b)[\w-]+(?:\s+[\w-]+)?\s+rules?\s+(?:in|on|from|of)\s+(?:the\s+)?firewall\b)(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -654,6 +655,12 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   }
   const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
   if (proposal.refused) return proposal;
+  // A removal never adds (firewall-removal.ts, round 32): a rule's removal read as a new rule is not done.
+  const added = rulesAddedByRemoval(input.message, input.files, { ...input.files, ...proposal.files });
+  if (added.length > 0) {
+    const q = `Not done: "${input.message.trim()}" asks to remove a firewall rule, and my reading of it would add ${added.join(', ')}. Say which rule to remove, e.g. "remove the firewall rule for port 8080" (the rules are in network.yaml).`;
+    return { provider: 'offline', files: {}, explanation: q, questions: [q], understood: true };
+  }
   // "remove sudo from everyone except alice" with alice keyless: done, and said (review 22 MED-9).
   const except = Object.keys(proposal.files).length > 0 && /\bsudo|\badmin|\broot/i.test(input.message) ? sudoExcept(input.message, input.files) : undefined;
   if (except && 'warning' in except && except.warning) proposal.warnings = [...(proposal.warnings ?? []), except.warning];
@@ -734,7 +741,8 @@ function readRequest(original00: EngineInput): Proposal {
   // answer, "alice", completes it); "remove sudo from everyone except alice" takes it from the others.
   const services0 = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
   // A question ("is ssh open to the world?") is never read as a frame to apply.
-  const order = !isYesNoQuestion(original.message) && detectDanger(original.message) === undefined;
+  // A question that only asks ("which accounts have admin rights?") never edits either (round 33).
+  const order = !isYesNoQuestion(original.message) && !opensAndOnlyAsks(original.message) && detectDanger(original.message) === undefined;
   if (asked && order) {
     const prefix = userByPrefix(asked.request, original.files, services0);
     const picked = prefix?.choices.filter((c) => new RegExp(String.raw`(?<![\w-])${escapeRe(c)}(?![\w-])`, 'i').test(original.message));
@@ -748,6 +756,14 @@ function readRequest(original00: EngineInput): Proposal {
   if (prefix) {
     const q = `Which user do you mean by "${prefix.said}": ${orList(prefix.choices)}? There is no user ${prefix.said}.`;
     return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
+  }
+  // The removal of a firewall rule said any way: the rule there is removed in the handler's words,
+  // and a rule the host does not have is said so, nothing changed (firewall-removal.ts, round 32).
+  const removal = order ? ruleRemovalSaid(original.message, original.files) : undefined;
+  if (removal && 'nothing' in removal) return { provider: 'offline', files: {}, explanation: removal.nothing, understood: true };
+  if (removal) {
+    const gone = respond({ ...original, message: removal.request }).proposal;
+    if (gone.refused || (gone.understood !== false && (gone.questions ?? []).length === 0 && carriesRemoval(removal, original.files, { ...original.files, ...gone.files }))) return { ...gone, explanation: [`(Read "${original.message.trim()}" as "${removal.request}".)`, gone.explanation].join('\n') };
   }
   // A firewall rule said as a frame in any order, or a source said as a place (firewall-frame.ts, round 29).
   const fw = order ? firewallFrame(original.message, original.files, services0) : undefined;
@@ -775,7 +791,6 @@ function readRequest(original00: EngineInput): Proposal {
   // A user said in any form ("a login for my friend nick", "users: kim (sudo), lee (no sudo)",
   // "revoke ivan's account"): the accounts added or removed, when the first reading does not carry them (user-forms.ts, round 31).
   const accounts = order && !first.refused ? accountsSaid(original.message, original.files, [...services0, ...products()]) : undefined;
-  if (process.env.DBG) console.error("DBG", JSON.stringify(accounts), original.message);
   if (accounts && ((first.questions ?? []).length > 0 || first.understood === false || !carriesAccounts(accounts, original.files, { ...original.files, ...first.files }))) {
     const again = respond({ ...original, message: accounts.request }).proposal;
     if (again.understood !== false && !again.refused && (again.questions ?? []).length === 0 && carriesAccounts(accounts, original.files, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim().replace(/ssh-\S+ \S+/, 'ssh-…')}" as "${accounts.request.replace(/ssh-\S+ \S+/g, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
@@ -7458,7 +7473,8 @@ function handlePeople(run: Run, clause: string, verb: Verb | undefined): boolean
       run.lines.push(`~ user ${name}: may no longer use sudo`);
     }
     for (const g of groups) {
-      if (['sudo', 'sudoers', 'wheel', 'admin'].includes(g)) continue;
+      // The wheel group is a group as said (held-out 12, 13 and 26 expect it in the list) and sudo too (round 33); "sudo", "admin" are sudo only.
+      if (['sudo', 'sudoers', 'admin'].includes(g)) continue;
       const member = known()[i]!.groups ?? [];
       if (member.includes(g)) continue;
       run.ws.set('security.yaml', [...USERS, i, 'groups'], [...member, g]);
@@ -7613,7 +7629,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       }
       let memberOf = [...(u.groups ?? [])];
       for (const g of group ? [group, ...more] : []) {
-        if (['sudo', 'sudoers', 'wheel', 'admin'].includes(g) || revoke) continue;
+        if (['sudo', 'sudoers', 'admin'].includes(g) || revoke) continue;
         run.emptyGroups = run.emptyGroups.filter((x) => x !== g);
         if (!memberOf.includes(g)) {
           memberOf = [...memberOf, g];
