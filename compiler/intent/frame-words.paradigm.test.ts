@@ -63,6 +63,11 @@ const GRANTS: Row[] = [
   ['username lu, sudo yes, she does not need docker', [{ user: 'lu', sudo: true }]],
   ['add user mo with sudo; no ssh key yet', [{ user: 'mo', sudo: true }]],
   ['account for our new sysadmin, username cyd, with sudo please', [{ user: 'cyd', sudo: true }, { user: 'username', absent: true }]],
+  // After the land (06:45 UTC): practice-20 t20-a06's and para-24 usr-10-d's classes, rows of my own.
+  ['make a login for my cousin, username rui. he should not be allowed to do any admin things', [{ user: 'rui', sudo: false }, { user: 'do', absent: true }]],
+  ['nuke lars his acct entirely', [{ user: 'lars', absent: true }, { user: 'entirely', absent: true }], ['add user lars', 'add user amy with sudo']],
+  // "purge" is not read as a removal yet (nothing changes): never a user "completely".
+  ['purge the acct of lars completely', [{ user: 'completely', absent: true }, { user: 'amy', sudo: true }], ['add user lars', 'add user amy with sudo']],
 ];
 
 /** "only from A, the others no": the narrowing said again is no negation of the rule (para-25 fw-30-c's class; rows of my own). */

@@ -72,7 +72,7 @@ const isName = (n: string | undefined, serviceNames: readonly string[]): n is st
 
 /** sudo said of one person: true, false (negated), or undefined. */
 function sudoOf(t: string): boolean | undefined {
-  if (/\b(?:no|without|not|never|non|nor)\s*-?\s*(?:sudo|admin|root)\b|\b(?:don'?t|do\s+not|does\s+not|doesn'?t|did\s+not|didn'?t|will\s+not|won'?t|shouldn'?t|should\s+not|must\s+not|mustn'?t|need\s+not|needn'?t|is\s+not|isn'?t|never)\s+(?:\w+\s+){0,3}?(?:sudo|admin|root)\b|\b(?:sudo|admin)\s*:\s*(?:no|false|n|off)\b/.test(t)) return false;
+  if (/\b(?:no|without|not|never|non|nor)\s*-?\s*(?:sudo|admin|root)\b|\b(?:don'?t|do\s+not|does\s+not|doesn'?t|did\s+not|didn'?t|will\s+not|won'?t|shouldn'?t|should\s+not|must\s+not|mustn'?t|need\s+not|needn'?t|is\s+not|isn'?t|never)\s+(?:\w+\s+){0,5}?(?:sudo|admin|root)\b|\b(?:sudo|admin)\s*:\s*(?:no|false|n|off)\b/.test(t)) return false;
   if (/\b(?:sudo|admin(?:istrator)?|root\s+access)\b/.test(t)) return true;
   return undefined;
 }
@@ -252,7 +252,7 @@ const OTHER_CHANGE = new Set(
     'password passwords revoke revoked kill wipe service services database instead rather except unless timezone hostname tz zone clock locale time'
   ).split(' '),
 );
-const NOT_GROUP = /^(?:the|a|an|it|them|this|that|root|ssh|shell|server|box|machine|host|system|group|groups|everything|all|full|more|same|both|each|web|login|remote|file|files|and|or|with|without|sudo|admin|wheel|she|he|they|her|him|his|their|its|is|are|be|will|should|needs?|gets?|has|have|also|too|just|only|plus|please|pls|can|could|so|as|well|access|rights|user|users|account|accounts)$/;
+const NOT_GROUP = /^(?:the|a|an|it|them|this|that|root|ssh|shell|server|box|machine|host|system|group|groups|everything|all|full|more|same|both|each|web|login|remote|file|files|and|or|with|without|sudo|admin|wheel|she|he|they|her|him|his|their|its|is|are|be|will|should|needs?|gets?|has|have|also|too|just|only|plus|please|pls|can|could|so|as|well|access|rights|user|users|account|accounts|do|does|did|be|been|see|make|run|use|log|work|help|able|stuff|things)$/;
 
 /** The groups a piece of the request puts its people in: "in docker and developers", "the backup and monitoring groups", "groups: ops, qa". */
 function groupListsIn(seg: string): { groups: string[]; sudo: boolean } {
@@ -304,7 +304,7 @@ function peopleSaid(message: string, files: Record<string, string | undefined>, 
   if (/\bgroups?\s+(?:called|named)\b|\b(?:box|server|machine|host|computer|system|service|container|job|rule|volume|network|it|this|that)\s+(?:\w+\s+){0,2}(?:called|named)\b/.test(t)) return undefined;
   if (/\b(?:and|then|also)\s+(?:also\s+|then\s+)?(?:set|change|open|allow|block|install|deploy|run|start|stop|restart|schedule|back\s+up|move|rename|publish|expose|limit|upgrade|update|switch)\b/.test(t)) return undefined;
   // A removal, or a person taken out of a group: the users handler's own readings.
-  if (/\b(?:revoke|close|terminate|delete|remove|erase|deactivate|disable|kill|wipe|take|drop|kick|strip|pull|leave|leaves|left|quit|revert|undo)\b|\bout\s+of\b|\bfrom\s+(?:the\s+)?(?:[\w-]+\s+)?groups?\b|\b(?:no\s+longer|any\s*more)\b/.test(t)) return undefined;
+  if (/\b(?:revoke|close|terminate|delete|remove|erase|deactivate|disable|kill|wipe|take|drop|kick|strip|pull|leave|leaves|left|quit|revert|undo|nuke|purge|destroy|scrap|axe|ditch|trash|zap|eliminate|retire|lock|suspend|ban|block)\b|\bout\s+of\b|\bfrom\s+(?:the\s+)?(?:[\w-]+\s+)?groups?\b|\b(?:no\s+longer|any\s*more)\b/.test(t)) return undefined;
   const existing = usersIn(files).map((u) => u.name);
   const esc = (n: string) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const there = existing.filter((n) => new RegExp(String.raw`(?<![\w-])${esc(n)}(?:'s|’s)?(?![\w-])`).test(t));
