@@ -21,7 +21,7 @@
  *             reads its configuration.
  * Peak memory is ru_maxrss of the child (measured by /usr/bin/time -f %M).
  * --yaml: also, once per size, a child that starts from the state files' YAML as `claude plan`
- * does (parse, check, resolve, plan, sign, write, review, inspect; childYaml), timed per stage.
+ * does (parse, check, resolve, plan, sign, write, inspect, review; childYaml), timed per stage.
  * Prints a table with the ratios (targets: ≤ 0.25× Terraform's time, ≤ 0.5× its memory,
  * linear growth) and the figures as JSON on the last line.
  */
@@ -188,8 +188,9 @@ export function benchStateFiles(n: number, port: (i: number) => number = benchPo
  * Child mode --yaml: what `claude plan` does after reading the state dir, in-process and timed
  * per stage: parse/check/resolve the YAML of n services (10,000 services make a 5.9 MB
  * services.yaml, within a state file's 8 MiB),
- * plan, sign, write (writeEnvelope), the review (plan/review.ts, as the proposed-changes box
- * shows it, against no earlier state) and the plan check (inspectPlan). Observing Docker and
+ * plan, sign, write (writeEnvelopeDurably), the plan check (inspectPlan, while the disk flushes
+ * the file) and the review (plan/review.ts, as the proposed-changes box shows it, against no
+ * earlier state), in `claude plan`'s order. Observing Docker and
  * drawing the box are left out. Prints the stage times and the largest file's size.
  */
 async function childYaml(n: number, outFile: string): Promise<void> {
@@ -199,7 +200,7 @@ async function childYaml(n: number, outFile: string): Promise<void> {
   const { DiagnosticSink } = await import('../compiler/diagnostics.js');
   const { plan } = await import('../compiler/planner.js');
   const { signPlan } = await import('../compiler/sign.js');
-  const { keyIdOf, writeEnvelope } = await import('../plan/envelope.js');
+  const { keyIdOf, writeEnvelopeDurably } = await import('../plan/envelope.js');
   const { planReview } = await import('../plan/review.js');
   const { inspectPlan } = await import('../plan/inspect.js');
   const files = benchStateFiles(n);
@@ -232,12 +233,16 @@ async function childYaml(n: number, outFile: string): Promise<void> {
   lap('plan');
   const env = signPlan(payload, privateKey);
   lap('sign');
-  writeEnvelope(outFile, env, 0o644);
+  // as `claude plan` does (cli/commands/plan.ts): the file written, its fsync and rename waited
+  // for while the plan is checked, then the review
+  const durable = writeEnvelopeDurably(outFile, env, 0o644);
+  durable.catch(() => undefined);
   lap('write');
+  const report = inspectPlan(env, { trusted: [{ keyid: keyIdOf(publicKey), role: 'host', publicKey }], now: new Date() });
+  await durable;
+  lap('inspect');
   const review = planReview(payload, {});
   lap('review');
-  const report = inspectPlan(env, { trusted: [{ keyid: keyIdOf(publicKey), role: 'host', publicKey }], now: new Date() });
-  lap('inspect');
   const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail}`);
   if (failed.length) throw new Error(`the bench plan does not check: ${failed.join('; ')}`);
   if (review.resources.length < n) throw new Error(`the review has ${review.resources.length} resources for ${n} services`);

@@ -306,7 +306,8 @@ export function writeNewFileSynced(path: string, data: string, mode = 0o600): vo
 /** One whole file for `writeFilesAtomic`. */
 export interface AtomicFile {
   path: string;
-  data: string | Uint8Array;
+  /** Pieces are written as writeFileAtomic writes them (each may be asked for again after a retry). */
+  data: string | Uint8Array | Pieces;
   mode?: number;
 }
 
@@ -333,7 +334,8 @@ export async function writeFilesAtomic(files: readonly AtomicFile[]): Promise<vo
         temps.push({ tmp, fd: openSync(tmp, 'w', f.mode ?? 0o644), path: f.path });
         const fd = temps.at(-1)!.fd;
         if (typeof f.data === 'string' && f.data.length > TEXT_SLICE) writeText(fd, f.data, tmp);
-        else writeAll(fd, typeof f.data === 'string' ? Buffer.from(f.data) : f.data, tmp);
+        else if (typeof f.data === 'string' || f.data instanceof Uint8Array) writeAll(fd, typeof f.data === 'string' ? Buffer.from(f.data) : f.data, tmp);
+        else writePieces(fd, f.data, tmp);
       }
       await fsyncAll(temps.map((t) => ({ fd: t.fd, path: t.tmp })));
       for (const t of temps) closeSync(t.fd);

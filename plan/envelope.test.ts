@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { envelopeOver, parseEnvelope, payloadBytesOf, serializeEnvelope, signPayload, verifyEnvelope, writeEnvelope, type Envelope } from './envelope.js';
+import { envelopeOver, parseEnvelope, payloadBytesOf, serializeEnvelope, signPayload, verifyEnvelope, writeEnvelope, writeEnvelopeDurably, type Envelope } from './envelope.js';
 import { keyIdOf } from './envelope.js';
 
 /** What serializeEnvelope has always written (and the golden files hold). */
@@ -63,6 +63,23 @@ describe('envelopeOver and writeEnvelope', () => {
       expect(parseEnvelope(expected)).toEqual({ payloadType: env.payloadType, payload: bytes.toString('base64'), signatures });
     }
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]); // no temp file left
+  });
+
+  it('writeEnvelopeDurably writes the same bytes, in place only once the promise resolves (the fsync and rename on the pool)', async () => {
+    const bytes = randomBytes(2 * (1 << 20) + 5);
+    const env = envelopeOver('application/vnd.test+json', bytes, [{ keyid: 'k'.repeat(64), sig: 'c2ln' }]);
+    const file = join(dir, 'durable.json');
+    const durable = writeEnvelopeDurably(file, env);
+    // the bytes are written into a temp file beside it before it returns; the rename waits for the fsync
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.durable.json.') && f.endsWith('.tmp'))).toHaveLength(1);
+    await durable;
+    expect(readFileSync(file, 'utf8')).toBe(serializeEnvelope(env));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // an ordinary envelope, as writeEnvelope writes it
+    const plain = { payloadType: 't', payload: 'a"b\n', signatures: [] };
+    await writeEnvelopeDurably(file, plain);
+    expect(readFileSync(file, 'utf8')).toBe(reference(plain));
   });
 
   it('forgets the bytes when the payload is replaced, and writes the new one', () => {

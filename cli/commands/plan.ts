@@ -14,7 +14,7 @@ import { compileStateDirCached } from '../../compiler/compile-cache.js';
 import { renderPlanLines } from '../../compiler/show.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan } from '../../plan/inspect.js';
-import { releaseEnvelope, writeEnvelope } from '../../plan/envelope.js';
+import { releaseEnvelope, writeEnvelopeDurably } from '../../plan/envelope.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { observeEarly, openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
 import { preloadPlanValidator } from '../../plan/schema.js';
@@ -137,11 +137,14 @@ const command: Command = {
     const { payload } = r.planned;
     const hostId = host.hostId;
     const out = resolve(ctx.cwd, values.out ?? 'plan.json');
-    // from the envelope's bytes, without making the whole text (plan/envelope.ts writeEnvelope)
-    if (r.planned.envelope) writeEnvelope(out, r.planned.envelope, 0o644);
+    // from the envelope's bytes, without making the whole text; the disk's flush (fsync, rename)
+    // is waited for while the plan is checked below (plan/envelope.ts writeEnvelopeDurably)
+    let durable: Promise<void> | undefined;
+    if (r.planned.envelope) (durable = writeEnvelopeDurably(out, r.planned.envelope, 0o644)).catch(() => undefined);
     else writeFileAtomic(out, r.planned.envelopeText, 0o644);
     trace('plan: written');
     if (values.json) {
+      await durable;
       println(ctx.stdout, JSON.stringify(payload, null, 2));
       // stdout is the payload; where the signed plan went is said on stderr, never silently.
       println(ctx.stderr, `claude plan: saved the signed plan to ${out}`);
@@ -150,6 +153,8 @@ const command: Command = {
       // what the review and its text need of the check: the signed bytes (27 MB at 10,000
       // services) and the envelope are let go here, before the review and its rendering, the peak
       const report = { signatures, payload, ...(policy ? { policy } : {}) };
+      // durable and in place before the envelope's bytes go (a retried write reads them again)
+      await durable;
       if (r.planned.envelope) releaseEnvelope(r.planned.envelope);
       r = undefined;
       trace('plan: checked as apply would');

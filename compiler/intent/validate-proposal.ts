@@ -18,6 +18,12 @@
  *                does an effect the request never asked about (`beyondRequest`): a port
  *                opened to everyone, a host port published, users/SSH changed, an existing
  *                secret handed to another service.
+ *   7. outcome   what the proposal would leave is judged by the outcome guard
+ *                (offline/outcome-guard.ts `outcomeHarm`), whatever wrote it: the offline
+ *                engine, Anthropic or a local model (round 33). A harm there (no admin left,
+ *                ssh shut out, the firewall off, the host mounted or given to a container, a
+ *                secret in plain, data destroyed, …) refuses the proposal in one line before
+ *                anything is written or sent back for a repair (`proposeValidated`).
  */
 import { isGeneratableName, withSecrets } from './generated-secrets.js';
 import { isMap, isPair, isScalar, isSeq, parse as parseYaml, parseDocument, visit, type Document } from 'yaml';
@@ -30,6 +36,7 @@ import { cidrToInterval, parseCidr } from '../ipnet.js';
 import { findCidrs, findPorts, findQuoted } from './offline/nlu.js';
 import { REDACTED } from './context.js';
 import type { IntentContext, IntentProvider, Proposal, StateFiles } from './provider.js';
+import { outcomeHarm } from './offline/outcome-guard.js';
 
 /** Keys a proposal may never carry, anywhere (compared case-insensitively). */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
@@ -703,6 +710,11 @@ export async function proposeValidated(provider: IntentProvider, ctx: IntentCont
     const vet = wanted.length > 0 && vet0.ok ? { ...vet0, files: { ...vet0.files, 'security.yaml': vet0.merged['security.yaml'] } } : vet0;
     const warnings = [...pw, ...vet.warnings];
     if (vet.refused) return { ...base, status: 'refused', warnings, questions: pq, problems: [vet.refused] };
+    // 7. The outcome guard on every proposal, whatever wrote it (round 33): judged on the files as
+    // vetted (stripped, protected settings restored), compiled or not, so a harmful proposal is
+    // refused at once, never sent back for a repair. Nothing is written: the files are dropped.
+    const harm = outcomeHarm(ctx.files, vet.files, ctx.message);
+    if (harm !== undefined) return { ...base, proposal: refusedProposal(proposal, harm), status: 'refused', warnings: pw, questions: [], problems: [harm] };
     if (vet.ok) {
       const questions = [...pq, ...vet.questions];
       const common = { proposal, files: vet.files, merged: vet.merged, diagnostics: vet.diagnostics, warnings, problems: [], attempts: attempt };
@@ -715,6 +727,11 @@ export async function proposeValidated(provider: IntentProvider, ctx: IntentCont
     }
     repair = { attempt, previous: proposal.files, problems: boundProblems(vet.problems) };
   }
+}
+
+/** A proposal the outcome guard refused: nothing of it kept, its explanation the one line of why. */
+export function refusedProposal(proposal: Proposal, reason: string): Proposal {
+  return { provider: proposal.provider, files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
 }
 
 /** The most bytes of problems sent back to the model in one repair round. */

@@ -279,6 +279,38 @@ function hostMounted(current: StateFiles, proposed: StateFiles): string | undefi
   return undefined;
 }
 
+/**
+ * The host's own powers handed to a container (round 33, the LLM path): Docker's `privileged`,
+ * added capabilities, the host's network, process, IPC or user namespace, its devices, or its
+ * security profile off. services.yaml has no field for any of them (the schema refuses them), but a
+ * model that writes one means the container to own the machine: refused at once, never sent back
+ * for a repair that would drop the word and keep the intent. `service: what`, new since today.
+ */
+const HOST_POWERS: readonly [string, (v: unknown) => boolean, string][] = [
+  ['privileged', (v) => v === true || v === 'true', 'privileged'],
+  ['cap_add', (v) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0), 'added capabilities'],
+  ['capabilities', (v) => v !== undefined && v !== null, 'added capabilities'],
+  ['network_mode', (v) => /^host$/i.test(String(v)), "the host's network"],
+  ['network', (v) => /^host$/i.test(String(v)), "the host's network"],
+  ['net', (v) => /^host$/i.test(String(v)), "the host's network"],
+  ['pid', (v) => /^host$/i.test(String(v)), "the host's processes"],
+  ['pid_mode', (v) => /^host$/i.test(String(v)), "the host's processes"],
+  ['ipc', (v) => /^host$/i.test(String(v)), "the host's shared memory"],
+  ['userns_mode', (v) => /^host$/i.test(String(v)), "the host's user namespace"],
+  ['devices', (v) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0), "the host's devices"],
+  ['security_opt', (v) => /unconfined|no-new-privileges[:=]false|label[:=]disable/i.test(JSON.stringify(v ?? '')), 'its security profile off'],
+];
+function hostPowers(current: StateFiles, proposed: StateFiles): string | undefined {
+  if (proposed['services.yaml'] === undefined && proposed['scheduled.yaml'] === undefined) return undefined;
+  const powers = (files: StateFiles): string[] =>
+    [...(services(files['services.yaml']) as Obj[]), ...list(specOf(files['scheduled.yaml'])?.jobs)].flatMap((o) => [
+      ...HOST_POWERS.filter(([k, bad]) => bad(o[k])).map(([, , what]) => `${String(o.name)}: ${what}`),
+      ...(Array.isArray(o.networks) && o.networks.includes('host') ? [`${String(o.name)}: the host's network`] : []),
+    ]);
+  const had = new Set(powers(current));
+  return powers({ ...current, ...proposed }).find((p) => !had.has(p));
+}
+
 /** A service's environment value written in plain where it is a secret (plan/trust.ts `plaintextSecretInEnv`), new or changed: `service: KEY`. */
 function secretInPlain(current: StateFiles, proposed: StateFiles): string | undefined {
   if (proposed['services.yaml'] === undefined) return undefined;
@@ -716,6 +748,8 @@ export function outcomeHarm(current: StateFiles, proposed: StateFiles, message =
   if (interfacesLost(current, proposed)) return 'no network interface left: nothing could reach this machine to fix it. Change the interface instead ("set eth0 to dhcp").';
   const mounted = hostMounted(current, proposed);
   if (mounted !== undefined) return `the host mounted into a container (${mounted}): whatever runs in it could read or change this machine itself, as root. Mount a directory of its own instead ("mount /srv/app into app at /data").`;
+  const powers = hostPowers(current, proposed);
+  if (powers !== undefined) return `the host's powers given to a container (${powers}): whatever runs in it could take over this machine. Run it without them, and mount a directory of its own if it needs files ("mount /srv/app into app at /data").`;
   const plain = secretInPlain(current, proposed);
   if (plain !== undefined) return `a secret written in plain (${plain}): state files, plans, git history and the model's context would hold it in clear. Store it with \`claude secret set NAME\` and say "use secret NAME as KEY for SERVICE".`;
   const safety = safetyOff(current, proposed);
