@@ -52,7 +52,8 @@ function tokensOf(sentence: string): Token[] {
   const re = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[a-z][a-z0-9+]*:\/\/[^\s,;]+|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?:\/\d{1,2})?(?![\d.])|\b\d{1,2}:\d{2}\b|(?<![\w.])~?\/[\w.*\/-]*|(?<![\w/])\.[a-z][\w.-]*|\d+|[\p{L}\p{M}_][\p{L}\p{M}\p{N}_'’-]*/giu;
   // wink's lemma for a word it read the same way ("MAIL_PASS" is one word here, "MAIL" "_" "PASS" there: no lemma).
   const lemmas = new Map<number, { text: string; lemma: string }>();
-  for (const t of lemmaTokens(sentence)) lemmas.set(t.at, t);
+  // A sentence longer than a request's worth of words is read as written: wink's reading is the cost of a long one.
+  if (sentence.length <= 2000) for (const t of lemmaTokens(sentence)) lemmas.set(t.at, t);
   const out: Token[] = [];
   for (const m of sentence.matchAll(re)) {
     const w = m[0].toLowerCase().replace(/[.’']+$/, '');
