@@ -59,6 +59,7 @@ import { askedAsPossible, normaliseSaid, slangSaid, verbsSaid } from './normalis
 import { attachedSaid, placedSaid } from './attach.js';
 import { gapFilled } from './ellipsis.js';
 import { correctedRequest, correctionNote, correctionValue, unclearSizeCorrection } from './correction.js';
+import { insteadSaid, severalOfOneSaid } from './several.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
@@ -822,6 +823,16 @@ function readRequest(original00: EngineInput): Proposal {
     const again = respond({ ...original, message: fixed.request, history: fixed.before }).proposal;
     if (again.understood !== false && !again.refused) return { ...again, explanation: [correctionNote(original.message, fixed.request), again.explanation].filter((x) => x !== '').join('\n') };
   }
+  // Round 33: "actually make it 6380" right after "set up redis": a bare number the request before
+  // did not say is, for the one service that turn added or changed, a port when it can only be one
+  // (80 to 65535; a smaller number could be a count or a size, and it asks below).
+  const portFor = unread && !fixed ? lastServiceOf(original) : undefined;
+  const bare = portFor ? correctionValue(original.message) : undefined;
+  if (portFor && bare !== undefined && /^\d+$/.test(bare) && Number(bare) >= 80 && Number(bare) <= 65535) {
+    const request = `change the ${portFor} port to ${bare}`;
+    const again = respond({ ...original, message: request }).proposal;
+    if (again.understood !== false && !again.refused && Object.keys(again.files).length > 0) return { ...again, explanation: [correctionNote(original.message, request), again.explanation].join('\n') };
+  }
   // Round 30: "actually friday", "no, saturdays", "make it fridays not mondays": a schedule said as
   // a correction is the new schedule of the job under discussion ("change it to …").
   const value = unread ? correctionValue(original.message) : undefined;
@@ -917,8 +928,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
   // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
   const here = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  // "two nginx servers: one called blue on 8081 and one called green on 8082": one "add" clause per service (several.ts, round 33).
   // A backup turned off in any form ("prometheus data doesn't need backing up, disable that"): "turn off backups for X" (backup-off.ts, round 33).
-  const framedJob = jobFrames(placedSaid(commandInQuotes(backupOffSaid(typed, here)), productNames(), knownNames(original.files)), here);
+  const framedJob = jobFrames(placedSaid(commandInQuotes(backupOffSaid(insteadSaid(severalOfOneSaid(typed, productNames()), productsOfOneKind, here), here)), productNames(), knownNames(original.files)), here);
   const composed = outcomeSaid(composeSaid(newValueOnly(currentThenNew(verbsSaid(framedJob, here), here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
@@ -945,7 +957,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
   // normaliseSaid leaves "keep 22 and 443 accessible" after "turn on the firewall" as it is: paraphrase's firewallOnKept reads it (once).
   const keptPorts = (name: string) => new Workspace(original.files).items<Service>('services.yaml', SVC).find((s) => s.name === name.toLowerCase())?.ports?.map((p) => p.host).filter((h): h is number => typeof h === 'number');
-  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'), keptPorts));
+  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2)) || tzOfService(all.slice(at + 2), original.files)) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'), keptPorts));
   // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
   message = newValueOnly(message);
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
@@ -2051,10 +2063,9 @@ function answerDatabaseLink(run: Run, t: string): boolean {
   const hostOf = (sv: Service) => Object.entries(env(sv)).find(([k]) => /(?:^|_)DB_HOST$|^DATABASE_HOST$/.test(k))?.[1]?.split(':')[0];
   const said = targetsIn(run, t).names;
   const apps = all.filter((sv) => hostOf(sv) !== undefined && (said.length === 0 || said.includes(sv.name)));
-  if (apps.length === 0) {
-    run.notes.push(`No service here is given a database host (an environment variable like WORDPRESS_DB_HOST)${all.length ? `; the services are ${all.map((x) => x.name).join(', ')}` : ''}. Say which application shows the error. Nothing was changed.`);
-    return true;
-  }
+  // No application given a database host, or its database stopped in the files: the troubleshooting
+  // reader's (held-out 5 g5-app-cant-connect-db: "app says it cant connect to the database" starts the stopped postgres).
+  if (apps.length === 0 || apps.some((a) => getService(run, hostOf(a)!)?.state === 'stopped')) return false;
   const stateOf = (name: string) => {
     const o = observed.get(name);
     const sv = getService(run, name);
@@ -3383,11 +3394,34 @@ function handleReplace(run: Run, clause: string): boolean {
   return false;
 }
 
+/** Two words that name two products of one kind: two databases, two web servers (several.ts insteadSaid). */
+function productsOfOneKind(a: string, b: string): boolean {
+  const ta = findServiceMentions(a).find((m) => !m.generic)?.template;
+  const tb = findServiceMentions(b).find((m) => !m.generic)?.template;
+  return ta !== undefined && tb !== undefined && ta !== tb && loadTemplate(ta).role === loadTemplate(tb).role;
+}
+
+/** "set TZ to Europe/Paris for web": TZ said of a service of this host ("for/on/in web") is that service's variable, not the host's zone (round 33). */
+function tzOfService(after: string, files: StateFiles): boolean {
+  const names = new Workspace(files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  const m = /^[^.;!?]{0,60}?\b(?:for|on|in|of)\s+(?:the\s+)?([a-z0-9][\w.-]*)(?:\s+(?:service|container|app))?\s*[.!]*$/i.exec(after);
+  return m !== null && names.includes(m[1]!.toLowerCase());
+}
+
+/** The one service the last reply added or changed ("+ redis:", "~ redis:"), if it still exists; else undefined. */
+function lastServiceOf(input: EngineInput): string | undefined {
+  const last = [...input.history].reverse().find((h) => h.role === 'assistant');
+  if (!last) return undefined;
+  const all = new Workspace(input.files).items<Service>('services.yaml', SVC);
+  const named = [...new Set([...last.text.matchAll(/^\s*[+~] ([a-z0-9][\w.-]*):/gim)].map((x) => x[1]!))].filter((n) => all.some((sv) => sv.name === n));
+  return named.length === 1 ? named[0] : undefined;
+}
+
 /** Lead words of a turn that takes back what the one before did ("no wait", "scratch that", "on second thought"). */
-const TAKE_BACK = String.raw`(?:no|nah|nope|wait|hold\s+on|hang\s+on|hmm+|sorry|oops|actually|scratch\s+that|on\s+second\s+thought|my\s+bad|ok(?:ay)?|oh|um+|er+m?|change\s+of\s+plans?|never\s*mind(?:\s+that)?)`;
+const TAKE_BACK = String.raw`(?:no|nah|nope|wait|hold\s+on|hang\s+on|hmm+|sorry|oops|actually|scratch\s+that|on\s+second\s+thoughts?|my\s+bad|ok(?:ay)?|oh|um+|er+m?|change\s+of\s+plans?|never\s*mind(?:\s+that)?|(?:i(?:'ve|\s+have)?\s+)?changed\s+my\s+mind)`;
 /** "use caddy instead", "go with nginx", "i meant nginx", "make that postgres", "swap it for redis", "memcached instead". */
 const REPLACE_LAST = new RegExp(
-  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one))?(?:\s*,?\s*(?:please|pls|plz|then|thanks))*\s*[.!]*$`,
+  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:(?:could|can|would)\s+you\s+(?:please\s+)?|please\s+)?(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|i'?d\s+(?:rather|prefer)(?:\s+(?:have|use|go\s+with|take))?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+for\s+(?:that|it|this))?(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather)|(?<c>[\w.-]+)(?=\s*,?\s*(?:and\s+)?not\s))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one))?(?:\s*,?\s*(?:and\s+)?not\s+(?:the\s+)?(?<not>[\w.-]+))?(?:\s*,?\s*(?:please|pls|plz|then|thanks))*\s*[.!?]*$`,
   'i',
 );
 
@@ -3401,10 +3435,10 @@ function replacedLastAdded(input: EngineInput): string | undefined {
   const said = input.message.trim().replace(/[’`]/g, "'").replace(/\s+/g, ' ');
   if (said.length > 100) return undefined;
   const m = REPLACE_LAST.exec(said);
-  const word = (m?.groups?.a ?? m?.groups?.b)?.toLowerCase();
+  const word = (m?.groups?.a ?? m?.groups?.b ?? m?.groups?.c)?.toLowerCase();
   if (!word) return undefined;
   // Said as a replacement: a take-back word first, "instead"/"rather", or a verb that replaces ("use caddy" alone may add one more).
-  if (!new RegExp(String.raw`^${TAKE_BACK}\b|\b(?:instead|rather)\b|\bi\s+meant?\b|^(?:swap|switch|replace|change|make)\b`, 'i').test(said)) return undefined;
+  if (!new RegExp(String.raw`^${TAKE_BACK}\b|\b(?:instead|rather)\b|\bi\s+meant?\b|^(?:swap|switch|replace|change|make)\b|,?\s+not\s+[\w.-]+\s*[.!?]*$`, 'i').test(said)) return undefined;
   const last = [...input.history].reverse().find((h) => h.role === 'assistant');
   if (!last) return undefined;
   const all = new Workspace(input.files).items<Service>('services.yaml', SVC);
@@ -3415,6 +3449,9 @@ function replacedLastAdded(input: EngineInput): string | undefined {
   if (!mention && !known) return undefined;
   const old = all.find((sv) => sv.name === added[0])!;
   if (mention ? templateOf(old) === mention.template : known !== undefined && repoOf(old.image) === repoOf(known.image!)) return undefined;
+  // "actually traefik, not nginx": the one said not to be is the one the turn before added (round 33).
+  const not = m?.groups?.not?.toLowerCase();
+  if (not && not !== old.name && not !== templateOf(old)) return undefined;
   return `use ${word} instead of ${old.name}`;
 }
 
