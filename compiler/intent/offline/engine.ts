@@ -49,6 +49,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
+import { objectHarm } from './objects.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsNamedTaken, backupWarning, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, secretTyped, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
@@ -656,6 +657,11 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   }
   const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
   if (proposal.refused) return proposal;
+  // Round 33: a request the engine did not read, asks back or changes nothing by, and the parts of
+  // one it left out as not understood, still name what they would harm (objects.ts): refused.
+  const unread = Object.keys(proposal.files).length === 0 ? input.message : leftOut(proposal);
+  const named = unread !== undefined ? objectHarm(unread) : undefined;
+  if (named !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${named}`, refused: { reason: named }, understood: true };
   // A removal never adds (firewall-removal.ts, round 32): a rule's removal read as a new rule is not done.
   const added = rulesAddedByRemoval(input.message, input.files, { ...input.files, ...proposal.files });
   if (added.length > 0) {
@@ -685,6 +691,12 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
+}
+
+/** The parts of a request a proposal left out as not understood ("Not done: "…" (I did not understand …"), one per line, or undefined. */
+function leftOut(proposal: Proposal): string | undefined {
+  const parts = (proposal.questions ?? []).flatMap((q) => (/^Not done: (.*) \(I did not understand/.exec(q)?.[1] ?? '').match(/"[^"]*"/g) ?? []).map((p) => p.slice(1, -1));
+  return parts.length ? parts.join('\n') : undefined;
 }
 
 function readRequest(original00: EngineInput): Proposal {
