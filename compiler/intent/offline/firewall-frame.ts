@@ -150,6 +150,13 @@ export function firewallFrame(message: string, files: Record<string, string | un
   if (t.length > 300 || /ssh-|->/i.test(t)) return undefined;
   // An image said ("drop ghcr.io/acme/billing:2 onto port 8200"): a deploy, whatever its verb (round 33).
   if (IMAGE_SAID.test(t)) return undefined;
+  // One protocol said apart from several ports ("open port 9000 for minio and port 53 for dns, udp"):
+  // it is none of theirs, and the engine's readers say so (review 23 MED-2; CI ci-33b).
+  {
+    const ports = new Set((t.replace(/\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?/g, ' ').match(/\b\d{2,5}\b/g) ?? []));
+    const protos = t.match(/\b(?:tcp|udp)\b/gi) ?? [];
+    if (ports.size >= 2 && protos.length === 1 && !/\d\s*\/?\s*(?:tcp|udp)\b|\b(?:tcp|udp)\s*\/?\s*(?:ports?\s+)?\d|\b(?:tcp|udp)\s+ports\b/i.test(t)) return undefined;
+  }
   // An IPv6 address ("only allow ssh from ::1", "2001:db8::/32"): the frame reads no IPv6 source, and
   // its digits are never a port; the engine's own readers (and the lockout guard) read it (CI ci-33a,
   // harm31 ssh-07 was read as "allow port 1 from anywhere").
