@@ -930,7 +930,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   const here = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
   // "two nginx servers: one called blue on 8081 and one called green on 8082": one "add" clause per service (several.ts, round 33).
   // A backup turned off in any form ("prometheus data doesn't need backing up, disable that"): "turn off backups for X" (backup-off.ts, round 33).
-  const framedJob = jobFrames(placedSaid(commandInQuotes(backupOffSaid(insteadSaid(severalOfOneSaid(typed, productNames()), productsOfOneKind, here), here)), productNames(), knownNames(original.files)), here);
+  const presentServices = new Workspace(original.files).items<Service>('services.yaml', SVC);
+  const framedJob = jobFrames(placedSaid(commandInQuotes(backupOffSaid(insteadSaid(severalOfOneSaid(appImageSaid(envGlossSaid(newVersionSaid(typed, presentServices)), presentServices), productNames()), productsOfOneKind, here), here)), productNames(), knownNames(original.files)), here);
   const composed = outcomeSaid(composeSaid(newValueOnly(currentThenNew(verbsSaid(framedJob, here), here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
@@ -1794,7 +1795,8 @@ function scheduleFirst(clauses: string[]): string[] {
 }
 
 /** "name it mqtt", "call that one wiki", "and call it shop": a name for what was just added. */
-const RENAME_IT = /(?:^|[\s,;])(?:and\s+)?(?:please\s+)?(?:name|call|rename)\s+(?:it|that(?:\s+one)?|this(?:\s+one)?|the\s+(?:new\s+)?(?:service|container|app|one))\s+(?:to\s+|as\s+)?['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?=$|[\s,;.!])/i;
+// Round 34: "…, the service name is echo", "the name should be legacy": the name said as a statement.
+const RENAME_IT = /(?:^|[\s,;])(?:and\s+)?(?:please\s+)?(?:(?:name|call|rename)\s+(?:it|that(?:\s+one)?|this(?:\s+one)?|the\s+(?:new\s+)?(?:service|container|app|one))\s+(?:to\s+|as\s+)?|(?:the|its)\s+(?:(?:service|container|app)(?:'s)?\s+)?name\s+(?:is|should\s+be|will\s+be|shall\s+be|must\s+be)\s+)['"“‘`]?([a-z0-9][a-z0-9-]{0,62})['"”’`]?(?=$|[\s,;.!])/i;
 
 /**
  * Renames the service this request added last. Not when another service refers to it (a
@@ -2108,6 +2110,9 @@ const CHANGE_ASKED = /\binstead\b|\brather\s+than\b|\b(?:could|can|would)\s+(?:i
  * have?", "is it running?", "which ports are open?", "when do backups run?"): answered from
  * the files and the observed summary; nothing changes.
  */
+/** A request asked in another language's order: "you can make …?", "is possible (to) …" with a change said after it. */
+const INVERTED_ASK = /(?:^|[.!?;,]\s+|\b(?:please|pls|plz)\s+)(?:you|u)\s+(?:can|could|will|would)\s+(?:please\s+|pls\s+)?(?:make|set|change|move|put|give|use|switch|add|run|start|deploy|install|limit|cap|bump|update|scale)\b|^(?:(?:so|ok|okay|hey|hi|please|pls)[\s,]+)*(?:is\s+|it'?s\s+)?possible\s+(?:that\s+|to\s+)?(?:the\s+)?[\w.-]+\s+(?:run|runs|use|uses|listen|listens|be|is|get|gets|have|has|on|at)\b[^?]*\b(?:port|\d{2,5}|\d+\s*(?:mb|gb|megs?|gigs?))\b/;
+
 function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|hows|howz|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
@@ -2117,7 +2122,8 @@ function answerSpecific(run: Run, t: string): boolean {
   // "can the db backup happen at 2 instead?", "could it be at 3:15?", "can postgres be backed up every 6 hours?": a change asked for.
   // "…, can you fix it?", "how do I get the lock? set it up please": a request after the question (round 32).
   // "how about moving nginx to 8080?", "what about adding redis?": a suggestion, which is a request (round 33).
-  if (!question || CHANGE_ASKED.test(t) || /^(?:(?:so|ok|okay|hmm+|and)[\s,]+)?(?:how|what)\s+about\s+(?:we\s+)?[a-z]+ing\b/.test(t) || /(?:^|[.!?;,]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t) || /\?\s+(?:(?:please|pls|so|then|just)\s+)?(?:set|make|do|add|fix|get|turn|enable|put|go\s+ahead)\b/.test(t)) return false;
+  // "please you can make the nginx to use port 8000?", "is possible grafana run at port 3301": a request in another language's order, with a change verb (round 34).
+  if (!question || CHANGE_ASKED.test(t) || INVERTED_ASK.test(t) || /^(?:(?:so|ok|okay|hmm+|and)[\s,]+)?(?:how|what)\s+about\s+(?:we\s+)?[a-z]+ing\b/.test(t) || /(?:^|[.!?;,]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t) || /\?\s+(?:(?:please|pls|so|then|just)\s+)?(?:set|make|do|add|fix|get|turn|enable|put|go\s+ahead)\b/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   const stateOf = (s: Service) => {
@@ -2723,7 +2729,15 @@ function focusTargets(run: Run, filter?: (s: Service) => boolean): string[] {
         if (gathered.length >= 2) return gathered;
         continue;
       }
-      if (changed.length > 1) break;
+      // Round 34: a reply that made a stack ("i want a blog": wordpress and the mariadb it needs)
+      // puts its head under discussion, the one service that depends on all the others it made:
+      // "put it on port 8088" is wordpress's, never a question between the two. A plural pronoun,
+      // or a stack with no such head ("add postgres and redis"), is asked as before.
+      if (changed.length > 1) {
+        const head = plural ? undefined : stackHead(all, changed);
+        if (head !== undefined && ok(head)) return [head];
+        break;
+      }
     }
     if (gathered.length > 0) continue;
     const fake: Run = { ...run, focus: [] };
@@ -2744,6 +2758,13 @@ function focusTargets(run: Run, filter?: (s: Service) => boolean): string[] {
   const fitting = all.filter((s) => !filter || filter(s));
   if (fitting.length === 1) return [fitting[0]!.name];
   return [];
+}
+
+/** Of several services made together, the one that depends on every other one of them (and none of them on it), if there is exactly one. */
+function stackHead(all: Service[], names: string[]): string | undefined {
+  const deps = (n: string) => all.find((s) => s.name === n)?.depends_on ?? [];
+  const heads = names.filter((n) => names.every((o) => o === n || (deps(n).includes(o) && !deps(o).includes(n))));
+  return heads.length === 1 ? heads[0] : undefined;
 }
 
 /** Words before "service" that describe rather than name one ("the web service", "the whole service"). */
@@ -3457,6 +3478,81 @@ function replacedLastAdded(input: EngineInput): string | undefined {
 
 // ── custom images ──────────────────────────────────────────────────────────
 
+/**
+ * The one service whose image is another build of `image` (the same repository, another tag),
+ * when the clause says no new service (no name, "another", "second", "add", "alongside", …) and
+ * no removal: "roll out shop v2.1 pls (ghcr.io/acme/shop:2.1)", "update the shop service so it
+ * runs ghcr.io/acme/shop:2.1 instead of 2.0", "ship ghcr.io/acme/shop:3.4 for shop" (round 34).
+ */
+function newBuildOf(run: Run, clause: string, image: string): string | undefined {
+  const t = clause.toLowerCase();
+  if (!/[:@]/.test(image) || explicitName(clause) !== undefined) return undefined;
+  if (/\b(?:add|another|second|third|extra|additional|more|copy|clone|alongside|beside|next\s+to|as\s+well|too|also|both|test|staging|canary|side\s+by\s+side)\b|\bas\s+[a-z]/.test(t)) return undefined;
+  const v = detectVerb(clause);
+  if (v === 'remove' || v === 'stop' || v === 'scale') return undefined;
+  const same = services(run).filter((s) => repoOf(s.image) === repoOf(image));
+  if (same.length !== 1 || same[0]!.image === image) return undefined;
+  return same[0]!.name;
+}
+
+/**
+ * Round 34: a sentence that says another build of the image one service runs, with a roll-out's
+ * words and nothing else to do ("roll out shop v2.1 pls (ghcr.io/acme/shop:2.1)", "Could you
+ * update the shop service so it runs ghcr.io/acme/shop:2.1 instead of 2.0?", "we released
+ * ghcr.io/acme/shop:3.3, deploy it to the shop service"), is "upgrade SERVICE to IMAGE". A name,
+ * "another", "too", a size or a port said, or a second image, leave the sentence as typed.
+ */
+export function newVersionSaid(text: string, present: readonly Service[]): string {
+  if (!/[:@]/.test(text) || present.length === 0) return text;
+  // A sentence ends at a stop followed by a space or the end ("ghcr.io/acme/shop:2.1" is one word).
+  return text.replace(/(?:[^.!?;]|[.!?;](?!\s|$))+(?:[.!?;]+(?=\s|$))?/g, (sentence) => {
+    const refs = findImageRefs(sentence).filter((r) => /[:@]/.test(r) && /[a-z]/i.test(r.split(/[:@]/)[0]!));
+    if (refs.length !== 1) return sentence;
+    // A full stop after the image ends the sentence, it is not the tag's ("…, the image is ghcr.io/acme/shop:2.1.").
+    const image = refs[0]!.replace(/\.+$/, '');
+    const same = present.filter((s) => repoOf(s.image) === repoOf(image));
+    if (same.length !== 1 || same[0]!.image === image) return sentence;
+    const rest = sentence.replace(image, ' ').toLowerCase();
+    if (explicitName(sentence) !== undefined || /\b(?:add|another|second|third|extra|additional|more|copy|clone|alongside|beside|next\s+to|as\s+well|too|also|both|test|staging|canary|side\s+by\s+side|remove|delete|stop|port|replicas?|instances?|copies|memory|ram|cpus?|env|variable|and|then|plus|with)\b|\bas\s+[a-z]|\d+\s*(?:mb|gb|megs?|gigs?|m|g)\b/.test(rest) || findSizes(rest).length > 0) return sentence;
+    if (!/\b(?:roll(?:ed|ing)?\s+out|rollout|releas\w*|ship\w*|deploy\w*|updat\w*|upgrad\w*|runs?|running|version|new|instead|bump\w*|switch\w*|push\w*|use|using)\b|\bv\d/.test(rest)) return sentence;
+    const end = /[.!?;]+\s*$/.test(sentence) ? '.' : '';
+    return `${/^\s/.test(sentence) ? ' ' : ''}upgrade ${same[0]!.name} to ${image}${end}`;
+  });
+}
+
+/**
+ * Round 34: a value said by its purpose with the variable glossed in brackets ("put the timezone
+ * Europe/Paris (the env TZ)", "the language de_DE (env var LANG)", "the log level debug (LOG_LEVEL
+ * variable)") is that variable: "TZ=Europe/Paris". The purpose word goes with it, so "timezone" is
+ * never read as the host's.
+ */
+export function envGlossSaid(text: string): string {
+  const gloss = String.raw`\(\s*(?:the\s+)?(?:(?:env(?:ironment)?|var(?:iable)?)\s+(?:var(?:iable)?\s+)?([A-Z][A-Z0-9_]*)|([A-Z][A-Z0-9_]*)\s+(?:env(?:ironment)?|var(?:iable)?)(?:\s+var(?:iable)?)?)\s*\)`;
+  return text.replace(new RegExp(String.raw`(?:\b(?:the|a|its|their)\s+)?(?:time\s+zone|log\s+level|[a-z]+)\s+(?:to\s+|of\s+|=\s*|:\s*)?([^\s()]+)\s*${gloss}`, 'g'), (_m, value: string, k1?: string, k2?: string) => `${k1 ?? k2}=${value}`);
+}
+
+/**
+ * Round 34: an app of one's own said by its role, its image after it, in a message that lists
+ * other services too ("postgres, redis n my app ghcr.io/me/app:1.0 port 8080", "a db (postgres)
+ * and a cache (redis) for my django app, docker.io/me/django:3 on port 8000, call the app web"):
+ * "IMAGE as NAME", its name the one said for the app ("call the app web", "name it web") or "app".
+ * An image another service already runs (a new version of it) is left to `newVersionSaid`.
+ */
+export function appImageSaid(text: string, present: readonly Service[]): string {
+  const role = /(\bfor\s+)?\b(?:my|our)\s+(?:own\s+)?(?:[a-z][\w-]*\s+)?(?:app|application)\s*[,:]?\s*(?:image\s+)?([a-z0-9][a-z0-9._-]*(?:\.[a-z0-9-]+)*(?:\/[a-z0-9._-]+)+:[\w.-]*\w|[a-z0-9][a-z0-9._-]*:[\w.-]*[a-z0-9])(?=$|[\s,;.!?])/i.exec(text);
+  if (!role) return text;
+  const image = role[2]!;
+  if (present.some((s) => repoOf(s.image) === repoOf(image))) return text;
+  // Only in a list of services (the app said after others), and with no name said for it but "call the app X".
+  const after = text.slice(role.index + role[0].length);
+  if (!/,|\band\b|\bn\b|\+|&/i.test(text.slice(0, role.index)) || /\b(?:as|called|named)\s+[a-z]|\(\s*(?:call|name)\b/i.test(after)) return text;
+  const rest = text.slice(0, role.index) + '\u0000' + text.slice(role.index + role[0].length);
+  const called = /\s*[,;]?\s*(?:and\s+)?(?:please\s+)?(?:call|name)\s+(?:the\s+app|it|that|the\s+application)\s+['"`]?([a-z][a-z0-9-]{0,40})['"`]?(?=$|[\s,;.!?])/i.exec(rest);
+  const name = called ? called[1]!.toLowerCase() : 'app';
+  const cut = called ? rest.slice(0, called.index) + rest.slice(called.index + called[0].length) : rest;
+  return cut.replace('\u0000', `${role[1] ? 'and ' : ''}${image} as ${name}`);
+}
+
 function handleCustomService(run: Run, clause: string, verb: Verb | undefined): boolean {
   const t = clause.toLowerCase();
   // "image X", "image: X", "the api image to X", "image -> X", "image should be X".
@@ -3469,6 +3565,14 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     // "acme/frontend:4 as web": an image with the name it runs as is one to add.
     const named = refs.length > 0 && new RegExp(String.raw`${escapeRe(refs[0]!)}\s+(?:as|named|called)\s+(?!well\b)[a-z]`, 'i').test(clause);
     if (refs.length > 0 && (named || /\b(run|deploy|add|start|launch|using|use|from|update|upgrade|downgrade|switch|change|move|point|pin|roll|bump|drop|throw|chuck|stick|slap|pop|plonk|put|image)\b/.test(t) || detectVerb(clause) === 'add')) image = refs[0];
+    // Round 34: another build of the image one service runs, said with no new name ("ship
+    // ghcr.io/acme/shop:3.4 for shop", "roll out shop v2.1 (ghcr.io/acme/shop:2.1)") is that service's new version.
+    else if (refs.length > 0 && newBuildOf(run, clause, refs[0]!)) image = refs[0];
+  }
+  const rebuilt = image !== undefined ? newBuildOf(run, clause, image) : undefined;
+  if (rebuilt) {
+    setImage(run, rebuilt, image!);
+    return true;
   }
   // "i want a mosquitto broker, eclipse-mosquitto:2, …": an image alone, right after the app it is for.
   if (!image && /^['"“‘`]?[a-z0-9][\w.\/-]*:[\w.-]+['"”’`]?$/i.test(clause.trim()) && run.added.length > 0) image = clause.trim().replace(/['"“”‘’`]/g, '');
@@ -4550,7 +4654,7 @@ function loosePairs(clause: string, envContext: boolean): { pairs: [string, stri
     pairs.push([k, unq(v)]);
     spans.push([at, at + len]);
   };
-  const verbSet = new RegExp(String.raw`\b(?:set|put|make|change|give|add|update)\s+(?:(?:its|the|their|an?|env(?:ironment)?|var(?:iable)?)\s+)*${ENV_KEY}(?:\s+(?:env(?:ironment)?\s+)?var(?:iable)?)?(?:\s+(?:on|for|in|of)\s+(?:the\s+)?([a-z][\w-]*))?\s+(?:to|=|as|at)\s+${ENV_VALUE}`, 'g');
+  const verbSet = new RegExp(String.raw`\b(?:set|put|make|change|give|add|update)\s+(?:(?:its|the|their|an?|env(?:ironment)?|var(?:iable)?)\s+)*${ENV_KEY}(?:\s+(?:env(?:ironment)?\s+)?var(?:iable)?)?(?:\s+(?:on|for|in|of)\s+(?:the\s+)?([a-z][\w-]*)(?:\s+(?:service|container|app))?)?\s+(?:to|=|as|at)\s+${ENV_VALUE}`, 'g');
   for (const m of clause.matchAll(verbSet)) {
     add(m[1]!, m[3]!, m.index ?? 0, m[0].length);
     if (m[2]) svc = m[2];
@@ -4926,7 +5030,8 @@ function handleEnv(run: Run, clause0: string): boolean {
   if (pairs.length === 0) return false;
   // What is left once the variables and their values are out: where a service is named.
   const cut = [...loose.spans].sort((x, y) => y[0] - x[0]).reduce((c, [a0, b0]) => c.slice(0, a0) + ' ' + c.slice(b0), clause);
-  const rest0 = pairs.reduce((c, [k, v]) => c.replace(`${k}=${v}`, ' ').replace(k, ' '), cut);
+  // A pair taken out of a list leaves its commas: "2 GB RAM, EULA=TRUE, call it mc" is "2 GB RAM, call it mc" (round 34).
+  const rest0 = pairs.reduce((c, [k, v]) => c.replace(`${k}=${v}`, ' ').replace(k, ' '), cut).replace(/,(?:\s*,)+/g, ',');
   const rest1 = loose.svc ? `${rest0} ${loose.svc}` : rest0;
   // "point the api at the db: DB_URL=…", "connect the worker to redis with REDIS_URL=…": the
   // service pointed is the one that gets the variable; what it is pointed at is only said.
@@ -4957,6 +5062,8 @@ function handleEnv(run: Run, clause0: string): boolean {
     return true;
   }
   setEnvPairs(run, pairs, targets, (k) => `"use secret ${k.toLowerCase()} as ${k} for ${targets[0]}"`, true);
+  // Round 34: a list item beside the variables is the same service's ("…, 2 GB RAM, EULA=TRUE, call it mc"): a size or cpu left once the variables are out is read as such.
+  if (named.length === 0 && (findSizes(rest).length > 0 || findCpu(rest) !== undefined)) handleModifiers(run, rest);
   return true;
 }
 
@@ -7987,6 +8094,8 @@ function withoutAccents(text: string): string {
 
 function handleTimezone(run: Run, clause: string): boolean {
   const t = withoutAccents(clause.toLowerCase());
+  // "set the TZ environment variable on the web service to …", "TZ=Europe/Paris": a service's variable, never the host's zone (round 34).
+  if (/\btz\s*=|\btz\s+(?:env(?:ironment)?|var(?:iable)?)\b|\b(?:env(?:ironment)?|var(?:iable)?)\s+tz\b/.test(`${t} ${withoutAccents(run.input.message.toLowerCase())}`)) return false;
   const placeOnly = /\b(lives?|living|located|based|sits?|hosted|runs?|are|is|we'?re|i'?m)\s+in\s+([a-z][a-z ]{2,30}?)(?:\s+(?:now|these\s+days|nowadays))?$/.exec(t.trim().replace(/[.!]$/, ''));
   // "server time should be tokyo time", "put the box on lisbon time": a city (any IANA zone's) or zone word before "time".
   const cityTime = /\btime\b/.test(t) ? cityBefore(t, 'time') : undefined;

@@ -328,7 +328,10 @@ const NARROW_SOURCE = re(String.raw`\b(?:from|for|to)\s+(?!(?:anywhere|any(?:one
 const ONE_PORT = re(String.raw`\bports?\s+\d{1,5}\b(?!\s*(?:-|–|to|through|thru|\.\.)\s*\d)|\b(?:https?|ssh|web|smtp|dns)\b|\b(?:outgoing|outbound|egress)\b|\bon\s+\d{2,5}\b`);
 
 /** "it should not publish any port", "stop exposing any port": the safe direction, never an opening (round 28, intent3). */
-const OPEN_DENIED = /\b(?:not|never|n['’]t|no\s+longer|stop(?:s|ped)?|without)\s+(?:to\s+)?(?:be\s+)?(?:publish|expos|open|allow|mapp?)\w*\s+(?:up\s+)?(?:any|a|its|their|the)\s+(?:(?:host|public|published)\s+)?ports?\b/gi;
+// Round 34 (INTENT): "dont publsh any ports pls", "please do not expose anything on the host": the
+// negation typed without its apostrophe, the verb misspelt, "anything" as the object; "n't" is read
+// inside its word ("don't expose any port": "\bn't" never matched there).
+const OPEN_DENIED = /(?:\b(?:not|never|dont|doesnt|wont|shouldnt|no\s+longer|stop(?:s|ped)?|without)|n['’]t)\s+(?:to\s+)?(?:be\s+)?(?:publ?i?sh|expo?s|open|allow|mapp?)\w*\s+(?:up\s+)?(?:(?:any|a|its|their|the)\s+(?:(?:host|public|published)\s+)?ports?\b|anything(?:\s+(?:on|to)\s+(?:the\s+)?(?:host|outside|internet|world))?(?=\s*(?:$|[.,;!?]|\b(?:please|pls|plz|on|to)\b)))/gi;
 
 /**
  * The firewall itself said to be open to all (held-out 22's first contact, h22-dng-38: "make

@@ -65,6 +65,9 @@ const VERBS_SAID: readonly [RegExp, string | ((...m: string[]) => string)][] = [
   // Round 32: "rm redis", "rm the demo container": docker's verb said of a service name (a word, no
   // flag, no path) is a removal; "rm -rf /srv" and "rm /tmp/x" are left as typed (the guard reads them).
   [/(^|[.;!?,]\s*|\band\s+|\bthen\s+|\bpls\s+|\bplease\s+|\bjust\s+)(?:docker\s+)?rm\s+(?=(?:the\s+)?[a-z][\w-]*(?:\s+(?:service|container|app))?\s*(?:$|[.;!?,]|\s+(?:too|as\s+well|please|pls|now|and)\b))/gi, '$1remove '],
+  // Round 34: a size said with "down to" / "up to" and no verb ("nginx down to 64 megabytes of
+  // memory", "grafana up to 1 gig") lowers or raises the limit; "down" is never the service down.
+  [new RegExp(String.raw`(^|[.;!?,]\s*|\band\s+|\bthen\s+|\bpls\s+|\bplease\s+|\bso\s+)${OBJECT}\s+(down|up)\s+to\s+(?=\d[\d.,]*\s*(?:[kmgt]i?b?|megs?|gigs?|(?:kilo|mega|giga)bytes?)\b)`, 'gi'), (_m, lead, name, dir) => `${lead}${dir.toLowerCase() === 'down' ? 'lower' : 'raise'} ${name} to `],
   // Restarts first: a stop and a start of one object are one restart.
   [/\bpower[\s-]?cycle\b/gi, 'restart'],
   [/\bstop\s+(?:and|&)\s+(?:re)?start\b/gi, 'restart'],
@@ -228,6 +231,11 @@ function normalisePart(text: string): string {
       .replace(/(?<![\w./'’-])u(?![\w./'’@-])/g, 'you')
       .replace(/(?<![\w./'’-])ur(?![\w./'’@-])/g, 'your')
       .replace(/\bplz\b/gi, 'please')
+      // Round 34: a count of a service said "three copys", "in 5 replicas", "with 2 instances of it":
+      // "N copies", "N replicas", "N instances".
+      .replace(/\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+copys\b/gi, '$1 copies')
+      .replace(/\bin\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(replicas|instances|copies)\b/gi, '$1 $2')
+      .replace(/\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(instances|copies|replicas)\s+of\s+(?:it|that|this)\b/gi, '$1 $2')
       // The verbs on services, said of a count or of every one: "kill all the api replicas but
       // one" keeps that many ("scale api to 1 replicas"); "every service", "every single
       // container" are all of them ("emergency: stop every service now" read "every … now" as a schedule).

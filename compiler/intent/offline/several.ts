@@ -19,7 +19,7 @@ const HEAD = new RegExp(
   'i',
 );
 /** Words of an item that are not its name. */
-const FILLER = new Set(['one', 'another', 'the', 'first', 'second', 'third', 'other', 'is', 'called', 'named', 'as', 'a', 'an', 'on', 'at', 'port', 'with', 'and', 'for', 'listening', 'using']);
+const FILLER = new Set(['one', 'another', 'the', 'first', 'second', 'third', 'other', 'is', 'called', 'named', 'as', 'a', 'an', 'on', 'at', 'port', 'with', 'and', 'for', 'listening', 'using', 'name', 'its', 'gets', 'should', 'be']);
 const CLOSING = /^(?:is\s+that\s+(?:possible|ok(?:ay)?|doable)|thanks?(?:\s+you)?|thx|ty|please|pls|cheers)[\s.!?]*$/i;
 
 /**
@@ -27,8 +27,13 @@ const CLOSING = /^(?:is\s+that\s+(?:possible|ok(?:ay)?|doable)|thanks?(?:\s+you)
  * list (no known product, a count that does not match the names, a name that is a product).
  */
 export function severalOfOneSaid(message: string, products: readonly string[]): string {
-  const text = message.trim();
-  if (text.length > 240) return message;
+  const text0 = message.trim();
+  if (text0.length > 240) return message;
+  // Round 34: a first sentence that only says why ("I want to try blue/green deployments. Can you
+  // run two nginx servers, …"): no number and no product in it, so the list is the next sentence.
+  const why = /^[^.!?]{3,120}[.!]\s+(?=\S)/.exec(text0);
+  const lead = why && !/\d/.test(why[0]) && !why[0].toLowerCase().split(/[^a-z0-9-]+/).some((w) => products.includes(w)) ? why[0] : '';
+  const text = text0.slice(lead.length);
   const head = HEAD.exec(text);
   if (!head) return message;
   const product = (head.groups!.p1 ?? head.groups!.p2)!.toLowerCase();
@@ -46,7 +51,11 @@ export function severalOfOneSaid(message: string, products: readonly string[]): 
   // Without ports, the names must be said as names ("called", "named", a list after a colon): "postgres twice a day, …" is no list.
   const named = /:\s*$/.test(head[0]) || /\b(?:called|named)\b/i.test(rest);
   rest = rest.replace(/^(?:named|called)\s+/i, '');
-  const items = rest.split(/\s*(?:[,;&+]|\band\b|\bplus\b)\s*(?:and\s+)?/i).map((x) => x.trim()).filter((x) => x !== '');
+  const split = (re: RegExp) => rest.split(re).map((x) => x.trim()).filter((x) => x !== '');
+  let items = split(/\s*(?:[,;&+]|\band\b|\bplus\b)\s*(?:and\s+)?/i);
+  // Round 34: "the first with the name blue and port 8081, the second with the name green and port
+  // 8082": each item's own "and" joins its name and its port; the items are split at commas alone.
+  if (items.length !== count) items = split(/\s*[,;]\s*(?:and\s+)?/);
   if (items.length !== count) return message;
   const clauses: string[] = [];
   for (const item of items) {
