@@ -10,10 +10,11 @@ import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
+import { planCheckDiagnostics } from '../../compiler/plan-check.js';
 import { compileStateDirCached } from '../../compiler/compile-cache.js';
 import { renderPlanLines } from '../../compiler/show.js';
 import { reviewOnHost } from '../../agent/review.js';
-import { inspectPlan } from '../../plan/inspect.js';
+import { inspectPlan, type PlanReport } from '../../plan/inspect.js';
 import { releaseEnvelope, writeEnvelopeDurably } from '../../plan/envelope.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { observeEarly, openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
@@ -97,7 +98,7 @@ const command: Command = {
     early?.warnTo(warn);
     const observed = early?.hostId === host.hostId ? { observed: early.observed } : {};
     // the check as apply would (below) needs the plan validator's part: loaded while nft and the engine answer
-    if (!values.json && early) preloadPlanValidator();
+    if (early) preloadPlanValidator();
     // the review needs the parsed files only: the model is let go once planned (at 10,000
     // services it would otherwise be held through the review and its rendering, the peak)
     let { parsedOf } = compiled as { parsedOf: ((text: string) => unknown) | undefined };
@@ -137,19 +138,36 @@ const command: Command = {
     const { payload } = r.planned;
     const hostId = host.hostId;
     const out = resolve(ctx.cwd, values.out ?? 'plan.json');
-    // from the envelope's bytes, without making the whole text; the disk's flush (fsync, rename)
-    // is waited for while the plan is checked below (plan/envelope.ts writeEnvelopeDurably)
-    let durable: Promise<void> | undefined;
-    if (r.planned.envelope) (durable = writeEnvelopeDurably(out, r.planned.envelope, 0o644)).catch(() => undefined);
-    else writeFileAtomic(out, r.planned.envelopeText, 0o644);
+    // The plan is checked as apply would check it (plan/inspect.ts) before it is kept: one that
+    // fails a check no signature can mend (its schema, its signature, its expiry, its host:
+    // compiler/plan-check.ts) is said with where and how to fix it, and nothing is written. Its
+    // bytes are written to a temp file beside `out` from the envelope's bytes (without making the
+    // whole text) while it is checked; the disk's flush (fsync) runs on libuv's pool and the
+    // rename into place waits for the check's verdict (plan/envelope.ts writeEnvelopeDurably).
+    let place: (ok: boolean) => void = () => undefined;
+    const placeIf = new Promise<boolean>((res) => (place = res));
+    let durable: Promise<boolean> | undefined;
+    if (r.planned.envelope) (durable = writeEnvelopeDurably(out, r.planned.envelope, 0o644, placeIf)).catch(() => undefined);
     trace('plan: written');
+    // (let go with the envelope below: the report holds it)
+    let checked: PlanReport | undefined = inspectPlan(r.planned.envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
+    const { signatures, policy } = checked;
+    const failed = checked.ok ? [] : planCheckDiagnostics(checked.checks, payload, checked.schemaProblems);
+    checked = undefined;
+    place(failed.length === 0);
+    if (failed.length) {
+      await durable;
+      for (const d of failed) println(ctx.stderr, renderDiagnostic(d));
+      println(ctx.stderr, `claude plan: the plan fails the check apply would make; nothing was written to ${out}.`);
+      return EXIT.FAILURE;
+    }
+    if (!r.planned.envelope) writeFileAtomic(out, r.planned.envelopeText, 0o644);
     if (values.json) {
       await durable;
       println(ctx.stdout, JSON.stringify(payload, null, 2));
       // stdout is the payload; where the signed plan went is said on stderr, never silently.
       println(ctx.stderr, `claude plan: saved the signed plan to ${out}`);
     } else {
-      const { signatures, policy } = inspectPlan(r.planned.envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
       // what the review and its text need of the check: the signed bytes (27 MB at 10,000
       // services) and the envelope are let go here, before the review and its rendering, the peak
       const report = { signatures, payload, ...(policy ? { policy } : {}) };
