@@ -4,8 +4,9 @@
  * and command), the FIFO's tar header, and which start steps are held. The held start itself,
  * on a real Docker Engine: runtime/held-start.docker.test.ts.
  */
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { effectiveArgv, fifoTar, HOLD_PATH } from './hold.js';
+import { effectiveArgv, fifoTar, heldHealthTest, HOLD_PATH } from './hold.js';
 import { heldStarts } from '../apply.js';
 import { containerSpec, S } from '../testutil/plans.js';
 
@@ -27,6 +28,28 @@ describe('effectiveArgv: what Docker would run', () => {
   });
   it('an image with no entrypoint and no command: nothing to run (not held)', () => {
     expect(effectiveArgv({}, { Entrypoint: null, Cmd: null })).toEqual([]);
+  });
+});
+
+describe('heldHealthTest: the health check waits while the hold is there', () => {
+  // what Docker runs for CMD-SHELL: /bin/sh -c <string> (no FIFO here: the test runs at once)
+  const run = (t: string[]) => execFileSync('/bin/sh', ['-c', t[1]!], { encoding: 'utf8' });
+  it('a CMD test runs the same argv, each word as given (spaces, quotes, $)', () => {
+    const t = heldHealthTest(['CMD', 'printf', '%s|', 'a b', "it's", '$HOME', ''])!;
+    expect(t[0]).toBe('CMD-SHELL');
+    expect(t).toHaveLength(2);
+    expect(t[1]).toContain(`while [ -p ${HOLD_PATH} ]`);
+    expect(run(t)).toBe("a b|it's|$HOME||");
+  });
+  it("a CMD-SHELL test runs as given, its exit status the check's", () => {
+    const t = heldHealthTest(['CMD-SHELL', 'echo ok; exit 0'])!;
+    expect(run(t)).toBe('ok\n');
+    expect(() => run(heldHealthTest(['CMD-SHELL', 'exit 1'])!)).toThrow();
+  });
+  it('NONE, an empty test or none at all: kept', () => {
+    expect(heldHealthTest(['NONE'])).toEqual(['NONE']);
+    expect(heldHealthTest([])).toEqual([]);
+    expect(heldHealthTest(undefined)).toBeUndefined();
   });
 });
 

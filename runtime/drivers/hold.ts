@@ -40,6 +40,27 @@ export const HOLD_SCRIPT = `trap 'exit 143' TERM INT; [ -p ${HOLD_PATH} ] && { r
 /** The entrypoint of a held container; its Cmd is the argv it runs once released. */
 export const HOLD_ENTRYPOINT = ['/bin/sh', '-c', HOLD_SCRIPT, 'claude-hold'];
 
+/** `s` as one word of /bin/sh, quoted. */
+function shWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The health test of a held container: Docker's own health check runs from the held start, and
+ * while held nothing serves, so it failed each interval: `unhealthy` and a `health_status` event
+ * (kept by the observer) before the release when the hold outlasted interval × retries (1.5 s in
+ * the bench; the held web waits for postgres's start-up). This one waits while the hold's FIFO is
+ * there (at most the probe's timeout: the hold ended or the probe fails as before), then runs the
+ * test as given: while held the status stays `starting`, and after the release (no FIFO, one
+ * `[ -p ]`) the check is the service's own. A `CMD` test becomes the same argv `exec`'d through
+ * /bin/sh (a held container has it); `NONE` or an empty test is kept.
+ */
+export function heldHealthTest(test: readonly string[] | undefined): string[] | undefined {
+  if (!test || test.length < 2 || (test[0] !== 'CMD' && test[0] !== 'CMD-SHELL')) return test ? [...test] : undefined;
+  const run = test[0] === 'CMD-SHELL' ? test.slice(1).join(' ') : `exec ${test.slice(1).map(shWord).join(' ')}`;
+  return ['CMD-SHELL', `while [ -p ${HOLD_PATH} ]; do sleep 0.05 || break; done; ${run}`];
+}
+
 /**
  * What Docker runs for a container created from `spec` on an image with this config (moby's
  * merge: an entrypoint given replaces the image's and its command; none given keeps the image's
