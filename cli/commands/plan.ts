@@ -1,10 +1,11 @@
 /**
- * `claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]`:
+ * `claude plan [--state-dir DIR] [--out FILE] [--json] [--full] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]`:
  * compile the state dir, observe the system (read-only), plan, sign with the host key and
  * write plan.json (agent/flow.ts planFiles: the one planning path, firewall lock-out gate
  * included). Exit codes follow terraform's -detailed-exitcode.
  */
-import { join, resolve } from 'node:path';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
@@ -12,7 +13,7 @@ import { writeFileAtomic } from '../../common/fsutil.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
 import { planCheckDiagnostics } from '../../compiler/plan-check.js';
 import { compileStateDirCached } from '../../compiler/compile-cache.js';
-import { renderPlanLines } from '../../compiler/show.js';
+import { SUMMARY_OVER_STEPS, renderPlanLines, renderPlanSummaryLines } from '../../compiler/show.js';
 import { reviewOnHost } from '../../agent/review.js';
 import { inspectPlan, type PlanReport } from '../../plan/inspect.js';
 import { releaseEnvelope, writeEnvelopeDurably } from '../../plan/envelope.js';
@@ -22,7 +23,7 @@ import { preloadPlanValidator } from '../../plan/schema.js';
 import { collectIfLarge } from '../../common/collect.js';
 import { trace } from '../../common/trace.js';
 
-const usage = `usage: claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]
+const usage = `usage: claude plan [--state-dir DIR] [--out FILE] [--json] [--full] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]
 
 Compiles the state files, compares them with what is running (read-only), and writes a
 signed plan: the exact steps that would make the system match. Nothing is changed.
@@ -31,6 +32,9 @@ Review it with \`claude show FILE\`, approve it with more keys with \`claude sig
   --state-dir DIR       the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
   --out FILE            where to write the plan (default: plan.json)
   --json                print the plan payload as JSON instead of the review text
+  --full                print the whole review even for a large plan (over ${SUMMARY_OVER_STEPS} steps: a
+                        summary by kind and risk is printed, the whole review written beside
+                        the plan, plan.json -> plan.review.txt)
   --detailed-exitcode   exit 0 when there is nothing to do, 2 when the plan has steps, 1 on error
   --allow-destructive   also plan the deletion of volumes (and their data) that are no longer declared
   --ttl DURATION        how long the plan stays valid, e.g. 30m, 2h (default 1h)
@@ -40,6 +44,44 @@ Review it with \`claude show FILE\`, approve it with more keys with \`claude sig
 
 With a message (\`claude plan "add redis"\`), the intent engine proposes the state files
 first; the plan is written to --out and never applied.`;
+
+/** Where `claude plan` writes the whole review of a large plan: beside it, plan.json → plan.review.txt. */
+export function reviewFileOf(out: string): string {
+  return (out.endsWith('.json') ? out.slice(0, -5) : out) + '.review.txt';
+}
+
+/**
+ * Writes `lines` (each followed by a newline) to `path` as they come, 64 KiB at a time, through a
+ * temp file renamed over it (a reader sees the old review or the whole new one); returns how
+ * many lines. Not fsynced: the review is derived from plan.json (durable), and `claude show`
+ * makes it again.
+ */
+function writeLines(path: string, lines: Iterable<string>): number {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w', 0o644);
+  let n = 0;
+  try {
+    let chunk = '';
+    for (const line of lines) {
+      chunk += line + '\n';
+      // a line may hold newlines of its own (a warning with its fix): counted as the file has them
+      for (let i = line.indexOf('\n'); i >= 0; i = line.indexOf('\n', i + 1)) n++;
+      n++;
+      if (chunk.length >= 65536) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, chunk);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  return n;
+}
 
 export function parseDuration(s: string): number {
   const m = /^(\d+)(ms|s|m|h)?$/.exec(s.trim());
@@ -64,6 +106,7 @@ const command: Command = {
       'allow-destructive': { type: 'boolean' },
       ttl: { type: 'string' },
       'i-know-what-i-am-doing': { type: 'boolean' },
+      full: { type: 'boolean' },
     });
     const force = values['i-know-what-i-am-doing'] === true;
     if (positionals.length) {
@@ -181,17 +224,29 @@ const command: Command = {
       const review = await reviewOnHost(paths.stateDir, payload, ctx.now, parsedOf);
       parsedOf = undefined; // the parsed files (21 MB at 10,000 services): the review was their last reader
       trace('plan: reviewed');
-      // written as it is rendered, 64 KiB at a time: at 10,000 services the text is 8 MB, and
-      // holding its lines, the joined text and its UTF-8 bytes at once set the command's peak
-      let chunk = '';
-      for (const line of renderPlanLines(payload, report, review)) {
-        chunk += line + '\n';
-        if (chunk.length >= 65536) {
-          ctx.stdout.write(chunk);
-          chunk = '';
+      const reviewFile = reviewFileOf(out);
+      if (!values.full && payload.steps.length > SUMMARY_OVER_STEPS) {
+        // a large plan: the whole review goes to a file beside the plan, the terminal gets its summary
+        const lines = writeLines(reviewFile, renderPlanLines(payload, report, review));
+        trace('plan: review written');
+        const summary: string[] = [];
+        for (const line of renderPlanSummaryLines(payload, report, review, { reviewFile, reviewLines: lines, planFile: values.out ?? 'plan.json' })) summary.push(line);
+        println(ctx.stdout, summary.join('\n'));
+      } else {
+        // one written for an earlier large plan to the same file no longer describes it
+        rmSync(reviewFile, { force: true });
+        // written as it is rendered, 64 KiB at a time: with --full at 10,000 services the text is
+        // 8 MB, and holding its lines, the joined text and its UTF-8 bytes at once set the peak
+        let chunk = '';
+        for (const line of renderPlanLines(payload, report, review)) {
+          chunk += line + '\n';
+          if (chunk.length >= 65536) {
+            ctx.stdout.write(chunk);
+            chunk = '';
+          }
         }
+        ctx.stdout.write(chunk);
       }
-      ctx.stdout.write(chunk);
       println(ctx.stdout);
       const fileOnly = payload.steps.length === 0 && (payload.display as { confirm?: unknown[] } | undefined)?.confirm?.length;
       println(ctx.stdout, payload.steps.length || fileOnly ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);
