@@ -418,6 +418,9 @@ export function detectDanger(message0: string): string | undefined {
   return inWindows(message0, dangerIn);
 }
 
+/** A mount taken off a service by name (round 34). */
+const MOUNT_DETACHED = /\b(?:remove|detach|unmount|drop|take)\s+(?:the\s+)?(?:volume\s+|bind\s+)?mount(?:\s+\S+)?\s+(?:from|off|out\s+of)\s+(?:the\s+)?[\w-]+/i;
+
 function dangerIn(message0: string): string | undefined {
   const message = message0.replace(NEGATED_DESTROY, ' keeping the data ');
   const first = refuseFirst(message);
@@ -430,6 +433,8 @@ function dangerIn(message0: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "remove the volume mount /srv/old from worker": a mount taken off a service, its data left (round 34).
+    if (d.reason === WIPE && MOUNT_DETACHED.test(message) && !/\b(?:data|contents?|files|everything|wip\w*|eras\w*|purg\w*|nuk\w*|empt\w*)\b/i.test(message)) continue;
     // "drop port 23 on the firewall", "purge memcached from the server entirely": the place is not the object.
     if ((d.reason === WIPE || d.reason === FIREWALL_OFF) && !d.re.test(placeLeftOut(message))) continue;
     // "purge old pgdata backups, only keep the last 3": retention (harm-classes.ts).
@@ -915,6 +920,18 @@ function countSaid(message: string): string {
   return m0;
 }
 
+/**
+ * Round 34 (HARM2): a yes/no question that asks leave for an action ("is it ok to flush all firewall
+ * rules now?", "are you able to drop all databases?", "is it possible to expose postgres to the
+ * internet?") was judged by the first gate alone and answered with the state. The action it asks
+ * leave for is judged by the whole guard; a question about the state ("is redis exposed?") is not this.
+ */
+const LEAVE_ASKED = /^(?:(?:so|ok|okay|hey|and|but|quick\s+question:?)\s*,?\s+)?(?:is\s+it\s+(?:ok(?:ay)?|possible|fine|alright|all\s+right|allowed|safe|feasible|doable)\s+(?:to|if\s+(?:you|i|we)|for\s+(?:you|me|us)\s+to)|are\s+you\s+(?:able|allowed|permitted|going)\s+to|is\s+there\s+(?:a|any)\s+(?:way|chance)\s+(?:to|you\s+(?:can|could))|are\s+we\s+(?:able|allowed)\s+to)\s+(.+?)\s*\??\s*$/i;
+function dangerAskedLeave(question: string): string | undefined {
+  const m = LEAVE_ASKED.exec(question.trim());
+  return m ? detectDanger(m[1]!) : undefined;
+}
+
 /** "the api can run without it", "grafana doesn't need it": a remark that a service does without the one removed (round 32). */
 const CAN_DO_WITHOUT = /\b(?:can|could|will|would|should|is\s+able\s+to)\s+(?:still\s+)?(?:run|work|live|cope|do|manage|survive|go\s+on|start|function)\s+(?:fine\s+|ok(?:ay)?\s+|just\s+fine\s+)?without\b|\b(?:does|do)\s*(?:n'?t|\s+not)\s+(?:need|use|require)\s+(?:it|that|them)\b/i;
 
@@ -943,7 +960,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // nothing is changed whatever is answered.
   const yesNo = isYesNoQuestion(said);
   const referred = yesNo ? undefined : saidByReference(typed, original.history);
-  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (composed !== typed ? detectDanger(typed) : undefined) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : openedByReference(said, original.history) ? FIREWALL_OFF : undefined) ?? (referred !== undefined ? detectDanger(referred) : undefined);
+  const danger = yesNo ? refuseFirst(said) ?? dangerAskedLeave(said) : detectDanger(said) ?? (composed !== typed ? detectDanger(typed) : undefined) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : openedByReference(said, original.history) ? FIREWALL_OFF : undefined) ?? (referred !== undefined ? detectDanger(referred) : undefined);
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.
@@ -961,7 +978,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2)) || tzOfService(all.slice(at + 2), original.files)) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'), keptPorts));
   // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
   message = newValueOnly(message);
-  const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
+  const danger2 = yesNo ? refuseFirst(message) ?? dangerAskedLeave(message) : detectDanger(message);
   if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
   // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
@@ -1278,7 +1295,7 @@ const DEFAULT_SAID = /\b(the\s+)?default\b(?!\s+(?:(?:input|incoming|inbound|fir
 const FIREWALL_TALK = /\b(?:firewall|ssh|ports?|allow|block|deny|open|drop|reject|rules?)\b/i;
 const PUBLIC_WORD = String.raw`(?:public(?:ly\s+(?:reachable|accessible|available))?|exposed|reachable\s+from\s+(?:outside|the\s+(?:internet|world))|published|open\s+to\s+the\s+(?:world|internet|public)|on\s+the\s+internet)`;
 const ONLY_PUBLIC = new RegExp(
-  String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?`,
+  String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:[,:-]\s*)?(?:(?:on|at)\s*)?(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:[,:-]\s*)?(?:(?:on|at)\s*)?(?:port\s+)?(\d{2,5})\b)?`,
   'i',
 );
 
@@ -4379,7 +4396,7 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     // Named anywhere in the message, kept or removed ("…, keep grafana" is said of it too).
     const said = dependants.filter((d) => new RegExp(String.raw`(?<![\w.-])${escapeRe(d)}(?![\w-])`, 'i').test(run.input.message) || findServiceMentions(run.input.message).some((m) => existingFor(run, m) === d));
     const unsaid = dependants.filter((d) => !said.includes(d));
-    if (unsaid.length > 0 && /(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)|(?:its|their)\s+dependen(?:ts|cies)|with\s+(?:its|their)\s+dependents/i.test(run.input.message)) names = [...names, ...unsaid];
+    if (unsaid.length > 0 && /\b(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)\b|\b(?:its|their)\s+dependen(?:ts|cies)\b|\bwith\s+(?:its|their)\s+dependents\b/i.test(run.input.message)) names = [...names, ...unsaid];
     else if (unsaid.length > 0) {
       const gone = names.filter((n) => unsaid.some((d) => (getService(run, d)!.depends_on ?? []).includes(n)));
       const them = unsaid.length > 1 ? 'them' : 'it';
