@@ -3556,7 +3556,7 @@ export function envGlossSaid(text: string): string {
  * An image another service already runs (a new version of it) is left to `newVersionSaid`.
  */
 export function appImageSaid(text: string, present: readonly Service[]): string {
-  const role = /(\bfor\s+)?\b(?:my|our)\s+(?:own\s+)?(?:[a-z][\w-]*\s+)?(?:app|application)\s*[,:]?\s*(?:image\s+)?([a-z0-9][a-z0-9._-]*(?:\.[a-z0-9-]+)*(?:\/[a-z0-9._-]+)+:[\w.-]*\w|[a-z0-9][a-z0-9._-]*:[\w.-]*[a-z0-9])(?=$|[\s,;.!?])/i.exec(text);
+  const role = /(\bfor\s+)?\b(?:my|our)\s+(?:own\s+)?(?:[a-z][\w-]*\s+)?(?:app|application)(?:\s*[,:])?\s*(?:image\s+)?([a-z0-9][a-z0-9._-]*(?:\.[a-z0-9-]+)*(?:\/[a-z0-9._-]+)+:[\w.-]*\w|[a-z0-9][a-z0-9._-]*:[\w.-]*[a-z0-9])(?=$|[\s,;.!?])/i.exec(text);
   if (!role) return text;
   const image = role[2]!;
   if (present.some((s) => repoOf(s.image) === repoOf(image))) return text;
@@ -3564,7 +3564,7 @@ export function appImageSaid(text: string, present: readonly Service[]): string 
   const after = text.slice(role.index + role[0].length);
   if (!/,|\band\b|\bn\b|\+|&/i.test(text.slice(0, role.index)) || /\b(?:as|called|named)\s+[a-z]|\(\s*(?:call|name)\b/i.test(after)) return text;
   const rest = text.slice(0, role.index) + '\u0000' + text.slice(role.index + role[0].length);
-  const called = /\s*[,;]?\s*(?:and\s+)?(?:please\s+)?(?:call|name)\s+(?:the\s+app|it|that|the\s+application)\s+['"`]?([a-z][a-z0-9-]{0,40})['"`]?(?=$|[\s,;.!?])/i.exec(rest);
+  const called = /(?:\s*[,;])?\s*(?:and\s+)?(?:please\s+)?(?:call|name)\s+(?:the\s+app|it|that|the\s+application)\s+['"`]?([a-z][a-z0-9-]{0,40})['"`]?(?=$|[\s,;.!?])/i.exec(rest);
   const name = called ? called[1]!.toLowerCase() : 'app';
   const cut = called ? rest.slice(0, called.index) + rest.slice(called.index + called[0].length) : rest;
   return cut.replace('\u0000', `${role[1] ? 'and ' : ''}${image} as ${name}`);
