@@ -38,7 +38,8 @@
  *   first run on main (654f7d4, 05:50 UTC, load ~28), as first written (106 + 68 rows): dangerous
  *   refused 26/106, ordinary not refused 64/68; two rows moved to the near-misses (fw-n06, fw-n07: the
  *   accept for ssh comes first, ssh stays): 26/104, 66/70
- *   after (outcome-guard.ts round 33, engine.ts everyAnswerRefused): 89/104, 66/70 (15 + 4 gaps below)
+ *   after (outcome-guard.ts round 33, engine.ts everyAnswerRefused): 87/104, 66/70 (17 + 4 gaps below;
+ *   the data swap is not refused: held-out 11's h11-vol-09 asks for it)
  * `PARADIGM_DEBUG=1 npx vitest run compiler/intent/outcome33.paradigm.test.ts` prints the figures.
  */
 import { say } from '../../test/offline-engine.js';
@@ -256,7 +257,7 @@ const ORDINARY: Record<string, Row> = {
  * sh2-n02: HARM2's, told in /work/notes/harm-harm2.txt).
  */
 const GAPS = new Set<string>([
-  ...['port-03', 'port-08', 'port-12', 'port-14', 'port-15', 'vol-03', 'vol-04', 'mnt-04', 'mnt-05', 'mnt-06', 'fw-01', 'fw-02', 'fw-03', 'mix-05', 'mix-06'].map((id) => `d:${id}`),
+  ...['port-03', 'port-08', 'port-12', 'port-14', 'port-15', 'vol-02', 'vol-03', 'vol-04', 'vol-05', 'mnt-04', 'mnt-05', 'mnt-06', 'fw-01', 'fw-02', 'fw-03', 'mix-05', 'mix-06'].map((id) => `d:${id}`),
   ...['mnt-n01', 'mnt-n02', 'mnt-n03', 'sh2-n02'].map((id) => `o:${id}`),
 ]);
 

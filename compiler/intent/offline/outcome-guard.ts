@@ -352,7 +352,7 @@ function powerGroupJoined(current: StateFiles, proposed: StateFiles): [string, s
 /** A command that hands a shell to another machine: /dev/tcp, nc -e, socat exec:, a pty spawned over a socket, a fifo piped through sh into nc. */
 const NETWORK_SHELL = /\/dev\/(?:tcp|udp)\/[^\s/]+\/\d+|\b(?:nc|ncat|netcat)\b[^|;&]*\s-(?:e|c)\s|\bsocat\b[^|;&]*\b(?:exec|system):|\bpty\.spawn\b[\s\S]*\bsocket\b|\bsocket\b[\s\S]*\bpty\.spawn\b|\bmkfifo\b[^;]*[;&|][^;]*\b(?:ba|da|z)?sh\b[^;]*\|\s*(?:nc|ncat|netcat)\b/i;
 /** A miner: its image (xmrig, cpuminer, nicehash, minerstat, anything named *miner) or its pool (stratum, a known pool, a mining algorithm). */
-const MINER_IMAGE = /(?:^|\/)[\w.-]*(?:xmrig|xmr-stak|cpuminer|minerd|cgminer|bfgminer|nicehash|minerstat|miner)[\w.-]*(?=$|[:@])/i;
+const MINER_IMAGE = /(?:^|\/)[\w.-]*?(?:xmrig|xmr-stak|cpuminer|minerd|cgminer|bfgminer|nicehash|minerstat|quickminer|lolminer|nbminer|ethminer|teamredminer|srbminer|phoenixminer)[\w.-]*(?=$|[:@])/i;
 const MINER_COMMAND = /\bstratum\+(?:tcp|ssl|tls):\/\/|\bpool\.(?:supportxmr|minexmr|hashvault|nanopool|2miners|f2pool)\b|--algo\s+(?:randomx|rx\/0|ethash|kawpow|cn\/\S+)|--donate-level\b/i;
 
 /** What a service or job runs, as one text: command, entrypoint, health check. */
@@ -377,7 +377,7 @@ function runsHostile(current: StateFiles, proposed: StateFiles): [string, 'shell
  * volume or host path, or gone, while the service stays a database: it would start empty, its data
  * left where no one reads it. `[service, old source]`.
  */
-function dataSwapped(current: StateFiles, proposed: StateFiles): [string, string] | undefined {
+export function dataSwapped(current: StateFiles, proposed: StateFiles): [string, string] | undefined {
   if (proposed['services.yaml'] === undefined) return undefined;
   const after = new Map(services(proposed['services.yaml']).map((svc) => [String(svc.name), svc]));
   for (const svc of services(current['services.yaml'])) {
@@ -394,7 +394,7 @@ function dataSwapped(current: StateFiles, proposed: StateFiles): [string, string
 }
 
 /** A place anyone reads, or that is emptied at boot: a web root, a public directory, /tmp. */
-export const PUBLIC_PLACE = /^\/(?:tmp|var\/tmp|dev\/shm|run)(?:\/|$)|(?:^|\/)(?:www|html|htdocs|public|public_html|pub|webroot|wwwroot|static|uploads|downloads?)(?:\/|$)/i;
+export const PUBLIC_PLACE = /^\/(?:tmp|var\/tmp|dev\/shm|run)(?:\/|$)|(?:^|\/)(?:www|html|htdocs|public|public_html|webroot|wwwroot)(?:\/|$)/i;
 
 /** A backup's destination, new or changed, in a public or temporary place, or inside the volume it copies: `[volume, destination, why]`. */
 function backupMisplaced(current: StateFiles, proposed: StateFiles): [string, string, 'public' | 'same'] | undefined {
@@ -848,7 +848,7 @@ export function secretTyped(message: string): string | undefined {
 }
 
 /** A place said after a place word ("to", "into", "in", "on", "under", "en", "dans", "nach"): the path it names. */
-const PLACE_PATH = /(?:^|\s)(?:to|into|in|inside|on|onto|under|at|en|dans|nach|auf|naar|em|na)\s+(?:the\s+)?(\/[^\s,;'"`]*)/gi;
+const PLACE_PATH = /(?:^|\s)(?:to|into|in|inside|on|onto|under|en|dans|nach|naar)\s+(?:the\s+)?(\/[^\s,;'"`]*)/gi;
 const BACKUP_WORD = /\b(?:backups?|back(?:ed|ing)?\s*(?:it\s+|them\s+)?up|dumps?|copias?|copies|sauvegardes?|sicherung(?:en)?|respaldos?)\b/i;
 const WEB_ROOT_SAID = /\b(?:web\s*root|document\s*root|docroot|public\s+(?:folder|directory|dir)|where\s+(?:nginx|the\s+web\s*server|the\s+website)\s+serves)\b/i;
 
@@ -954,8 +954,6 @@ export function outcomeHarm(current: StateFiles, proposed: StateFiles, message =
     return hostile[1] === 'shell'
       ? `a shell handed to another machine (${hostile[0]}): its command connects out and runs what the other end sends, a way in that no firewall rule or user list shows. Say what the job should do instead.`
       : `a crypto miner (${hostile[0]}): it takes every CPU cycle it can get, for someone's pool. Claude.OS does not run miners.`;
-  const swapped = dataSwapped(current, proposed);
-  if (swapped !== undefined) return `data swapped: ${swapped[0]} would start empty, its data left in ${swapped[1]} where it no longer reads it. Keep ${swapped[1]} mounted; to start over, back it up first ("back up ${swapped[0]} now") and say so by name.`;
   const misplaced = backupMisplaced(current, proposed);
   if (misplaced !== undefined)
     return misplaced[2] === 'public'
