@@ -5,7 +5,8 @@ import { packageRoot } from '../common/paths.js';
 import { compileFiles, compileStateDir } from './compile.js';
 import { DiagnosticSink } from './diagnostics.js';
 import fc from 'fast-check';
-import { DEFAULTS, applyAliases, durationMs, findCycles, nanoCpus, parentPaths, resolve, sizeBytes, splitCommand } from './resolve.js';
+import { posix } from 'node:path';
+import { DEFAULTS, applyAliases, durationMs, findCycles, nanoCpus, normalisePath, parentPaths, resolve, sizeBytes, splitCommand } from './resolve.js';
 
 const HEAD = (kind: string) => `apiVersion: claude.os/v1\nkind: ${kind}\nmetadata:\n  name: t\n`;
 const SERVICES = (body: string) => HEAD('ServiceManifest') + 'spec:\n' + body;
@@ -239,6 +240,52 @@ describe('cross-file checks', () => {
       ['a', 'b', 'a'],
       ['c', 'd', 'c'],
     ]);
+  });
+
+  it('findCycles finds a cycle exactly when there is one (random graphs, edges to unknown names and duplicates among them)', () => {
+    // the reference: a depth-first search that meets a node still on its path
+    const hasCycle = (edges: Map<string, string[]>): boolean => {
+      const state = new Map<string, 1 | 2>();
+      const visit = (u: string): boolean => {
+        state.set(u, 1);
+        for (const m of edges.get(u)!) {
+          if (!edges.has(m)) continue;
+          if (state.get(m) === 1 || (!state.has(m) && visit(m))) return true;
+        }
+        state.set(u, 2);
+        return false;
+      };
+      return [...edges.keys()].some((u) => !state.has(u) && visit(u));
+    };
+    const name = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'zz');
+    fc.assert(
+      fc.property(fc.dictionary(name, fc.array(name, { maxLength: 4 }), { maxKeys: 8 }), (o) => {
+        delete (o as Record<string, unknown>).zz; // 'zz' only ever as an edge to a name that is no node
+        const edges = new Map(Object.entries(o));
+        const cycles = findCycles(edges);
+        expect(cycles.length > 0).toBe(hasCycle(edges));
+        for (const c of cycles) {
+          expect(c[0]).toBe(c[c.length - 1]);
+          for (let i = 0; i + 1 < c.length; i++) expect(edges.get(c[i]!)).toContain(c[i + 1]);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('normalisePath gives what posix.normalize gives, without a trailing slash (random paths of /, ., .. and names)', () => {
+    const byNormalize = (p: string) => {
+      const n = posix.normalize(p);
+      return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+    };
+    const part = fc.constantFrom('/', '.', '..', 'a', 'b.', '.c', '...', '-');
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 10 }), (parts) => {
+        expect(normalisePath(parts.join(''))).toBe(byNormalize(parts.join('')));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const p of ['/srv/data/1', '/', '//srv', '/srv/', '/srv/./a', '/srv/../a', '/srv/.a', 'srv/a', '/a/..']) expect(normalisePath(p)).toBe(byNormalize(p));
   });
 
   it('host ports: protocol and host_ip decide whether two claims overlap', () => {

@@ -112,6 +112,60 @@ describe('plan review', () => {
   });
 });
 
+describe('fieldChanges of a resource set on one side only', () => {
+  // what fieldChanges did for every resource before session 33: both sides flattened into maps
+  // (a path given twice keeps its first place and its last value), the union sorted
+  type J = null | boolean | number | string | J[] | { [k: string]: J };
+  const flatRef = (v: J, prefix: string, out: Map<string, J>): void => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 0 && prefix) out.set(prefix, {});
+      for (const k of keys) flatRef(v[k]!, prefix ? `${prefix}.${k}` : k, out);
+    } else if (Array.isArray(v) && v.length > 0 && v.every((e) => e && typeof e === 'object' && !Array.isArray(e) && typeof (e as { name?: unknown }).name === 'string')) {
+      for (const e of v as { [k: string]: J }[]) flatRef(e, `${prefix}[${String(e.name)}]`, out);
+    } else out.set(prefix, v);
+  };
+  const reference = (oldV: J | undefined, newV: J | undefined) => {
+    const a = new Map<string, J>();
+    const b = new Map<string, J>();
+    if (oldV !== undefined) flatRef(oldV, '', a);
+    if (newV !== undefined) flatRef(newV, '', b);
+    const fields = [...new Set([...a.keys(), ...b.keys()])].filter((f) => f !== 'name').sort();
+    // the shown text is fieldChanges' own (compared through a two-sided call with nothing in common)
+    return fields.map((f) => ({ field: f, o: a.get(f), n: b.get(f) }));
+  };
+  it('gives the fields, their order and their values of the two-map reference, paths given twice included (random values)', () => {
+    const key = fc.constantFrom('a', 'b', 'a.b', 'b.a', 'name', 'x[y]', 'password', 'ports', 'volumes', 'command', 'Z', 'é', '');
+    const json: fc.Arbitrary<J> = fc.letrec<{ v: J }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.constantFrom<J>(null, true, 1, 'v', '${secrets.x}', 'secret'),
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.array(fc.record({ name: fc.constantFrom('y', 'a', 'a.b'), v: tie('v') }), { maxLength: 3 }) as fc.Arbitrary<J>,
+        fc.dictionary(key, tie('v'), { maxKeys: 4 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(json, fc.boolean(), (v, created) => {
+        const got = created ? fieldChanges(undefined, v) : fieldChanges(v, undefined);
+        const want = reference(created ? undefined : v, created ? v : undefined);
+        expect(got.map((f) => f.field)).toEqual(want.map((f) => f.field));
+        for (let i = 0; i < got.length; i++) {
+          const value = created ? want[i]!.n : want[i]!.o;
+          // the shown value of that path's value, as the two-sided path shows it
+          const shown = fieldChanges({ [want[i]!.field]: '\u0000' }, { [want[i]!.field]: value as J }).find((f) => f.field === want[i]!.field)?.new;
+          expect(created ? got[i]!.old : got[i]!.new).toBeNull();
+          if (!want[i]!.field.includes('.') && !want[i]!.field.includes('[') && want[i]!.field !== '') expect(created ? got[i]!.new : got[i]!.old).toBe(shown);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // a path given twice keeps the later value
+    expect(fieldChanges(undefined, { a: { b: 1 }, 'a.b': 2 })).toEqual([{ field: 'a.b', old: null, new: '2' }]);
+    expect(fieldChanges({ 'a.b': 2, a: { b: 1 } }, undefined)).toEqual([{ field: 'a.b', old: '1', new: null }]);
+  });
+});
+
 describe('stepIndex', () => {
   it('gives each resource exactly the steps touches() matches, in plan order (random steps and resources)', () => {
     const name = fc.array(fc.constantFrom('a', 'b', 'web', 'db', '1', '2', ''), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('-'));

@@ -62,10 +62,32 @@ export function wrap(line: string, width: number, indent = '  '): string[] {
 }
 
 export function box(title: string, lines: readonly string[], minWidth = 61, maxWidth = 77): string[] {
-  lines = lines.flatMap((l) => wrap(l, maxWidth - 2));
-  const inner = Math.max(minWidth, title.length + 2, ...lines.map((l) => l.length + 2));
-  const row = (t: string) => `│ ${t}${' '.repeat(inner - 1 - t.length)}│`;
-  return ['┌' + '─'.repeat(inner) + '┐', row(title), '├' + '─'.repeat(inner) + '┤', ...lines.map(row), '└' + '─'.repeat(inner) + '┘'];
+  // in loops, not flatMap, a spread into Math.max and one into the result: the box of 10,000
+  // services has 10,000 lines (docs/plans.md, "Session 33")
+  const width = maxWidth - 2;
+  const wrapped: string[] = [];
+  let inner = Math.max(minWidth, title.length + 2);
+  for (const l of lines) {
+    if (l.length <= width) {
+      wrapped.push(l);
+      if (l.length + 2 > inner) inner = l.length + 2;
+    } else {
+      for (const w of wrap(l, width)) {
+        wrapped.push(w);
+        if (w.length + 2 > inner) inner = w.length + 2;
+      }
+    }
+  }
+  // the padding of each width made once
+  const pads: string[] = [];
+  const row = (t: string) => {
+    const n = inner - 1 - t.length;
+    return `│ ${t}${(pads[n] ??= ' '.repeat(n))}│`;
+  };
+  const out = ['┌' + '─'.repeat(inner) + '┐', row(title), '├' + '─'.repeat(inner) + '┤'];
+  for (const l of wrapped) out.push(row(l));
+  out.push('└' + '─'.repeat(inner) + '┘');
+  return out;
 }
 
 interface Display {

@@ -524,6 +524,10 @@ interface Ctx {
   recordUpdates: Map<string, Promise<void>>;
   /** Appends to the audit log (a device about to be formatted). */
   audit?: (event: string, details: Record<string, unknown>) => Promise<void>;
+  /** Containers created for a held start (`heldStarts`): their create asks the engine for it. */
+  held?: ReadonlySet<string>;
+  /** Called when a `container.start` step's start call has returned (before its readiness wait). */
+  onStartCalled?: (stepId: string) => void;
 }
 
 /**
@@ -547,7 +551,7 @@ async function waitIfRunning(ctx: Ctx, spec: ContainerSpec, timeoutMs: number, p
 async function createFromSpec(ctx: Ctx, spec: ContainerSpec): Promise<string> {
   const { env, secretValues } = await resolveEnv(spec.env, ctx.payload.desired.files['security.yaml'], ctx.dataDir);
   ctx.secretValues.push(...secretValues);
-  return ctx.engine.createContainer(spec, env);
+  return ctx.held?.has(spec.name) ? ctx.engine.createContainer(spec, env, { held: true }) : ctx.engine.createContainer(spec, env);
 }
 
 async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown>> {
@@ -599,6 +603,7 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
     case 'container.start': {
       await engine.startContainer(step.params.name);
       trace(`start: ${step.params.name} started`);
+      ctx.onStartCalled?.(step.id);
       if (!step.params.waitHealthy) return {};
       const spec = ctx.specs.get(step.params.name);
       const probe = step.params.probe ?? spec?.healthcheck ?? null;
@@ -1430,6 +1435,32 @@ export function earlyDependencies(steps: readonly PlanStep[], engine: Pick<Engin
   return early;
 }
 
+/**
+ * The container starts that may begin early, held (runtime/drivers/hold.ts; an engine with
+ * `holdStart`, Docker): a `container.start` step that waits for other containers' start steps
+ * (their readiness: web after postgres and redis), of a container this plan creates. Each maps
+ * to its container's name and those start steps (`gates`). The DAG walk starts it held once
+ * every other dependency is done and each gate's start call has returned (so dockerd's start
+ * of the dependent does not compete with its dependencies' starts), and its own step releases
+ * it once the gates are done, as before: the order of the steps and the journal do not change.
+ */
+export function heldStarts(steps: readonly PlanStep[], engine: Pick<Engine, 'holdStart'>): Map<string, { name: string; gates: Set<string> }> {
+  const held = new Map<string, { name: string; gates: Set<string> }>();
+  if (!engine.holdStart) return held;
+  const created = new Set<string>();
+  const startStep = new Set<string>();
+  for (const s of steps) {
+    if (s.op === 'container.create') created.add(s.params.name);
+    if (s.op === 'container.start') startStep.add(s.id);
+  }
+  for (const s of steps) {
+    if (s.op !== 'container.start' || !created.has(s.params.name)) continue;
+    const gates = new Set(s.dependsOn.filter((d) => startStep.has(d)));
+    if (gates.size) held.set(s.id, { name: s.params.name, gates });
+  }
+  return held;
+}
+
 async function execute(
   payload: PlanPayload,
   opts: ApplyOptions,
@@ -1572,6 +1603,27 @@ async function executeSteps(
   const finished: string[] = [];
   const started = new Set<string>();
   const running = new Map<string, Promise<string>>();
+  // Held starts (heldStarts): begun once every dependency but the gates is done and each gate's
+  // start call returned; all settled before the walk ends (a rollback never races one).
+  const held = heldStarts(payload.steps, engine);
+  ctx.held = new Set([...held.values()].map((h) => h.name));
+  const startCalled = new Set<string>();
+  const holding = new Map<string, Promise<void>>();
+  const maybeHold = () => {
+    if (failure || stop) return;
+    for (const [id, h] of held) {
+      if (started.has(id) || holding.has(id)) continue;
+      const deps = byId.get(id)!.dependsOn;
+      if (deps.every((d) => done.has(d))) continue; // about to start as usual
+      if (!deps.every((d) => done.has(d) || (h.gates.has(d) && startCalled.has(d)))) continue;
+      trace(`hold: ${h.name} begun`);
+      holding.set(id, engine.holdStart!(h.name).catch(() => undefined));
+    }
+  };
+  ctx.onStartCalled = (id) => {
+    startCalled.add(id);
+    maybeHold();
+  };
   for (;;) {
     if (!failure && reserve.tripped) failure = { step: '', error: new DiskFullError(opts.dataDir) };
     if (!failure && !stop) {
@@ -1602,7 +1654,9 @@ async function executeSteps(
         i = 0;
       } else i++;
     }
+    if (held.size) maybeHold();
   }
+  await Promise.all(holding.values());
   if (stop) throw stop;
   const touched = () => [...journal.written];
   if (!failure) {

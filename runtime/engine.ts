@@ -96,8 +96,20 @@ export interface Engine {
    * start still waits for both (runtime/apply.ts, the DAG walk).
    */
   readonly createsBeforeNetwork?: boolean;
-  /** Creates (not starts) a container with everything in the spec; `env` is already resolved. */
-  createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string>;
+  /**
+   * Creates (not starts) a container with everything in the spec; `env` is already resolved.
+   * `held`: its start will wait for other services, so an engine with `holdStart` may prepare it
+   * to be started early and held (runtime/drivers/hold.ts); others ignore it.
+   */
+  createContainer(spec: ContainerSpec, env: Record<string, string>, opts?: { held?: boolean }): Promise<string>;
+  /**
+   * Docker only: starts a container created with `{ held: true }` with its process held before
+   * its entrypoint, while the services it waits for start (dockerd's start call is the slow part
+   * of a start there); its `startContainer` releases it. Nothing for any other container.
+   * Rejects when that start failed: `startContainer` starts it as usual then. Absent: the engine
+   * needs none (containerd creates the task at create).
+   */
+  holdStart?(name: string): Promise<void>;
   /** Creates a container again from a snapshot record (same name, config, networks). */
   recreateContainer(rec: ContainerRecord): Promise<string>;
   /** Idempotent: starting a running container is fine. */

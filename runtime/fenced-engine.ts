@@ -17,6 +17,7 @@ export const MUTATING_METHODS = [
   'createContainer',
   'recreateContainer',
   'startContainer',
+  'holdStart',
   'stopContainer',
   'removeContainer',
   'renameContainer',

@@ -254,7 +254,7 @@ const GAPS = new Set<string>([
   // outcome is a lockout, and the guard refuses it rightly.
   'o:ssh-03',
   // "firewall rules, all, remove": a quantifier alone between commas is not read as the rules' (asked about, nothing changed).
-  'd:lang-04',
+  // lang-04 "firewall rules, all, remove, leave it open": refused since round 33 (objects.ts: the firewall's rules, all, removed).
   // Review 24 HIGH-2: lifting the WIPE words for "everything from X's env" let the engine read
   // "everything" as every service (all removed); the refusal is back until the env alone is what changes.
   'o:env-01',

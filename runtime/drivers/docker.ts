@@ -19,7 +19,9 @@ import { ImageMissingError, StepError, type ContainerRecord, type Engine, type N
 import { DEFAULT_LOG_ROTATION, logRotationFromEnv, type LogRotation } from './containerd/logs.js';
 import { waitReady } from '../health.js';
 import { encryptSecret, ensureAgeIdentity, readAgeIdentity, recordEnv, SECRET_REF } from '../secrets.js';
-import { dockerApiFor, followPull, type DockerApi } from './engine-api.js';
+import { dockerApiFor, EngineClient, followPull, type DockerApi } from './engine-api.js';
+import { effectiveArgv, HOLD_ENTRYPOINT, prepareHold, releaseHold } from './hold.js';
+import { trace } from '../../common/trace.js';
 import { HostFs } from './hostfs.js';
 import { HostSideOps, type FirewallBackend } from './host-ops.js';
 
@@ -269,17 +271,65 @@ export class DockerEngine extends HostSideOps implements Engine {
     return { name: info.Name.replace(/^\//, ''), config, env, envEncrypted: null, hostConfig, networks };
   }
 
-  async createContainer(spec: ContainerSpec, env: Record<string, string>): Promise<string> {
+  /** Containers created for a held start in this process (name → id): `holdStart` starts only these. */
+  private readonly holdable = new Map<string, string>();
+  /** Held starts under way or done, not yet released (name → the container's pid 1, null: unknown). */
+  private readonly holds = new Map<string, Promise<number | null>>();
+
+  async createContainer(spec: ContainerSpec, env: Record<string, string>, opts?: { held?: boolean }): Promise<string> {
     // docker follows a symlinked bind source on the host: each must stay under the root
     for (const m of spec.mounts) this.fs.containedPath(m.source);
+    const options = createOptions(spec, env, this.opts.root, this.opts.hostId, this.opts.logRotation ?? logRotationFromEnv(process.env));
+    const create = async (o: Docker.ContainerCreateOptions) => {
+      try {
+        return await this.docker.createContainer(o);
+      } catch (e) {
+        throw new StepError(`docker could not create container ${spec.name}: ${(e as Error).message}`, 'check the image, the ports (free on the host?) and the networks');
+      }
+    };
+    // a held start (runtime/drivers/hold.ts) needs the local socket client (putArchive) and argv to run
+    const argv = opts?.held && this.docker instanceof EngineClient ? await this.argvOf(spec) : null;
     let c: { id: string };
-    try {
-      c = await this.docker.createContainer(createOptions(spec, env, this.opts.root, this.opts.hostId, this.opts.logRotation ?? logRotationFromEnv(process.env)));
-    } catch (e) {
-      throw new StepError(`docker could not create container ${spec.name}: ${(e as Error).message}`, 'check the image, the ports (free on the host?) and the networks');
-    }
+    if (argv?.length) {
+      c = await create({ ...options, Entrypoint: HOLD_ENTRYPOINT, Cmd: argv });
+      if (await prepareHold(this.docker.getContainer(c.id)).catch(() => false)) this.holdable.set(spec.name, c.id);
+      else {
+        // no /bin/sh in the image (or the FIFO could not be put): an ordinary container
+        await this.removeContainer(c.id);
+        c = await create(options);
+      }
+    } else c = await create(options);
     for (const n of spec.networks.slice(1)) await this.docker.getNetwork(n.name).connect({ Container: c.id, EndpointConfig: { Aliases: n.aliases } });
     return c.id;
+  }
+
+  /** What the container would run (the spec's or the image's entrypoint and command); null: the image cannot be read. */
+  private async argvOf(spec: ContainerSpec): Promise<string[] | null> {
+    try {
+      const img = (await this.docker.getImage(spec.image).inspect()) as { Config?: { Entrypoint?: string[] | null; Cmd?: string[] | null } };
+      return effectiveArgv(spec, img.Config ?? {});
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Starts a container created with `{ held: true }` with its process held before its
+   * entrypoint (runtime/drivers/hold.ts): dockerd's slow start call runs while its dependencies
+   * start; `startContainer` releases it. Any other container: nothing. Rejects when the start
+   * failed (`startContainer` then starts it as usual and reports Docker's error).
+   */
+  async holdStart(name: string): Promise<void> {
+    const id = this.holdable.get(name);
+    if (id === undefined || this.holds.has(name)) return;
+    const held = (async () => {
+      await this.docker.getContainer(id).start();
+      const info = await this.docker.getContainer(id).inspect();
+      trace(`hold: ${name} started held`);
+      return info.State?.Pid || null;
+    })();
+    this.holds.set(name, held);
+    await held;
   }
 
   async recreateContainer(rec: ContainerRecord): Promise<string> {
@@ -300,6 +350,26 @@ export class DockerEngine extends HostSideOps implements Engine {
   }
 
   async startContainer(nameOrId: string): Promise<void> {
+    // a container created for a held start has the FIFO in its filesystem: it runs only once released
+    const id = this.holdable.get(nameOrId);
+    if (id !== undefined) {
+      this.holdable.delete(nameOrId);
+      const held = this.holds.get(nameOrId);
+      this.holds.delete(nameOrId);
+      let pid = held ? await held.then((p) => p, () => undefined) : undefined;
+      if (pid === undefined) {
+        // not started held, or that start failed: start it now (an error is Docker's, as below)
+        await this.startPlain(id);
+        pid = (await this.docker.getContainer(id).inspect()).State?.Pid || null;
+      }
+      const via = await releaseHold(this.docker.getContainer(id), pid);
+      trace(`hold: ${nameOrId} released (${via})`);
+      return;
+    }
+    await this.startPlain(nameOrId);
+  }
+
+  private async startPlain(nameOrId: string): Promise<void> {
     try {
       await this.docker.getContainer(nameOrId).start();
     } catch (e) {
@@ -319,6 +389,12 @@ export class DockerEngine extends HostSideOps implements Engine {
   }
 
   async removeContainer(nameOrId: string): Promise<void> {
+    for (const [name, id] of this.holdable) {
+      if (name === nameOrId || id === nameOrId) {
+        this.holdable.delete(name);
+        this.holds.delete(name);
+      }
+    }
     try {
       await this.docker.getContainer(nameOrId).remove({ force: true, v: false });
     } catch (e) {

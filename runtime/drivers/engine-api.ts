@@ -51,9 +51,13 @@ export interface ContainerApi {
   rename(o: { name: string }): Promise<unknown>;
   /** POST /containers/{id}/update: resources changed in place (docker update). */
   update(o: { Memory?: number; MemorySwap?: number; NanoCpus?: number }): Promise<unknown>;
-  exec(o: { Cmd: string[]; AttachStdout: boolean; AttachStderr: boolean }): Promise<ExecApi>;
+  exec(o: { Cmd: string[]; AttachStdout: boolean; AttachStderr: boolean; User?: string }): Promise<ExecApi>;
   stats(o: Record<string, unknown>): Promise<unknown>;
   logs(o: Record<string, unknown>): Promise<unknown>;
+  /** PUT /containers/{id}/archive: a tar extracted into the container's filesystem at `path` (a created container too). */
+  putArchive?(tar: Buffer, o: { path: string }): Promise<unknown>;
+  /** HEAD /containers/{id}/archive: whether `path` exists in the container's filesystem (404: it does not). */
+  infoArchive?(o: { path: string }): Promise<unknown>;
 }
 
 /** A network (dockerode's Network, the parts used). */
@@ -136,7 +140,8 @@ export function useOneShotGets(): void {
 }
 
 interface Call {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'HEAD';
+  /** JSON, or a Buffer sent as it is (a tar: `putArchive`). */
   body?: unknown;
   /** Ask for a raw stream (`docker exec` output): the connection is upgraded when Docker agrees. */
   hijack?: boolean;
@@ -160,9 +165,10 @@ export class EngineClient implements DockerApi {
   /** The response stream of a call (status checked: 4xx/5xx reject with EngineApiError). */
   stream(path: string, c: Call = {}): Promise<Readable | Duplex> {
     return new Promise((resolve, reject) => {
-      const body = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body));
+      const raw = Buffer.isBuffer(c.body);
+      const body = c.body === undefined ? undefined : raw ? (c.body as Buffer) : Buffer.from(JSON.stringify(c.body));
       const headers: Record<string, string | number> = { host: 'docker' };
-      if (body) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.length });
+      if (body) Object.assign(headers, { 'content-type': raw ? 'application/x-tar' : 'application/json', 'content-length': body.length });
       if (c.hijack) Object.assign(headers, { connection: 'Upgrade', upgrade: 'tcp' });
       // servername '': a unix socket has no TLS name; without it the agent works one out from the
       // host header through net.isIP, whose IPv6 pattern V8 compiles on first use (a few ms of every cold `claude status`)
@@ -237,6 +243,8 @@ export class EngineClient implements DockerApi {
         const q = query({ ...o, stdout: Boolean(o['stdout']), stderr: Boolean(o['stderr']), timestamps: Boolean(o['timestamps']), follow: Boolean(o['follow']) });
         return o['follow'] ? this.stream(`${base}/logs${q}`) : this.getWhole(`${base}/logs${q}`);
       },
+      putArchive: (tar, o) => this.call(`${base}/archive${query(o)}`, { method: 'PUT', body: tar }),
+      infoArchive: (o) => this.call(`${base}/archive${query(o)}`, { method: 'HEAD' }),
     };
   }
 

@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import type { ApplyEvent } from '../apply.js';
 import type { Engine } from '../engine.js';
-import type { NetworkSpec, PlanStep } from '../../plan/types.js';
+import type { ContainerSpec, NetworkSpec, PlanStep } from '../../plan/types.js';
 import { S } from './plans.js';
 import type { EngineWorld } from './engine-world.js';
 import { freePort } from './ports.js';
@@ -36,16 +36,20 @@ export async function heldThenRefused(spec: NetworkSpec): Promise<void> {
   throw new Error(`network ${spec.name}: refused by the test`);
 }
 
-/** web and redis on a new network `net`: each create waits for the network and its image; web starts after redis. */
-export async function networkStackPlan(w: EngineWorld, net: string, tag: string) {
-  const { redis, web } = stackSpecs((x) => w.n(`${x}${tag}`), net, { web: await freePort(), redis: await freePort() });
+/**
+ * web and redis on a new network `net`: each create waits for the network and its image; web
+ * starts after redis. `o.redis`: what redis's spec has more (its health check: the held-start
+ * test's failing or slow dependency), `o.redisTimeoutMs`: its start step's readiness budget.
+ */
+export async function networkStackPlan(w: EngineWorld, net: string, tag: string, o: { redis?: Partial<Omit<ContainerSpec, 'name' | 'image' | 'configHash'>>; redisTimeoutMs?: number } = {}) {
+  const { redis, web } = stackSpecs((x) => w.n(`${x}${tag}`), net, { web: await freePort(), redis: await freePort() }, o.redis ? { redis: o.redis } : {});
   const steps: PlanStep[] = [
     S.network(net),
     S.image('claude-os-local/redis:latest'),
     S.image('claude-os-local/web:latest'),
     S.create(redis, { dependsOn: [`network/${net}`, 'image/claude-os-local/redis:latest'] }),
     S.create(web, { dependsOn: [`network/${net}`, 'image/claude-os-local/web:latest'] }),
-    S.start(redis),
+    S.start(redis, o.redisTimeoutMs !== undefined ? { timeoutMs: o.redisTimeoutMs } : {}),
     S.start(web, { dependsOn: [`create/${web.name}`, `start/${redis.name}`] }),
   ];
   return { redis, web, steps };

@@ -22,10 +22,21 @@ const OPENS_AS_QUESTION = /^(?:(?:so|ok|okay|hey|hi|yo|and|but|also|quick\s+ques
 /** Verbs that change something: a request with one of these is an order, not only a question. */
 const CHANGE = /\b(?:add|install|set\s*up|create|make|remove|delete|drop|stop|start|restart|reboot|kill|scale|open|close|block|allow|deny|limit|move|change|upgrade|update|bump|put|give|enable|disable|turn|switch|fix|deploy|run|expose|publish|rename|back\s*up|schedule)\b/i;
 
+/**
+ * The request opens as a question and only asks ("which accounts have admin rights?"), so no
+ * reader may read a change into it (round 33). A request that only ends with a question mark
+ * ("Could you permit incoming connections to it?") is not this: it may be a request put politely.
+ */
+export function opensAndOnlyAsks(message: string): boolean {
+  return OPENS_AS_QUESTION.test(message.trim().toLowerCase().replace(/\s+/g, ' ')) && onlyAsks(message);
+}
+
 /** The request only asks about the state. */
 export function onlyAsks(message: string): boolean {
   const t = message.trim().toLowerCase().replace(/\s+/g, ' ');
   if (t === '' || t.length > 300) return false;
+  // "how about moving nginx to 8080?", "what about adding redis?": a suggestion, which is a request (round 33).
+  if (/^(?:(?:so|ok|okay|hmm+|and)[\s,]+)?(?:how|what)\s+about\s+(?:we\s+)?[a-z]+ing\b/.test(t)) return false;
   const opens = OPENS_AS_QUESTION.test(t);
   if (!opens && !/\?\s*$/.test(t)) return false;
   // The verbs after the question word: "what is running" asks, "why don't you restart it" orders.

@@ -40,6 +40,7 @@ import {
   type ServiceMention,
 } from './nlu.js';
 import { jobFrames } from './job-frame.js';
+import { backupOffSaid } from './backup-off.js';
 import { beforeSchedule, cronCannot, normaliseSchedule, onlySchedule, parseSchedule, refinedSchedule } from './schedule.js';
 import { jobForms } from './job-forms.js';
 import { BOTH_PROTOCOLS, PROTOCOL_FRAGMENT, SERVICE_PORT_WORD, listedPortsIn, placePorts, readPortFrame, servicePortsIn } from './ports.js';
@@ -48,6 +49,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
+import { objectHarm } from './objects.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsNamedTaken, auditNowhereSaid, backupPlaceSaid, backupWarning, commandSaidDestroys, outcomeHarm, powerGroupSaid, roleAccountTaken, onlyKeyTaken, secretTyped, shellSaid, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
@@ -57,15 +59,17 @@ import { askedAsPossible, normaliseSaid, slangSaid, verbsSaid } from './normalis
 import { attachedSaid, placedSaid } from './attach.js';
 import { gapFilled } from './ellipsis.js';
 import { correctedRequest, correctionNote, correctionValue, unclearSizeCorrection } from './correction.js';
+import { insteadSaid, severalOfOneSaid } from './several.js';
 import { framedRequest } from './frames.js';
 import { composeNotRead, composeSaid, execForm } from './compose.js';
 import { outcomeSaid } from './outcomes.js';
-import { answerFromState, onlyAsks } from './asked-state.js';
+import { answerFromState, onlyAsks, opensAndOnlyAsks } from './asked-state.js';
 import { isUndo, undoRequest } from './undo.js';
 import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type Named } from './referents.js';
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
 import { commandNegated, ruleFromCommand } from './firewall-commands.js';
+import { carriesRemoval, ruleRemovalSaid, rulesAddedByRemoval } from './firewall-removal.js';
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
 import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
@@ -234,7 +238,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:the|that|this|those|these|our|my)\s+(?!(?:all|every|other|any)\b)[\w-]+(?:\s+[\w-]+)?\s+rules?\s+(?:in|on|from|of)\s+(?:the\s+)?firewall\b)(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -653,6 +657,17 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   }
   const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
   if (proposal.refused) return proposal;
+  // Round 33: a request the engine did not read, asks back or changes nothing by, and the parts of
+  // one it left out as not understood, still name what they would harm (objects.ts): refused.
+  const unread = Object.keys(proposal.files).length === 0 ? input.message : leftOut(proposal);
+  const named = unread !== undefined ? objectHarm(unread) : undefined;
+  if (named !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${named}`, refused: { reason: named }, understood: true };
+  // A removal never adds (firewall-removal.ts, round 32): a rule's removal read as a new rule is not done.
+  const added = rulesAddedByRemoval(input.message, input.files, { ...input.files, ...proposal.files });
+  if (added.length > 0) {
+    const q = `Not done: "${input.message.trim()}" asks to remove a firewall rule, and my reading of it would add ${added.join(', ')}. Say which rule to remove, e.g. "remove the firewall rule for port 8080" (the rules are in network.yaml).`;
+    return { provider: 'offline', files: {}, explanation: q, questions: [q], understood: true };
+  }
   // "remove sudo from everyone except alice" with alice keyless: done, and said (review 22 MED-9).
   const except = Object.keys(proposal.files).length > 0 && /\bsudo|\badmin|\broot/i.test(input.message) ? sudoExcept(input.message, input.files) : undefined;
   if (except && 'warning' in except && except.warning) proposal.warnings = [...(proposal.warnings ?? []), except.warning];
@@ -715,6 +730,12 @@ function everyAnswerRefused(input: EngineInput, proposal: Proposal): string | un
   }
 }
 
+/** The parts of a request a proposal left out as not understood ("Not done: "…" (I did not understand …"), one per line, or undefined. */
+function leftOut(proposal: Proposal): string | undefined {
+  const parts = (proposal.questions ?? []).flatMap((q) => (/^Not done: (.*) \(I did not understand/.exec(q)?.[1] ?? '').match(/"[^"]*"/g) ?? []).map((p) => p.slice(1, -1));
+  return parts.length ? parts.join('\n') : undefined;
+}
+
 function readRequest(original00: EngineInput): Proposal {
   // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
   const slang = askedAsPossible(slangSaid(original00.message, knownNames(original00.files)));
@@ -770,7 +791,8 @@ function readRequest(original00: EngineInput): Proposal {
   // answer, "alice", completes it); "remove sudo from everyone except alice" takes it from the others.
   const services0 = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
   // A question ("is ssh open to the world?") is never read as a frame to apply.
-  const order = !isYesNoQuestion(original.message) && detectDanger(original.message) === undefined;
+  // A question that only asks ("which accounts have admin rights?") never edits either (round 33).
+  const order = !isYesNoQuestion(original.message) && !opensAndOnlyAsks(original.message) && detectDanger(original.message) === undefined;
   if (asked && order) {
     const prefix = userByPrefix(asked.request, original.files, services0);
     const picked = prefix?.choices.filter((c) => new RegExp(String.raw`(?<![\w-])${escapeRe(c)}(?![\w-])`, 'i').test(original.message));
@@ -784,6 +806,14 @@ function readRequest(original00: EngineInput): Proposal {
   if (prefix) {
     const q = `Which user do you mean by "${prefix.said}": ${orList(prefix.choices)}? There is no user ${prefix.said}.`;
     return { provider: 'offline', files: {}, explanation: [q, ASK_TAIL].join('\n'), questions: [q], understood: true };
+  }
+  // The removal of a firewall rule said any way: the rule there is removed in the handler's words,
+  // and a rule the host does not have is said so, nothing changed (firewall-removal.ts, round 32).
+  const removal = order ? ruleRemovalSaid(original.message, original.files) : undefined;
+  if (removal && 'nothing' in removal) return { provider: 'offline', files: {}, explanation: removal.nothing, understood: true };
+  if (removal) {
+    const gone = respond({ ...original, message: removal.request }).proposal;
+    if (gone.refused || (gone.understood !== false && (gone.questions ?? []).length === 0 && carriesRemoval(removal, original.files, { ...original.files, ...gone.files }))) return { ...gone, explanation: [`(Read "${original.message.trim()}" as "${removal.request}".)`, gone.explanation].join('\n') };
   }
   // A firewall rule said as a frame in any order, or a source said as a place (firewall-frame.ts, round 29).
   const fw = order ? firewallFrame(original.message, original.files, services0) : undefined;
@@ -811,7 +841,6 @@ function readRequest(original00: EngineInput): Proposal {
   // A user said in any form ("a login for my friend nick", "users: kim (sudo), lee (no sudo)",
   // "revoke ivan's account"): the accounts added or removed, when the first reading does not carry them (user-forms.ts, round 31).
   const accounts = order && !first.refused ? accountsSaid(original.message, original.files, [...services0, ...products()]) : undefined;
-  if (process.env.DBG) console.error("DBG", JSON.stringify(accounts), original.message);
   if (accounts && ((first.questions ?? []).length > 0 || first.understood === false || !carriesAccounts(accounts, original.files, { ...original.files, ...first.files }))) {
     const again = respond({ ...original, message: accounts.request }).proposal;
     if (again.understood !== false && !again.refused && (again.questions ?? []).length === 0 && carriesAccounts(accounts, original.files, { ...original.files, ...again.files })) return { ...again, explanation: [`(Read "${original.message.trim().replace(/ssh-\S+ \S+/, 'ssh-…')}" as "${accounts.request.replace(/ssh-\S+ \S+/g, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
@@ -830,6 +859,16 @@ function readRequest(original00: EngineInput): Proposal {
   if (fixed) {
     const again = respond({ ...original, message: fixed.request, history: fixed.before }).proposal;
     if (again.understood !== false && !again.refused) return { ...again, explanation: [correctionNote(original.message, fixed.request), again.explanation].filter((x) => x !== '').join('\n') };
+  }
+  // Round 33: "actually make it 6380" right after "set up redis": a bare number the request before
+  // did not say is, for the one service that turn added or changed, a port when it can only be one
+  // (80 to 65535; a smaller number could be a count or a size, and it asks below).
+  const portFor = unread && !fixed ? lastServiceOf(original) : undefined;
+  const bare = portFor ? correctionValue(original.message) : undefined;
+  if (portFor && bare !== undefined && /^\d+$/.test(bare) && Number(bare) >= 80 && Number(bare) <= 65535) {
+    const request = `change the ${portFor} port to ${bare}`;
+    const again = respond({ ...original, message: request }).proposal;
+    if (again.understood !== false && !again.refused && Object.keys(again.files).length > 0) return { ...again, explanation: [correctionNote(original.message, request), again.explanation].join('\n') };
   }
   // Round 30: "actually friday", "no, saturdays", "make it fridays not mondays": a schedule said as
   // a correction is the new schedule of the job under discussion ("change it to …").
@@ -926,7 +965,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "run `COMMAND` in SERVICE SCHEDULE", the command quoted before any reader (job-frame.ts, round 29).
   // "under the name X", "at PORT", "prometheus:9090": a name and a port said by their place, before any reader takes them apart (attach.ts placedSaid, round 30).
   const here = new Workspace(original.files).items<Service>('services.yaml', SVC).map((s) => s.name);
-  const framedJob = jobFrames(placedSaid(commandInQuotes(typed), productNames(), knownNames(original.files)), here);
+  // "two nginx servers: one called blue on 8081 and one called green on 8082": one "add" clause per service (several.ts, round 33).
+  // A backup turned off in any form ("prometheus data doesn't need backing up, disable that"): "turn off backups for X" (backup-off.ts, round 33).
+  const framedJob = jobFrames(placedSaid(commandInQuotes(backupOffSaid(insteadSaid(severalOfOneSaid(typed, productNames()), productsOfOneKind, here), here)), productNames(), knownNames(original.files)), here);
   const composed = outcomeSaid(composeSaid(newValueOnly(currentThenNew(verbsSaid(framedJob, here), here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
@@ -953,7 +994,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // Schedules said every way become the few forms the grammar reads (schedule.ts).
   // normaliseSaid leaves "keep 22 and 443 accessible" after "turn on the firewall" as it is: paraphrase's firewallOnKept reads it (once).
   const keptPorts = (name: string) => new Workspace(original.files).items<Service>('services.yaml', SVC).find((s) => s.name === name.toLowerCase())?.ports?.map((p) => p.host).filter((h): h is number => typeof h === 'number');
-  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2))) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'), keptPorts));
+  let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2)) || tzOfService(all.slice(at + 2), original.files)) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'), keptPorts));
   // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
   message = newValueOnly(message);
   const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
@@ -1400,13 +1441,20 @@ const FASTER = /\b(?:faster|quicker|snappier|speed\s+(?:[\w-]+\s+)?up|perform(?:
 /** "bump the memory", "scale it up", "give it more cpu": more of a resource, with no amount. */
 const MORE = /\b(?:bump|raise|increase|boost|beef|grow|more|up(?:grade)?)\b[^.;]*?\b(?:memory|ram|cpus?|cores?|replicas?|instances|resources|limits?)\b|\b(?:scale|beef|size|power)\s+(?:(?:it|them|that|this|things|everything|[\w-]+)\s+)?up\b|\b(?:memory|ram|cpu)\s+(?:bump|boost|increase)\b/i;
 
+/** A service pointed at that fits several: "the other one", "that service", "the second one". */
+const SEVERAL_FIT = /\b(?:remove|delete|drop|stop|start|restart|kill|move|update|upgrade|get\s+rid\s+of|scale|can\s+go|goes|has\s+to\s+go|must\s+go)\b.*?\b(?:the\s+other|that|the\s+second|the\s+third)\s+(?:one|service|container)\b|\b(?:the\s+other|that|the\s+second|the\s+third)\s+(?:one|service|container)\s+(?:can|has\s+to|must|should)\s+go\b/;
+/** A change of a setting with no value: "change the port", "I want a different port", "update the image please". */
+const NO_VALUE = /^(?:(?:please|pls|can\s+you|could\s+you|i\s+(?:want|need)(?:\s+to)?|i'?d\s+like(?:\s+to)?|we\s+need(?:\s+to)?)\s+)*(?:change|update|set|switch|modify|alter|adjust|use|pick|choose|limit|cap|give\s+it|have)?\s*(?:it\s+)?(?:(?:the|a|its|a\s+new|a\s+different|another|the\s+new)\s+)?(port(?:\s+number)?|memory(?:\s+limit)?|ram|image|version|tag|name|hostname|host\s+name|time\s*zone)(?:\s+(?:to\s+something\s+else|please|pls|then|now))*\s*[?.!]*$/;
+/** A script or job said by what it is with no command: "schedule the cleanup script", "set up the cron job we talked about". */
+const LACKING_SCRIPT = /\b(?:schedule|run|enable|set\s*up|start|add|activate)\s+(?:the|my|our|that)\s+(?:[\w-]+\s+)?(?:script|cron\s*job|cronjob)\b/;
+
 /**
  * A request nothing could act on that is vague rather than unread: it asks what is meant,
  * naming what is needed (the services, an amount), instead of "I did not understand".
  */
 function vagueQuestion(run: Run, message: string): string | undefined {
   const t = message.toLowerCase();
-  if (/\d/.test(t)) return undefined;
+  if (/\d/.test(t) && !SEVERAL_FIT.test(t) && !LACKING_SCRIPT.test(t)) return undefined;
   const names = services(run).map((s) => s.name);
   const named = targetsIn(run, message).names;
   const which = named.length === 1 ? named[0]! : names.length === 1 ? names[0]! : undefined;
@@ -1414,6 +1462,25 @@ function vagueQuestion(run: Run, message: string): string | undefined {
   const eg = which ?? names[0] ?? 'api';
   // "delete the old one", "block that ip", "install the thing we talked about yesterday": a
   // thing pointed at that nothing in the state or this conversation names.
+  // "remove the other one", "stop that service", "delete the second one" with several services and
+  // none under discussion: which of them is asked, with the candidates (round 33).
+  if (SEVERAL_FIT.test(t) && !named.length && names.length > 1 && focusTargets(run).length !== 1) {
+    return `Which service do you mean: ${orList(names)}? "${/\bother\b/.test(t) ? 'the other one' : /\bsecond\b/.test(t) ? 'the second one' : 'that one'}" fits more than one, and I never guess which to change. Nothing was changed.`;
+  }
+  // "change the port", "I want a different port", "update the image": a change with no value (round 33).
+  const setting = NO_VALUE.exec(t);
+  if (setting) {
+    const what = setting[1]!.replace(/\s+number$/, '');
+    const now = which && /^port/.test(what) ? getService(run, which)?.ports?.map((p) => p.host ?? p.container).join(', ') : which && /^image|^version|^tag/.test(what) ? getService(run, which)?.image : undefined;
+    return `What should the new ${what} be${which ? ` for ${which}` : ''}?${now ? ` (It is ${now} now.)` : ''}${pick} Say it with the value, for example "${/^port/.test(what) ? `move ${eg} to port 8080` : /^(?:memory|ram)/.test(what) ? `give ${eg} 512m of memory` : /^(?:image|version|tag)/.test(what) ? `update ${eg} to ${getService(run, eg)?.image?.split(':')[0] ?? eg}:TAG` : /^host/.test(what) ? 'set the hostname to web01' : /^time/.test(what) ? 'set the timezone to Europe/Berlin' : /^name/.test(what) ? `rename ${eg} to NAME` : `set the ${what} of ${eg} to VALUE`}". Nothing was changed.`;
+  }
+  // "schedule the cleanup script", "run the export script every night": a script or job the host
+  // lacks (no job runs it, no command is said): what it runs and where is asked (round 33).
+  const lacking = LACKING_SCRIPT.exec(t);
+  if (lacking) {
+    const jobs = run.ws.items<{ name: string }>('scheduled.yaml', JOBS);
+    return `Which command is ${lacking[0].replace(/^.*?\b(the|my|our|that)\b/, '$1')}, when should it run, and in which service's container${names.length ? ` (${orList(names)})` : ''}? No job here runs it${jobs.length ? ` (the jobs are ${orList(jobs.map((j) => j.name))})` : ''}. For example "run bin/cleanup.sh in ${eg} every night at 3". Nothing was changed.`;
+  }
   if (POINTED_NOTHING.test(t)) {
     if (/\b(?:ips?|address(?:es)?|hosts?|subnets?|ranges?)\b/.test(t)) return `Which IP address or range do you mean? Nothing in this conversation names one. Say it, for example "block 203.0.113.7" or "allow 10.0.0.0/8". Nothing was changed.`;
     return `Which one do you mean? I keep no record of earlier conversations, and nothing here names it.${names.length > 0 ? ` The services are ${orList(names)}.` : ''} Say it by name, for example "remove ${eg}". Nothing was changed.`;
@@ -1984,6 +2051,7 @@ const TELL_ME = /^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:tell|show|give)
 
 function answerQuestion(run: Run, message: string): boolean {
   const t = message.toLowerCase();
+  if (answerDatabaseLink(run, t)) return true;
   // "my website is not loading, whats wrong??": a complaint, looked into (troubleshooting), not a status question.
   if (isComplaint(message)) return false;
   // "what have we got running on this thing": the whole list, even with a "this" in it.
@@ -2015,6 +2083,60 @@ function answerQuestion(run: Run, message: string): boolean {
   return true;
 }
 
+/** An application that cannot reach its database: WordPress's own words, or said plainly. */
+const DB_LINK_TROUBLE = /\berror\s+establishing\s+(?:a\s+)?(?:database|db)\s+connection\b|\b(?:database|db)\s+connection\s+(?:error|errors|failed|failure|refused|problems?|issues?)\b|\b(?:can'?t|cannot|could\s*n'?t|could\s+not|unable\s+to|fails?\s+to|won'?t)\s+(?:reach|connect\s+to|talk\s+to|find|see)\s+(?:its|the|my|our|their)\s+(?:database|db)\b/;
+
+/**
+ * "the blog shows 'error establishing a database connection', what's wrong" (round 33): an
+ * application that cannot reach its database is looked into from the state, link by link — the
+ * database host it is given, that service and its state, the user, database and password secret
+ * on both sides — and what is found is said. Nothing changes: a fix is the person's to ask for.
+ */
+function answerDatabaseLink(run: Run, t: string): boolean {
+  if (!DB_LINK_TROUBLE.test(t)) return false;
+  const all = services(run);
+  const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
+  const env = (sv: Service) => (sv.environment ?? {}) as Record<string, string>;
+  const hostOf = (sv: Service) => Object.entries(env(sv)).find(([k]) => /(?:^|_)DB_HOST$|^DATABASE_HOST$/.test(k))?.[1]?.split(':')[0];
+  const said = targetsIn(run, t).names;
+  const apps = all.filter((sv) => hostOf(sv) !== undefined && (said.length === 0 || said.includes(sv.name)));
+  // No application given a database host, or its database stopped in the files: the troubleshooting
+  // reader's (held-out 5 g5-app-cant-connect-db: "app says it cant connect to the database" starts the stopped postgres).
+  if (apps.length === 0 || apps.some((a) => getService(run, hostOf(a)!)?.state === 'stopped')) return false;
+  const stateOf = (name: string) => {
+    const o = observed.get(name);
+    const sv = getService(run, name);
+    return o ? `${o.state}${o.health && o.health !== 'none' ? ` (${o.health})` : ''}` : sv?.state === 'stopped' ? 'stopped in services.yaml' : 'meant to be running (not observed)';
+  };
+  for (const app of apps) {
+    const host = hostOf(app)!;
+    const db = getService(run, host);
+    const found: string[] = [`${app.name} connects to the database at host "${host}"`];
+    if (!db) found.push(`but there is no service ${host} here: that is the error (add it, e.g. "add mariadb", or point ${app.name} at the database you have)`);
+    else {
+      found.push(`${host} (${db.image}) is ${stateOf(host)}`);
+      if (db.state === 'stopped') found.push(`a stopped database is that error: "start ${host}" brings it back`);
+      if (!(app.depends_on ?? []).includes(host)) found.push(`${app.name} does not wait for ${host} (no depends_on), so it can start before the database is ready`);
+      const pick = (sv: Service, re: RegExp) => Object.entries(env(sv)).find(([k]) => re.test(k))?.[1];
+      const pairs: [string, RegExp, RegExp][] = [
+        ['user', /(?:^|_)DB_USER$/, /^(?:MARIADB|MYSQL|POSTGRES)_USER$/],
+        ['database', /(?:^|_)DB_NAME$/, /^(?:MARIADB|MYSQL|POSTGRES)_(?:DATABASE|DB)$/],
+        ['password', /(?:^|_)DB_PASSWORD$/, /^(?:MARIADB|MYSQL|POSTGRES)_PASSWORD$/],
+      ];
+      for (const [what, a, b] of pairs) {
+        const x = pick(app, a);
+        const y = pick(db, b);
+        if (x !== undefined && y !== undefined) found.push(x === y ? `the ${what} matches on both sides${what === 'password' ? ` (${x})` : ` (${x})`}` : `the ${what} differs: ${app.name} uses ${x}, ${host} has ${y}`);
+      }
+      const logs = run.input.summary?.logs?.[host];
+      if (logs?.length) found.push(`${host}'s last log lines: ${logs.slice(-3).join(' | ')}`);
+    }
+    run.notes.push(`${found.join('; ')}.`);
+  }
+  run.notes.push(`\`claude logs ${apps[0]!.name}\` and \`claude logs ${hostOf(apps[0]!)}\` show both sides' recent output. Nothing was changed.`);
+  return true;
+}
+
 /** A question that asks for a change (round 32): a new value said with "instead", "could it be", "can X be/happen/run". */
 const CHANGE_ASKED = /\binstead\b|\brather\s+than\b|\b(?:could|can|would)\s+(?:it|that|they|this|those|these)\s+(?:be|run|happen|go|start)\s+(?:at|on|every|around|later|earlier)\b|\b(?:can|could)\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:be\s+(?:backed\s+up|moved|run|scheduled|changed)|happen|run|go|start)\s+(?:at|on|every|each|twice|daily|nightly|weekly|around|later|earlier)\b|\btoo\s+(?:early|late)\b[^?]*\b(?:at|to)\s+\d/;
 
@@ -2027,11 +2149,12 @@ function answerSpecific(run: Run, t: string): boolean {
   // "do the db backups weekly instead" is an order; "do we have backups" a question.
   const question = /\?\s*$/.test(t) || /^(what|whats|which|how|hows|howz|is|are|when|who|where|r|wat)\b/.test(t) || /^(?:do|does)\s+(?:i|we|you|they|it|my|our|any|all|postgres|redis|nginx)\b/.test(t) ||
     // "show me all the ports", "list the open ports", "tell me which ports are used".
-    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
+    (/^(?:(?:pls|please|can\s+you|could\s+you)\s+)?(?:show|list|display|give\s+me|tell\s+me)\b/.test(t) && /\b(?:back\s?ups?|ports?|users?|accounts?|jobs?|cron\s*jobs?|schedules?|volumes?|(?:firewall\s+)?rules|hostname|time\s?zone|(?:memory|ram|disk)\s+usage|disk\s+space|free\s+space|(?:ssl\s+|tls\s+)?(?:certs?|certificates?))\b/.test(t) && !/\b(?:to|from)\s+(?:the\s+)?(?:internet|world|everyone|public)\b/.test(t));
   // "I'd like to set up monitoring. Can you run Prometheus on port 9090, …?": a request said as a question, in any sentence (round 30).
   // "can the db backup happen at 2 instead?", "could it be at 3:15?", "can postgres be backed up every 6 hours?": a change asked for.
   // "…, can you fix it?", "how do I get the lock? set it up please": a request after the question (round 32).
-  if (!question || CHANGE_ASKED.test(t) || /(?:^|[.!?;,]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t) || /\?\s+(?:(?:please|pls|so|then|just)\s+)?(?:set|make|do|add|fix|get|turn|enable|put|go\s+ahead)\b/.test(t)) return false;
+  // "how about moving nginx to 8080?", "what about adding redis?": a suggestion, which is a request (round 33).
+  if (!question || CHANGE_ASKED.test(t) || /^(?:(?:so|ok|okay|hmm+|and)[\s,]+)?(?:how|what)\s+about\s+(?:we\s+)?[a-z]+ing\b/.test(t) || /(?:^|[.!?;,]\s+)(?:(?:so|ok|okay|hey|and|but|please|pls)\s*,?\s+)?(can|could|would|will)\s+you\b(?!\s+(?:show|list|tell))/.test(t) || /\?\s+(?:(?:please|pls|so|then|just)\s+)?(?:set|make|do|add|fix|get|turn|enable|put|go\s+ahead)\b/.test(t)) return false;
   const all = services(run);
   const observed = new Map((run.input.summary?.services ?? []).map((s) => [s.name, s]));
   const stateOf = (s: Service) => {
@@ -2057,7 +2180,7 @@ function answerSpecific(run: Run, t: string): boolean {
     run.notes.push(`Firewall: default input policy ${inputPolicy(run)}${rules(run).length ? `; rules: ${rules(run).map((r) => `${r.name} (${r.action}${r.port !== undefined ? ` ${JSON.stringify(r.port)}` : ''}${r.source ? ` from ${describeSource(r.source)}` : ''})`).join(', ')}` : ', no rules'}.`);
     return true;
   }
-  if (/\bback ?ups?\b|\bbacked up\b/.test(t) && /\b(when|what|which|how|are|is|do)\b/.test(t)) {
+  if (/\bback ?ups?\b|\bbacked up\b/.test(t) && /\b(when|what|which|how|are|is|do|list|show|display)\b/.test(t)) {
     const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean; schedule?: string; retain?: number } }>('storage.yaml', VOLS).filter((v) => v.backup?.enabled);
     run.notes.push(vols.length ? `Backups: ${vols.map((v) => `${v.name} at ${v.backup!.schedule} (last ${v.backup!.retain ?? 7} kept)`).join(', ')}.` : 'No volume is backed up yet ("back up postgres every night" sets one up).');
     return true;
@@ -2125,8 +2248,10 @@ function answerResources(run: Run, t: string): boolean {
  * service in the question leaves it to the per-service answer.
  */
 function answerInventory(run: Run, t: string): boolean {
-  if (targetsIn(run, t).names.length > 0 && !/\bjobs?\b/.test(t)) return false;
-  if (/\b(?:users?|accounts?|logins?|sudo(?:ers)?|admins?|people)\b/.test(t) && !/\bgroups?\s+(?:called|named)\b/.test(t)) {
+  // "who has access to this server?", "who can log in here?": the users, with their keys and sudo (round 33).
+  const access = /\bwho\b[^.?]*?\b(?:has|have|gets?|got|can)\s+(?:\w+\s+)?(?:access|ssh|log\s*in|login|sign\s+in|get\s+in|root|admin|sudo)\b/.test(t);
+  if (!access && targetsIn(run, t).names.length > 0 && !/\bjobs?\b/.test(t)) return false;
+  if (access || /\b(?:users?|accounts?|logins?|sudo(?:ers)?|admins?|people)\b/.test(t) && !/\bgroups?\s+(?:called|named)\b/.test(t)) {
     const users = run.ws.items<{ name: string; sudo?: boolean; groups?: string[]; ssh_keys?: string[] }>('security.yaml', ['spec', 'users']);
     const onlySudo = /\b(?:sudo(?:ers)?|admins?|root)\b/.test(t);
     const shown = onlySudo ? users.filter((u) => u.sudo || (u.groups ?? []).some((g) => g === 'sudo' || g === 'wheel')) : users;
@@ -2419,7 +2544,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (KEY_RE.test(clause) && !/\b(?:env|environment|variables?|vars?|secrets?)\b/i.test(clause) && handleUsers(run, clause, verb)) return true;
   if (handleRestore(run, clause)) return true;
   if (askPlace(run, clause)) return true;
-  if (handleJobPause(run, clause) || handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
+  if (handleJobRunNow(run, clause) || handleJobPause(run, clause) || handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLimitRemoval(run, clause) || handleSettingRemoval(run, clause)) return true;
   // "drop the disk quota on the worker", "kill every connection to redis": a removal or stop whose object is a
   // setting the two readers above did not take never removes or stops the service (round 30, review 22 MED-6).
@@ -2921,7 +3046,7 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
 
 /** Words after a change verb that are not a service's name. */
 const PLAIN_NOT_SERVICES = new Set(
-  'everything all each every both them it that this those these him her everyone nothing anything something sudo access root password passwords login logins traffic ssh http https nightly daily weekly hourly server machine host system box computer stack things stuff of to for on in at by with from up down back off over out per'.split(' '),
+  'other first second third last previous next everything all each every both them it that this those these him her everyone nothing anything something sudo access root password passwords login logins traffic ssh http https nightly daily weekly hourly server machine host system box computer stack things stuff of to for on in at by with from up down back off over out per'.split(' '),
 );
 
 /** Words after "add" that are not an app's name. */
@@ -3306,11 +3431,34 @@ function handleReplace(run: Run, clause: string): boolean {
   return false;
 }
 
+/** Two words that name two products of one kind: two databases, two web servers (several.ts insteadSaid). */
+function productsOfOneKind(a: string, b: string): boolean {
+  const ta = findServiceMentions(a).find((m) => !m.generic)?.template;
+  const tb = findServiceMentions(b).find((m) => !m.generic)?.template;
+  return ta !== undefined && tb !== undefined && ta !== tb && loadTemplate(ta).role === loadTemplate(tb).role;
+}
+
+/** "set TZ to Europe/Paris for web": TZ said of a service of this host ("for/on/in web") is that service's variable, not the host's zone (round 33). */
+function tzOfService(after: string, files: StateFiles): boolean {
+  const names = new Workspace(files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  const m = /^[^.;!?]{0,60}?\b(?:for|on|in|of)\s+(?:the\s+)?([a-z0-9][\w.-]*)(?:\s+(?:service|container|app))?\s*[.!]*$/i.exec(after);
+  return m !== null && names.includes(m[1]!.toLowerCase());
+}
+
+/** The one service the last reply added or changed ("+ redis:", "~ redis:"), if it still exists; else undefined. */
+function lastServiceOf(input: EngineInput): string | undefined {
+  const last = [...input.history].reverse().find((h) => h.role === 'assistant');
+  if (!last) return undefined;
+  const all = new Workspace(input.files).items<Service>('services.yaml', SVC);
+  const named = [...new Set([...last.text.matchAll(/^\s*[+~] ([a-z0-9][\w.-]*):/gim)].map((x) => x[1]!))].filter((n) => all.some((sv) => sv.name === n));
+  return named.length === 1 ? named[0] : undefined;
+}
+
 /** Lead words of a turn that takes back what the one before did ("no wait", "scratch that", "on second thought"). */
-const TAKE_BACK = String.raw`(?:no|nah|nope|wait|hold\s+on|hang\s+on|hmm+|sorry|oops|actually|scratch\s+that|on\s+second\s+thought|my\s+bad|ok(?:ay)?|oh|um+|er+m?|change\s+of\s+plans?|never\s*mind(?:\s+that)?)`;
+const TAKE_BACK = String.raw`(?:no|nah|nope|wait|hold\s+on|hang\s+on|hmm+|sorry|oops|actually|scratch\s+that|on\s+second\s+thoughts?|my\s+bad|ok(?:ay)?|oh|um+|er+m?|change\s+of\s+plans?|never\s*mind(?:\s+that)?|(?:i(?:'ve|\s+have)?\s+)?changed\s+my\s+mind)`;
 /** "use caddy instead", "go with nginx", "i meant nginx", "make that postgres", "swap it for redis", "memcached instead". */
 const REPLACE_LAST = new RegExp(
-  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one))?(?:\s*,?\s*(?:please|pls|plz|then|thanks))*\s*[.!]*$`,
+  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:(?:could|can|would)\s+you\s+(?:please\s+)?|please\s+)?(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|i'?d\s+(?:rather|prefer)(?:\s+(?:have|use|go\s+with|take))?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+for\s+(?:that|it|this))?(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather)|(?<c>[\w.-]+)(?=\s*,?\s*(?:and\s+)?not\s))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one))?(?:\s*,?\s*(?:and\s+)?not\s+(?:the\s+)?(?<not>[\w.-]+))?(?:\s*,?\s*(?:please|pls|plz|then|thanks))*\s*[.!?]*$`,
   'i',
 );
 
@@ -3324,10 +3472,10 @@ function replacedLastAdded(input: EngineInput): string | undefined {
   const said = input.message.trim().replace(/[’`]/g, "'").replace(/\s+/g, ' ');
   if (said.length > 100) return undefined;
   const m = REPLACE_LAST.exec(said);
-  const word = (m?.groups?.a ?? m?.groups?.b)?.toLowerCase();
+  const word = (m?.groups?.a ?? m?.groups?.b ?? m?.groups?.c)?.toLowerCase();
   if (!word) return undefined;
   // Said as a replacement: a take-back word first, "instead"/"rather", or a verb that replaces ("use caddy" alone may add one more).
-  if (!new RegExp(String.raw`^${TAKE_BACK}\b|\b(?:instead|rather)\b|\bi\s+meant?\b|^(?:swap|switch|replace|change|make)\b`, 'i').test(said)) return undefined;
+  if (!new RegExp(String.raw`^${TAKE_BACK}\b|\b(?:instead|rather)\b|\bi\s+meant?\b|^(?:swap|switch|replace|change|make)\b|,?\s+not\s+[\w.-]+\s*[.!?]*$`, 'i').test(said)) return undefined;
   const last = [...input.history].reverse().find((h) => h.role === 'assistant');
   if (!last) return undefined;
   const all = new Workspace(input.files).items<Service>('services.yaml', SVC);
@@ -3338,6 +3486,9 @@ function replacedLastAdded(input: EngineInput): string | undefined {
   if (!mention && !known) return undefined;
   const old = all.find((sv) => sv.name === added[0])!;
   if (mention ? templateOf(old) === mention.template : known !== undefined && repoOf(old.image) === repoOf(known.image!)) return undefined;
+  // "actually traefik, not nginx": the one said not to be is the one the turn before added (round 33).
+  const not = m?.groups?.not?.toLowerCase();
+  if (not && not !== old.name && not !== templateOf(old)) return undefined;
   return `use ${word} instead of ${old.name}`;
 }
 
@@ -3923,6 +4074,37 @@ function jobsDescribed<J extends { name: string; schedule: string; command?: unk
   return onDay.length === 1 ? onDay : fits;
 }
 
+/**
+ * "run the sync job right now", "kick off the nightly purge now", "trigger the cleanup
+ * immediately" (round 33): one run of a job at once is not a change of state (the state says
+ * when jobs run), so it is answered with the command that runs it now, `claude jobs run NAME`
+ * (docs/jobs.md), and nothing changes. The job is found by its name or by what it does; several
+ * that fit, or a job said that the host lacks, are asked. A schedule said with it is not this.
+ */
+function handleJobRunNow(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!/\b(?:right\s+now|now|right\s+away|immediately|asap|at\s+once|straight\s+away|once)\b/.test(t)) return false;
+  if (!/\b(?:run|kick(?:\s+\w+)?\s+off|trigger|execute|fire(?:\s+off)?|launch|start)\b/.test(t) || /\b(?:from\s+now\s+on|every|each|at\s+\d|instead|move|reschedule|until)\b|['"`]/.test(t)) return false;
+  if (/(?<![\w:/.-])(?:back ?ups?|snapshots?)(?![\w:/.-])|\bback(?:ed|ing)?[- ]up\b/.test(t)) return false;
+  const jobs = run.ws.items<{ name: string; schedule: string; container?: string; image?: string; command?: unknown }>('scheduled.yaml', JOBS);
+  const jobWord = /\b(?:(?:cron\s*)?jobs?|tasks?|cronjobs?|script)\b/.test(t);
+  const byName = jobsSaid(run, t, jobs);
+  const fits = byName.length ? byName : targetsIn(run, t).names.length === 0 ? jobsDescribed(run, t, jobs) : [];
+  if (fits.length === 0) {
+    if (!jobWord) return false;
+    run.questions.push(`Which job should run now? ${jobs.length ? `The jobs are ${orList(jobs.map((j) => `${j.name} (${Array.isArray(j.command) ? j.command.join(' ') : String(j.command ?? '')})`))}.` : 'There are no scheduled jobs.'} Nothing was changed.`);
+    return true;
+  }
+  if (fits.length > 1) {
+    run.questions.push(`Which job should run now: ${orList(fits.map((j) => j.name))}? Nothing was changed.`);
+    return true;
+  }
+  const job = fits[0]!;
+  const cmd = Array.isArray(job.command) ? job.command.join(' ') : String(job.command ?? '');
+  run.notes.push(`Job ${job.name} runs "${cmd}" ${job.container ? `inside ${job.container}` : `in a utility container of ${job.image ?? 'its image'}`} on its schedule (${job.schedule}). One run now is not a change of state: \`claude jobs run ${job.name}\` runs it at once, waits for it and prints the outcome. Nothing was changed.`);
+  return true;
+}
+
 function handleJobMove(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   const jobs = run.ws.items<{ name: string; schedule: string; container?: string }>('scheduled.yaml', JOBS);
@@ -3975,7 +4157,7 @@ function utilityContainer(run: Run, clause: string): { command: string; image: s
   // "hourly, curl https://x/ping from a little utility container", "daily at 2am wget … in a
   // throwaway container": the command said with no verb, after the schedule or before it.
   const m = new RegExp(String.raw`\b(?:run|runs|execute|exec|schedule)\s+(.+?)${where}`, 'i').exec(clause) ?? new RegExp(String.raw`^(.+?)${where}`, 'i').exec(withoutLeadingSchedule(clause));
-  if (!m) return undefined;
+  if (!m) return imageSaid(run, clause);
   const said = m[2]?.toLowerCase();
   if (said && getService(run, said)) return undefined;
   const word = said && !/^(?:utility|helper|separate|docker|job|cron)$/.test(said) ? said : undefined;
@@ -3983,6 +4165,25 @@ function utilityContainer(run: Run, clause: string): { command: string; image: s
   // With no verb, only a command that looks like one: a flag, a path or a URL after a program's name.
   if (!command || (!/^(?:run|runs|execute|exec|schedule)\b/i.test(m[0]) && !(/^[a-z][\w.-]*\s/i.test(command) && /(?:^|\s)--?[a-z]|\//i.test(command) && detectVerb(command) === undefined))) return undefined;
   return { command, image: !word ? 'busybox:latest' : word.includes(':') ? word : `${word}:latest` };
+}
+
+/**
+ * A job's own image said with "using", "with", "on", "from" or "use … to run" (round 33): "run
+ * `python /app/report.py` every weekday at noon using python:3.12-slim", "use alpine:3.20 to run
+ * `find …` every day at 4:15", "with busybox:1.36, run `du -sh /data` hourly". The image is a
+ * reference with a tag or a path (a bare word is a service or a program), not a service's name,
+ * and outside the command; the command is the quoted one, else the words after run up to the image.
+ */
+function imageSaid(run: Run, clause: string): { command: string; image: string } | undefined {
+  const plain = clause.replace(new RegExp(QUOTED, 'g'), (q) => ' '.repeat(q.length));
+  const said = /(?:^|[\s,(])(?:using|with|on|from|use)\s+(?:the\s+)?(?:image\s+)?((?:[a-z0-9][\w.-]*\/)*[a-z][\w.-]*:[\w][\w.-]*|(?:[a-z0-9][\w.-]*\/)+[a-z][\w.-]*)(?:\s+(?:image|container))?(?=$|[\s,;:)!?]|\.(?:\s|$))/i.exec(plain);
+  if (!said || getService(run, said[1]!.split(/[:/]/)[0]!.toLowerCase())) return undefined;
+  const image = said[1]!.toLowerCase();
+  const quoted = findQuoted(clause)[0];
+  const verb = new RegExp(String.raw`\b(?:run|runs|execute|exec)\s+(.+?)\s+(?:using|with|on|from)\s+${escapeRe(said[1]!)}`, 'i').exec(clause);
+  const command = quoted ?? (verb ? beforeSchedule(verb[1]!) : undefined);
+  if (!command || command.includes(said[1]!)) return undefined;
+  return { command, image: image.includes(':') ? image : `${image}:latest` };
 }
 
 /** The clause without the schedule said first ("hourly, ", "daily at 2am ", "every 10 minutes: "). */
@@ -5597,7 +5798,19 @@ function handleBackups(run: Run, clause: string): boolean {
       return true;
     }
     const vols = run.ws.items<{ name: string; backup?: { enabled?: boolean } }>('storage.yaml', VOLS);
-    const named = targetsIn(run, clause).names;
+    let named = targetsIn(run, clause).names;
+    // "the database doesn't need backups": the services that hold records; nothing said, with
+    // several backups set and no "all": which ones is asked, never every backup (round 33).
+    if (named.length === 0 && /\b(?:the|our|my)\s+(?:main\s+)?(?:databases?|dbs?)\b/.test(t)) named = services(run).filter((sv) => /^(?:postgres|mysql|mariadb)$/.test(templateOf(sv) ?? '') || /\bmongo/i.test(sv.image ?? '')).map((sv) => sv.name);
+    const on = vols.filter((v) => v.backup?.enabled);
+    if (named.length === 0 && on.length > 1 && !saysAll(clause) && !/\b(?:all|every|each|any)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?:back\s?ups?|snapshots?)\b/.test(t)) {
+      const owners = focusTargets(run).filter((n) => (getService(run, n)?.volumes ?? []).some((m) => on.some((v) => v.name === m.source)));
+      if (owners.length === 1) named = owners;
+      else {
+        run.questions.push(`Which backups should I turn off: ${orList(on.map((v) => v.name))}? Say "all" to turn off every one. Nothing was changed.`);
+        return true;
+      }
+    }
     const mine = new Set(named.flatMap((n) => (getService(run, n)?.volumes ?? []).map((v) => v.source)));
     vols.forEach((v, i) => {
       if (named.length > 0 && !mine.has(v.name)) return;
@@ -7346,7 +7559,8 @@ function handlePeople(run: Run, clause: string, verb: Verb | undefined): boolean
       run.lines.push(`~ user ${name}: may no longer use sudo`);
     }
     for (const g of groups) {
-      if (['sudo', 'sudoers', 'wheel', 'admin'].includes(g)) continue;
+      // The wheel group is a group as said (held-out 12, 13 and 26 expect it in the list) and sudo too (round 33); "sudo", "admin" are sudo only.
+      if (['sudo', 'sudoers', 'admin'].includes(g)) continue;
       const member = known()[i]!.groups ?? [];
       if (member.includes(g)) continue;
       run.ws.set('security.yaml', [...USERS, i, 'groups'], [...member, g]);
@@ -7501,7 +7715,7 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
       }
       let memberOf = [...(u.groups ?? [])];
       for (const g of group ? [group, ...more] : []) {
-        if (['sudo', 'sudoers', 'wheel', 'admin'].includes(g) || revoke) continue;
+        if (['sudo', 'sudoers', 'admin'].includes(g) || revoke) continue;
         run.emptyGroups = run.emptyGroups.filter((x) => x !== g);
         if (!memberOf.includes(g)) {
           memberOf = [...memberOf, g];

@@ -41,6 +41,9 @@ const SERVICE_WORDS = new Set(['ssh', 'http', 'https', 'openssh', 'smtp', 'dns',
  */
 const LEAD_WORDS = new Set('please pls plz kindly hi hey hello ok okay so just can could would will you u do run apply execute add set up make the this that a equivalent of same as like something similar rule firewall i i\'d id want need to for me us here is what'.split(' '));
 
+/** Words that may follow a command without being any of its tokens ("<- do that pls", "thanks"). */
+const TAIL_WORDS = new Set('please pls plz thanks thank thx ty you do that this it run apply for me us on the server box host ok'.split(' '));
+
 /** A port or a range, checked and said as the handler reads it ("8000-8100"); undefined when out of range. */
 function portOf(s: string): string | undefined {
   if (PORT.test(s)) return Number(s) >= 1 && Number(s) <= 65535 ? String(Number(s)) : undefined;
@@ -186,7 +189,13 @@ function nft(tokens: string[]): Parsed | undefined {
 
 /** The rule a firewall tool's command describes, in the handler's words; undefined when it is not one such command read whole. */
 export function ruleFromCommand(message: string): CommandRule | undefined {
-  const text = message.trim().replace(/[`]/g, ' ').replace(/\s*[.!]+$/, '');
+  // A polite tail after the command ("… -j ACCEPT   <- do that pls", "… ACCEPT, thanks"): no token of it (round 32).
+  const text = message
+    .trim()
+    .replace(/[`]/g, ' ')
+    .replace(/\s*[.!]+$/, '')
+    .replace(/(?:\s+(?:<-+|←|<=|#|--)\s*|\s*[,;]\s*|\s+)((?:[a-z'’]+\s*){1,6})$/i, (m, tail: string) => (tail.trim().split(/\s+/).every((w) => TAIL_WORDS.has(w.toLowerCase().replace(/’/g, "'"))) ? '' : m))
+    .replace(/\s*[.!]+$/, '');
   const at = /(?:^|[\s:;,(])(?:sudo\s+)?(iptables|ip6tables|ufw|firewall-cmd|nft)\s+(?=\S)/.exec(text);
   if (!at) return undefined;
   const lead = text.slice(0, at.index);

@@ -52,6 +52,9 @@ const NAMED: RegExp[] = [
   new RegExp(String.raw`\brule\s+with\s+(?:the\s+|a\s+)?name\s+${Q}?${NAME}${Q}?`, 'i'),
   new RegExp(String.raw`\b(?:call|name)\s+(?:it|the\s+rule|this\s+rule)\s+${Q}?${NAME}${Q}?`, 'i'),
   new RegExp(String.raw`\brule\s+name\s*:?\s+${Q}?${NAME}${Q}?`, 'i'),
+  // "its name web-in", "the name is web-in", "name it web-in" (round 32).
+  new RegExp(String.raw`\b(?:its|the|with)\s+name\s+(?:is\s+|=\s*|:\s*|being\s+)?${Q}?${NAME}${Q}?`, 'i'),
+  new RegExp(String.raw`\bname\s+it\s+${Q}?${NAME}${Q}?`, 'i'),
   new RegExp(String.raw`(?:^\s*|[,;]\s*)name\s*:\s*${Q}?${NAME}${Q}?`, 'i'),
 ];
 
@@ -59,29 +62,61 @@ const NAMED: RegExp[] = [
 const PLACE = /\b(?:(?:the|our|my|your|their)\s+(?:(?:branch|main|head|home|remote|corporate|company|team)\s+)?(office|home|vpn|lan|hq|headquarters|branch|work)|(?:from|at|to|for)\s+(home|hq|headquarters|work|the\s+office)|(?:allow|open|give|grant|permit|let)\s+(office|hq|vpn|lan)\s+(?=access\b|traffic\b|in\b))(?:\s+(?:network|net|ips?|ip\s+address|addresses|range|subnet|users|people|wifi|connection|machines))?\b/i;
 const ANYWHERE = /\b(?:any\s*where|everywhere|every\s*one|every\s*body|any\s*one|any\s*body|(?:the\s+)?(?:whole\s+)?world|(?:the\s+)?internet|public(?:ly)?|outside|all\s+(?:ips|addresses|sources)|any\s+(?:ip|address|source))\b|\b(?:to|for|from)\s+all\b|\bfrom\s+any\s*$/i;
 const DROP = /\b(?:block|blocked|deny|denied|drop|dropped|reject|rejected|close|closed|ban|banned|forbid)\b/i;
-const OPENING = /\b(?:allow|allowed|open|opened|accept|accepted|permit|permitted|keep|let|unblock|unblocked|whitelist)\b/i;
+const OPENING = /\b(?:allows?|allowed|opens?|opened|accepts?|accepted|permits?|permitted|keep|let|unblock|unblocked|whitelist)\b/i;
 /**
  * A complaint that is a request (round 31): "I can't reach my app on 8000 from outside", "port
  * 9443 is blocked from outside", "nobody can get to … from the internet", "… times out from
  * outside": the port opened (an accept rule), whatever blocking word the complaint says.
  */
-const COMPLAINT = /\b(?:can'?t|cannot|can\s+not|could\s*n'?t|unable\s+to|not\s+able\s+to|nobody\s+can|no\s*one\s+can)\s+(?:\w+\s+){0,2}?(?:reach|connect|access|get\s+(?:to|in|through|at)|hit|load|open)\b|\b(?:is|are|seems?|looks?|gets?|getting)\s+(?:\w+\s+)?(?:blocked|unreachable|closed|firewalled|refused|not\s+(?:reachable|accessible|open))\b|\bunreachable\b|\btim(?:es|ing)\s+out\b|\bconnection\s+refused\b/i;
+const COMPLAINT = /\b(?:can'?t|cannot|can\s+not|could\s*n'?t|unable\s+to|not\s+able\s+to|nobody\s+can|no\s*one\s+can)\s+(?:\w+\s+){0,2}?(?:reach|connect|access|get\s+(?:to|in|through|at)|hit|load|open|join|use|play|see|log\s*in|login)\b|\b(?:is|are|seems?|looks?|gets?|getting)\s+(?:\w+\s+)?(?:blocked|unreachable|closed|firewalled|refused|not\s+(?:reachable|accessible|open))\b|\bunreachable\b|\btim(?:es|ing)\s+out\b|\bconnection\s+refused\b/i;
 const COMPLAINT_WORDS = "can't cant t cannot not couldn't couldnt unable nobody noone no one connect connecting get through hit load is are seems seem looks look gets getting blocked unreachable closed firewalled refused times timing out fix help it up pls please me my friends friend people users clients customers outside world from the".split(' ');
 const ONLY = /\b(?:only|restrict\w*|limit\w*|narrow\w*|lock\w*\s+(?:\w+\s+)?down|just)\b/i;
 /** Words of the frame itself: verbs, prepositions, the nouns of a rule, fillers. */
 const FRAME_WORDS = new Set(
   (
-    'a an the this that it one new add create make set up please pls plz kindly to from for in on at of with and also too as via over into ' +
+    'a an the this that it one new add create make set up please pls plz kindly to from for in on at of with and or also too as via over into ' +
     'firewall fw rule rules port ports network net networks source sources src subnet range addresses address ips ip ' +
-    'whitelist whitelisted allowlist give open opened opening allow allowed allowing allows accept accepted accepting permit permitted let lets in grant access reach reached reachable accessible able get hit ' +
+    'whitelist whitelisted allowlist give open opens opened opening allow allowed allowing allows accept accepts accepted accepting permit permits permitted let lets in grant access reach reached reachable accessible able get hit ' +
     'should can could may must need needs needed we i you u want wants would like is are be being will shall it its ' +
     'only just restrict restricted limit limited narrow narrowed lock locked down block blocked deny denied drop dropped reject rejected close closed ban ' +
-    'traffic incoming inbound connections connection tcp udp protocol named called name call ' +
+    'traffic incoming inbound connections connection connect connecting tcp udp protocol named called name call everything anything packets packet coming going hitting hits headed ' +
     'anywhere everywhere everyone everybody anyone anybody world whole internet public publicly outside all any ' +
     'visit visiting visitors clients customers website site over through both wants want requires require uses use now from on going forward anymore any more there here so ok okay hey thanks thx then instead rather ' +
     'office home vpn lan hq headquarters branch work main head remote corporate company team our my your their users people wifi machines'
   ).split(' '),
 );
+
+/**
+ * Words of another change, or of a negation: a request holding one of them is never read as a
+ * rule from its other words (round 32). Told apart from the words around a rule ("My MQTT broker
+ * uses port 8883. Could you allow incoming TCP connections to that port?", "game srv needs 27015
+ * open, tcp AND udp", "ok quick one before my coffee goes cold: …"): what a rule is for, who asks.
+ */
+const OTHER_CHANGE = new Set(
+  (
+    'deploy deployed deploying install installed installing run runs running start started starting stop stopped stopping restart restarted restarting ' +
+    'remove removed removing delete deleted deleting update upgrade downgrade backup backups back schedule scheduled cron job jobs memory ram cpu cpus ' +
+    'replica replicas image images container containers volume volumes domain domains certificate certificates cert certs tls ssl user users account accounts ' +
+    'sudo key keys password passwords publish published publishing expose exposed exposing forward forwarded forwarding map mapped mapping bind bound proxy reverse ' +
+    'change changed changing move moved moving rename replace replaced swap instead rather except unless never nothing none neither nor without ' +
+    'don doesn didn isn aren wasn shouldn won wouldn mustn shan stop scale env environment variable variables secret secrets hostname timezone ' +
+    'log logs health healthcheck disable disabled enable enabled turn off switch kill undo revert rid take'
+  ).split(' '),
+);
+/** Words a complaint may hold that a plain request may not ("it works but … times out", "it's not reachable"). */
+const COMPLAINT_ONLY = new Set('but not no'.split(' '));
+
+/** Whether the words the frame does not know are only said around a rule: an action said, no word of another change. */
+function toldAround(unknown: string[], t: string, complaint: boolean): boolean {
+  if (unknown.length > 30 || unknown.some((w) => /\d/.test(w))) return false;
+  if (!complaint && !OPENING.test(t) && !DROP.test(t)) return false;
+  // A firewall tool's command is read whole or not at all (firewall-commands.ts): its flags are no words around a rule.
+  if (/\b(?:iptables|ip6tables|ufw|firewall-cmd|nft|nftables)\b|(?:^|\s)--?[a-z]/i.test(t)) return false;
+  // A second request after "and", "also", "then" ("open port 8443 and also call the isp"; the rule's own name
+  // was taken out before): not a word around the rule.
+  for (const m of t.toLowerCase().matchAll(/\b(?:and|also|then|plus)\s+(?:(?:also|then)\s+)?([a-z]+)/g)) if (unknown.includes(m[1]!) || /^(?:call|name)$/.test(m[1]!)) return false;
+  return !unknown.some((w) => OTHER_CHANGE.has(w) || (!complaint && COMPLAINT_ONLY.has(w)));
+}
 
 function nameIn(text: string): { name: string; span: [number, number] } | undefined {
   for (const re of NAMED) {
@@ -107,9 +142,14 @@ export type FrameReading = FirewallFrame | { ask: string };
  * The request read as one firewall rule, or a question when its source is a place with no
  * address; undefined when it is not only a firewall rule (then the engine reads it as before).
  */
+/** An image reference: a registry host and a path ("ghcr.io/acme/api", "registry.example.com:5000/x"), a path with a tag ("acme/api:1"), or the word "image". Never a CIDR, "tcp/udp", "http/https" or "80/tcp". */
+const IMAGE_SAID = /(?<![\w.\/@:-])(?:[a-z][\w-]*(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?\/[\w.-]+(?:\/[\w.-]+)*|[a-z][\w.-]*(?:\/[a-z0-9][\w.-]*)+:[\w][\w.-]*)(?![\w\/@-])|\b(?:docker\s+)?image\b/i;
+
 export function firewallFrame(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): FrameReading | undefined {
   let t = ` ${message.trim().replace(/[.!]+$/, '')} `;
   if (t.length > 300 || /ssh-|->/i.test(t)) return undefined;
+  // An image said ("drop ghcr.io/acme/billing:2 onto port 8200"): a deploy, whatever its verb (round 33).
+  if (IMAGE_SAID.test(t)) return undefined;
   // A complaint with a port is a request to open it (round 31).
   const complaint = COMPLAINT.test(t) && /\d/.test(t);
   if (!complaint && !/\b(?:tcp|udp)\b|\bboth\s+protocols\b/i.test(t) && !/\b(?:fw|firewall|rule|allow|open|permit|accept|let|whitelist|grant|reach|access|hit|restrict|limit|narrow|lock|block|deny|drop|reject|close|ban|whitelist|allowlist|give|only)\b|\b(?:reach|access)\w*/i.test(t) && !PLACE.test(t) && !/\b(?:from|to|for)\s+\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d/.test(t)) return undefined;
@@ -129,9 +169,12 @@ export function firewallFrame(message: string, files: Record<string, string | un
     .replace(/(?<=\d)\s*\(\s*[a-z][\w\s-]{0,30}\)/gi, (m) => ((labels += m), ' '))
     .replace(new RegExp(String.raw`(?<=\d)\s+for\s+(?:the\s+)?${LABEL}\b(?:\s+(?:server|traffic))?`, 'gi'), (m) => ((labels += m), ' '))
     .replace(new RegExp(String.raw`\b(?:mail\s+)?${LABEL}\s+(?:on\s+)?(?:port\s+)?(?=\d)`, 'gi'), (m) => ((labels += m), ' port '));
-  if (/\bdefault\b|\bpolic(?:y|ies)\b|\b(?:everything|all\s+ports|except|but\s+not|icmp|ping|web|dns|smtp)\b|\btimes?\b(?!\s+out)|\bevery\s+\w+/i.test(t)) return undefined;
+  // "drop everything coming to 3306": everything said of a port is the port's traffic; "block
+  // everything except 22", "everything else" is the default policy's (round 32).
+  if (/\b(?:every|any)thing\b/i.test(t) && (!/\d/.test(t) || /\b(?:else|other|but|except|apart|besides)\b/i.test(t))) return undefined;
+  if (/\bdefault\b|\bpolic(?:y|ies)\b|\b(?:all\s+ports|except|but\s+not|icmp|ping|web|dns|smtp)\b|\btimes?\b(?!\s+out)|\bevery\s+\w+/i.test(t)) return undefined;
   // What the rule is for, said first and ended by a colon ("we need syslog from the switches: …").
-  const colon = /^([^:]{3,80}):(?=\s*\S)/.exec(t);
+  const colon = /^([^:]{3,80}):(?!\d)(?=\s*\S)/.exec(t);
   let purpose = '';
   if (colon && !/\d/.test(colon[1]!) && !findCidrs(colon[1]!).length) {
     purpose = colon[1]!;
@@ -154,6 +197,8 @@ export function firewallFrame(message: string, files: Record<string, string | un
   t = t.replace(/,?\s+(?:it'?s|it\s+is|this\s+is|that'?s)\s+for\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s*$/i, (m) => ((purpose += m), ' '));
   // "visit my website over http and https": the site is what the ports are for, not a service to set up.
   if (/\b(?:https?|ports?\s+\d|\d{2,5})\b/i.test(t)) t = t.replace(/\b(?:my|our|the)\s+(?:web\s*)?site\b/gi, (m) => ((purpose += m), ' '));
+  // "only from A and B, the others no", "… and nobody else": the narrowing said again, not a negation of the rule (round 33).
+  if (ONLY.test(t)) t = t.replace(/(?:,|;|\band\b|\bbut\b)?\s*(?:(?:all\s+)?the\s+others?|the\s+rest|every(?:one|body|thing)\s+else|no\s*(?:one|body)\s+else|nothing\s+else|nobody\s+else)(?:\s+(?:no|not|denied|blocked|dropped|refused))?(?=\s*[,;.]|\s*$)/gi, ' ');
   const cidrs = findCidrs(t).filter((c) => /^\d/.test(c));
   for (const c of cidrs) t = t.replace(c, ' ');
   // "both protocols", "tcp and udp", "tcp/udp", "tcp+udp": one rule for each (round 31).
@@ -162,7 +207,7 @@ export function firewallFrame(message: string, files: Record<string, string | un
   const protocols = new Set([...t.matchAll(/\b(tcp|udp)\b/gi)].map((m) => m[1]!.toLowerCase() as 'tcp' | 'udp'));
   const ports: (number | string)[] = [];
   // A range: "10000-10100", "6000 to 6010", "5000..5010", ufw's "8000:8100" (round 31).
-  t = t.replace(/(?<![\w.\/:-])(?:(?:tcp|udp)\s*\/\s*)?(\d{2,5})\s*(?:-|–|\.\.|:|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})(?:\s*\/\s*(?:tcp|udp))?(?![\w.\/%:-])/gi, (m, a: string, b: string) => {
+  t = t.replace(/(?<![\w.\/:-])(?:(?:tcp|udp)\s*\/\s*)?(\d{2,5})\s*(?:-|–|\.\.|:|\s(?:to|through|thru|till|until)\s)\s*(?:port\s+)?(\d{2,5})(?:\s*\/\s*(?:tcp|udp))?(?![\w\/%:-]|\.\w)/gi, (m, a: string, b: string) => {
     if (Number(a) >= Number(b) || Number(b) > 65535) return m;
     ports.push(`${Number(a)}-${Number(b)}`);
     return ' port ';
@@ -174,16 +219,20 @@ export function firewallFrame(message: string, files: Record<string, string | un
   });
   // What the complaint is about ("my app on port 8000", "the game server on 7777"): what listens there, not a service to change.
   if (complaint) t = t.replace(/\b(?:my|our|the|this|that|a)\s+([a-z][\w-]*)(?:\s+([a-z][\w-]*))?(?=\s+(?:on|at)\s+(?:port\s+)?\d)/gi, (m, a: string, b?: string) => (serviceNames.includes(a.toLowerCase()) || (b !== undefined && serviceNames.includes(b.toLowerCase())) ? m : ((purpose += m), ' ')));
-  t = t.replace(/(?<![\w.\/-])(?:(?:tcp|udp)\s*\/\s*)?(\d{1,5})(?:\s*\/\s*(?:tcp|udp))?(?![\w.\/%-]|\s*(?:[kmgt]i?b?|megs?|gigs?|gb|mb|cpus?|cores?|replicas?|instances|copies|minutes?|hours?|days?|am|pm|seconds?|secs?|mins?)\b)/gi, (_m, n: string) => {
+  t = t.replace(/(?<![\w.\/-])(?:(?:tcp|udp)\s*\/\s*)?(\d{1,5})(?:\s*\/\s*(?:tcp|udp))?(?![\w\/%-]|\.\w|\s*(?:[kmgt]i?b?|megs?|gigs?|gb|mb|cpus?|cores?|replicas?|instances|copies|minutes?|hours?|days?|am|pm|seconds?|secs?|mins?)\b)/gi, (_m, n: string) => {
     ports.push(Number(n));
     return ' port ';
   });
   if (ports.some((p) => typeof p === 'number' && (p < 1 || p > 65535)) || ports.length > 6) return undefined;
-  const place = PLACE.exec(t);
   const anywhere = ANYWHERE.test(t);
+  // "our VPN endpoint listens on 1194", "the office printer": what the rule is for, not a source;
+  // "from my home computer" in a complaint: where the person tried, and the port is opened (round 32).
+  let place = PLACE.exec(t);
+  if (place && (complaint || /^\s+(?:server|endpoint|service|daemon|box|host|gateway|listens?|runs?|uses?|printer|app|instance)\b/i.test(t.slice(place.index + place[0].length)))) place = null;
   // Every word left must be a word of the frame: anything else (a service, an image, a size) is another reading's.
   const words = t.toLowerCase().replace(/['"“”‘’`]/g, ' ').split(/[^a-z0-9-]+/).filter((w) => w !== '' && w !== '-');
-  if (words.some((w) => !FRAME_WORDS.has(w) && !(complaint && COMPLAINT_WORDS.includes(w)))) return undefined;
+  const unknown = words.filter((w) => !FRAME_WORDS.has(w) && !(complaint && COMPLAINT_WORDS.includes(w)));
+  if (unknown.length > 0 && !toldAround(unknown, t, complaint)) return undefined;
   if (findServiceMentions(t).length > 0 || serviceNames.some((n) => new RegExp(String.raw`(?<![\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(t))) return undefined;
   // Two actions in one message ("block ssh, allow http"): the clause reader splits them (review 22 HIGH-2).
   if (DROP.test(t) && OPENING.test(t) && !complaint) return undefined;
@@ -205,7 +254,7 @@ export function firewallFrame(message: string, files: Record<string, string | un
   } else if (place === null && cidrs.length === 0 && !anywhere && action === 'accept') {
     // No source at all: "open 8080" is read as before (the engine's own reading); a complaint, a
     // range, both protocols or a named rule is the frame's.
-    if (!said && !complaint && !both && labels === '' && !/\bfirewall\b/i.test(message) && protocols.size < 2 && !ports.some((p) => typeof p === 'string')) return undefined;
+    if (!said && !complaint && !both && labels === '' && unknown.length === 0 && purpose === '' && !/\bfirewall\b/i.test(message) && protocols.size < 2 && !ports.some((p) => typeof p === 'string')) return undefined;
   }
   if (ports.length === 0) return undefined;
   if (action !== 'accept' && sources.length > 0) return undefined;

@@ -62,6 +62,9 @@ function commandSlot(s: string, services: readonly string[]): Slots | undefined 
   // "(vacuumdb --full --all)", "(find /tmp -mtime +7 -delete)", "(command: X)": a program in brackets; never a service alone, never a time.
   const bracket = /\(\s*(?:(?:the\s+)?(?:command|cmd|script)\s*(?::|=|is)\s*)?([^()]{2,200}?)\s*\)/.exec(s);
   if (bracket && commandLike(bracket[1]!) && !services.includes(bracket[1]!.toLowerCase()) && !onlySchedule(bracket[1]!)) {
+    // "(vacuumdb -a -U postgres, in postgres)": the container said in the brackets after the command goes to the rest (round 33).
+    const inside = /^(.*?)\s*[,;]\s*((?:in|inside|on)\s+(?:the\s+)?[\w-]+(?:\s+container)?)$/i.exec(bracket[1]!);
+    if (inside && services.includes(inside[2]!.replace(/^\S+\s+(?:the\s+)?/i, '').replace(/\s+container$/i, '').toLowerCase()) && commandLike(inside[1]!)) return { command: inside[1]!, rest: `${s.slice(0, bracket.index)} ${inside[2]} ${s.slice(bracket.index + bracket[0].length)}` };
     return { command: bracket[1]!, rest: s.slice(0, bracket.index) + ' ' + s.slice(bracket.index + bracket[0].length) };
   }
   // "the script send_mails.sh", "the command bin/ping-upstream": one word after it.
@@ -177,7 +180,7 @@ export function jobFrame(sentence: string, services: readonly string[]): string 
   if (sentence.length > 400 || /\bhealth(?:y|\s*-?\s*checks?)?\b|\bretr(?:y|ies)\b|\bprobes?\b|\bback\s*-?ups?\b/i.test(sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ')) || !/\d|\b(?:every|each|daily|nightly|hourly|weekly|monthly|noon|midnight|morning|evening|night|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i.test(sentence)) return undefined;
   const cmd = commandSlot(sentence, services);
   if (!cmd) return undefined;
-  const where = containerSlot(cmd.rest, services);
+  const where = containerSlot(cmd.rest, services) ?? imageSlot(cmd.rest, services);
   if (!where) return undefined;
   const when = parseSchedule(where.rest.replace(/@/g, ' at ').toLowerCase(), 3);
   if (!when) return undefined;
@@ -186,7 +189,20 @@ export function jobFrame(sentence: string, services: readonly string[]): string 
   // (held-out 10's h10-job-14).
   const again = parseSchedule(when.words.toLowerCase(), 3);
   const schedule = again?.cron === when.cron && !/\bfrom\b/.test(when.words) ? when.words : `cron ${when.cron}`;
-  return `run \`${cmd.command}\` in ${where.service} ${schedule}`;
+  return `run \`${cmd.command}\` ${'image' in where ? `using ${where.image}` : `in ${where.service}`} ${schedule}`;
+}
+
+/**
+ * A job's own image (round 33): "using python:3.12-slim", "with busybox:1.36", "on alpine:3.19",
+ * "use alpine:3.20 to run …". A reference with a tag or a path, never a service's name: the job
+ * runs in a utility container of it (docs/jobs.md).
+ */
+export const IMAGE_SAID = /(?:^|[\s,(])(?:using|with|on|from|use)\s+(?:the\s+)?(?:image\s+)?((?:[a-z0-9][\w.-]*\/)*[a-z][\w.-]*:[\w][\w.-]*|(?:[a-z0-9][\w.-]*\/)+[a-z][\w.-]*)(?:\s+(?:image|container))?(?=$|[\s,;:)!?]|\.(?:\s|$))(?:\s+to\s+(?=run\b))?/i;
+
+function imageSlot(rest: string, services: readonly string[]): { image: string; rest: string } | undefined {
+  const m = IMAGE_SAID.exec(rest);
+  if (!m || services.includes(m[1]!.split(/[:/]/)[0]!.toLowerCase())) return undefined;
+  return { image: m[1]!.toLowerCase(), rest: rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length) };
 }
 
 /** A job's name said first: "add a job called 'warm'", "new job named sitemap,", "job 'mail-digest':", "schedule "nightly-export" for …". */
@@ -197,7 +213,7 @@ const JOB_NAMED = new RegExp(
 
 /** Each sentence of the message through `jobFrame`. */
 export function jobFrames(message: string, services: readonly string[]): string {
-  if (services.length === 0) return message;
+  if (services.length === 0 && !IMAGE_SAID.test(message)) return message;
   const sentences = message.split(/(?<=[.;!?])\s+(?=\S)/);
   const framed = sentences.map((s) => jobFrame(s, services));
   // The slots said over sentences ("Every night at 3, in the worker container? The command would

@@ -135,15 +135,15 @@ const FOR_A_WHILE = /\b(?:for\s+(?:now|the\s+moment|today|tonight|an?\s+(?:hour|
 /** "nobody needs it", "we don't need redis any more": not needed said of the service itself (review 31 HIGH-1: never of something else, "i don't want these logs"). */
 const notNeeded = (names: string) => {
   const obj = String.raw`(?:it|that|this(?:\s+one)?|him|her|them|(?:the\s+)?(?:${names}))(?:\s+(?:service|container|app|thing))?`;
-  return new RegExp(String.raw`\b(?:(?:nobody|no\s*-?\s*one|no-one)\s+(?:needs|uses|wants|cares\s+about|is\s+using)\s+${obj}|(?:was|is|were)\s+(?:just\s+|only\s+)?(?:for\s+)?(?:a\s+|an\s+)?(?:test(?:ing|in)?|experiment|trial|demo|poc)\b|(?:just|only)\s+(?:testing|testin\b|a\s+test|an\s+experiment|experimenting|a\s+trial|a\s+demo|a\s+poc)|(?:has|have|'s)\s+(?:been\s+)?(?:done|doing)\s+(?:absolutely\s+)?nothing|(?:is|isn'?t|has\s+been)\s+(?:sitting\s+)?(?:unused|idle)\b|(?:nobody|no\s*-?\s*one)\s+(?:looks\s+at|touches|ever\s+uses)|for\s+good|permanently|forever|once\s+and\s+for\s+all|get\s+rid\s+of\s+${obj}|(?:don'?t|do\s+not|won'?t|no\s+longer|never)\s+(?:need|use|want)\s+${obj}|${obj}\s+(?:is\s+)?(?:not|no\s+longer)\s+needed|${obj}\s+is\s+useless|(?:it'?s|it\s+is)\s+useless|(?:trial|test|experiment)\s+is\s+over|done\s+with\s+${obj}|${obj}\s+is\s+obsolete)\b`, 'i');
+  return new RegExp(String.raw`\b(?:(?:nobody|no\s*-?\s*one|no-one)\s+(?:needs|uses|wants|cares\s+about|is\s+using)\s+${obj}|(?:was|is|were)\s+(?:just\s+|only\s+)?(?:for\s+)?(?:a\s+|an\s+)?(?:test(?:ing|in)?|experiment|trial|demo|poc)\b|(?:just|only)\s+(?:testing|testin\b|a\s+test|an\s+experiment|experimenting|a\s+trial|a\s+demo|a\s+poc)|(?:has|have|'s)\s+(?:been\s+)?(?:done|doing)\s+(?:absolutely\s+)?nothing|(?:is|isn'?t|has\s+been)\s+(?:sitting\s+)?(?:unused|idle)\b|(?:nobody|no\s*-?\s*one)\s+(?:looks\s+at|touches|ever\s+uses)|for\s+good|permanently|forever|once\s+and\s+for\s+all|get\s+rid\s+of\s+${obj}|(?:don'?t|do\s+not|won'?t|no\s+longer|never)\s+(?:need|use|want)\s+${obj}|${obj}\s+(?:is\s+)?(?:not|no\s+longer)\s+needed|${obj}\s+(?:is\s*n'?t|is\s+not|are\s*n'?t|are\s+not|is\s+no\s+longer)\s+(?:needed|required|necessary)|(?:done|finished)\s+with\s+${obj}|${obj}\s+is\s+useless|(?:it'?s|it\s+is)\s+useless|(?:trial|test|experiment)\s+is\s+over|done\s+with\s+${obj}|${obj}\s+is\s+obsolete)\b`, 'i');
 };
 
 export function verbSense(text: string, services: readonly string[]): string {
-  if (!services.length || !new RegExp(String.raw`\b(?:${VIOLENT}|shoot|take|kill|snuff|knock|trash|ditch|scrap|bin|dump|drop)\b`, 'i').test(text)) return text;
+  if (!services.length || !new RegExp(String.raw`\b(?:${VIOLENT}|shoot|take|kill|snuff|knock|put|trash|ditch|scrap|bin|dump|drop|remove|delete|uninstall)\b`, 'i').test(text)) return text;
   const names = [...services].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   // The verb before its object ("shoot down X") or round it ("shoot X down", "take X out", "kill X off").
   const object = String.raw`(?:the\s+|our\s+|my\s+|that\s+|this\s+)?(${names})(?:\s+(?:service|container|app|instance|thing))?(?![\w-]|\.[\w-])`;
-  const re = new RegExp(String.raw`\b${VIOLENT}\s+${object}(?:\s+down)?|\b(?:shoot|take|kill|snuff|knock)\s+${object}\s+(?:down|out|off)\b`, 'gi');
+  const re = new RegExp(String.raw`\b${VIOLENT}\s+${object}(?:\s+down)?|\b(?:shoot|take|kill|snuff|knock)\s+${object}\s+(?:down|out|off)\b|\bput\s+${object}\s+(?:down\b|out\s+of\s+(?:its|his|her|their)\s+misery)`, 'gi');
   let stopped = false;
   // "murder the current api version and go back to myorg/api:0.9", "trash the new api build, revert to
   // X": a version, release or build of a service as the object, and an image to go back to, is that
@@ -157,8 +157,13 @@ export function verbSense(text: string, services: readonly string[]): string {
     const n = one[0]!;
     text = text.replace(new RegExp(String.raw`\b(${VIOLENT})\s+(?:it|him|her)\b(?:\s+down)?|\b(shoot|take|kill|snuff|knock)\s+(?:it|him|her)\s+(down|out|off)\b`, 'gi'), (_m, v: string | undefined, v2: string | undefined, adv: string | undefined) => (v ? `${v} ${n}` : `${v2} ${n} ${adv}`));
   }
-  const said = text.replace(re, (m, a: string | undefined, b: string | undefined, at: number, all: string) => {
-    const name = (a ?? b)!;
+  // "Redis not needed anymore. Remove.", "memcached isn't needed any more, remove": a removal verb
+  // with no object of its own, said of the one service of this host the message says is not needed (round 33).
+  if (one.length === 1 && notNeeded(names).test(text)) {
+    text = text.replace(/(^|[.;!?,]\s*|\bso\s+|\bjust\s+|\bplease\s+)(remove|delete|uninstall|drop)(?:\s+(?:it|that|this|him|her))?(?=\s*(?:,?\s*(?:please|pls|thanks|thx))?\s*[.!]*$)/i, (_m, lead: string, verb: string) => `${lead}${verb} ${one[0]}`);
+  }
+  const said = text.replace(re, (m, a: string | undefined, b: string | undefined, c: string | undefined, at: number, all: string) => {
+    const name = (a ?? b ?? c)!;
     const after = all.slice(at + m.length).replace(/\([^)]*\)/g, ' ');
     if (AGAIN.test(after)) return `restart ${name}`;
     if (FOR_A_WHILE.test(all)) return (stopped = true), `stop ${name}`;

@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { caseFiles } from '../../../../fixtures/intent-eval/run.js';
+import { caseFailures, caseFiles } from '../../../../fixtures/intent-eval/run.js';
 import { gridFailures, type GridCase } from './services-grid.js';
 import type { Proposal, StateFiles } from '../../provider.js';
 
@@ -150,4 +150,30 @@ export function saidRowJudges<Row extends SaidRow>(
     return (p.warnings ?? []).some((w) => row.warns!.test(w)) ? '' : `no warning ${row.warns}: ${(p.warnings ?? []).join(' / ') || 'none'}`;
   };
   return { run, text, dangerousFails, ordinaryFails };
+}
+
+/** A row of a said table: the request, what it must leave (eval expectations), and the earlier commands. */
+export type SaidTableRow = [request: string, want: Record<string, unknown>[], before?: readonly string[]];
+
+/**
+ * Round 33's paradigm tables (intent3): each row is run as an eval case (`caseFailures`); a row
+ * whose request is in `gaps` still fails and is asserted to, so a fix turns it into a plain row.
+ * `PARADIGM_DEBUG=1` prints every failing row and the table's figure.
+ */
+export function saidTable(title: string, rows: readonly SaidTableRow[], gaps: ReadonlySet<string> = new Set()): void {
+  if (process.env.PARADIGM_DEBUG) {
+    let ok = 0;
+    for (const [request, want, before] of rows) {
+      const f = caseFailures(request, want, [...(before ?? [])]);
+      if (!f.length) ok++;
+      else console.log(`FAIL ${request}\n    ${f.join('\n    ')}`);
+    }
+    console.log(`PARADIGM ${title}: ${ok}/${rows.length}`);
+  }
+  describe(title, () => {
+    for (const [request, want, before] of rows) {
+      const gap = gaps.has(request);
+      it(`${request}${gap ? ' (gap)' : ''}`, () => expectRow(caseFailures(request, want, [...(before ?? [])]), gap));
+    }
+  });
 }
