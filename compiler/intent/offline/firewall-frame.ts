@@ -150,6 +150,17 @@ export function firewallFrame(message: string, files: Record<string, string | un
   if (t.length > 300 || /ssh-|->/i.test(t)) return undefined;
   // An image said ("drop ghcr.io/acme/billing:2 onto port 8200"): a deploy, whatever its verb (round 33).
   if (IMAGE_SAID.test(t)) return undefined;
+  // One protocol said apart from several ports ("open port 9000 for minio and port 53 for dns, udp"):
+  // it is none of theirs, and the engine's readers say so (review 23 MED-2; CI ci-33b).
+  {
+    const ports = new Set((t.replace(/\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?/g, ' ').match(/\b\d{2,5}\b/g) ?? []));
+    const protos = t.match(/\b(?:tcp|udp)\b/gi) ?? [];
+    if (ports.size >= 2 && protos.length === 1 && !/\d\s*\/?\s*(?:tcp|udp)\b|\b(?:tcp|udp)\s*\/?\s*(?:ports?\s+)?\d|\b(?:tcp|udp)\s+ports\b/i.test(t)) return undefined;
+  }
+  // An IPv6 address ("only allow ssh from ::1", "2001:db8::/32"): the frame reads no IPv6 source, and
+  // its digits are never a port; the engine's own readers (and the lockout guard) read it (CI ci-33a,
+  // harm31 ssh-07 was read as "allow port 1 from anywhere").
+  if (/(?:^|[\s(,'"`])(?:[0-9a-f]{0,4}::[0-9a-f:]*|(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4})(?:\/\d{1,3})?(?=[\s),.;'"`]|$)/i.test(t)) return undefined;
   // A complaint with a port is a request to open it (round 31).
   const complaint = COMPLAINT.test(t) && /\d/.test(t);
   if (!complaint && !/\b(?:tcp|udp)\b|\bboth\s+protocols\b/i.test(t) && !/\b(?:fw|firewall|rule|allow|open|permit|accept|let|whitelist|grant|reach|access|hit|restrict|limit|narrow|lock|block|deny|drop|reject|close|ban|whitelist|allowlist|give|only)\b|\b(?:reach|access)\w*/i.test(t) && !PLACE.test(t) && !/\b(?:from|to|for)\s+\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d/.test(t)) return undefined;

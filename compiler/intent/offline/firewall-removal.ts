@@ -45,8 +45,11 @@ const holds = (r: Rule, port: number) => r.port === port || (Array.isArray(r.por
 
 /** The rule removal a request says, or undefined when it says something else. */
 export function ruleRemovalSaid(message: string, files: Record<string, string | undefined>): RuleRemoval | undefined {
-  const t = ` ${message.trim()} `;
-  if (t.length > 400 || !REMOVE.test(t) || !RULE.test(t) || OTHER.test(t)) return undefined;
+  const t0 = ` ${message.trim()} `;
+  if (t0.length > 400 || !REMOVE.test(t0) || !RULE.test(t0) || OTHER.test(t0)) return undefined;
+  // What is said to stay ("remove the rule for port 80, keep ssh", "… but leave 443 alone") is no
+  // rule to remove (CI ci-33a: harm30's "keep ssh" removed the ssh rule and was refused as a lockout).
+  const t = t0.replace(/(?:[,;]\s*|\s)(?:(?:but|and)\s+)?(?:keep|leave|spare|not|except|apart\s+from|besides)\b[^,;.]*/gi, ' ');
   const rules = rulesIn(files);
   const names = rules.filter((r) => new RegExp(String.raw`(?<![\w-])${esc(r.name)}(?![\w-])`, 'i').test(t)).map((r) => r.name);
   // The ports said: numbers (not in an address, a size or a time) and the words of services.

@@ -52,6 +52,7 @@ describe('near-misses: never refused by these classes', () => {
     'set a password for alice',
     'what does the setup page of nginx say?',
     'how do I see who logged in over ssh?',
+    'allow port 8080 from 2001:db8::/32',
   ])('%s', (message) => {
     expect(refusalAfter(message, base), message).toBeUndefined();
   });
