@@ -52,7 +52,7 @@ import { judgeHarm } from './harm.js';
 import { objectHarm } from './objects.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
-import { adminsNamedTaken, backupWarning, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, secretTyped, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
+import { adminsNamedTaken, auditNowhereSaid, backupPlaceSaid, backupWarning, commandSaidDestroys, outcomeHarm, powerGroupSaid, roleAccountTaken, onlyKeyTaken, secretTyped, shellSaid, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
 import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { askedAsPossible, normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
@@ -686,7 +686,13 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     onlyKeyTaken(input.message, input.files, proposal.files) ??
     volumeNamedTaken(input.message, input.files, proposal.files) ??
     commandSaidDestroys(input.message, input.files, proposal.files) ??
-    secretTyped(input.message);
+    backupPlaceSaid(input.message, input.files) ??
+    shellSaid(input.message, input.files) ??
+    powerGroupSaid(input.message, input.files) ??
+    auditNowhereSaid(input.message) ??
+    secretTyped(input.message) ??
+    // Dangerous and ambiguous: a question whose every answer is refused is a refusal (round 33).
+    everyAnswerRefused(input, proposal);
   // The only admins who can log in taken while keyless admins stay: said on every wording (review 23 MED-4).
   const way = reason === undefined ? wayInLost(input.files, proposal.files) : undefined;
   if (way !== undefined && 'warn' in way && !(proposal.warnings ?? []).some((w) => /has no SSH key|have no SSH key/.test(w))) proposal.warnings = [...(proposal.warnings ?? []), way.warn];
@@ -696,6 +702,37 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
+}
+
+/** Set while the answers of a question are judged (`everyAnswerRefused`): an answer's own question is not judged again. */
+let judgingAnswers = false;
+
+/**
+ * A request that is asked back ("Which service should get port 22: nginx, …, or worker?") where
+ * every answer would be refused (each publishes sshd's port): the refusal wins, a dangerous request
+ * is never asked back (round 33). Each choice is answered as the next turn would answer it, through
+ * the engine's own answer path; the first choice that is not refused ends the judging (one extra
+ * run for an ordinary question).
+ */
+function everyAnswerRefused(input: EngineInput, proposal: Proposal): string | undefined {
+  if (judgingAnswers || Object.keys(proposal.files).length > 0 || !proposal.explanation.includes(ASK_TAIL)) return undefined;
+  const m = /^Which\b[^:?]*:\s*(.+?)\?/.exec((proposal.questions ?? [])[0] ?? '');
+  if (!m) return undefined;
+  const choices = m[1]!.split(/\s*,\s*(?:or\s+)?|\s+or\s+/).map((c) => c.trim()).filter((c) => /^[\w.:/-]+$/.test(c));
+  if (choices.length < 2 || choices.length > 12) return undefined;
+  judgingAnswers = true;
+  try {
+    let first: string | undefined;
+    const history = [...input.history, { role: 'user' as const, text: input.message }, { role: 'assistant' as const, text: proposal.explanation }];
+    for (const c of choices) {
+      const answered = runOfflineEngine({ ...input, message: c, history });
+      if (!answered.refused) return undefined;
+      first ??= answered.refused.reason;
+    }
+    return first;
+  } finally {
+    judgingAnswers = false;
+  }
 }
 
 /** The parts of a request a proposal left out as not understood ("Not done: "…" (I did not understand …"), one per line, or undefined. */
@@ -1294,7 +1331,7 @@ const DEFAULT_SAID = /\b(the\s+)?default\b(?!\s+(?:(?:input|incoming|inbound|fir
 const FIREWALL_TALK = /\b(?:firewall|ssh|ports?|allow|block|deny|open|drop|reject|rules?)\b/i;
 const PUBLIC_WORD = String.raw`(?:public(?:ly\s+(?:reachable|accessible|available))?|exposed|reachable\s+from\s+(?:outside|the\s+(?:internet|world))|published|open\s+to\s+the\s+(?:world|internet|public)|on\s+the\s+internet)`;
 const ONLY_PUBLIC = new RegExp(
-  String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?`,
+  String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:[,:-]\s*)?(?:(?:on|at)\s*)?(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:[,:-]\s*)?(?:(?:on|at)\s*)?(?:port\s+)?(\d{2,5})\b)?`,
   'i',
 );
 
@@ -4292,7 +4329,7 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     // Named anywhere in the message, kept or removed ("…, keep grafana" is said of it too).
     const said = dependants.filter((d) => new RegExp(String.raw`(?<![\w.-])${escapeRe(d)}(?![\w-])`, 'i').test(run.input.message) || findServiceMentions(run.input.message).some((m) => existingFor(run, m) === d));
     const unsaid = dependants.filter((d) => !said.includes(d));
-    if (unsaid.length > 0 && /(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)|(?:its|their)\s+dependen(?:ts|cies)|with\s+(?:its|their)\s+dependents/i.test(run.input.message)) names = [...names, ...unsaid];
+    if (unsaid.length > 0 && /\b(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)\b|\b(?:its|their)\s+dependen(?:ts|cies)\b|\bwith\s+(?:its|their)\s+dependents\b/i.test(run.input.message)) names = [...names, ...unsaid];
     else if (unsaid.length > 0) {
       const gone = names.filter((n) => unsaid.some((d) => (getService(run, d)!.depends_on ?? []).includes(n)));
       const them = unsaid.length > 1 ? 'them' : 'it';
