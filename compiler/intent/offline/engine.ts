@@ -49,7 +49,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
-import { objectHarm } from './objects.js';
+import { objectHarm, requestHarm } from './objects.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsNamedTaken, auditNowhereSaid, backupPlaceSaid, backupWarning, commandSaidDestroys, outcomeHarm, powerGroupSaid, roleAccountTaken, onlyKeyTaken, secretTyped, shellSaid, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
@@ -662,6 +662,10 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   }
   const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
   if (proposal.refused) return proposal;
+  // Round 34: a change hidden from the history, a host directory or disk emptied, a text handed over
+  // to be obeyed, everything open to everyone: read on every request, planned or not (objects.ts).
+  const shaped = requestHarm(input.message, input.history);
+  if (shaped !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${shaped}`, refused: { reason: shaped }, understood: true };
   // Round 33: a request the engine did not read, asks back or changes nothing by, and the parts of
   // one it left out as not understood, still name what they would harm (objects.ts): refused.
   const unread = Object.keys(proposal.files).length === 0 ? input.message : leftOut(proposal);
