@@ -228,6 +228,8 @@ function normalisePart(text: string): string {
       .replace(/(?<![\w./'’-])u(?![\w./'’@-])/g, 'you')
       .replace(/(?<![\w./'’-])ur(?![\w./'’@-])/g, 'your')
       .replace(/\bplz\b/gi, 'please')
+      // "kick off the sync job rn": right now (round 34).
+      .replace(/(?<![\w./'’-])rn(?![\w./'’@-])/g, 'right now')
       // The verbs on services, said of a count or of every one: "kill all the api replicas but
       // one" keeps that many ("scale api to 1 replicas"); "every service", "every single
       // container" are all of them ("emergency: stop every service now" read "every … now" as a schedule).
