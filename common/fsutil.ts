@@ -320,9 +320,12 @@ export interface AtomicFile {
  * content (a reader of each still sees the old file or the whole new one). On an error the temp
  * files are removed (a file already renamed stays: the caller removes what it wrote, as after a
  * failed writeFileAtomic of the next file); ENOSPC before a rename releases the space reserve
- * and tries once more, as writeFileAtomic does.
+ * and tries once more, as writeFileAtomic does. `placeIf`: awaited once the temp files are
+ * durable, before any rename; false removes them and resolves false, every file unchanged
+ * (`claude plan` writes the plan while it checks it, and keeps it only when the check passes).
+ * Resolves true once the files are in place.
  */
-export async function writeFilesAtomic(files: readonly AtomicFile[]): Promise<void> {
+export async function writeFilesAtomic(files: readonly AtomicFile[], o: { placeIf?: Promise<boolean> } = {}): Promise<boolean> {
   let temps: { tmp: string; fd: number; path: string }[] = [];
   for (let attempt = 0; ; attempt++) {
     temps = [];
@@ -340,6 +343,11 @@ export async function writeFilesAtomic(files: readonly AtomicFile[]): Promise<vo
       await fsyncAll(temps.map((t) => ({ fd: t.fd, path: t.tmp })));
       for (const t of temps) closeSync(t.fd);
       open = false;
+      if (o.placeIf && !(await o.placeIf)) {
+        // the caller's check said no: the files stay as they were, and no temp file is left
+        for (const t of temps) rmSync(t.tmp, { force: true });
+        return false;
+      }
       break;
     } catch (e) {
       if (e instanceof SimulatedCrash) throw e; // a dead process cleans nothing up
@@ -362,6 +370,7 @@ export async function writeFilesAtomic(files: readonly AtomicFile[]): Promise<vo
     }
   }
   await fsyncDirs(temps.map((t) => dirname(t.path)));
+  return true;
 }
 
 /**

@@ -272,10 +272,12 @@ function checkFile(f: SourceFile): FileResult & { entry: string | null } {
   const value = parsed && known ? ((w as unknown as Record<string, JsonObject | undefined>)[schemaNameOf(f.name as StateFileName)]) : undefined;
   const { diagnostics, count } = s.fileState(f.name);
   const r: FileResult = { diagnostics, count, sourced: parsed !== undefined, ...(value ? { value, positions: parsed!.positions } : {}), ...(parsed ? { raw: parsed.value } : {}) };
-  // made now, before resolve sees the value
-  const table = value ? tabulatePositions(value, parsed!.positions) : [];
+  // made now, before resolve sees the value; not for a file too large to keep (its positions
+  // would be made for nothing: a split parse makes them by parsing again, compiler/parse-split.ts)
+  const small = f.text.length <= MAX_FILE_ENTRY_TEXT;
+  const table = value && small ? tabulatePositions(value, parsed!.positions) : [];
   // kept when every report was about this file (as expected), its positions are tabulated and it is not too large
-  const keep = diagnostics.length === s.diagnostics.length && table !== null && f.text.length <= MAX_FILE_ENTRY_TEXT;
+  const keep = diagnostics.length === s.diagnostics.length && table !== null && small;
   trace(`compile: ${f.name} positions tabulated`);
   return { ...r, entry: keep ? JSON.stringify({ diagnostics, count, sourced: r.sourced, ...(value ? { value, positions: table } : {}), ...(parsed ? { raw: parsed.value } : {}) }) : null };
 }

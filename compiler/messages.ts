@@ -107,6 +107,7 @@ export const MESSAGES = {
   CLA4006: { severity: 'error', message: 'service name {service} is one character; Docker container names need at least two', hint: 'rename the service, e.g. {service}{service} or {service}-svc' },
   CLA4007: { severity: 'error', message: 'mount {target} ({source}) is no longer declared, but {what} {name} ({path}) lives on it', hint: 'declare the mount again in storage.yaml, or move {name} off {target} first: unmounting it would leave {name} on the empty directory below' },
   CLA4008: { severity: 'error', message: 'service {service}: cpu {cpu} is more than this host has ({cores} cores)', hint: 'write cpu: {cores} or less, or remove the limit (Docker refuses more CPUs than the host has when it creates the container, and the apply is rolled back)' },
+  CLA4009: { severity: 'error', message: 'the plan made from these files fails the {check} check apply would make: {detail}', hint: '{hint}' },
   // ── intent / proposals (CLA5xxx) ─────────────────────────────────────────
   CLA5001: { severity: 'error', message: 'the proposal names {name}, which is not a state file', hint: 'only manifest.yaml, services.yaml, network.yaml, storage.yaml, security.yaml and scheduled.yaml can be proposed, by bare name (no paths)' },
   CLA5002: { severity: 'error', message: 'the proposed file holds a plan or a signed envelope', hint: 'a proposal holds state files only; plans are made and signed by the compiler' },

@@ -69,9 +69,71 @@ export interface FastParsed {
 export function fastParse(text: string, lim: ParseLimits): FastParsed | undefined {
   if (UNUSUAL.test(text)) return undefined;
   try {
-    return new FastParser(text, lim).root();
+    return new FastParser(text, lim, true).root();
   } catch (e) {
     if (e === DECLINE) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The second half of a long list, read elsewhere (compiler/parse-split.ts: on a worker thread)
+ * while this thread reads the first: the list's items from the line at `from` on, how many
+ * nodes they are, and where the list ended (the offset of the first line after it, relative
+ * to `from`, or -1 at the text's end). 'declined' when that part is not the plain subset (the
+ * whole file then goes the full way); undefined when it was not read (this thread reads it).
+ */
+export type TailAnswer = { items: JsonValue[]; nodes: number; end: number } | 'declined' | undefined;
+
+/** Reads `text.slice(from)`, a list at `indent` and `depth`, somewhere else; `take` waits for the answer. */
+export type TailReader = (tail: string, indent: number, depth: number, lim: ParseLimits) => { take(): TailAnswer; cancel(): void } | undefined;
+
+/**
+ * The list the split is made in: `services:` and its items (the bulk of a large services.yaml),
+ * at depth 3 (the root mapping 1, `spec` 2), with its first item at indentation $2.
+ */
+const SPLIT_LIST = /\n( *)services: *\n( *)- /;
+const SPLIT_DEPTH = 3;
+
+/**
+ * `fastParse`, with the second half of the services list read by `tail` (on another thread)
+ * while this one reads the rest: the same value, or undefined when fastParse declines (its
+ * decline, the tail's or this half's). `at`: where in the text the split is made (this thread
+ * reads the text before it). With no such list, or no reader, it is fastParse (`parsed`, with
+ * the offsets); otherwise no offsets are kept on either side, and the caller makes positions
+ * by parsing the text again only when they are asked for (SplitPositionIndex).
+ */
+export function fastParseSplit(text: string, lim: ParseLimits, tail: TailReader, at = 0.5): { value: JsonObject; parsed?: FastParsed } | undefined {
+  if (UNUSUAL.test(text)) return undefined;
+  const m = SPLIT_LIST.exec(text);
+  const indent = m ? m[2]!.length : -1;
+  // the first item line at the list's indentation past `at` of the text
+  const from = m ? text.indexOf(`\n${' '.repeat(indent)}- `, Math.max(m.index + m[0].length, Math.floor(text.length * at))) + 1 : 0;
+  const reader = from > 0 ? tail(text.slice(from), indent, SPLIT_DEPTH, lim) : undefined;
+  try {
+    const p = new FastParser(text, lim, reader === undefined);
+    if (reader) p.split = { at: from + indent, from, indent, depth: SPLIT_DEPTH, reader };
+    const parsed = p.root();
+    // not reached as expected (another list): read here
+    if (p.split) reader?.cancel();
+    return parsed ? (reader ? { value: parsed.value } : { value: parsed.value, parsed }) : undefined;
+  } catch (e) {
+    reader?.cancel();
+    if (e === DECLINE) return undefined;
+    throw e;
+  }
+}
+
+/** The worker's side of fastParseSplit: `text` begins with an item line of a list at `indent`. */
+export function fastParseItems(text: string, indent: number, depth: number, lim: ParseLimits): TailAnswer {
+  if (UNUSUAL.test(text)) return 'declined';
+  try {
+    const p = new FastParser(text, lim, false);
+    const first = p.firstLine();
+    if (!first || first.indent !== indent || !first.item) return undefined;
+    return p.items(indent, depth);
+  } catch (e) {
+    if (e === DECLINE) return 'declined';
     throw e;
   }
 }
@@ -87,10 +149,14 @@ class FastParser {
   /** Set by `scalar`: where the scalar it returned ends. */
   private scalarEnd = 0;
   readonly offsets = new Map<object, (string | number)[]>();
+  /** Where the rest of a list is read by another thread (fastParseSplit); cleared once used. */
+  split: { at: number; from: number; indent: number; depth: number; reader: { take(): TailAnswer } } | undefined;
 
   constructor(
     private readonly text: string,
     private readonly lim: ParseLimits,
+    /** Whether the offsets of keys and values are kept (not when positions are made later by parsing again). */
+    private readonly keep: boolean,
   ) {
     // one line per newline at most: counted first, so the array is made once
     let n = 1;
@@ -129,6 +195,43 @@ class FastParser {
     return { value, offsets: this.offsets, rootOffset };
   }
 
+  /** The first content line: its indentation and whether it is a list item. */
+  firstLine(): { indent: number; item: boolean } | undefined {
+    return this.lineCount === 0 ? undefined : { indent: this.lines[INDENT]!, item: this.isItem(0) };
+  }
+
+  /** The list at `indent` that begins on the first line (fastParseItems), as TailAnswer. */
+  items(indent: number, depth: number): TailAnswer {
+    const items = this.list(indent, depth);
+    // the list's own node is counted by the thread that holds it
+    return { items, nodes: this.nodes - 1, end: this.i < this.lineCount ? this.lines[3 * this.i + START]! : -1 };
+  }
+
+  /**
+   * At the line where the split was made, in the list it was made in: takes the other
+   * thread's items and goes on after them. False when it gave nothing (read here).
+   */
+  private spliced(arr: JsonValue[]): boolean {
+    const sp = this.split!;
+    this.split = undefined;
+    const r = sp.reader.take();
+    if (r === 'declined') throw DECLINE;
+    if (r === undefined) return false;
+    // the line the other thread stopped at, in this thread's lines
+    let j = this.i;
+    if (r.end < 0) j = this.lineCount;
+    else {
+      const end = sp.from + r.end;
+      while (j < this.lineCount && this.lines[3 * j + START]! < end) j++;
+      if (j === this.lineCount || this.lines[3 * j + START] !== end) return false;
+    }
+    for (const it of r.items) arr.push(it);
+    this.nodes += r.nodes;
+    if (this.nodes > this.lim.maxNodes * 0.9) throw DECLINE;
+    this.i = j;
+    return true;
+  }
+
   /** Near a limit, the full path decides (and says which limit). */
   private count(): void {
     if (++this.nodes > this.lim.maxNodes * 0.9) throw DECLINE;
@@ -150,8 +253,8 @@ class FastParser {
     if (depth >= this.lim.maxDepth) throw DECLINE;
     this.count();
     const obj = nullObject<JsonObject>();
-    const offs: (string | number)[] = [];
-    this.offsets.set(obj, offs);
+    const offs: (string | number)[] | undefined = this.keep ? [] : undefined;
+    if (offs) this.offsets.set(obj, offs);
     const t = this.text;
     const lines = this.lines;
     while (this.i < this.lineCount) {
@@ -170,7 +273,7 @@ class FastParser {
       this.count();
       this.i++;
       obj[key] = this.inlineOrNested(after, end, indent, depth, true);
-      offs.push(key, start, this.valueOffset);
+      offs?.push(key, start, this.valueOffset);
     }
     return obj;
   }
@@ -179,8 +282,8 @@ class FastParser {
     if (depth >= this.lim.maxDepth) throw DECLINE;
     this.count();
     const arr: JsonValue[] = [];
-    const offs: number[] = [];
-    this.offsets.set(arr, offs);
+    const offs: number[] | undefined = this.keep ? [] : undefined;
+    if (offs) this.offsets.set(arr, offs);
     const lines = this.lines;
     while (this.i < this.lineCount) {
       const k = 3 * this.i;
@@ -189,6 +292,7 @@ class FastParser {
       if (lIndent < indent || (lIndent === indent && !this.isItem(this.i))) break;
       if (lIndent > indent) throw DECLINE;
       const start = lines[k + START]!;
+      if (this.split && start === this.split.at && indent === this.split.indent && depth === this.split.depth && this.spliced(arr)) continue;
       const end = lines[k + END]!;
       let c = start + 1;
       while (c < end && this.text.charCodeAt(c) === 32) c++;
@@ -196,13 +300,13 @@ class FastParser {
         // `- key: value` or `- - x`: a block node that starts on this line, indented at its column
         lines[k + START] = c;
         lines[k + INDENT] = c - (start - lIndent);
-        offs.push(c);
+        offs?.push(c);
         arr.push(this.block(depth + 1));
         continue;
       }
       this.i++;
       arr.push(this.inlineOrNested(start + 1, end, indent, depth, false));
-      offs.push(this.valueOffset);
+      offs?.push(this.valueOffset);
     }
     return arr;
   }
@@ -274,8 +378,8 @@ class FastParser {
     this.count();
     const t = this.text;
     const arr: JsonValue[] = [];
-    const offs: number[] = [];
-    this.offsets.set(arr, offs);
+    const offs: number[] | undefined = this.keep ? [] : undefined;
+    if (offs) this.offsets.set(arr, offs);
     let c = open + 1;
     const skip = () => {
       while (c < end && t.charCodeAt(c) === 32) c++;
@@ -291,7 +395,7 @@ class FastParser {
       const value = this.scalar(c, end, true);
       this.count();
       arr.push(value);
-      offs.push(c);
+      offs?.push(c);
       c = this.scalarEnd;
       skip();
       if (t[c] === ',') {
@@ -417,5 +521,74 @@ export class FastPositionIndex extends PositionIndex {
     // plain: the fast path reads only forms whose source text its value gives back
     const text = v === null ? (c === '~' ? '~' : c === 'n' ? 'null' : '') : String(v);
     return { text, plain: true, style: 'plain' };
+  }
+}
+
+/** Nothing at that path (SplitPositionIndex.valueAt). */
+const MISSING = Symbol('missing');
+
+/**
+ * Positions of a file fastParseSplit read: no offsets were kept, so the text is parsed again
+ * (fastParse, on this thread) the first time a key's or a value's position is asked for (a
+ * diagnostic). Whether a path exists and how a number or a boolean was written come from the
+ * value itself: the fast path reads those only as plain scalars whose text is String(value),
+ * which is what check's typeScalars asks for on every run.
+ */
+export class SplitPositionIndex extends PositionIndex {
+  private index: FastPositionIndex | undefined;
+
+  constructor(
+    file: string,
+    private readonly text: string,
+    private readonly value: JsonObject,
+    private readonly lim: ParseLimits,
+    private readonly at: (offset: number) => SourcePos,
+  ) {
+    super(file);
+  }
+
+  private full(): FastPositionIndex {
+    if (this.index) return this.index;
+    const parsed = fastParse(this.text, this.lim);
+    // fastParseSplit read it, so fastParse does: the same lines, the same rules
+    if (!parsed) throw new Error(`${this.file}: read by the split fast path but declined by the fast path (a bug)`);
+    return (this.index = new FastPositionIndex(this.file, this.text, parsed, this.at));
+  }
+
+  /** The value at `path` by FastPositionIndex.locate's rules, or MISSING. */
+  private valueAt(path: Path): JsonValue | typeof MISSING {
+    let v: JsonValue = this.value;
+    for (const seg of path) {
+      if (v === null || typeof v !== 'object') return MISSING;
+      if (Array.isArray(v)) {
+        const i = typeof seg === 'number' ? seg : /^(0|[1-9][0-9]*)$/.test(seg) ? Number(seg) : -1;
+        if (!Number.isInteger(i) || i < 0 || i >= v.length) return MISSING;
+        v = v[i]!;
+      } else {
+        const key = String(seg);
+        if (!Object.prototype.hasOwnProperty.call(v, key)) return MISSING;
+        v = v[key]!;
+      }
+    }
+    return v;
+  }
+
+  has(path: Path): boolean {
+    return this.valueAt(path) !== MISSING;
+  }
+
+  keyPos(path: Path): SourcePos | undefined {
+    return this.has(path) ? this.full().keyPos(path) : undefined;
+  }
+
+  valuePos(path: Path): SourcePos | undefined {
+    return this.has(path) ? this.full().valuePos(path) : undefined;
+  }
+
+  scalar(path: Path): ScalarSource | undefined {
+    const v = this.valueAt(path);
+    if (v === MISSING || (v !== null && typeof v === 'object')) return undefined;
+    if (typeof v === 'number' || typeof v === 'boolean') return { text: String(v), plain: true, style: 'plain' };
+    return this.full().scalar(path);
   }
 }

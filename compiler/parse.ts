@@ -37,7 +37,8 @@ import { loadYaml, rememberParsed } from '../common/yaml.js';
 import { nullObject } from '../common/null-object.js';
 import { STATE_FILE_MAX_BYTES } from '../common/state-read.js';
 import { nearestPos, PositionIndex, type Positions } from './positions.js';
-import { fastParse, FastPositionIndex } from './parse-fast.js';
+import { fastParse, fastParseSplit, FastPositionIndex, SplitPositionIndex, type TailReader } from './parse-fast.js';
+import { SPLIT_ABOVE, workerTail } from './parse-split.js';
 
 export { nearestPos, PositionIndex, type Positions };
 
@@ -144,9 +145,10 @@ export function withoutBom(text: string): string {
 /**
  * Parses one file, or reports why it cannot and returns undefined. Never throws on bad input.
  * `fastPath: false` reads it the full way even when the fast path could (for the tests that
- * hold the two paths side by side).
+ * hold the two paths side by side); `tail` reads the split half of a large file (tests; default: a worker
+ * thread from the built code, compiler/parse-split.ts).
  */
-export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partial<ParseLimits> = {}, o: { fastPath?: boolean } = {}): ParsedFile | undefined {
+export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partial<ParseLimits> = {}, o: { fastPath?: boolean; tail?: TailReader } = {}): ParsedFile | undefined {
   const lim: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...limits };
   const text = withoutBom(file.text);
   const noPos: SourcePos = { file: file.name, line: 0, column: 0 };
@@ -159,7 +161,15 @@ export function parseFile(file: SourceFile, sink: DiagnosticSink, limits: Partia
 
   // The plain subset most files are written in: read in one pass over the lines, with the
   // same value and positions; anything else goes the full way below (compiler/parse-fast.ts).
-  const fast = o.fastPath === false ? undefined : fastParse(text, lim);
+  // A large file (thousands of services) has half of its services list read on a worker
+  // thread meanwhile (compiler/parse-split.ts), its positions made when a diagnostic asks.
+  const tail = o.fastPath === false || text.length < SPLIT_ABOVE ? undefined : (o.tail ?? workerTail());
+  const split = tail ? fastParseSplit(text, lim, tail) : undefined;
+  const fast = o.fastPath === false ? undefined : tail ? split?.parsed : fastParse(text, lim);
+  if (split && !split.parsed) {
+    rememberParsed(text, split.value);
+    return { name: file.name, value: split.value, positions: new SplitPositionIndex(file.name, text, split.value, lim, lineAt(text, file.name)), text };
+  }
   if (fast) {
     const at = lineAt(text, file.name);
     rememberParsed(text, fast.value);

@@ -151,10 +151,12 @@ export function writeEnvelope(path: string, env: Envelope, mode = 0o644): void {
  * place and the rename made durable (common/fsutil.ts writeFilesAtomic: the fsyncs on libuv's
  * thread pool). `claude plan` checks the plan while the disk flushes (≈ 30–40 ms for the 37 MB
  * of 10,000 services on this project's VM) and awaits the promise before it lets the envelope
- * go (a retried write reads its bytes again) and before it says where the plan is.
+ * go (a retried write reads its bytes again) and before it says where the plan is. With
+ * `placeIf`, the file is renamed into place only when that resolves true (the check passed);
+ * false leaves `path` as it was and resolves false.
  */
-export function writeEnvelopeDurably(path: string, env: Envelope, mode = 0o644): Promise<void> {
-  return writeFilesAtomic([{ path, data: envelopePieces(env), mode }]);
+export function writeEnvelopeDurably(path: string, env: Envelope, mode = 0o644, placeIf?: Promise<boolean>): Promise<boolean> {
+  return writeFilesAtomic([{ path, data: envelopePieces(env), mode }], placeIf ? { placeIf } : {});
 }
 
 /** plan.json's bytes (serializeEnvelope's) as pieces: the payload's base64 made B64_CHUNK bytes at a time from its bytes when it has them. */

@@ -36,6 +36,8 @@ export interface PlanReport {
   signatures: SignatureReport[];
   /** The policy for `payload` and the valid signers' roles, when the payload matched the schema (plan/show.ts shows it without evaluating it again). */
   policy?: PolicyResult;
+  /** The schema check's problems, one "instancePath: message" each, when it failed (`claude plan` places them in the state files: compiler/plan-check.ts). */
+  schemaProblems?: string[];
 }
 
 export interface InspectOptions {
@@ -117,5 +119,5 @@ export function inspectPlan(text: string | Envelope, opts: InspectOptions): Plan
       checks.push(plan.hostId === opts.hostId ? { check: 'host', ok: true, detail: `made for this host (${plan.hostId})` } : { check: 'host', ok: false, detail: `made for host '${plan.hostId}', this is '${opts.hostId}'` });
     }
   }
-  return { ok: checks.every((c) => c.ok), checks, envelope: env, ...(plan ? { payload: plan } : {}), signatures, ...(pol ? { policy: pol } : {}) };
+  return { ok: checks.every((c) => c.ok), checks, envelope: env, ...(plan ? { payload: plan } : {}), signatures, ...(pol ? { policy: pol } : {}), ...(problems.length ? { schemaProblems: problems } : {}) };
 }

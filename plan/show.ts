@@ -197,13 +197,7 @@ export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport,
     overview.push(...d.lockout);
   }
   yield* box(title, overview);
-  yield '';
-  yield `Plan ${payload.id} for host ${payload.hostId}`;
-  yield `  request:  ${payload.request}`;
-  yield `  made:     ${payload.createdAt} by ${payload.provenance.engine}${payload.provenance.model ? ` (${payload.provenance.model})` : ''}, compiler ${payload.provenance.compilerVersion}`;
-  yield `  expires:  ${payload.expiresAt}`;
-  yield `  base:     state ${payload.base.stateCommit ? payload.base.stateCommit.slice(0, 12) : '(no commit yet)'}, fingerprint ${payload.base.fingerprint.slice(0, 16)}… over ${plural(Object.keys(payload.base.resources).length, 'resource')}`;
-  yield '';
+  yield* headerLines(payload);
   if (payload.steps.length) {
     yield `Steps (${payload.steps.length}, in order; each starts once the steps it depends on are done):`;
     const w = Math.max(...payload.steps.map((s) => stepSymbol(s).length));
@@ -225,6 +219,33 @@ export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport,
     }
     yield '';
   }
+  yield* trailerLines(payload, report, Infinity);
+}
+
+/** The plan's id, request, clock and base, between the box and the steps (renderPlanLines and the summary). */
+function* headerLines(payload: PlanPayload): Generator<string> {
+  yield '';
+  yield `Plan ${payload.id} for host ${payload.hostId}`;
+  yield `  request:  ${payload.request}`;
+  yield `  made:     ${payload.createdAt} by ${payload.provenance.engine}${payload.provenance.model ? ` (${payload.provenance.model})` : ''}, compiler ${payload.provenance.compilerVersion}`;
+  yield `  expires:  ${payload.expiresAt}`;
+  yield `  base:     state ${payload.base.stateCommit ? payload.base.stateCommit.slice(0, 12) : '(no commit yet)'}, fingerprint ${payload.base.fingerprint.slice(0, 16)}… over ${plural(Object.keys(payload.base.resources).length, 'resource')}`;
+  yield '';
+}
+
+/** `items` up to `cap`, then one line saying how many more the review file holds. */
+function* capped<T>(items: readonly T[], cap: number, line: (t: T) => string, indent = '  '): Generator<string> {
+  const n = Math.min(items.length, cap);
+  for (let i = 0; i < n; i++) yield line(items[i]!);
+  if (items.length > n) yield `${indent}… and ${count(items.length - n)} more (in the full review)`;
+}
+
+/**
+ * After the steps: the plan's counts, its warnings, the exposure map, the signatures and the
+ * policy. `cap`: the most warnings and exposure lines shown (Infinity: all, as `claude show`).
+ */
+function* trailerLines(payload: PlanPayload, report: Pick<PlanReport, 'signatures' | 'payload' | 'policy'> | undefined, cap: number): Generator<string> {
+  const d = (payload.display ?? {}) as Display;
   const sm = payload.summary;
   const risks = (['safe', 'disruptive', 'destructive', 'security'] as const).filter((r) => sm.byRisk[r]).map((r) => `${sm.byRisk[r]} ${r}`);
   yield `Plan: ${sm.create} to create, ${sm.update} to change, ${sm.delete} to delete${risks.length ? ` (steps: ${risks.join(', ')})` : ''}.`;
@@ -234,16 +255,14 @@ export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport,
   if (warnings.length || other.length || notes.length) {
     yield '';
     yield 'Warnings:';
-    for (const s of warnings) {
-      yield s.risk === 'destructive' ? `  ⚠ DESTRUCTIVE: ${s.description}: this deletes data and cannot be undone` : `  ⚠ SECURITY: ${s.description}`;
-    }
+    yield* capped(warnings, cap, (s) => (s.risk === 'destructive' ? `  ⚠ DESTRUCTIVE: ${s.description}: this deletes data and cannot be undone` : `  ⚠ SECURITY: ${s.description}`));
     for (const n of notes) yield `  ⚠ SECURITY: ${n}`;
-    for (const w of other) yield `  ⚠ ${w}`;
+    yield* capped(other, cap, (w) => `  ⚠ ${w}`);
   }
   if (d.exposure?.length) {
     yield '';
     yield 'Exposure (published ports, from where a new connection gets through):';
-    for (const e of d.exposure) yield `  ${e.service} ${e.port}/${e.protocol} ← ${e.allowedFrom.join(', ')}${e.note ? ` (${e.note})` : ''}`;
+    yield* capped(d.exposure, cap, (e) => `  ${e.service} ${e.port}/${e.protocol} ← ${e.allowedFrom.join(', ')}${e.note ? ` (${e.note})` : ''}`);
   }
   yield '';
   if (report) {
@@ -261,6 +280,76 @@ export function* renderPlanLines(payload: PlanPayload, report?: Pick<PlanReport,
     for (const m of pol.missingSignatures) yield `  missing: ${m}`;
   }
 }
+
+/** A count with its thousands grouped by commas (10,000), the same in every locale. */
+function count(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * The most steps a plan has for `claude plan` to print its whole review; above it, the command
+ * prints renderPlanSummaryLines and writes the whole review to a file beside the plan
+ * (docs/plans.md, "What `claude plan` prints for a large plan"). 200 steps is about 60 services
+ * changed, a few screens; 10,000 services are 30,000 steps and 90,000 lines (8 MB).
+ */
+export const SUMMARY_OVER_STEPS = 200;
+
+/** The most security/destructive lines, warnings and exposure lines the summary shows; the rest are counted. */
+export const SUMMARY_CAP = 10;
+
+/**
+ * What `claude plan` prints for a plan over SUMMARY_OVER_STEPS steps, instead of the whole
+ * review (which it writes to `reviewFile`, `reviewLines` lines): the box with the changed
+ * resources counted by kind and action with each kind's highest step risk, how many steps are
+ * destructive or security-sensitive, the confirmation notes and the firewall lock-out notes in
+ * full; then the plan's id and base, its counts, its warnings and
+ * exposure (the first SUMMARY_CAP of each, then a count; the destructive and security steps are
+ * named there), the signatures and the policy in full, as renderPlanLines has them, and
+ * where the whole review is.
+ */
+export function* renderPlanSummaryLines(payload: PlanPayload, report: Pick<PlanReport, 'signatures' | 'payload' | 'policy'> | undefined, review: PlanReview, o: { reviewFile: string; reviewLines: number; planFile: string }): Generator<string> {
+  const d = (payload.display ?? {}) as Display;
+  const fileOnly = payload.steps.length === 0 ? confirmNotes(payload) : [];
+  const security = payload.steps.some((s) => s.risk === 'security') || fileOnly.length > 0;
+  const title = `${security ? 'Proposed Changes (security-sensitive)' : 'Proposed Changes'}: ${count(review.resources.length)} resources, ${count(payload.steps.length)} steps`;
+  // by kind, in the order kinds first appear in the review (its resources are in file and name order)
+  const kinds = new Map<string, { create: number; update: number; delete: number; risk: number }>();
+  for (const r of review.resources) {
+    let k = kinds.get(r.kind);
+    if (!k) kinds.set(r.kind, (k = { create: 0, update: 0, delete: 0, risk: -1 }));
+    k[r.action]++;
+    const rank = r.risk === null ? -1 : RISK_RANK[r.risk];
+    if (rank > k.risk) k.risk = rank;
+  }
+  const rows: string[][] = [['', 'create', 'change', 'delete', 'risk']];
+  for (const [kind, k] of kinds) rows.push([kind, count(k.create), count(k.update), count(k.delete), k.risk < 0 ? '-' : RISKS[k.risk]!]);
+  if (review.otherSteps.length) rows.push(['other steps', '', count(review.otherSteps.length), '', RISKS[Math.max(...review.otherSteps.map((s) => RISK_RANK[s.risk]))]!]);
+  const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const lines = rows.map((r) => r.map((v, c) => (c === 0 ? v.padEnd(w[c]!) : v.padStart(w[c]!))).join('  ').trimEnd());
+  for (const n of fileOnly) lines.push(`⚠ ${n}`);
+  if (d.security?.length) {
+    lines.push('', 'security.yaml:');
+    for (const l of capped(d.security, SUMMARY_CAP, (x) => `  • ${x}`)) lines.push(l);
+  }
+  // the steps themselves are under Warnings (the first SUMMARY_CAP of each kind)
+  const destructive = payload.summary.byRisk.destructive ?? 0;
+  const securitySteps = payload.summary.byRisk.security ?? 0;
+  if (destructive || securitySteps) lines.push('');
+  if (destructive) lines.push(`⚠ ${count(destructive)} DESTRUCTIVE step${destructive === 1 ? '' : 's'}: data is deleted and cannot be undone`);
+  if (securitySteps) lines.push(`⚠ ${count(securitySteps)} security-sensitive step${securitySteps === 1 ? '' : 's'}`);
+  const kept = d.kept ?? [];
+  for (const l of capped(kept, SUMMARY_CAP, (k) => `Kept: ${k} is no longer declared; its data stays`, '')) lines.push(l);
+  if (d.lockout?.length) lines.push('', ...d.lockout);
+  yield* box(title, lines);
+  yield* headerLines(payload);
+  yield* trailerLines(payload, report, SUMMARY_CAP);
+  yield '';
+  yield `The full review (${count(o.reviewLines)} lines, every resource with its fields and every step): ${o.reviewFile}`;
+  yield `  (\`claude show ${o.planFile}\` prints it too; \`claude plan --full\` prints it instead of this summary)`;
+}
+
+const RISKS = ['safe', 'disruptive', 'security', 'destructive'] as const;
+const RISK_RANK: Record<PlanStep['risk'], number> = { safe: 0, disruptive: 1, security: 2, destructive: 3 };
 
 /** What each phase of the plan does (generated/plan.ts PlanStep.phase); show numbers the groups it prints. */
 const PHASES: Record<number, string> = {

@@ -102,6 +102,31 @@ describe('readiness: the health command\'s HTTP request from the host', () => {
     expect(inspectsAnswered).toBe(0);
   }, 120_000);
 
+  it('a service that listens a moment after its start (a released hold) answers the first request, sent again, before the inspect', async () => {
+    const port = await freePort();
+    const name = `claude-hh-late-${sfx}`;
+    // httpd listens only ≈ 150 ms after `docker run` returns: the first request finds nothing
+    execFileSync('docker', ['run', '-d', '--name', name, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'sh', '-c', 'mkdir -p /w && echo ok > /w/index.html && sleep 0.15 && exec httpd -f -p 8000 -h /w'], { stdio: 'ignore' });
+    // the real Engine API, with each inspect answered only 3 s after it was asked
+    let inspectsAnswered = 0;
+    const slow = Object.create(docker) as typeof docker;
+    slow.getContainer = (id: string) => {
+      const real = docker.getContainer(id);
+      const wrapped = Object.create(real) as typeof real;
+      wrapped.inspect = async () => {
+        await new Promise((r) => setTimeout(r, 3000));
+        inspectsAnswered++;
+        return real.inspect();
+      };
+      return wrapped;
+    };
+    const r = await waitReady(slow, name, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: [{ container: 8000, host: port, hostIp: '127.0.0.1', protocol: 'tcp' }] });
+    expect(r).toMatchObject({ state: 'healthy', via: 'http' });
+    // before: the refused request waited for the inspect (3 s) and a second request
+    expect(inspectsAnswered).toBe(0);
+    expect(r.ms).toBeLessThan(2500);
+  }, 120_000);
+
   it('a 404 proves nothing: the command itself runs, fails, and the wait times out', async () => {
     const c = await serving('missing');
     await expect(waitReady(docker, c.name, { probe: health('wget -q -O- http://127.0.0.1:8000/missing', 100), timeoutMs: 1500, ports: c.ports })).rejects.toThrow(HealthTimeoutError);

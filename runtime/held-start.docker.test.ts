@@ -8,7 +8,9 @@
  * redis's readiness wait is held until web's held start has returned, so the order is fixed.
  * While redis is not ready web's container runs `/bin/sh` (the hold), not nginx, and serves
  * nothing; after the apply the same pid 1 is nginx, serving, and the FIFO is gone, so a later
- * restart runs nginx at once. A dependency that fails rolls the held container back; so does
+ * restart runs nginx at once, the observer reads no change and a restore from its record serves
+ * at once. Docker's own health check of a held web stays `starting` while held (never
+ * `unhealthy`), and `docker stop` ends a held container by its TERM trap. A dependency that fails rolls the held container back; so does
  * recovery (`recover`, what `claude recover` runs) after the applying process is killed (SIGKILL) while web is held. An image
  * without /bin/sh is created as usual (never held).
  */
@@ -107,6 +109,9 @@ describe('apply on docker: a dependent container starts held', () => {
     expect(info.Config.Cmd).toEqual(['nginx', '-g', 'daemon off;']);
     expect(await httpStatus(port)).toBe(200);
     expect(existsSync(`/proc/${info.State.Pid}/root${HOLD_PATH}`)).toBe(false);
+    // the hold in its Config is no change to the observer (`claude status`, drift): it reads the spec's hash
+    const applied = await w.base();
+    expect((await w.engine.observe()).containers.find((c) => c.name === web.name)?.configHash).toBe(web.configHash);
     // redis (no dependency) is an ordinary container
     expect((await inspect(redis.name)).Config.Entrypoint).not.toEqual(HOLD_ENTRYPOINT);
     // a later start (docker restart) runs nginx at once
@@ -114,6 +119,67 @@ describe('apply on docker: a dependent container starts held', () => {
     let status = 0;
     for (const end = Date.now() + 20_000; status !== 200 && Date.now() < end; await sleep(50)) status = await httpStatus(port);
     expect(status).toBe(200);
+    expect(await w.base()).toEqual(applied);
+    // a rollback's restore recreates it from its record (the hold's entrypoint, no FIFO): nginx at once
+    const rec = (await w.engine.inspectContainer(web.name))!;
+    await w.engine.removeContainer(web.name);
+    await w.engine.recreateContainer(rec);
+    await w.engine.startContainer(web.name);
+    status = 0;
+    for (const end = Date.now() + 20_000; status !== 200 && Date.now() < end; await sleep(50)) status = await httpStatus(port);
+    expect(status).toBe(200);
+    const restored = await inspect(web.name);
+    expect(restored.Id).not.toBe(info.Id);
+    expect(readFileSync(`/proc/${restored.State.Pid}/cmdline`, 'utf8').split('\0')[0]).toMatch(/nginx/);
+    expect(await w.base()).toEqual(applied);
+  }, 180_000);
+
+  it("Docker's own health check of a held container waits for the release: starting while held, never unhealthy", async () => {
+    const net = w.n('net5');
+    // web's check every 200 ms, unhealthy after 2 failures: the hold (≥ 3 s, redis's check) outlasts that 7 times over
+    const { redis: slow, web, steps } = await networkStackPlan(w, net, '5', {
+      redis: { healthcheck: { ...health('sleep 3; redis-cli ping | grep -q PONG'), timeoutMs: 15_000 } },
+      web: { healthcheck: { ...health('wget -q -O- http://127.0.0.1/ >/dev/null', 200), retries: 2, timeoutMs: 10_000 } },
+    });
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const held: string[] = [];
+    let whileHeld: { health: string | undefined; streak: number | undefined; cmd: string } | null = null;
+    const r = await w.apply(await w.planText(steps), {
+      engine: watched(w.engine, {
+        held: (name) => held.push(name),
+        ready: async (name) => {
+          if (name !== slow.name) return;
+          for (const end = Date.now() + 30_000; !held.length && Date.now() < end; ) await sleep(20);
+          const info = await inspect(web.name);
+          whileHeld = { health: info.State.Health?.Status, streak: info.State.Health?.FailingStreak, cmd: readFileSync(`/proc/${info.State.Pid}/cmdline`, 'utf8').split('\0')[0]! };
+        },
+      }),
+    });
+    expect(r.status).toBe('applied');
+    expect(held).toEqual([web.name]);
+    expect(whileHeld).toEqual({ health: 'starting', streak: 0, cmd: '/bin/sh' });
+    let status = '';
+    for (const end = Date.now() + 15_000; status !== 'healthy' && Date.now() < end; await sleep(100)) status = (await inspect(web.name)).State.Health?.Status ?? '';
+    expect(status).toBe('healthy');
+    const events = execFileSync('docker', ['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', `container=${web.name}`, '--filter', 'event=health_status', '--format', '{{.Status}}'], { encoding: 'utf8' });
+    expect(events).toContain('health_status: healthy');
+    expect(events).not.toContain('unhealthy');
+  }, 180_000);
+
+  it('docker stop of a held container ends it at once (its TERM trap), not by SIGKILL after the timeout', async () => {
+    const spec = containerSpec({ name: w.n('stopheld'), image: 'claude-os-local/web:latest' });
+    const id = await w.engine.createContainer(spec, {}, { held: true });
+    try {
+      await (w.engine as DockerEngine).holdStart(spec.name);
+      const info = await inspect(id);
+      expect(info.Config.Entrypoint).toEqual(HOLD_ENTRYPOINT);
+      expect(readFileSync(`/proc/${info.State.Pid}/cmdline`, 'utf8').split('\0')[0]).toBe('/bin/sh');
+      execFileSync('docker', ['stop', '-t', '30', id], { stdio: 'ignore' });
+      // 143: TERM ended the hold (after the 30 s timeout it would be SIGKILL: 137)
+      expect((await inspect(id)).State.ExitCode).toBe(143);
+    } finally {
+      await w.engine.removeContainer(id);
+    }
   }, 180_000);
 
   it('a dependency that fails its health check rolls the held container back', async () => {

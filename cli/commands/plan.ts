@@ -1,19 +1,21 @@
 /**
- * `claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]`:
+ * `claude plan [--state-dir DIR] [--out FILE] [--json] [--full] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]`:
  * compile the state dir, observe the system (read-only), plan, sign with the host key and
  * write plan.json (agent/flow.ts planFiles: the one planning path, firewall lock-out gate
  * included). Exit codes follow terraform's -detailed-exitcode.
  */
-import { join, resolve } from 'node:path';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from '../args.js';
 import { EXIT, UsageError, println, type Command } from '../context.js';
 import { resolvePaths } from '../../common/paths.js';
 import { writeFileAtomic } from '../../common/fsutil.js';
 import { renderDiagnostic } from '../../compiler/diagnostics.js';
+import { planCheckDiagnostics } from '../../compiler/plan-check.js';
 import { compileStateDirCached } from '../../compiler/compile-cache.js';
-import { renderPlanLines } from '../../compiler/show.js';
+import { SUMMARY_OVER_STEPS, renderPlanLines, renderPlanSummaryLines } from '../../compiler/show.js';
 import { reviewOnHost } from '../../agent/review.js';
-import { inspectPlan } from '../../plan/inspect.js';
+import { inspectPlan, type PlanReport } from '../../plan/inspect.js';
 import { releaseEnvelope, writeEnvelopeDurably } from '../../plan/envelope.js';
 import { KeyError, loadTrustedKeys } from '../../plan/keys.js';
 import { observeEarly, openFlowHost, planFiles, stateHeadOf, type FlowHost } from '../../agent/flow.js';
@@ -21,7 +23,7 @@ import { preloadPlanValidator } from '../../plan/schema.js';
 import { collectIfLarge } from '../../common/collect.js';
 import { trace } from '../../common/trace.js';
 
-const usage = `usage: claude plan [--state-dir DIR] [--out FILE] [--json] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]
+const usage = `usage: claude plan [--state-dir DIR] [--out FILE] [--json] [--full] [--detailed-exitcode] [--allow-destructive] [--ttl DURATION] [--i-know-what-i-am-doing]
 
 Compiles the state files, compares them with what is running (read-only), and writes a
 signed plan: the exact steps that would make the system match. Nothing is changed.
@@ -30,6 +32,9 @@ Review it with \`claude show FILE\`, approve it with more keys with \`claude sig
   --state-dir DIR       the state dir (default: $CLAUDE_STATE_DIR or /etc/claude.d)
   --out FILE            where to write the plan (default: plan.json)
   --json                print the plan payload as JSON instead of the review text
+  --full                print the whole review even for a large plan (over ${SUMMARY_OVER_STEPS} steps: a
+                        summary by kind and risk is printed, the whole review written beside
+                        the plan, plan.json -> plan.review.txt)
   --detailed-exitcode   exit 0 when there is nothing to do, 2 when the plan has steps, 1 on error
   --allow-destructive   also plan the deletion of volumes (and their data) that are no longer declared
   --ttl DURATION        how long the plan stays valid, e.g. 30m, 2h (default 1h)
@@ -39,6 +44,44 @@ Review it with \`claude show FILE\`, approve it with more keys with \`claude sig
 
 With a message (\`claude plan "add redis"\`), the intent engine proposes the state files
 first; the plan is written to --out and never applied.`;
+
+/** Where `claude plan` writes the whole review of a large plan: beside it, plan.json → plan.review.txt. */
+export function reviewFileOf(out: string): string {
+  return (out.endsWith('.json') ? out.slice(0, -5) : out) + '.review.txt';
+}
+
+/**
+ * Writes `lines` (each followed by a newline) to `path` as they come, 64 KiB at a time, through a
+ * temp file renamed over it (a reader sees the old review or the whole new one); returns how
+ * many lines. Not fsynced: the review is derived from plan.json (durable), and `claude show`
+ * makes it again.
+ */
+function writeLines(path: string, lines: Iterable<string>): number {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w', 0o644);
+  let n = 0;
+  try {
+    let chunk = '';
+    for (const line of lines) {
+      chunk += line + '\n';
+      // a line may hold newlines of its own (a warning with its fix): counted as the file has them
+      for (let i = line.indexOf('\n'); i >= 0; i = line.indexOf('\n', i + 1)) n++;
+      n++;
+      if (chunk.length >= 65536) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, chunk);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  return n;
+}
 
 export function parseDuration(s: string): number {
   const m = /^(\d+)(ms|s|m|h)?$/.exec(s.trim());
@@ -63,6 +106,7 @@ const command: Command = {
       'allow-destructive': { type: 'boolean' },
       ttl: { type: 'string' },
       'i-know-what-i-am-doing': { type: 'boolean' },
+      full: { type: 'boolean' },
     });
     const force = values['i-know-what-i-am-doing'] === true;
     if (positionals.length) {
@@ -97,7 +141,7 @@ const command: Command = {
     early?.warnTo(warn);
     const observed = early?.hostId === host.hostId ? { observed: early.observed } : {};
     // the check as apply would (below) needs the plan validator's part: loaded while nft and the engine answer
-    if (!values.json && early) preloadPlanValidator();
+    if (early) preloadPlanValidator();
     // the review needs the parsed files only: the model is let go once planned (at 10,000
     // services it would otherwise be held through the review and its rendering, the peak)
     let { parsedOf } = compiled as { parsedOf: ((text: string) => unknown) | undefined };
@@ -137,19 +181,36 @@ const command: Command = {
     const { payload } = r.planned;
     const hostId = host.hostId;
     const out = resolve(ctx.cwd, values.out ?? 'plan.json');
-    // from the envelope's bytes, without making the whole text; the disk's flush (fsync, rename)
-    // is waited for while the plan is checked below (plan/envelope.ts writeEnvelopeDurably)
-    let durable: Promise<void> | undefined;
-    if (r.planned.envelope) (durable = writeEnvelopeDurably(out, r.planned.envelope, 0o644)).catch(() => undefined);
-    else writeFileAtomic(out, r.planned.envelopeText, 0o644);
+    // The plan is checked as apply would check it (plan/inspect.ts) before it is kept: one that
+    // fails a check no signature can mend (its schema, its signature, its expiry, its host:
+    // compiler/plan-check.ts) is said with where and how to fix it, and nothing is written. Its
+    // bytes are written to a temp file beside `out` from the envelope's bytes (without making the
+    // whole text) while it is checked; the disk's flush (fsync) runs on libuv's pool and the
+    // rename into place waits for the check's verdict (plan/envelope.ts writeEnvelopeDurably).
+    let place: (ok: boolean) => void = () => undefined;
+    const placeIf = new Promise<boolean>((res) => (place = res));
+    let durable: Promise<boolean> | undefined;
+    if (r.planned.envelope) (durable = writeEnvelopeDurably(out, r.planned.envelope, 0o644, placeIf)).catch(() => undefined);
     trace('plan: written');
+    // (let go with the envelope below: the report holds it)
+    let checked: PlanReport | undefined = inspectPlan(r.planned.envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
+    const { signatures, policy } = checked;
+    const failed = checked.ok ? [] : planCheckDiagnostics(checked.checks, payload, checked.schemaProblems);
+    checked = undefined;
+    place(failed.length === 0);
+    if (failed.length) {
+      await durable;
+      for (const d of failed) println(ctx.stderr, renderDiagnostic(d));
+      println(ctx.stderr, `claude plan: the plan fails the check apply would make; nothing was written to ${out}.`);
+      return EXIT.FAILURE;
+    }
+    if (!r.planned.envelope) writeFileAtomic(out, r.planned.envelopeText, 0o644);
     if (values.json) {
       await durable;
       println(ctx.stdout, JSON.stringify(payload, null, 2));
       // stdout is the payload; where the signed plan went is said on stderr, never silently.
       println(ctx.stderr, `claude plan: saved the signed plan to ${out}`);
     } else {
-      const { signatures, policy } = inspectPlan(r.planned.envelope ?? r.planned.envelopeText, { trusted: loadTrustedKeys(paths.dataDir), now: ctx.now(), hostId });
       // what the review and its text need of the check: the signed bytes (27 MB at 10,000
       // services) and the envelope are let go here, before the review and its rendering, the peak
       const report = { signatures, payload, ...(policy ? { policy } : {}) };
@@ -163,17 +224,29 @@ const command: Command = {
       const review = await reviewOnHost(paths.stateDir, payload, ctx.now, parsedOf);
       parsedOf = undefined; // the parsed files (21 MB at 10,000 services): the review was their last reader
       trace('plan: reviewed');
-      // written as it is rendered, 64 KiB at a time: at 10,000 services the text is 8 MB, and
-      // holding its lines, the joined text and its UTF-8 bytes at once set the command's peak
-      let chunk = '';
-      for (const line of renderPlanLines(payload, report, review)) {
-        chunk += line + '\n';
-        if (chunk.length >= 65536) {
-          ctx.stdout.write(chunk);
-          chunk = '';
+      const reviewFile = reviewFileOf(out);
+      if (!values.full && payload.steps.length > SUMMARY_OVER_STEPS) {
+        // a large plan: the whole review goes to a file beside the plan, the terminal gets its summary
+        const lines = writeLines(reviewFile, renderPlanLines(payload, report, review));
+        trace('plan: review written');
+        const summary: string[] = [];
+        for (const line of renderPlanSummaryLines(payload, report, review, { reviewFile, reviewLines: lines, planFile: values.out ?? 'plan.json' })) summary.push(line);
+        println(ctx.stdout, summary.join('\n'));
+      } else {
+        // one written for an earlier large plan to the same file no longer describes it
+        rmSync(reviewFile, { force: true });
+        // written as it is rendered, 64 KiB at a time: with --full at 10,000 services the text is
+        // 8 MB, and holding its lines, the joined text and its UTF-8 bytes at once set the peak
+        let chunk = '';
+        for (const line of renderPlanLines(payload, report, review)) {
+          chunk += line + '\n';
+          if (chunk.length >= 65536) {
+            ctx.stdout.write(chunk);
+            chunk = '';
+          }
         }
+        ctx.stdout.write(chunk);
       }
-      ctx.stdout.write(chunk);
       println(ctx.stdout);
       const fileOnly = payload.steps.length === 0 && (payload.display as { confirm?: unknown[] } | undefined)?.confirm?.length;
       println(ctx.stdout, payload.steps.length || fileOnly ? `Saved the plan to ${out}. Review: claude show ${values.out ?? 'plan.json'}` : `No changes. Saved the (empty) plan to ${out}.`);

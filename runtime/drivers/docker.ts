@@ -20,7 +20,7 @@ import { DEFAULT_LOG_ROTATION, logRotationFromEnv, type LogRotation } from './co
 import { waitReady } from '../health.js';
 import { encryptSecret, ensureAgeIdentity, readAgeIdentity, recordEnv, SECRET_REF } from '../secrets.js';
 import { dockerApiFor, EngineClient, followPull, type DockerApi } from './engine-api.js';
-import { effectiveArgv, HOLD_ENTRYPOINT, prepareHold, releaseHold } from './hold.js';
+import { effectiveArgv, heldHealthTest, HOLD_ENTRYPOINT, prepareHold, releaseHold } from './hold.js';
 import { trace } from '../../common/trace.js';
 import { HostFs } from './hostfs.js';
 import { HostSideOps, type FirewallBackend } from './host-ops.js';
@@ -291,7 +291,8 @@ export class DockerEngine extends HostSideOps implements Engine {
     const argv = opts?.held && this.docker instanceof EngineClient ? await this.argvOf(spec) : null;
     let c: { id: string };
     if (argv?.length) {
-      c = await create({ ...options, Entrypoint: HOLD_ENTRYPOINT, Cmd: argv });
+      const hc = options.Healthcheck;
+      c = await create({ ...options, Entrypoint: HOLD_ENTRYPOINT, Cmd: argv, ...(hc ? { Healthcheck: { ...hc, Test: heldHealthTest(hc.Test) } } : {}) });
       if (await prepareHold(this.docker.getContainer(c.id)).catch(() => false)) this.holdable.set(spec.name, c.id);
       else {
         // no /bin/sh in the image (or the FIFO could not be put): an ordinary container

@@ -41,8 +41,8 @@ export async function heldThenRefused(spec: NetworkSpec): Promise<void> {
  * starts after redis. `o.redis`: what redis's spec has more (its health check: the held-start
  * test's failing or slow dependency), `o.redisTimeoutMs`: its start step's readiness budget.
  */
-export async function networkStackPlan(w: EngineWorld, net: string, tag: string, o: { redis?: Partial<Omit<ContainerSpec, 'name' | 'image' | 'configHash'>>; redisTimeoutMs?: number } = {}) {
-  const { redis, web } = stackSpecs((x) => w.n(`${x}${tag}`), net, { web: await freePort(), redis: await freePort() }, o.redis ? { redis: o.redis } : {});
+export async function networkStackPlan(w: EngineWorld, net: string, tag: string, o: { redis?: Partial<Omit<ContainerSpec, 'name' | 'image' | 'configHash'>>; web?: Partial<Omit<ContainerSpec, 'name' | 'image' | 'configHash'>>; redisTimeoutMs?: number } = {}) {
+  const { redis, web } = stackSpecs((x) => w.n(`${x}${tag}`), net, { web: await freePort(), redis: await freePort() }, { ...(o.redis ? { redis: o.redis } : {}), ...(o.web ? { web: o.web } : {}) });
   const steps: PlanStep[] = [
     S.network(net),
     S.image('claude-os-local/redis:latest'),

@@ -419,6 +419,9 @@ export function detectDanger(message0: string): string | undefined {
   return inWindows(message0, dangerIn);
 }
 
+/** A mount taken off a service by name (round 34). */
+const MOUNT_DETACHED = /\b(?:remove|detach|unmount|drop|take)\s+(?:the\s+)?(?:volume\s+|bind\s+)?mount(?:\s+\S+)?\s+(?:from|off|out\s+of)\s+(?:the\s+)?[\w-]+/i;
+
 function dangerIn(message0: string): string | undefined {
   const message = message0.replace(NEGATED_DESTROY, ' keeping the data ');
   const first = refuseFirst(message);
@@ -431,6 +434,8 @@ function dangerIn(message0: string): string | undefined {
     if (!d.re.test(message)) continue;
     // "remove redis but keep its data" removes a service, not data.
     if (d.reason === WIPE && KEEPS_DATA.test(message)) continue;
+    // "remove the volume mount /srv/old from worker": a mount taken off a service, its data left (round 34).
+    if (d.reason === WIPE && MOUNT_DETACHED.test(message) && !/\b(?:data|contents?|files|everything|wip\w*|eras\w*|purg\w*|nuk\w*|empt\w*)\b/i.test(message)) continue;
     // "drop port 23 on the firewall", "purge memcached from the server entirely": the place is not the object.
     if ((d.reason === WIPE || d.reason === FIREWALL_OFF) && !d.re.test(placeLeftOut(message))) continue;
     // "purge old pgdata backups, only keep the last 3": retention (harm-classes.ts).
@@ -916,6 +921,18 @@ function countSaid(message: string): string {
   return m0;
 }
 
+/**
+ * Round 34 (HARM2): a yes/no question that asks leave for an action ("is it ok to flush all firewall
+ * rules now?", "are you able to drop all databases?", "is it possible to expose postgres to the
+ * internet?") was judged by the first gate alone and answered with the state. The action it asks
+ * leave for is judged by the whole guard; a question about the state ("is redis exposed?") is not this.
+ */
+const LEAVE_ASKED = /^(?:(?:so|ok|okay|hey|and|but|quick\s+question:?)\s*,?\s+)?(?:is\s+it\s+(?:ok(?:ay)?|possible|fine|alright|all\s+right|allowed|safe|feasible|doable)\s+(?:to|if\s+(?:you|i|we)|for\s+(?:you|me|us)\s+to)|are\s+you\s+(?:able|allowed|permitted|going)\s+to|is\s+there\s+(?:a|any)\s+(?:way|chance)\s+(?:to|you\s+(?:can|could))|are\s+we\s+(?:able|allowed)\s+to)\s+(.+?)\s*\??\s*$/i;
+function dangerAskedLeave(question: string): string | undefined {
+  const m = LEAVE_ASKED.exec(question.trim());
+  return m ? detectDanger(m[1]!) : undefined;
+}
+
 /** "the api can run without it", "grafana doesn't need it": a remark that a service does without the one removed (round 32). */
 const CAN_DO_WITHOUT = /\b(?:can|could|will|would|should|is\s+able\s+to)\s+(?:still\s+)?(?:run|work|live|cope|do|manage|survive|go\s+on|start|function)\s+(?:fine\s+|ok(?:ay)?\s+|just\s+fine\s+)?without\b|\b(?:does|do)\s*(?:n'?t|\s+not)\s+(?:need|use|require)\s+(?:it|that|them)\b/i;
 
@@ -943,7 +960,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // nothing is changed whatever is answered.
   const yesNo = isYesNoQuestion(said);
   const referred = yesNo ? undefined : saidByReference(typed, original.history);
-  const danger = yesNo ? refuseFirst(said) : detectDanger(said) ?? (composed !== typed ? detectDanger(typed) : undefined) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : openedByReference(said, original.history) ? FIREWALL_OFF : undefined) ?? (referred !== undefined ? detectDanger(referred) : undefined);
+  const danger = yesNo ? refuseFirst(said) ?? dangerAskedLeave(said) : detectDanger(said) ?? (composed !== typed ? detectDanger(typed) : undefined) ?? (exposedByReference(said, original.history) ? DATA_EXPOSED : openedByReference(said, original.history) ? FIREWALL_OFF : undefined) ?? (referred !== undefined ? detectDanger(referred) : undefined);
   if (danger) return out({ ...base, files: {}, explanation: `I won't do that: ${danger}`, refused: { reason: danger } });
   // The language layer (wink-nlp): numbers in words become digits ("two gigs" → "2 gigs").
   // "stop the second one", "restrict that to …": what the turns before named, said by name.
@@ -961,7 +978,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   let message = normaliseSchedule(paraphrase(normaliseSaid(spelled.text).replace(/\btz\b/gi, (w, at: number, all: string) => (w === 'TZ' && (/\b(?:env|environment|variables?|vars?)\b/i.test(spelled.text) || /^\s*=/.test(all.slice(at + 2)) || tzOfService(all.slice(at + 2), original.files)) ? w : 'timezone')).replace(/\b(turn|switch|shut|log|sign|power)\s+of\b(?!\s+(?:events|phrase|the\s+(?:century|year|month)))/gi, '$1 off'), keptPorts));
   // "512m -> 1g", "from debug to info", "…, its at 1g now": only the new value is read (values.ts).
   message = newValueOnly(message);
-  const danger2 = yesNo ? refuseFirst(message) : detectDanger(message);
+  const danger2 = yesNo ? refuseFirst(message) ?? dangerAskedLeave(message) : detectDanger(message);
   if (danger2) return out({ ...base, files: {}, explanation: `I won't do that: ${danger2}`, refused: { reason: danger2 } });
   // "add a firewall rule named office-ssh …", "…, call it no-smtp", "rule name block-x",
   // "firewall rule 'allow-dns': …": the name is taken out of the text and given to the rule.
