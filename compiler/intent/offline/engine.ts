@@ -1298,7 +1298,7 @@ const DEFAULT_SAID = /\b(the\s+)?default\b(?!\s+(?:(?:input|incoming|inbound|fir
 const FIREWALL_TALK = /\b(?:firewall|ssh|ports?|allow|block|deny|open|drop|reject|rules?)\b/i;
 const PUBLIC_WORD = String.raw`(?:public(?:ly\s+(?:reachable|accessible|available))?|exposed|reachable\s+from\s+(?:outside|the\s+(?:internet|world))|published|open\s+to\s+the\s+(?:world|internet|public)|on\s+the\s+internet)`;
 const ONLY_PUBLIC = new RegExp(
-  String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?`,
+  String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:[,:-]\s*)?(?:(?:on|at)\s*)?(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:[,:-]\s*)?(?:(?:on|at)\s*)?(?:port\s+)?(\d{2,5})\b)?`,
   'i',
 );
 
@@ -4321,7 +4321,7 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     // Named anywhere in the message, kept or removed ("…, keep grafana" is said of it too).
     const said = dependants.filter((d) => new RegExp(String.raw`(?<![\w.-])${escapeRe(d)}(?![\w-])`, 'i').test(run.input.message) || findServiceMentions(run.input.message).some((m) => existingFor(run, m) === d));
     const unsaid = dependants.filter((d) => !said.includes(d));
-    if (unsaid.length > 0 && /(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)|(?:its|their)\s+dependen(?:ts|cies)|with\s+(?:its|their)\s+dependents/i.test(run.input.message)) names = [...names, ...unsaid];
+    if (unsaid.length > 0 && /\b(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)\b|\b(?:its|their)\s+dependen(?:ts|cies)\b|\bwith\s+(?:its|their)\s+dependents\b/i.test(run.input.message)) names = [...names, ...unsaid];
     else if (unsaid.length > 0) {
       const gone = names.filter((n) => unsaid.some((d) => (getService(run, d)!.depends_on ?? []).includes(n)));
       const them = unsaid.length > 1 ? 'them' : 'it';
