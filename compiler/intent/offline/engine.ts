@@ -52,7 +52,7 @@ import { judgeHarm } from './harm.js';
 import { objectHarm } from './objects.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
-import { adminsNamedTaken, backupWarning, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, secretTyped, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
+import { adminsNamedTaken, auditNowhereSaid, backupPlaceSaid, backupWarning, commandSaidDestroys, outcomeHarm, powerGroupSaid, roleAccountTaken, onlyKeyTaken, secretTyped, shellSaid, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
 import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { askedAsPossible, normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
@@ -687,7 +687,13 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     onlyKeyTaken(input.message, input.files, proposal.files) ??
     volumeNamedTaken(input.message, input.files, proposal.files) ??
     commandSaidDestroys(input.message, input.files, proposal.files) ??
-    secretTyped(input.message);
+    backupPlaceSaid(input.message, input.files) ??
+    shellSaid(input.message, input.files) ??
+    powerGroupSaid(input.message, input.files) ??
+    auditNowhereSaid(input.message) ??
+    secretTyped(input.message) ??
+    // Dangerous and ambiguous: a question whose every answer is refused is a refusal (round 33).
+    everyAnswerRefused(input, proposal);
   // The only admins who can log in taken while keyless admins stay: said on every wording (review 23 MED-4).
   const way = reason === undefined ? wayInLost(input.files, proposal.files) : undefined;
   if (way !== undefined && 'warn' in way && !(proposal.warnings ?? []).some((w) => /has no SSH key|have no SSH key/.test(w))) proposal.warnings = [...(proposal.warnings ?? []), way.warn];
@@ -697,6 +703,37 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
+}
+
+/** Set while the answers of a question are judged (`everyAnswerRefused`): an answer's own question is not judged again. */
+let judgingAnswers = false;
+
+/**
+ * A request that is asked back ("Which service should get port 22: nginx, …, or worker?") where
+ * every answer would be refused (each publishes sshd's port): the refusal wins, a dangerous request
+ * is never asked back (round 33). Each choice is answered as the next turn would answer it, through
+ * the engine's own answer path; the first choice that is not refused ends the judging (one extra
+ * run for an ordinary question).
+ */
+function everyAnswerRefused(input: EngineInput, proposal: Proposal): string | undefined {
+  if (judgingAnswers || Object.keys(proposal.files).length > 0 || !proposal.explanation.includes(ASK_TAIL)) return undefined;
+  const m = /^Which\b[^:?]*:\s*(.+?)\?/.exec((proposal.questions ?? [])[0] ?? '');
+  if (!m) return undefined;
+  const choices = m[1]!.split(/\s*,\s*(?:or\s+)?|\s+or\s+/).map((c) => c.trim()).filter((c) => /^[\w.:/-]+$/.test(c));
+  if (choices.length < 2 || choices.length > 12) return undefined;
+  judgingAnswers = true;
+  try {
+    let first: string | undefined;
+    const history = [...input.history, { role: 'user' as const, text: input.message }, { role: 'assistant' as const, text: proposal.explanation }];
+    for (const c of choices) {
+      const answered = runOfflineEngine({ ...input, message: c, history });
+      if (!answered.refused) return undefined;
+      first ??= answered.refused.reason;
+    }
+    return first;
+  } finally {
+    judgingAnswers = false;
+  }
 }
 
 /** The parts of a request a proposal left out as not understood ("Not done: "…" (I did not understand …"), one per line, or undefined. */
