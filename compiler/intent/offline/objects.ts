@@ -383,7 +383,7 @@ function hiddenChange(tokens: Token[]): boolean {
     // "take" hides only as "take … out of", "que" only as "que no …", "stop" only after the record ("the audit log … stop recording").
     if (is(/^(?:take|taken)$/, hider) && !tokens.some((x) => is(/^out$/, x))) continue;
     if (is(/^que$/, hider) && !before.some((x) => is(/^(?:no|não|nao|ne|pas)$/, x))) continue;
-    if (is(/^(?:stop|stops|forget|ignore)$/, hider) && !after.includes(hider)) continue;
+    if (is(/^(?:stop|stops|forget|ignore)$/, hider) && (!after.includes(hider) || !record)) continue;
     return true;
   }
   // "the approvers must not learn about it", "in a way he won't spot", "nobody needs to hear about it".
@@ -517,7 +517,8 @@ function allOpen(message: string, tokens: Token[]): boolean {
   // incoming by default"), and the plan marks it high-risk, signed by an admin (plan.schema.json's inputOpen).
   // Every port (or all traffic) opened, to everyone or to nobody said: "let any address reach any port", "open ports 1-65535", "accept all incoming connections".
   const open = tokens.some((t, i) => said(OPEN_ACT, t, ['allow', 'open']) && !negatedAt(tokens, i, 5)) || /\blet\b[^.;\n]{0,30}\bin\b/i.test(message);
-  if (!open || tokens.some((t) => is(/^(?:close|closed|block|blocked|deny|drop|except|but|only)$/, t))) return false;
+  // "by default" is the input policy (not this class, above): "accept all incoming traffic by default".
+  if (!open || tokens.some((t) => is(/^(?:close|closed|block|blocked|deny|drop|except|but|only|default)$/, t))) return false;
   const range = /\b[01]\s*[-–:]\s*65535\b/.test(message);
   const everyPort = range || tokens.some((t, i) => said(PORTS, t, ['everything']) && (is(EVERY, tokens[i - 1]) || is(EVERY, tokens[i - 2]) || is(/^(?:everything|evrything|alles|tudo|tout)$/, t)));
   const fully = tokens.some((t) => is(/^(?:firewall|fw|server|box|machine)$/, t)) && tokens.some((t) => is(/^(?:completely|entirely|fully|wide|everything)$/, t));
