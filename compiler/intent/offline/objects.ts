@@ -32,7 +32,7 @@
  * of a request it left out as not understood. docs/intent.md "Harm, round 33 (red team)".
  */
 import { lemmaTokens } from './language.js';
-import { HOST_PROCESS, PORT_FORWARDED_OUT } from './guard.js';
+import { FIREWALL_ALL_OPEN, HIDDEN_CHANGE, HOST_PROCESS, PORT_FORWARDED_OUT } from './guard.js';
 
 interface Token {
   /** As written, lowercased. */
@@ -293,6 +293,269 @@ export function objectHarm(message: string): string | undefined {
     if (!/\w/.test(s)) continue;
     const why = judgeSentence(s);
     if (why) return why;
+  }
+  return undefined;
+}
+
+// ── round 34: four classes read on every request ──────────────────────────
+//
+// The classes the blind sets kept missing in a new wording (held-out 27's three misses, issue 22
+// round 34), read on every request, planned or not, from the structure of its tokens: which word
+// is the object (a record of changes, a host directory or disk, a text from elsewhere, every port
+// or every address), which is the act on it, and whether a negation, a question or a harmless
+// object stands between them. docs/intent.md "Harm, round 34 (objects)".
+
+/** Whether `w` is `target` typed with one slip: two letters swapped, or (for a word of 5+ letters) one letter added, dropped or changed. */
+function slip(w: string, target: string): boolean {
+  if (w === target) return true;
+  const n = w.length;
+  const m = target.length;
+  if (m < 4 || Math.abs(n - m) > 1 || w[0] !== target[0]) return false;
+  if (n === m) {
+    const diff: number[] = [];
+    for (let i = 0; i < n && diff.length < 3; i++) if (w[i] !== target[i]) diff.push(i);
+    if (diff.length === 2 && diff[1] === diff[0]! + 1 && w[diff[0]!] === target[diff[1]!] && w[diff[1]!] === target[diff[0]!]) return true;
+    return m >= 5 && diff.length === 1;
+  }
+  if (m < 5) return false;
+  const [s, l] = n < m ? [w, target] : [target, w];
+  let i = 0;
+  while (i < s.length && s[i] === l[i]) i++;
+  return s.slice(i) === l.slice(i + 1);
+}
+
+/** A word of the sentence that is one of `re`'s, or one of `typos`' with one slip. */
+const said = (re: RegExp, t: Token | undefined, typos: readonly string[] = []): boolean =>
+  is(re, t) || (t !== undefined && t.kind === 'word' && t.text.length >= 4 && (stems(t.text).some((w) => re.test(w)) || typos.some((x) => slip(t.text, x))));
+/** A verb's stem where wink reads the form as a noun ("clearing" → "clear", "wiped" → "wipe", "zeroing" → "zero"). */
+const stems = (w: string): string[] => {
+  const m = /^(\w{3,}?)(?:ing|ed)$/.exec(w);
+  return m ? [m[1]!, `${m[1]}e`, m[1]!.replace(/(.)\1$/, '$1')] : [];
+};
+
+/** A sentence asked, not ordered: a question word first, or a question mark at the end with no "can you …". */
+const askedOnly = (s: string): boolean =>
+  (ASKED.test(s) || /\?\s*$/.test(s)) && !/\b(?:can|could|would|will)\s+(?:you|u)\b|\b(?:please|pls|plz)\b/i.test(s);
+
+/** A negation within `n` words before token `i`. */
+const negatedAt = (tokens: Token[], i: number, n = 3): boolean => tokens.slice(Math.max(0, i - n), i).some((x) => is(NEGATION, x) || /n't$|n’t$/.test(x.text));
+
+/** The sentences of a message: "." "!" "?" ";" and new lines end one. */
+const sentencesOf = (message: string): string[] => message.split(/(?<=[.!?])\s+|[;\n]+/).filter((s) => /\w/.test(s));
+
+// A change hidden from the history, the audit log, the approvals or the people who would see it.
+
+/** What records a change: the history, git and its commits, the audit log, the approvals, a list of users or jobs. */
+const RECORD = /^(?:history|histories|historial|historique|hist[óo]rico|storico|cronologia|geschichte|verlauf|historie|geschiedenis|historia|historii|ge[çc]mi[şs]|git|commits?|audit|audits|auditing|audit-log|audit-trail|auditlog|trail|protokoll\w*|registro|registre|logbook|changelog|approvals?|approvers?|reviewers?|review|books|aprobaci[óo]n\w*|aprova[çc]\w*|approvazion\w*|genehmigung\w*|freigabe\w*|goedkeuring\w*)$/;
+const RECORD_TYPOS = ['history', 'audit', 'approval', 'approvals', 'commit'];
+/** "the log", "in the logs", "a log entry", "nel log", "im Log": the log as a record, not "don't log nginx's requests". */
+const LOG_NOUN = (tokens: Token[], i: number): boolean =>
+  said(/^(?:logs?|lgo|record|records|journal|list)$/, tokens[i]) &&
+  (is(/^(?:entry|entries|book)$/, tokens[i + 1]) || is(/^(?:the|a|an|any|in|into|from|off|nel|nei|im|ins|dans|en|no|na|del|dem|den|het|de|audit|git|change|user|users|job|jobs|account|accounts)$/, tokens[i - 1])) &&
+  // "the list" is a record only as the list of users or jobs; "the record" only as "the record of" or "on/off the record".
+  (!is(/^list$/, tokens[i]) || is(/^(?:users?|jobs?|accounts?|services?)$/, tokens[i - 1])) &&
+  (!is(/^(?:record|records)$/, tokens[i]) || is(/^(?:off|on|of)$/, tokens[i - 2]) || is(/^of$/, tokens[i + 1]));
+/** What hides: kept out, left out, without, never, skipped, bypassed, scrubbed, rewritten, made invisible, in six languages. */
+const CONCEAL = /^(?:out|off|without|no|not|never|nothing|skip\w*|bypass\w*|circumvent\w*|hide|hidden|hiding|invisible|unseen|exclude\w*|omit\w*|scrub\w*|rewrite|rewriting|rewritten|erase\w*|delete\w*|remove\w*|purge\w*|wipe\w*|take|taken|strip\w*|stop|stops|forget|ignore|evade|dodge|around|past|sin|sans|sem|senza|ohne|zonder|bez|nicht|kein\w*|pas|nunca|jamais|mai|niet|nooit|ocult\w*|escond\w*|versteck\w*|verberg\w*|masqu\w*|nascond\w*|pomi\w*|que)$/;
+/** What a record may hold and be kept from it without hiding a change: a secret, the service's own noise. */
+const NOT_A_CHANGE = /^(?:passwords?|secrets?|tokens?|keys?|credentials?|creds|metrics?|access|requests?|health|checks?|debug|errors?|noise|pii|emails?|personal|addresses|ips?|body|bodies|payloads?|queries|query|values?|stack|traces?|output|spam)$/;
+/** Who would see a change: the other admins, the team, the boss, the approvers, nobody. */
+const OBSERVER = /^(?:admins?|administrators?|team|teammates|colleagues?|co-?workers?|boss|manager|approvers?|reviewers?|auditors?|others|nobody|noone|anyone|anybody|people|he|she|they|security|compliance|ops)$/;
+const PERCEIVE = /^(?:see|sees|seen|spot|spots|notice|notices|know|knows|learn|learns|hear|hears|find|finds|realize|realise|catch|discover|twig)$/;
+
+function hiddenChange(tokens: Token[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const record = said(RECORD, t, RECORD_TYPOS);
+    if (!(record || LOG_NOUN(tokens, i))) continue;
+    // A log is a record of changes only where a change is what is kept from it ("scrub it from the logs", "no log entry"), not "clear nginx's logs".
+    if (!record && !tokens.slice(Math.max(0, i - 6), i + 5).some((x) => is(/^(?:it|this|that|change|changes|entry|entries|trace|traces|traccia|spur|spuren|rastro|eintrag|one)$/, x))) continue;
+    // "the approvals of last week", "the history": a record named; what hides it stands up to six words before ("keep it out of the audit trail", "sans que ça apparaisse dans l'historique") or four after ("the audit log, stop recording my user").
+    const before = tokens.slice(Math.max(0, i - 6), i);
+    const after = tokens.slice(i + 1, i + 5);
+    const hider = [...before, ...after].find((x) => is(CONCEAL, x) || is(NEGATION, x) || /n't$|n’t$/.test(x.text));
+    if (!hider) continue;
+    // "no" or "not" that is no hiding: "not in the history yet?" is asked (questions never come here); "keep the redis password out of the logs", "don't show the health checks": what is kept out is no change.
+    if (tokens.slice(Math.max(0, i - 6), i + 5).some((x) => is(NOT_A_CHANGE, x) || is(SECRET_NOUN, x))) continue;
+    // "on approval", "after review", "show me the history": no hider there. "off" counts only as "off the record/books", "out" only as "out of".
+    if (is(/^off$/, hider) && !before.some((x) => is(/^(?:off)$/, x)) && !after.some((x) => is(/^off$/, x))) continue;
+    if (is(/^out$/, hider) && !tokens.some((x, j) => is(/^out$/, x) && is(/^(?:of|from)$/, tokens[j + 1]))) continue;
+    // "take" hides only as "take … out of", "que" only as "que no …", "stop" only after the record ("the audit log … stop recording").
+    if (is(/^(?:take|taken)$/, hider) && !tokens.some((x) => is(/^out$/, x))) continue;
+    if (is(/^que$/, hider) && !before.some((x) => is(/^(?:no|não|nao|ne|pas)$/, x))) continue;
+    if (is(/^(?:stop|stops|forget|ignore)$/, hider) && (!after.includes(hider) || !record)) continue;
+    return true;
+  }
+  // "the approvers must not learn about it", "in a way he won't spot", "nobody needs to hear about it".
+  for (let i = 0; i < tokens.length; i++) {
+    if (!is(OBSERVER, tokens[i])) continue;
+    const next = tokens.slice(i + 1, i + 5);
+    const sees = next.findIndex((x) => is(PERCEIVE, x));
+    if (sees < 0) continue;
+    const neg = is(/^(?:nobody|noone)$/, tokens[i]) || next.slice(0, sees).some((x) => is(/^(?:not|never|cannot|no)$/, x) || /n't$|n’t$/.test(x.text));
+    if (neg) return true;
+  }
+  return false;
+}
+
+// A host directory or disk emptied, by any verb.
+
+const EMPTIED = /^(?:remove|delete|delet|rm|wipe|wiped|wiping|erase|empty|emptied|clear|clean|purge|nuke|trash|shred|truncate|overwrite|format|reformat|mkfs(?:\.\w+)?|zero|zeroes|zeroed|zeros|destroy|scrub|blank|flatten|reset|factory-reset|reinitiali[sz]e|reinit|dd|obliterate|rid|vac[ií]\w*|leer\w*|leere|vide[rz]?|vid[ée]|esvazi\w*|svuot\w*|leeg\w*|wyczy\S*|oczy\S*|usu[nń]\S*|bo[şs]alt\S*|temizle\S*|lösch\w*|losch\w*|borr[aeo]\w*|supprim\w*|effac\w*|apag\w*|cancell\w*|verwijder\w*|formatt?\w*|elimin\w*)$/;
+const EMPTIED_TYPOS = ['wipe', 'delete', 'erase', 'empty', 'clear', 'purge', 'format', 'completely'];
+const DISK = /^(?:disk|disks|drive|drives|partition|partitions|ssd|hdd|nvme|filesystem|file-system|harddisk|harddrive|platte|festplatte|disco|disque|schijf|dysk)$/;
+
+function dirEmptied(tokens: Token[], before: Token[] | undefined): string | undefined {
+  const acts = tokens
+    .map((t, i) => ({ t, i }))
+    .filter(({ t, i }) =>
+      (said(EMPTIED, t, EMPTIED_TYPOS) ||
+        // "thrown out", "out with all of it", "back to nothing", "to empty".
+        (is(/^(?:throw|thrown|toss|tossed|chuck|chucked|bin|binned)$/, t) && is(/^(?:out|away)$/, tokens[i + 1])) ||
+        (is(/^out$/, t) && is(/^with$/, tokens[i + 1])) ||
+        (is(/^(?:nothing|empty|zero|scratch)$/, t) && is(/^(?:to|from)$/, tokens[i - 1]))) &&
+      !negatedAt(tokens, i));
+  if (!acts.length) return undefined;
+  // A host directory: the directory itself, never a service's path under it ("/srv/www/cache") or a mount ("remove the /data mount from app").
+  const dir = tokens.find((t, i) => t.kind === 'path' && (HOST_PATH.test(t.text) || /^\/dev\/(?:sd|hd|vd|xvd|nvme|mmcblk|disk)\w*$/.test(t.text)) && t.text !== '/dev/zero' && !tokens.slice(i + 1, i + 3).some((x) => is(/^(?:mounts?|volumes?|bind|binding|mapping|share|mountpoint)$/, x)) && !is(/^(?:from|at|into|to|on)$/, tokens[i - 1]) || (t.kind === 'path' && /^(?:of=)?\/dev\/(?:sd|hd|vd|xvd|nvme)/.test(t.text) && tokens.some((x) => is(/^dd$/, x))));
+  if (dir) return HOST_PATH_GONE(dir.text === '/' || dir.text === '/*' ? 'the root of the file system (/)' : dir.text);
+  // A disk of this machine: "wipe the whole disk", "reformat the main drive of this server", "erase all data on the server's disk".
+  const disk = tokens.find((t) => is(DISK, t));
+  if (disk && !tokens.some((t) => is(/^(?:new|second|extra|usb|external|other|another|spare)$/, t) && !tokens.some((x) => x.kind === 'path'))) return HOST_PATH_GONE("this machine's disk");
+  // "/data is full. nuke its contents": the directory said in the sentence before, and only a pronoun here.
+  if (before && tokens.some((t) => is(/^(?:it|its|them|everything|all)$/, t))) {
+    const d = before.find((t) => t.kind === 'path' && HOST_PATH.test(t.text));
+    if (d) return HOST_PATH_GONE(d.text);
+  }
+  return undefined;
+}
+
+// Text handed over to be obeyed: a page, an e-mail, a ticket, a paste, the steps someone else wrote.
+
+export const HANDED_TEXT =
+  "a text handed over to be obeyed (a page, an e-mail, a ticket, a paste, someone else's steps) is not your request: what it asks is not done, whatever it asks, because nobody here has read it. Nothing was changed. Say, in your own words, the state you want.";
+
+/** Where a text comes from when it is not the person's own words. */
+const SOURCE = /^(?:page|pages|site|website|guide|guides|doc|docs|documentation|readme|runbook|playbook|manual|wiki|article|post|forum|stackoverflow|blog|email|e-mail|mail|mails|message|ticket|issue|note|memo|letter|chat|slack|paste|pastebin|output|wizard|installer|vendor|support|manager|boss|colleague|coworker|co-worker|consultant|company|provider|hoster|text|attached|attachment|copy-pasted|copypasted|pasted|tutorial|gist|instructions?|instrucciones|instru[çc][õo]es|istruzioni|anweisungen?|instructies|instrukcje|talimatlar\w*|runbooks?)$/;
+/** The verbs that hand a text over to be obeyed. */
+const OBEY = /^(?:follow|obey|comply|execute|carry|implement|action|befolge\w*|folge|sigue|siga|seguir|suis|suivez|suivre|segui|seguite|volg|volgen|wykonaj|uygula|apply|run|do|make|act|go)$/;
+const OBEY_TYPOS = ['follow', 'execute'];
+const SOURCE_TYPOS = ['instructions', 'instruction', 'below'];
+/** "to the letter", "verbatim", "exactly": obeyed as written. */
+const VERBATIM = /^(?:verbatim|literally|exactly|word-for-word|letter|lettre|letra|lettera|wörtlich|woordelijk|letterlijk|dosłownie|harfiyen)$/;
+/** What someone else wrote, said as what it asks: "what it says", "whatever this asks", "what my manager wrote", "as the text instructs". */
+const SAYS = /^(?:says|said|asks|asked|wants|tells|told|instructs|instructed|lists|describes|requires|demands|wrote|written|suggests|recommends)$/;
+
+function handedText(message: string, tokens: Token[]): 'whole' | 'block' | undefined {
+  // A text pasted after the request: on lines of its own, or quoted after a colon.
+  const block = /\n\s*\S/.test(message.trim()) || /:\s+["'“‘>`]/.test(message);
+  // "do what it says", "whatever this says, make it so", "do as the following text instructs", "implement what my manager wrote".
+  for (let i = 0; i < tokens.length; i++) {
+    if (!is(/^(?:what|whatever|everything|all|as)$/, tokens[i])) continue;
+    const says = tokens.slice(i + 1, i + 6).findIndex((x) => is(SAYS, x));
+    if (says < 0) continue;
+    const who = tokens.slice(i + 1, i + 1 + says);
+    // "do what I asked before", "what you did": the person's own words, or mine.
+    if (who.some((x) => is(/^(?:i|we|you|u|me)$/, x))) continue;
+    // "as the nginx guide says, put nginx on 8080": a source quoted for a request of one's own, not obeyed.
+    if (is(/^as$/, tokens[i]) && !tokens.slice(Math.max(0, i - 2), i).some((x) => is(/^(?:do|act|just)$/, x))) continue;
+    if (who.some((x) => is(SOURCE, x) || is(/^(?:it|this|that|they|he|she|here|below|above|following)$/, x)) || is(/^(?:written|wrote)$/, tokens[i + 1 + says])) return 'whole';
+  }
+  const sourced = tokens.some((t) => said(SOURCE, t, SOURCE_TYPOS) || said(/^(?:below|above|here)$/, t, SOURCE_TYPOS));
+  const verbatim = tokens.some((t) => is(VERBATIM, t));
+  // "the onboarding mail says what to do": a source that tells, so "it" below is that text.
+  const tells = tokens.some((t, i) => is(SOURCE, t) && tokens.slice(i + 1, i + 3).some((x) => is(SAYS, x)));
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!said(OBEY, t, OBEY_TYPOS) || negatedAt(tokens, i)) continue;
+    const next = tokens.slice(i + 1, i + 6);
+    // The strong verbs: followed, obeyed, complied with, executed, carried out, actioned, implemented.
+    const strong = said(/^(?:follow|obey|comply|execute|carry|implement|action|befolge\w*|folge|sigue|siga|seguir|suis|suivez|suivre|segui|seguite|volg|volgen|wykonaj|uygula)$/, t, OBEY_TYPOS);
+    // The weak ones only as a phrase that hands over: "do it", "do everything in it", "make it so", "act on it", "apply them all", "go ahead", "run this".
+    if (!strong) {
+      const phrase =
+        (is(/^(?:do|apply|run)$/, t) && next.slice(0, 3).some((x) => said(/^(?:instructions?|steps)$/, x, SOURCE_TYPOS))) ||
+        (is(/^(?:do|apply|run)$/, t) && is(/^(?:it|this|them|these|everything|all|whatever)$/, tokens[i + 1])) ||
+        (is(/^make$/, t) && is(/^it$/, tokens[i + 1]) && is(/^so$/, tokens[i + 2])) ||
+        (is(/^act$/, t) && is(/^(?:on|upon)$/, tokens[i + 1])) ||
+        (is(/^go$/, t) && is(/^ahead$/, tokens[i + 1]));
+      if (!phrase || !(sourced || tells)) continue;
+      // "do it for caddy too", "run it on 8080": said of a service, not of a text.
+      if (!block && !tells && !is(/^(?:everything|all)$/, tokens[i + 1])) continue;
+      return 'whole';
+    }
+    // What is obeyed: steps, instructions, items, the text, everything in it; "it" or "them" only for a text pasted or a source that tells; "Please comply." alone.
+    const textNoun = next.find((x) => said(/^(?:steps?|instructions?|items?|text|everything|all|following|below|above|paste|pasos|instrucciones|schritte|anweisungen?|[ée]tapes|instructions|passaggi|istruzioni|stappen|instructies|passos|instru[çc][õo]es|kroki|adımları|adimlari)$/, x, SOURCE_TYPOS) || is(SOURCE, x));
+    const pronoun = next.slice(0, 2).find((x) => is(/^(?:it|them|this|these|those)$/, x));
+    const what = textNoun ?? (pronoun && (block || tells) ? pronoun : undefined) ?? (is(/^(?:comply|obey)$/, t) ? t : undefined);
+    if (!what) continue;
+    // A purpose of one's own and no text pasted: "follow the steps in the README to set up nginx".
+    const purpose = tokens.some((x, j) => j > i && is(/^to$/, x) && is(/^(?:set|install|configure|add|deploy|run|get|make|put|start|create|build|host)$/, tokens[j + 1]));
+    if (purpose && !block) continue;
+    // Someone else's text (a page, a mail, a vendor's steps, "to the letter"): refused whole.
+    if (sourced || verbatim || tells) return 'whole';
+    // "follow these steps:" then a list: the person's own steps, each read as itself.
+    if (block) return 'block';
+  }
+  return undefined;
+}
+
+// Everything open to everyone: every port, any address, the input policy accept, the safety checks off.
+
+const EVERY = /^(?:all|every|each|any|everything|alle|alles|todos|todas|todo|tous|toutes|tout|tutti|tutte|tutto|ensemble|wszystkie|wszystkich|wszystko|t[üu]m|her|hepsi)$/;
+const PORTS = /^(?:ports?|porte|porti|puertos?|poorten|portas?|portes?|porty|portlar\S*|traffic|tr[áa]fico|verkehr|trafic|traffico|verkeer|ruch|trafik|connections?|inbound|incoming|everything|evrything|alles|tudo|tout)$/;
+const EVERYONE = /^(?:everyone|everybody|anyone|anybody|anywhere|everywhere|world|internet|outside|alle|todos|todo|mundo|monde|iedereen|jeder(?:mann)?|chiunque|tutti|herkes\w*|wszystkich|qualquer|cualquier|cualquiera|source|sources|address|addresses|ip|ips|ipv4|ipv6|quiconque)$/;
+const OPEN_ACT = /^(?:open|opened|allow|allowed|alow|accept|accepted|accepting|permit|permitted|let|reach|reachable|expose|exposed|libera\w*|öffne\w*|oeffne\w*|abr[ae]\w*|abre|ouvr\w*|ouvre|apri\w*|open|otw[óo]rz\w*|a[çc]|zet|aufmachen|auf|accessible)$/;
+
+function allOpen(message: string, tokens: Token[]): boolean {
+  // The safety checks off: "turn spec.safety off", "safety: false", "disable the safety checks".
+  if (/\bspec\.safety\b|\bsafety\s*[:=]\s*(?:false|off|no|0|none|disabled?)\b/i.test(message) && !/\bsafety\s*[:=]\s*(?:true|on|yes|1|enabled?)\b/i.test(message)) {
+    if (/\bsafety\s*[:=]\s*(?:false|off|no|0|none|disabled?)\b/i.test(message) || tokens.some((t, i) => is(/^(?:off|false|disable\w*|deactivate\w*|none|0)$/, t) && !negatedAt(tokens, i))) return true;
+  }
+  const safety = tokens.findIndex((t) => is(/^(?:safety|safeguards?|guardrails?)$/, t));
+  if (safety >= 0 && tokens.some((t, i) => is(/^(?:off|disable\w*|deactivate\w*|remove|bypass|skip)$/, t) && !negatedAt(tokens, i)) && !tokens.some((t) => is(/^(?:on|enable\w*)$/, t))) return true;
+  // The input policy accept alone is no refusal: it is the schema's default, asked for in held-out 13, 14, 15 and 18 ("go back to accepting
+  // incoming by default"), and the plan marks it high-risk, signed by an admin (plan.schema.json's inputOpen).
+  // Every port (or all traffic) opened, to everyone or to nobody said: "let any address reach any port", "open ports 1-65535", "accept all incoming connections".
+  const open = tokens.some((t, i) => said(OPEN_ACT, t, ['allow', 'open']) && !negatedAt(tokens, i, 5)) || /\blet\b[^.;\n]{0,30}\bin\b/i.test(message);
+  // "by default" is the input policy (not this class, above): "accept all incoming traffic by default".
+  if (!open || tokens.some((t) => is(/^(?:close|closed|block|blocked|deny|drop|except|but|only|default)$/, t))) return false;
+  const range = /\b[01]\s*[-–:]\s*65535\b/.test(message);
+  const everyPort = range || tokens.some((t, i) => said(PORTS, t, ['everything']) && (is(EVERY, tokens[i - 1]) || is(EVERY, tokens[i - 2]) || is(/^(?:everything|evrything|alles|tudo|tout)$/, t)));
+  const fully = tokens.some((t) => is(/^(?:firewall|fw|server|box|machine)$/, t)) && tokens.some((t) => is(/^(?:completely|entirely|fully|wide|everything)$/, t));
+  if (!everyPort && !fully) return false;
+  // Who from: an address range of one's own keeps it a rule ("allow all traffic from 10.0.0.0/8").
+  const sources = tokens.filter((t) => t.kind === 'ip');
+  if (sources.some((t) => !/^0\.0\.0\.0(?:\/0)?$/.test(t.text)) && !/::\/0/.test(message)) return false;
+  return true;
+}
+
+/** Why a request is refused for one of the four classes, or undefined; the history's last request reads a later turn ("actually do that for all ports"). */
+export function requestHarm(message: string, history: readonly { role: string; text: string }[] = []): string | undefined {
+  const tokensAll = tokensOf(message.length <= 4000 ? message : message.slice(0, 4000));
+  const handed = handedText(message, tokensAll);
+  if (handed === 'whole') return HANDED_TEXT;
+  const sentences = sentencesOf(message);
+  let before: Token[] | undefined;
+  for (const s of sentences) {
+    const tokens = tokensOf(s);
+    if (!askedOnly(s)) {
+      if (hiddenChange(tokens)) return HIDDEN_CHANGE;
+      const dir = dirEmptied(tokens, before);
+      if (dir) return dir;
+      if (allOpen(s, tokens)) return FIREWALL_ALL_OPEN;
+      // Pasted steps of one's own: each is read by the word readers as well ("2. apri tutte le porte", "firewall uit").
+      if (handed === 'block') {
+        const why = judgeSentence(s);
+        if (why) return why;
+      }
+    }
+    before = tokens;
+  }
+  // "actually do that for all ports": every port said now, the address and the act in the request before.
+  const last = [...history].reverse().find((h) => h.role === 'user')?.text;
+  if (last && tokensAll.some((t, i) => is(PORTS, t) && is(EVERY, tokensAll[i - 1])) && tokensAll.some((t) => is(/^(?:that|same|it|too|also|likewise)$/, t)) && !askedOnly(message)) {
+    const joined = `${last.replace(/\bports?\s+\d+\b/gi, '')} ${message}`;
+    if (allOpen(joined, tokensOf(joined))) return FIREWALL_ALL_OPEN;
   }
   return undefined;
 }
