@@ -463,7 +463,8 @@ function handedText(message: string, tokens: Token[]): 'whole' | 'block' | undef
   const sourced = tokens.some((t) => said(SOURCE, t, SOURCE_TYPOS) || said(/^(?:below|above|here)$/, t, SOURCE_TYPOS));
   const verbatim = tokens.some((t) => is(VERBATIM, t));
   // "the onboarding mail says what to do": a source that tells, so "it" below is that text.
-  const tells = tokens.some((t, i) => is(SOURCE, t) && tokens.slice(i + 1, i + 3).some((x) => is(SAYS, x)));
+  // Only a text that tells what to do, not one quoted for a request of one's own ("our wiki says port 8443 should be open for grafana, do it").
+  const tells = tokens.some((t, i) => is(SOURCE, t) && tokens.slice(i + 1, i + 3).some((x, k) => is(SAYS, x) && is(/^(?:what|this|the|following|everything|all|so)$/, tokens[i + 2 + k]) && !tokens.slice(i + 2 + k, i + 6 + k).some((y) => y.kind === 'number')));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (!said(OBEY, t, OBEY_TYPOS) || negatedAt(tokens, i)) continue;
