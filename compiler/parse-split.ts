@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { packageRoot } from '../common/paths.js';
+import { trace } from '../common/trace.js';
 import type { TailAnswer, TailReader } from './parse-fast.js';
 import type { JsonValue } from './parse.js';
 import type { WorkerAnswer } from './parse-worker.js';
@@ -68,6 +69,7 @@ export function workerTail(file: string | null = builtWorker()): TailReader | un
         done();
         if (got === 'declined') return 'declined';
         if (!got || !Array.isArray(got.items)) return undefined;
+        trace(`compile: ${got.items.length} items read on the parse worker taken`);
         return { items: nullPrototypes(got.items), nodes: got.nodes, end: got.end };
       },
       cancel: done,

@@ -31,6 +31,23 @@ async function serving(name: string): Promise<{ name: string; ports: { container
   return { name: full, ports: [{ container: 8000, host: port, hostIp: '127.0.0.1', protocol: 'tcp' }] };
 }
 
+/** The real Engine API with each inspect answered only `ms` after it was asked; `answered()`: how many were. */
+function slowInspects(ms: number): { slow: typeof docker; answered: () => number } {
+  let n = 0;
+  const slow = Object.create(docker) as typeof docker;
+  slow.getContainer = (id: string) => {
+    const real = docker.getContainer(id);
+    const wrapped = Object.create(real) as typeof real;
+    wrapped.inspect = async () => {
+      await new Promise((r) => setTimeout(r, ms));
+      n++;
+      return real.inspect();
+    };
+    return wrapped;
+  };
+  return { slow, answered: () => n };
+}
+
 describe('readiness: the health command\'s HTTP request from the host', () => {
   it('a 2xx from the published port is healthy at once, without docker exec', async () => {
     const c = await serving('ok');
@@ -84,22 +101,25 @@ describe('readiness: the health command\'s HTTP request from the host', () => {
       }
     }
     // the real Engine API, with each inspect answered only 3 s after it was asked
-    let inspectsAnswered = 0;
-    const slow = Object.create(docker) as typeof docker;
-    slow.getContainer = (id: string) => {
-      const real = docker.getContainer(id);
-      const wrapped = Object.create(real) as typeof real;
-      wrapped.inspect = async () => {
-        await new Promise((r) => setTimeout(r, 3000));
-        inspectsAnswered++;
-        return real.inspect();
-      };
-      return wrapped;
-    };
+    const { slow, answered } = slowInspects(3000);
     const r = await waitReady(slow, c.name, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: c.ports });
     expect(r).toMatchObject({ state: 'healthy', via: 'http' });
     // before: the request's answer was taken only in the first round, after the inspect's
-    expect(inspectsAnswered).toBe(0);
+    expect(answered()).toBe(0);
+  }, 120_000);
+
+  it('a service that listens a moment after its start (a released hold) answers the first request, sent again, before the inspect', async () => {
+    const port = await freePort();
+    const name = `claude-hh-late-${sfx}`;
+    // httpd listens only ≈ 150 ms after `docker run` returns: the first request finds nothing
+    execFileSync('docker', ['run', '-d', '--name', name, '-p', `127.0.0.1:${port}:8000`, 'claude-os-local/busybox:latest', 'sh', '-c', 'mkdir -p /w && echo ok > /w/index.html && sleep 0.15 && exec httpd -f -p 8000 -h /w'], { stdio: 'ignore' });
+    // the real Engine API, with each inspect answered only 3 s after it was asked
+    const { slow, answered } = slowInspects(3000);
+    const r = await waitReady(slow, name, { probe: health('wget -q -O- http://127.0.0.1:8000/ >/dev/null'), timeoutMs: 30_000, ports: [{ container: 8000, host: port, hostIp: '127.0.0.1', protocol: 'tcp' }] });
+    expect(r).toMatchObject({ state: 'healthy', via: 'http' });
+    // before: the refused request waited for the inspect (3 s) and a second request
+    expect(answered()).toBe(0);
+    expect(r.ms).toBeLessThan(2500);
   }, 120_000);
 
   it('a 404 proves nothing: the command itself runs, fails, and the wait times out', async () => {

@@ -84,6 +84,17 @@ export const QUICK_FIRST_INTERVAL_MS = 5;
 export const QUICK_BACKOFF = 1.2;
 /** With a health command, how often (wall ms) a round looks at the container again (its state, Docker's own health verdict). */
 export const LOOK_EVERY_MS = 250;
+/**
+ * The first HTTP request of a readiness wait (sent beside the first inspect) is sent again while
+ * nothing answers (refused, or docker-proxy's reset) for this long (wall ms), first
+ * QUICK_FIRST_INTERVAL_MS apart, backing off by QUICK_BACKOFF up to FIRST_HTTP_RETRY_MAX_GAP_MS
+ * (≈ 30 requests at most). A service that listens a moment after its start returned (a held
+ * container just released: its /bin/sh still has to read the FIFO and exec nginx) answers one of
+ * them, before the inspect or as the first round begins; before, the one refused request waited
+ * for the inspect's answer and a second request (≈ 70 ms from the release to ready at load 15).
+ */
+export const FIRST_HTTP_RETRY_MS = 500;
+export const FIRST_HTTP_RETRY_MAX_GAP_MS = 25;
 
 /** The request a health command makes, when one HTTP GET is all it does (httpHealthOf). */
 export interface HttpHealth {
@@ -706,8 +717,17 @@ export async function waitReady(docker: DockerApi, nameOrId: string, opts: WaitR
   // container's since its start returned): ready, without waiting for the inspect (session 25:
   // one Engine API round trip, 4–21 ms at load 14, less before the "✓ Started" line). Any
   // other answer, or none before the inspect's, is taken in the first round as before, where it
-  // counts only if the inspect says the container runs.
-  let firstHttp = http && httpPort ? httpStatus(hostOf(httpPort.hostIp), httpPort.host!, http, Math.min(probeTimeout, 500)) : null;
+  // counts only if the inspect says the container runs. While nothing answers it is sent again
+  // for up to FIRST_HTTP_RETRY_MS (a service that listens a moment after its start returned).
+  const firstAnswer = async (h: HttpHealth, p: { host?: number; hostIp?: string }): Promise<number | null> => {
+    const until = Date.now() + FIRST_HTTP_RETRY_MS;
+    for (let gap = QUICK_FIRST_INTERVAL_MS; ; gap = Math.min(FIRST_HTTP_RETRY_MAX_GAP_MS, gap * QUICK_BACKOFF)) {
+      const code = await httpStatus(hostOf(p.hostIp), p.host!, h, Math.min(probeTimeout, 500));
+      if (code !== null || Date.now() + gap >= until) return code;
+      await new Promise((r) => setTimeout(r, gap));
+    }
+  };
+  let firstHttp = http && httpPort ? firstAnswer(http, httpPort) : null;
   const inspecting = container.inspect();
   inspecting.catch(() => undefined); // its error is the first round's (below)
   if (firstHttp) {

@@ -75,28 +75,37 @@ describe('apply on docker: a dependent container starts held', () => {
   }, 120_000);
 
   const inspect = (name: string) => (w.engine as DockerEngine).docker.getContainer(name).inspect();
+  type Info = Awaited<ReturnType<typeof inspect>>;
+
+  /**
+   * `w.engine` watched: the names started held, and `look` run on web's inspect once `gate`'s
+   * readiness wait returned and web's held start too (it began when the gate's start call
+   * returned: waited for, ≤ 30 s), so while web is still held.
+   */
+  function lookWhileHeld<T>(gate: string, webName: string, look: (info: Info) => T | Promise<T>) {
+    const held: string[] = [];
+    let seen: T | null = null;
+    const engine = watched(w.engine, {
+      held: (name) => held.push(name),
+      ready: async (name) => {
+        if (name !== gate) return;
+        for (const end = Date.now() + 30_000; !held.length && Date.now() < end; ) await sleep(20);
+        seen = await look(await inspect(webName));
+      },
+    });
+    return { engine, held, look: () => seen };
+  }
 
   it('web runs the hold while redis starts, then the same pid 1 is nginx, serving; no FIFO is left', async () => {
     const net = w.n('net1');
     const { redis, web, steps } = await networkStackPlan(w, net, '1');
     const port = web.ports[0]!.host!;
-    const held: string[] = [];
-    let whileHeld: { running: boolean; pid: number; cmdline: string; http: number } | null = null;
-    const r = await w.apply(await w.planText(steps), {
-      engine: watched(w.engine, {
-        held: (name) => held.push(name),
-        ready: async (name) => {
-          if (name !== redis.name) return;
-          // web's held start began when redis's start call returned: wait for it (≤ 30 s)
-          for (const end = Date.now() + 30_000; !held.length && Date.now() < end; ) await sleep(20);
-          const info = await inspect(web.name);
-          whileHeld = { running: info.State.Running, pid: info.State.Pid, cmdline: readFileSync(`/proc/${info.State.Pid}/cmdline`, 'utf8'), http: await httpStatus(port) };
-        },
-      }),
-    });
+    const seen = lookWhileHeld(redis.name, web.name, async (info) => ({ running: info.State.Running, pid: info.State.Pid, cmdline: readFileSync(`/proc/${info.State.Pid}/cmdline`, 'utf8'), http: await httpStatus(port) }));
+    const r = await w.apply(await w.planText(steps), { engine: seen.engine });
     expect(r.status).toBe('applied');
-    expect(held).toEqual([web.name]);
+    expect(seen.held).toEqual([web.name]);
     // while redis was not yet ready: web's container ran, but the hold (sh), and nothing served
+    const whileHeld = seen.look();
     expect(whileHeld).not.toBeNull();
     expect(whileHeld!.running).toBe(true);
     expect(whileHeld!.cmdline.split('\0')[0]).toBe('/bin/sh');
@@ -142,22 +151,11 @@ describe('apply on docker: a dependent container starts held', () => {
       web: { healthcheck: { ...health('wget -q -O- http://127.0.0.1/ >/dev/null', 200), retries: 2, timeoutMs: 10_000 } },
     });
     const since = Math.floor(Date.now() / 1000) - 1;
-    const held: string[] = [];
-    let whileHeld: { health: string | undefined; streak: number | undefined; cmd: string } | null = null;
-    const r = await w.apply(await w.planText(steps), {
-      engine: watched(w.engine, {
-        held: (name) => held.push(name),
-        ready: async (name) => {
-          if (name !== slow.name) return;
-          for (const end = Date.now() + 30_000; !held.length && Date.now() < end; ) await sleep(20);
-          const info = await inspect(web.name);
-          whileHeld = { health: info.State.Health?.Status, streak: info.State.Health?.FailingStreak, cmd: readFileSync(`/proc/${info.State.Pid}/cmdline`, 'utf8').split('\0')[0]! };
-        },
-      }),
-    });
+    const seen = lookWhileHeld(slow.name, web.name, (info) => ({ health: info.State.Health?.Status, streak: info.State.Health?.FailingStreak, cmd: readFileSync(`/proc/${info.State.Pid}/cmdline`, 'utf8').split('\0')[0]! }));
+    const r = await w.apply(await w.planText(steps), { engine: seen.engine });
     expect(r.status).toBe('applied');
-    expect(held).toEqual([web.name]);
-    expect(whileHeld).toEqual({ health: 'starting', streak: 0, cmd: '/bin/sh' });
+    expect(seen.held).toEqual([web.name]);
+    expect(seen.look()).toEqual({ health: 'starting', streak: 0, cmd: '/bin/sh' });
     let status = '';
     for (const end = Date.now() + 15_000; status !== 'healthy' && Date.now() < end; await sleep(100)) status = (await inspect(web.name)).State.Health?.Status ?? '';
     expect(status).toBe('healthy');

@@ -4,9 +4,12 @@
  * and command), the FIFO's tar header, and which start steps are held. The held start itself,
  * on a real Docker Engine: runtime/held-start.docker.test.ts.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { effectiveArgv, fifoTar, heldHealthTest, HOLD_PATH } from './hold.js';
+import { effectiveArgv, fifoTar, heldHealthTest, HOLD_PATH, HOLD_SCRIPT } from './hold.js';
 import { heldStarts } from '../apply.js';
 import { containerSpec, S } from '../testutil/plans.js';
 
@@ -50,6 +53,56 @@ describe('heldHealthTest: the health check waits while the hold is there', () =>
     expect(heldHealthTest(['NONE'])).toEqual(['NONE']);
     expect(heldHealthTest([])).toEqual([]);
     expect(heldHealthTest(undefined)).toBeUndefined();
+  });
+});
+
+describe('HOLD_SCRIPT: held until the release, whatever signals pid 1 gets meanwhile', () => {
+  // the script as the container runs it, with the FIFO in a temp dir; the shells a held image may have
+  const shells = [['dash'], ['busybox', 'sh'], ['bash']].filter(([b]) => ['/usr/bin', '/bin'].some((d) => existsSync(join(d, b!))));
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const held = (sh: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'claude-hold-test-'));
+    const fifo = join(dir, 'f');
+    execFileSync('mkfifo', [fifo]);
+    const p = spawn(sh[0]!, [...sh.slice(1), '-c', HOLD_SCRIPT.replaceAll(HOLD_PATH, fifo), 'claude-hold', 'echo', 'released'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((r) => p.on('close', (code) => r(code)));
+    return { p, fifo, exited, out: () => out, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  };
+  it.each(shells)('%s: SIGCHLD (an orphan of the container exiting) does not release it; the release (open, unlink, a line) does', async (...sh) => {
+    const h = held(sh);
+    try {
+      await sleep(200);
+      for (let i = 0; i < 3; i++) {
+        h.p.kill('SIGCHLD');
+        await sleep(100);
+      }
+      expect(h.p.exitCode).toBeNull();
+      expect(h.out()).toBe('');
+      // releaseHold's order: opened read-write, unlinked, then the line
+      const fd = openSync(h.fifo, 'r+');
+      unlinkSync(h.fifo);
+      writeSync(fd, '\n');
+      closeSync(fd);
+      expect(await h.exited).toBe(0);
+      expect(h.out()).toBe('released\n');
+    } finally {
+      h.p.kill('SIGKILL');
+      h.cleanup();
+    }
+  });
+  it.each(shells)('%s: TERM while held ends it (143), argv never runs', async (...sh) => {
+    const h = held(sh);
+    try {
+      await sleep(200);
+      h.p.kill('SIGTERM');
+      expect(await h.exited).toBe(143);
+      expect(h.out()).toBe('');
+    } finally {
+      h.p.kill('SIGKILL');
+      h.cleanup();
+    }
   });
 });
 

@@ -32,10 +32,15 @@ import type { ContainerApi } from './engine-api.js';
 export const HOLD_PATH = '/.claude-hold';
 
 /**
- * The held entrypoint's script: wait for a line on the FIFO (if it is there), then run argv.
- * TERM/INT end it while held (pid 1 has no default action for them).
+ * The held entrypoint's script: wait on the FIFO while it is there, then run argv. The release
+ * unlinks it (after opening it), so the wait is a loop on its existence, not one read: busybox
+ * sh's open of the FIFO returns (EINTR) on any signal it handles, SIGCHLD too, which pid 1 gets
+ * whenever a process in the container is orphaned to it and exits (a health check's `sleep`
+ * whose probe Docker killed at its timeout), and a single read then ran argv before the
+ * dependencies were ready (session 27, found by the held crash test). TERM/INT end it while
+ * held (pid 1 has no default action for them).
  */
-export const HOLD_SCRIPT = `trap 'exit 143' TERM INT; [ -p ${HOLD_PATH} ] && { read _ < ${HOLD_PATH}; } 2>/dev/null; exec "$@"`;
+export const HOLD_SCRIPT = `trap 'exit 143' TERM INT; while [ -p ${HOLD_PATH} ]; do { read _ < ${HOLD_PATH}; } 2>/dev/null; done; exec "$@"`;
 
 /** The entrypoint of a held container; its Cmd is the argv it runs once released. */
 export const HOLD_ENTRYPOINT = ['/bin/sh', '-c', HOLD_SCRIPT, 'claude-hold'];
@@ -120,15 +125,17 @@ export async function releaseHold(c: ContainerApi, pid: number | null): Promise<
   }
   if (fd !== null) {
     try {
-      writeSync(fd, '\n');
+      // unlinked before the line: the held loop, once its read returns, finds no FIFO
       unlinkSync(path);
+      writeSync(fd, '\n');
     } finally {
       closeSync(fd);
     }
     return 'proc';
   }
-  // `: <> F` opens it read-write (a writer: the held read's open returns, then sees its end)
-  const exec = await c.exec({ Cmd: ['/bin/sh', '-c', `[ -p ${HOLD_PATH} ] && : <> ${HOLD_PATH}; rm -f ${HOLD_PATH}`], AttachStdout: true, AttachStderr: true, User: '0' });
+  // opened read-write (a writer: the held read's open returns), unlinked, then a line: the
+  // held loop sees no FIFO once its read returns (unlinked first: it never opens it again)
+  const exec = await c.exec({ Cmd: ['/bin/sh', '-c', `[ -p ${HOLD_PATH} ] && { rm -f ${HOLD_PATH}; echo >&3; } 3<> ${HOLD_PATH}; rm -f ${HOLD_PATH}`], AttachStdout: true, AttachStderr: true, User: '0' });
   const stream = await exec.start({ hijack: true, stdin: false });
   await new Promise<void>((resolve) => {
     stream.on('end', resolve);

@@ -29,7 +29,7 @@ const SIZE = String.raw`\d+(?:\.\d+)?\s?(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gig
 const SIZE_RE = new RegExp(String.raw`^(?:(?:give\s+(?:it|him|her|them)|with|limit(?:ed)?\s+(?:it\s+)?to|capped\s+at|max|mem(?:ory)?|ram)\s*:?\s+)?(${SIZE})(?:\s+(?:of\s+)?(?:ram|memory|mem))?(?:\s+(?:max|limit|each))?$`, 'i');
 const IMAGE_ITEM = /^(?:(?:the\s+)?(?:image|img|from|using)\s*:?\s+)?['"`]?(\S{1,200}?)['"`]?$/i;
 const NAME_ITEM = /^(?:(?:and\s+)?(?:call|name)\s+(?:it|him|her|the\s+(?:service|container|app)(?:\s+name)?)(?:\s+as)?|called|named|(?:service\s+)?name(?:\s+it)?\s*[:=]?|as)\s+['"`]?([a-z0-9][a-z0-9-]{0,62})['"`]?$/i;
-const PORT_ITEM = /^(?:(?:on\s+)?(?:port|listening\s+on|listens\s+on|on)\s*:?\s*)?(\d{2,5})(?:\/tcp)?(?:\s*,?\s*(?:but|and)?\s*(not\s+published|not\s+exposed|internal(?:\s+only)?|unpublished|no\s+host\s+port))?$/i;
+const PORT_ITEM = /^(?:(?:on\s+)?(?:port|listening\s+on|listens\s+on|on)\s*:?\s*)?(\d{2,5})(?:\/tcp)?(?:\s*(?:,\s*)?(?:(?:but|and)\s*)?(not\s+published|not\s+exposed|internal(?:\s+only)?|unpublished|no\s+host\s+port))?$/i;
 const REPLICAS_ITEM = /^(?:x\s*)?(\d{1,2})\s*(?:replicas?|instances?|copies)$|^(?:replicas?|instances)\s*[:=]?\s*(\d{1,2})$/i;
 const INTERNAL_ITEM = /^(?:(?:but\s+)?not\s+(?:published|exposed|public)|internal(?:\s+only)?|unpublished|private|no\s+host\s+ports?|not\s+reachable\s+from\s+outside)$/i;
 /** "only nginx talks to it", "nginx reaches it inside": why it is internal, nothing to do. */

@@ -31,7 +31,8 @@ export interface ComposeService {
 }
 
 const KNOWN_KEYS = new Set(['image', 'ports', 'depends_on', 'environment', 'command', 'replicas', 'deploy', 'mem_limit', 'memory', 'cpus', 'networks', 'restart', 'container_name', 'expose']);
-export const IMAGE_REF = /^(?!\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?$)[a-z0-9][a-z0-9._/-]{0,200}(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/i;
+// A time of day ("06:00") is no image (round 34: "(06:00 and 18:00)" was read as two images).
+export const IMAGE_REF = /^(?!\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?$)(?!\d{1,2}:\d{2}$)[a-z0-9][a-z0-9._/-]{0,200}(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/i;
 const PORT_PAIR = /^(?:((?:\d{1,3}\.){3}\d{1,3}):)?(\d{1,5})(?::(\d{1,5}))?(?:\/(?:tcp|udp))?$/;
 
 /** A command as typed: an argv array stays an array (exec form), a string stays a string. */

@@ -52,7 +52,7 @@ import { judgeHarm } from './harm.js';
 import { objectHarm } from './objects.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
-import { adminsNamedTaken, backupWarning, commandSaidDestroys, outcomeHarm, roleAccountTaken, onlyKeyTaken, secretTyped, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
+import { adminsNamedTaken, auditNowhereSaid, backupPlaceSaid, backupWarning, commandSaidDestroys, outcomeHarm, powerGroupSaid, roleAccountTaken, onlyKeyTaken, secretTyped, shellSaid, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
 import { compiledOrNotDone } from './compiles.js';
 import { NUMBER_WORDS, QUOTED, correctSpelling, englishWord, lemmaTokens, read } from './language.js';
 import { askedAsPossible, normaliseSaid, slangSaid, verbsSaid } from './normalise.js';
@@ -276,7 +276,8 @@ const DANGERS: { re: RegExp; reason: string }[] = [
 
 const HOST_DISK_MOUNT = /^\s*(?:(?:please|pls|can\s+you|now)\s+)?mount\s+(?:\/dev\/(?:sd|vd|xvd|hd|nvme|mmcblk|disk\/)[\w/.-]*|(?:UUID|LABEL)=[\w.-]+)\s+(?:at|on|to|under)\s+\/(?!\s|$)/i;
 /** An image as people write it in a sentence: with a path or a tag ("ghcr.io/acme/api:2.0", "redis:7"). */
-const IMAGE_SAID = String.raw`[a-z0-9][a-z0-9._-]*(?::\d+(?=\/))?(?:\/[a-z0-9._-]+)+(?::\w[\w.-]{0,127})?|[a-z0-9][a-z0-9._-]*:\w[\w.-]{0,127}`;
+// A time of day ("(00:00 and 12:00)", "18:00") is no image (round 34: it was read as "using image 00:00").
+const IMAGE_SAID = String.raw`(?!\d{1,2}:\d{2}(?![\w.:/-]))(?:[a-z0-9][a-z0-9._-]*(?::\d+(?=\/))?(?:\/[a-z0-9._-]+)+(?::\w[\w.-]{0,127})?|[a-z0-9][a-z0-9._-]*:\w[\w.-]{0,127})`;
 /** "with a random password", "with a strong generated db password": made, never shown. */
 const MADE_WITH_SECRET = /\b(?:with|and|using|plus)\s+(?:a|an|its\s+own|its|their\s+own|their|some)?\s*(?:(?:new|random(?:ly[\s-]generated)?|generated|auto-?generated|strong|secure|long|unique)\s+)+(?:(?:db|database|admin|root|user)\s+)?(?:passwords?|pass|secrets?|tokens?|credentials?)\b/gi;
 const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[^.]*\b(data|volumes?|backups?|files)\b/i;
@@ -686,7 +687,13 @@ export function runOfflineEngine(input: EngineInput): Proposal {
     onlyKeyTaken(input.message, input.files, proposal.files) ??
     volumeNamedTaken(input.message, input.files, proposal.files) ??
     commandSaidDestroys(input.message, input.files, proposal.files) ??
-    secretTyped(input.message);
+    backupPlaceSaid(input.message, input.files) ??
+    shellSaid(input.message, input.files) ??
+    powerGroupSaid(input.message, input.files) ??
+    auditNowhereSaid(input.message) ??
+    secretTyped(input.message) ??
+    // Dangerous and ambiguous: a question whose every answer is refused is a refusal (round 33).
+    everyAnswerRefused(input, proposal);
   // The only admins who can log in taken while keyless admins stay: said on every wording (review 23 MED-4).
   const way = reason === undefined ? wayInLost(input.files, proposal.files) : undefined;
   if (way !== undefined && 'warn' in way && !(proposal.warnings ?? []).some((w) => /has no SSH key|have no SSH key/.test(w))) proposal.warnings = [...(proposal.warnings ?? []), way.warn];
@@ -696,6 +703,37 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
+}
+
+/** Set while the answers of a question are judged (`everyAnswerRefused`): an answer's own question is not judged again. */
+let judgingAnswers = false;
+
+/**
+ * A request that is asked back ("Which service should get port 22: nginx, …, or worker?") where
+ * every answer would be refused (each publishes sshd's port): the refusal wins, a dangerous request
+ * is never asked back (round 33). Each choice is answered as the next turn would answer it, through
+ * the engine's own answer path; the first choice that is not refused ends the judging (one extra
+ * run for an ordinary question).
+ */
+function everyAnswerRefused(input: EngineInput, proposal: Proposal): string | undefined {
+  if (judgingAnswers || Object.keys(proposal.files).length > 0 || !proposal.explanation.includes(ASK_TAIL)) return undefined;
+  const m = /^Which\b[^:?]*:\s*(.+?)\?/.exec((proposal.questions ?? [])[0] ?? '');
+  if (!m) return undefined;
+  const choices = m[1]!.split(/\s*,\s*(?:or\s+)?|\s+or\s+/).map((c) => c.trim()).filter((c) => /^[\w.:/-]+$/.test(c));
+  if (choices.length < 2 || choices.length > 12) return undefined;
+  judgingAnswers = true;
+  try {
+    let first: string | undefined;
+    const history = [...input.history, { role: 'user' as const, text: input.message }, { role: 'assistant' as const, text: proposal.explanation }];
+    for (const c of choices) {
+      const answered = runOfflineEngine({ ...input, message: c, history });
+      if (!answered.refused) return undefined;
+      first ??= answered.refused.reason;
+    }
+    return first;
+  } finally {
+    judgingAnswers = false;
+  }
 }
 
 /** The parts of a request a proposal left out as not understood ("Not done: "…" (I did not understand …"), one per line, or undefined. */
@@ -1138,6 +1176,9 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       envItem(c) ||
       volumePart(c) ||
       serviceItem(c) ||
+      // "keep 5 backups of postgres, taken every sunday at 4am", "keep twelve, one every 2 hours": when
+      // the clause before happens, said with a participle or "one" (round 34).
+      onlySchedule(c.trim().replace(/^(?:(?:and|but)\s+)?(?:(?:taken|made|done|run|created|one|once)\s+)/i, '')) && /^(?:(?:and|but)\s+)?(?:taken|made|done|run|created|one|once)\s/i.test(c.trim()) ||
       // "…, in worker", "…, inside the app container": where the clause before runs.
       /^(?:(?:and|but)\s+)?(?:in|inside|within)\s+(?:the\s+)?[a-z0-9][\w-]*(?:\s+container)?\s*[.!]*$/i.test(c.trim()) || !/^(?:open|allow|block|deny|close|permit|whitelist|blacklist|reject|unblock|expose)\b/i.test(c.trim()) && (/^(?:like|about|around|say|maybe|roughly|approx\.?|probably)\s+\d[\d.]*\s*[a-z]*$/i.test(c.trim()) ||
       /^(?:and\s+)?(?:name|call)\s+(?:it\s+|him\s+|her\s+|them\s+)?['"“‘`]?[a-z0-9][\w-]*['"”’`]?$|^(?:and\s+)?(?:called|named)\s+\S+$|^(?:and\s+|with\s+)?(?:the\s+|an?\s+)?(?:owner|owned\s+by)\b/i.test(c.trim()) ||
@@ -1294,7 +1335,7 @@ const DEFAULT_SAID = /\b(the\s+)?default\b(?!\s+(?:(?:input|incoming|inbound|fir
 const FIREWALL_TALK = /\b(?:firewall|ssh|ports?|allow|block|deny|open|drop|reject|rules?)\b/i;
 const PUBLIC_WORD = String.raw`(?:public(?:ly\s+(?:reachable|accessible|available))?|exposed|reachable\s+from\s+(?:outside|the\s+(?:internet|world))|published|open\s+to\s+the\s+(?:world|internet|public)|on\s+the\s+internet)`;
 const ONLY_PUBLIC = new RegExp(
-  String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:,|-|:)?\s*(?:on|at)?\s*(?:port\s+)?(\d{2,5})\b)?`,
+  String.raw`\b(?:only|just)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:(?:should|must|will|shall|can|may)\s+be\s+|is\s+|gets?\s+to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:[,:-]\s*)?(?:(?:on|at)\s*)?(?:port\s+)?(\d{2,5})\b)?|\b(?:the\s+)?([a-z][\w-]*)\s+(?:is|should\s+be|will\s+be)\s+the\s+only\s+(?:thing|one|service|container|part)\s+(?:that\s+is\s+|that'?s\s+|to\s+be\s+)?${PUBLIC_WORD}(?:\s*(?:[,:-]\s*)?(?:(?:on|at)\s*)?(?:port\s+)?(\d{2,5})\b)?`,
   'i',
 );
 
@@ -1422,11 +1463,28 @@ const FASTER = /\b(?:faster|quicker|snappier|speed\s+(?:[\w-]+\s+)?up|perform(?:
 const MORE = /\b(?:bump|raise|increase|boost|beef|grow|more|up(?:grade)?)\b[^.;]*?\b(?:memory|ram|cpus?|cores?|replicas?|instances|resources|limits?)\b|\b(?:scale|beef|size|power)\s+(?:(?:it|them|that|this|things|everything|[\w-]+)\s+)?up\b|\b(?:memory|ram|cpu)\s+(?:bump|boost|increase)\b/i;
 
 /** A service pointed at that fits several: "the other one", "that service", "the second one". */
-const SEVERAL_FIT = /\b(?:remove|delete|drop|stop|start|restart|kill|move|update|upgrade|get\s+rid\s+of|scale|can\s+go|goes|has\s+to\s+go|must\s+go)\b.*?\b(?:the\s+other|that|the\s+second|the\s+third)\s+(?:one|service|container)\b|\b(?:the\s+other|that|the\s+second|the\s+third)\s+(?:one|service|container)\s+(?:can|has\s+to|must|should)\s+go\b/;
+const SEVERAL_FIT = /\b(?:remove|delete|drop|stop|start|restart|kill|move|update|upgrade|get\s+rid\s+of|scale|can\s+go|goes|has\s+to\s+go|must\s+go)\b.*?\b(?:(?:the|that)\s+other|that|the\s+(?:second|third|2nd|3rd))\s+(?:one|1|service|container)\b|\b(?:(?:the|that)\s+other|that|the\s+(?:second|third|2nd|3rd))\s+(?:one|1|service|container)\s+(?:can|has\s+to|must|should)\s+go\b/;
 /** A change of a setting with no value: "change the port", "I want a different port", "update the image please". */
 const NO_VALUE = /^(?:(?:please|pls|can\s+you|could\s+you|i\s+(?:want|need)(?:\s+to)?|i'?d\s+like(?:\s+to)?|we\s+need(?:\s+to)?)\s+)*(?:change|update|set|switch|modify|alter|adjust|use|pick|choose|limit|cap|give\s+it|have)?\s*(?:it\s+)?(?:(?:the|a|its|a\s+new|a\s+different|another|the\s+new)\s+)?(port(?:\s+number)?|memory(?:\s+limit)?|ram|image|version|tag|name|hostname|host\s+name|time\s*zone)(?:\s+(?:to\s+something\s+else|please|pls|then|now))*\s*[?.!]*$/;
 /** A script or job said by what it is with no command: "schedule the cleanup script", "set up the cron job we talked about". */
-const LACKING_SCRIPT = /\b(?:schedule|run|enable|set\s*up|start|add|activate)\s+(?:the|my|our|that)\s+(?:[\w-]+\s+)?(?:script|cron\s*job|cronjob)\b/;
+const LACKING_SCRIPT = /\b(?:schedule|run|enable|set(?:\s*up)?|start|add|activate|make|put)\s+(?:(?:the|my|our|that|a\s+schedule\s+for\s+the)\s+)?(?:[\w-]+\s+)?(?:script|cron\s*job|cronjob)\b|\b(?:(?:set\s*up|make|create|add)\s+a\s+schedule\s+for|schedule)\s+(?:the\s+|my\s+|our\s+|that\s+)?(?:[\w-]+\s+)?(?:script|report|digest|export|cleanup|clean-?up|purge|sync|job)\b/;
+/** "schedule the report", "can you schedule the invoice report?": only "schedule" and what, nothing else said (round 34). */
+const ONLY_SCHEDULE_WHAT = /^(?:(?:please|pls|can\s+you|could\s+you|would\s+you)\s+)*schedule\s+(?:the\s+|my\s+|our\s+|that\s+)?((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s*(?:(?:please|pls|for\s+me)\s*)*[?.!]*$/;
+/** A setting said with no value in any order, with any politeness round it: "the port, please change it", "I'd like to change the port, can you do that?" (round 34). */
+const SETTING_NOUN = /\b(port(?:\s+number)?|memory(?:\s+limit)?|ram|image|version|tag|hostname|host\s+name|time\s*zone)\b/;
+const NO_VALUE_WORDS = new Set(
+  "please pls plz can could would will you do that this it for me us i id i'd i'm like want need needs to we the a an its new different another other change changed changing update swap switch modify alter adjust use pick choose set have be something else then now thanks thx is possible ok okay make one".split(' '),
+);
+const CHANGE_WORD = /^(?:change|changed|changing|update|swap|switch|modify|alter|adjust|different|another|new|pick|choose)$/;
+function settingWithNoValue(t: string): string | undefined {
+  const m = SETTING_NOUN.exec(t);
+  if (!m) return undefined;
+  const rest = `${t.slice(0, m.index)} ${t.slice(m.index + m[0].length)}`.replace(/[^a-z'\s]/g, ' ').split(/\s+/).filter(Boolean);
+  if (rest.some((w) => !NO_VALUE_WORDS.has(w)) || !rest.some((w) => CHANGE_WORD.test(w))) return undefined;
+  return m[1]!;
+}
+/** A memory said as a bare number: "set the memory to 2", "ram to 1", "memory 512 please" (round 34). */
+const BARE_MEMORY = /\b(?:memory|ram|mem)\b\s*(?:(?:limit|cap)\b\s*)?(?:(?:to|at|of)\b\s*|[=:]\s*)?(\d+(?:\.\d+)?)(?!\s*(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?)\b)(?![\w.%])|\b(\d+(?:\.\d+)?)\s+(?:of\s+)?(?:memory|ram)\b/;
 
 /**
  * A request nothing could act on that is vague rather than unread: it asks what is meant,
@@ -1434,7 +1492,8 @@ const LACKING_SCRIPT = /\b(?:schedule|run|enable|set\s*up|start|add|activate)\s+
  */
 function vagueQuestion(run: Run, message: string): string | undefined {
   const t = message.toLowerCase();
-  if (/\d/.test(t) && !SEVERAL_FIT.test(t) && !LACKING_SCRIPT.test(t)) return undefined;
+  const bare = BARE_MEMORY.exec(t);
+  if (/\d/.test(t) && !SEVERAL_FIT.test(t) && !LACKING_SCRIPT.test(t) && !(bare && findSizes(t).length === 0)) return undefined;
   const names = services(run).map((s) => s.name);
   const named = targetsIn(run, message).names;
   const which = named.length === 1 ? named[0]! : names.length === 1 ? names[0]! : undefined;
@@ -1447,19 +1506,26 @@ function vagueQuestion(run: Run, message: string): string | undefined {
   if (SEVERAL_FIT.test(t) && !named.length && names.length > 1 && focusTargets(run).length !== 1) {
     return `Which service do you mean: ${orList(names)}? "${/\bother\b/.test(t) ? 'the other one' : /\bsecond\b/.test(t) ? 'the second one' : 'that one'}" fits more than one, and I never guess which to change. Nothing was changed.`;
   }
+  // "set the memory to 2": 2 of what, and for which service, is asked (round 34).
+  if (bare && findSizes(t).length === 0) {
+    const n = bare[1] ?? bare[2]!;
+    return `How much memory is "${n}": ${n} MB or ${n} GB${which ? `, for ${which}` : ''}?${pick} Say it with its unit, for example "give ${eg} ${n}g of memory". Nothing was changed.`;
+  }
   // "change the port", "I want a different port", "update the image": a change with no value (round 33).
-  const setting = NO_VALUE.exec(t);
-  if (setting) {
-    const what = setting[1]!.replace(/\s+number$/, '');
+  const said = NO_VALUE.exec(t)?.[1] ?? settingWithNoValue(t);
+  if (said) {
+    const what = said.replace(/\s+number$/, '');
     const now = which && /^port/.test(what) ? getService(run, which)?.ports?.map((p) => p.host ?? p.container).join(', ') : which && /^image|^version|^tag/.test(what) ? getService(run, which)?.image : undefined;
     return `What should the new ${what} be${which ? ` for ${which}` : ''}?${now ? ` (It is ${now} now.)` : ''}${pick} Say it with the value, for example "${/^port/.test(what) ? `move ${eg} to port 8080` : /^(?:memory|ram)/.test(what) ? `give ${eg} 512m of memory` : /^(?:image|version|tag)/.test(what) ? `update ${eg} to ${getService(run, eg)?.image?.split(':')[0] ?? eg}:TAG` : /^host/.test(what) ? 'set the hostname to web01' : /^time/.test(what) ? 'set the timezone to Europe/Berlin' : /^name/.test(what) ? `rename ${eg} to NAME` : `set the ${what} of ${eg} to VALUE`}". Nothing was changed.`;
   }
   // "schedule the cleanup script", "run the export script every night": a script or job the host
   // lacks (no job runs it, no command is said): what it runs and where is asked (round 33).
-  const lacking = LACKING_SCRIPT.exec(t);
+  const only = ONLY_SCHEDULE_WHAT.exec(t);
+  const lacking = LACKING_SCRIPT.exec(t) ?? (only && !names.includes(only[1]!) ? only : null);
   if (lacking) {
     const jobs = run.ws.items<{ name: string }>('scheduled.yaml', JOBS);
-    return `Which command is ${lacking[0].replace(/^.*?\b(the|my|our|that)\b/, '$1')}, when should it run, and in which service's container${names.length ? ` (${orList(names)})` : ''}? No job here runs it${jobs.length ? ` (the jobs are ${orList(jobs.map((j) => j.name))})` : ''}. For example "run bin/cleanup.sh in ${eg} every night at 3". Nothing was changed.`;
+    const thing = /\b(?:the|my|our|that)\b/.test(lacking[0]) ? lacking[0].replace(/^.*?\b(the|my|our|that)\b/, '$1') : `"${lacking[0].replace(/^.*?\bschedule\s+(?:for\s+)?/, '').replace(/\s+(?:please|pls|for\s+me)$/, '').replace(/[?.!]+$/, '')}"`;
+    return `Which command is ${thing}, when should it run, and in which service's container${names.length ? ` (${orList(names)})` : ''}? No job here runs it${jobs.length ? ` (the jobs are ${orList(jobs.map((j) => j.name))})` : ''}. For example "run bin/cleanup.sh in ${eg} every night at 3". Nothing was changed.`;
   }
   if (POINTED_NOTHING.test(t)) {
     if (/\b(?:ips?|address(?:es)?|hosts?|subnets?|ranges?)\b/.test(t)) return `Which IP address or range do you mean? Nothing in this conversation names one. Say it, for example "block 203.0.113.7" or "allow 10.0.0.0/8". Nothing was changed.`;
@@ -4292,7 +4358,7 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     // Named anywhere in the message, kept or removed ("…, keep grafana" is said of it too).
     const said = dependants.filter((d) => new RegExp(String.raw`(?<![\w.-])${escapeRe(d)}(?![\w-])`, 'i').test(run.input.message) || findServiceMentions(run.input.message).some((m) => existingFor(run, m) === d));
     const unsaid = dependants.filter((d) => !said.includes(d));
-    if (unsaid.length > 0 && /(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)|(?:its|their)\s+dependen(?:ts|cies)|with\s+(?:its|their)\s+dependents/i.test(run.input.message)) names = [...names, ...unsaid];
+    if (unsaid.length > 0 && /\b(?:everything|all|whatever|anything)\s+(?:that\s+|which\s+)?(?:depends|relies|needs|uses|waits)\b|\b(?:its|their)\s+dependen(?:ts|cies)\b|\bwith\s+(?:its|their)\s+dependents\b/i.test(run.input.message)) names = [...names, ...unsaid];
     else if (unsaid.length > 0) {
       const gone = names.filter((n) => unsaid.some((d) => (getService(run, d)!.depends_on ?? []).includes(n)));
       const them = unsaid.length > 1 ? 'them' : 'it';
@@ -5691,7 +5757,7 @@ function portNumber(s: string): number | undefined {
  * ("14 days" of daily backups is 14, of hourly ones 336).
  */
 const RETENTION =
-  /\b(?:keep(?:ing|s)?|retain(?:ing|s)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:only\s+|just\s+|at\s+most\s+|no\s+more\s+than\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
+  /\b(?:keep(?:ing|s)?|kept|retain(?:ing|s|ed)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:only\s+|just\s+|at\s+most\s+|no\s+more\s+than\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
 
 /** RETENTION read after the durations and counts said in words are put plainly (retention.ts). */
 const retentionIn = (t: string): RegExpExecArray | null => RETENTION.exec(retentionWords(t));
@@ -5772,7 +5838,7 @@ function handleBackups(run: Run, clause: string): boolean {
   if (!/\bback ?ups\b|\bbackup\b|\bsnapshots?\b/.test(t) && /\b(bring|get|fire|spin|boot|power|start|come|came|is|are|kick)\s+(?:[\w-]+\s+){0,3}back\s+up\b/.test(t)) return false;
   const ownVols = volumeTargets(run, clause);
   // "turn backups off for it", "switch its backups off", "pause the backups", "don't back it up anymore".
-  if (/\b(disable|stop|no(?!\s+(?:more|fewer|less|longer|older)\s+than\b)|without|skip|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\b(?:don'?t|do\s+not|never)\s+(?:need\s+to\s+)?back\s+(?:up\s+)?(?:it|this|that|them)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+need\s+(?:to\s+be\s+)?back(?:ed|ing)?[\s-]?up\b|\bstop\s+back\s+up\b|\bno (more|longer)\b(?!\s+than\b)[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
+  if (/\b(disable|stop|no(?!\s+(?:more|fewer|less|longer|older)\s+than\b)|without|skip|turn off|switch off|remove|pause|cancel|kill|drop|get rid of)\b[^.]*\bback ?ups?\b|\b(?:don'?t|do\s+not|never)\s+(?:need\s+to\s+)?back\s+(?:up\s+)?(?:it|this|that|them)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?need\s+(?:to\s+be\s+|to\s+|an?\s+|any\s+)?back(?:ed|ing)?[\s-]?ups?\b|\bstop\s+back\s+up\b|\bno (more|longer)\b(?!\s+than\b)[^.]*\bback\s?up|\bback ?ups?\s+(?:(?:for|of|on)\s+[\w-]+\s+)?(?:off|disabled)\b|\b(?:turn|switch|shut)\s+(?:the\s+|its\s+|their\s+|all\s+)?(?:[\w-]+\s+)?back ?ups?\s+off\b|\b(?:don'?t|do\s+not|never)\s+back\s+(?:\w+\s+)?up\b[^.]*\b(?:any\s?more|again|from\s+now\s+on)\b/.test(t)) {
     if (ownVols.length > 0) {
       backUpVolumes(run, ownVols, t, 'off', undefined, null);
       return true;

@@ -15,6 +15,7 @@
  * Only a service that exists is a container here (a word before a colon is no service
  * otherwise); each sentence of the request is read on its own. Pure.
  */
+import { imageSlot } from './job-frame.js';
 import { beforeSchedule, onlySchedule, parseSchedule, rawCron } from './schedule.js';
 
 /** Words before a request that say nothing of it ("ok and", "also", "please"). */
@@ -79,8 +80,17 @@ function endpointForm(sentence: string, detail: JobService[]): string | undefine
   // that runs curl …"): left to it; said with no verb ("every 5 minutes, curl URL"), kept as said.
   const own = /\b(?:curl|wget)\b[^\n]{0,200}?\bhttps?:\/\/[^\s'"<>()]+[^\s'"<>().,;!?]/i.exec(sentence);
   if (own && (/\b(?:run|runs|running|execute|exec|schedule|job|task|cron)\b/i.test(sentence) || /\b(?:utility|helper|throwaway|throw-away|small|tiny|minimal|alpine|busybox|separate|standalone|little|one-off|fresh)\s+(?:[\w.:/-]+\s+)?(?:container|image|box)\b/i.test(sentence))) return undefined;
-  const tool = own ? () => own[0] : (url: string) => `wget -q -O /dev/null ${url}`;
   const url = /\bhttps?:\/\/[^\s'"<>()]+[^\s'"<>().,;!?]/i.exec(sentence);
+  // The job's own image said anywhere ("(use curlimages/curl:8.8.0)", "image curlimages/curl:8.7.1",
+  // "with curlimages/curl:8.8.0,"): the URL is fetched in a utility container of it, with curl when
+  // curl is said or is the image (round 34).
+  const image = url ? imageSlot(sentence.replace(url[0], ' '), detail.map((d) => d.name)) : undefined;
+  const curl = image !== undefined && (/\bcurl\b/i.test(sentence.replace(url![0], ' ').replace(image.image, ' ')) || /(?:^|\/)curl(?::|$)/i.test(image.image));
+  const tool = own ? () => own[0] : curl ? (u: string) => `curl -fsS ${u}` : (u: string) => `wget -q -O /dev/null ${u}`;
+  if (url && image) {
+    const when = whenOf(image.rest, url[0]);
+    return when ? `run \`${tool(url[0])}\` using ${image.image} ${when}` : undefined;
+  }
   if (url) {
     const when = whenOf(sentence, url[0]);
     if (!when) return undefined;

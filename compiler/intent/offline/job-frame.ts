@@ -61,7 +61,7 @@ function commandSlot(s: string, services: readonly string[]): Slots | undefined 
   if (quoted.length > 1) return undefined;
   // "(vacuumdb --full --all)", "(find /tmp -mtime +7 -delete)", "(command: X)": a program in brackets; never a service alone, never a time.
   const bracket = /\(\s*(?:(?:the\s+)?(?:command|cmd|script)\s*(?::|=|is)\s*)?([^()]{2,200}?)\s*\)/.exec(s);
-  if (bracket && commandLike(bracket[1]!) && !services.includes(bracket[1]!.toLowerCase()) && !onlySchedule(bracket[1]!)) {
+  if (bracket && commandLike(bracket[1]!) && !services.includes(bracket[1]!.toLowerCase()) && !onlySchedule(bracket[1]!) && !IMAGE_ONLY.test(bracket[1]!.trim())) {
     // "(vacuumdb -a -U postgres, in postgres)": the container said in the brackets after the command goes to the rest (round 33).
     const inside = /^(.*?)\s*[,;]\s*((?:in|inside|on)\s+(?:the\s+)?[\w-]+(?:\s+container)?)$/i.exec(bracket[1]!);
     if (inside && services.includes(inside[2]!.replace(/^\S+\s+(?:the\s+)?/i, '').replace(/\s+container$/i, '').toLowerCase()) && commandLike(inside[1]!)) return { command: inside[1]!, rest: `${s.slice(0, bracket.index)} ${inside[2]} ${s.slice(bracket.index + bracket[0].length)}` };
@@ -175,7 +175,8 @@ export function jobFrame(sentence: string, services: readonly string[]): string 
   }
   // A job named, moved, paused or removed is the job handler's own ("…, call it nightly"): left as said.
   // A health check said with its interval ("worker health: `pgrep celery`, every 1m, 3 retries") is not a job.
-  const plain = sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ');
+  // A word inside a path ("python /jobs/export.py") is the path's (round 34).
+  const plain = sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ').replace(/\S*\/\S*/g, ' ');
   if (/\b(?:call(?:ed)?|name[ds]?|pause|disable|resume|re-?enable|reschedule|move|switch|turn|change|instead|job|jobs|task|tasks|cron\w*)\b/i.test(plain)) return undefined;
   if (sentence.length > 400 || /\bhealth(?:y|\s*-?\s*checks?)?\b|\bretr(?:y|ies)\b|\bprobes?\b|\bback\s*-?ups?\b/i.test(sentence.replace(new RegExp(QUOTED, 'g'), ' ').replace(/\([^()]*\)/g, ' ')) || !/\d|\b(?:every|each|daily|nightly|hourly|weekly|monthly|noon|midnight|morning|evening|night|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b/i.test(sentence)) return undefined;
   const cmd = commandSlot(sentence, services);
@@ -199,10 +200,34 @@ export function jobFrame(sentence: string, services: readonly string[]): string 
  */
 export const IMAGE_SAID = /(?:^|[\s,(])(?:using|with|on|from|use)\s+(?:the\s+)?(?:image\s+)?((?:[a-z0-9][\w.-]*\/)*[a-z][\w.-]*:[\w][\w.-]*|(?:[a-z0-9][\w.-]*\/)+[a-z][\w.-]*)(?:\s+(?:image|container))?(?=$|[\s,;:)!?]|\.(?:\s|$))(?:\s+to\s+(?=run\b))?/i;
 
-function imageSlot(rest: string, services: readonly string[]): { image: string; rest: string } | undefined {
+/**
+ * An image reference said bare (round 34): a name with a tag ("alpine:3.20", "python:3.12-slim")
+ * or a path ("curlimages/curl:8.8.0"); never a URL's host or path, a time ("12:00") or a port.
+ */
+const IMAGE_REF = String.raw`(?<![\w./:@-])((?:[a-z0-9][\w.-]*(?::\d+)?\/)*[a-z][\w.-]*:[\w][\w.-]*|(?:[a-z0-9][\w.-]*\/)+[a-z][\w.-]*)(?=$|[\s,;:)!?]|\.(?:\s|$))`;
+/** What a bracket says when it only names the job's image ("use curlimages/curl:8.8.0", "image: alpine:3.20"): no command (round 34). */
+const IMAGE_ONLY = new RegExp(String.raw`^(?:(?:use|using|with|on|in|from)\s+)?(?:the\s+)?(?:image\s*:?\s*)?${IMAGE_REF}$`, 'i');
+
+/** The words an image is said with anywhere: "in X", "(X)", "(image: X)", "image X", "the image is X", "X:" first. */
+const IMAGE_ANYWHERE = new RegExp(String.raw`(\(\s*)?(?:(?:in|inside|with|using|on|from|use|run\s+on)\s+)?(?:the\s+)?(?:(?:docker\s+)?image\s*(?:is\s+|:\s*|=\s*)?)?${IMAGE_REF}(?:\s+(?:image|container))?(\s*\))?`, 'i');
+
+/** An image said bare: a reference that is no service's, no port ("host:8080") and no time. */
+export function imageSaidAnywhere(text: string): boolean {
+  const m = IMAGE_ANYWHERE.exec(text);
+  return m !== null && !/:\d+$/.test(m[2]!) && !/^https?$/i.test(m[2]!.split(':')[0]!);
+}
+
+export function imageSlot(rest: string, services: readonly string[]): { image: string; rest: string } | undefined {
   const m = IMAGE_SAID.exec(rest);
-  if (!m || services.includes(m[1]!.split(/[:/]/)[0]!.toLowerCase())) return undefined;
-  return { image: m[1]!.toLowerCase(), rest: rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length) };
+  if (m && !services.includes(m[1]!.split(/[:/]/)[0]!.toLowerCase())) return { image: m[1]!.toLowerCase(), rest: rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length) };
+  // Said anywhere else (round 34): "in python:3.12-slim", "(alpine:3.20)", "image ruby:3.3",
+  // "alpine:3.19: du -sh …" — the brackets and the lead words go with it.
+  const a = IMAGE_ANYWHERE.exec(rest);
+  if (!a || /:\d+$/.test(a[2]!) || services.includes(a[2]!.split(/[:/]/)[0]!.toLowerCase())) return undefined;
+  const lead = a[1] && !a[3] ? a[1].length : 0;
+  const whole = a[0].slice(lead, a[3] && !a[1] ? a[0].length - a[3].length : a[0].length);
+  const at = a.index + lead;
+  return { image: a[2]!.toLowerCase(), rest: rest.slice(0, at) + ' ' + rest.slice(at + whole.length) };
 }
 
 /** A job's name said first: "add a job called 'warm'", "new job named sitemap,", "job 'mail-digest':", "schedule "nightly-export" for …". */
@@ -213,7 +238,7 @@ const JOB_NAMED = new RegExp(
 
 /** Each sentence of the message through `jobFrame`. */
 export function jobFrames(message: string, services: readonly string[]): string {
-  if (services.length === 0 && !IMAGE_SAID.test(message)) return message;
+  if (services.length === 0 && !IMAGE_SAID.test(message) && !imageSaidAnywhere(message)) return message;
   const sentences = message.split(/(?<=[.;!?])\s+(?=\S)/);
   const framed = sentences.map((s) => jobFrame(s, services));
   // The slots said over sentences ("Every night at 3, in the worker container? The command would

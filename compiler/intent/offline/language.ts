@@ -281,6 +281,9 @@ export function englishWord(word: string): boolean {
 /** Four-letter verbs and nouns of requests whose swapped-letter typos are read as them. */
 const SHORT_VERBS = ['move', 'stop', 'open', 'drop', 'kill', 'port', 'user', 'show', 'bump', 'give', 'make', 'turn', 'lock'];
 
+/** Short words typed wrong that no edit distance can place safely. */
+const SHORT_TYPOS: Record<string, string> = { teh: 'the', hte: 'the', othr: 'other', otehr: 'other', ohter: 'other', adn: 'and', taht: 'that', thsi: 'this', wiht: 'with' };
+
 export function correctSpelling(text: string, words: readonly string[], products: readonly string[], keep: readonly string[]): { text: string; fixes: [string, string][] } {
   const vocab = new Set([...words, ...products].map((v) => v.toLowerCase()));
   const plain = words.map((v) => v.toLowerCase());
@@ -288,11 +291,18 @@ export function correctSpelling(text: string, words: readonly string[], products
   const fixes: [string, string][] = [];
   // Quoted and backticked text is left alone.
   const protectedSpans = quotedSpans(text);
-  const out = text.replace(/(?<![\w./:@=$-])[A-Za-z]{4,}(?![\w./:@=-])/g, (word, offset: number) => {
+  const out = text.replace(/(?<![\w./:@=$-])[A-Za-z]{3,}(?![\w./:@=-])/g, (word, offset: number) => {
     if (protectedSpans.some(([a, b]) => offset >= a && offset < b)) return word;
     const w = word.toLowerCase();
     if (vocab.has(w) || kept.has(w)) return word;
     if (/\b(called|named|user|account|as|hostname|host name)\s+$/i.test(text.slice(Math.max(0, offset - 16), offset))) return word;
+    // Short function words typed wrong ("teh port", "the othr one"): read as the word (round 34).
+    const typo = SHORT_TYPOS[w];
+    if (typo) {
+      fixes.push([word, typo]);
+      return typo;
+    }
+    if (w.length < 4) return word;
     if (plain.some((v) => w.startsWith(v) && INFLECTIONS.includes(w.slice(v.length)))) return word;
     if (englishWord(w)) return word;
     // Four letters: only two neighbouring letters swapped, towards a short verb ("mvoe", "stpo", "opne").

@@ -228,6 +228,8 @@ function normalisePart(text: string): string {
       .replace(/(?<![\w./'’-])u(?![\w./'’@-])/g, 'you')
       .replace(/(?<![\w./'’-])ur(?![\w./'’@-])/g, 'your')
       .replace(/\bplz\b/gi, 'please')
+      // "kick off the sync job rn": right now (round 34).
+      .replace(/(?<![\w./'’-])rn(?![\w./'’@-])/g, 'right now')
       // The verbs on services, said of a count or of every one: "kill all the api replicas but
       // one" keeps that many ("scale api to 1 replicas"); "every service", "every single
       // container" are all of them ("emergency: stop every service now" read "every … now" as a schedule).
@@ -239,6 +241,8 @@ function normalisePart(text: string): string {
       // The firewall's verbs said of the policy and of ports kept: "drop the default input policy"
       // sets it to drop; "keep 22 and 80 open", "leave 443 open" let those ports in.
       .replace(/\b(?:drop|deny|block|reject)\s+(?:the\s+)?default\s+(?:(?:input|incoming|inbound)\s+)?policy\b/gi, 'set the default input policy to drop')
+      // "set the inbound policy to drop": the inbound (input, incoming) policy is the default input policy (round 34).
+      .replace(/(?<!\bdefault\s+)\b(?:input|incoming|inbound)\s+(?:firewall\s+)?policy\b/gi, 'default input policy')
       // Not after "turn on the firewall": that "keep" is the lock-down's allow list (engine.ts firewallOnKept reads it once).
       .replace(/\b(?:keep|leave)\s+(\d{2,5}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)\d{2,5})*)\s+(?:open(?:ed)?|reachable|accessible|allowed)\b/gi, (m, list: string, at: number, all: string) => (FIREWALL_TURNED_ON.test(all.slice(0, at)) ? m : /^\d+$/.test(list) ? `open port ${list}` : `open ports ${list}`))
       // "udp 51820 for wireguard", "1194/udp pls": a protocol and a port said first, with no verb, open it.

@@ -73,15 +73,18 @@ export function reachableAdmins(text: string | undefined): string[] | undefined 
   if (spec === undefined) return undefined;
   const passwords = ((spec.ssh ?? {}) as Obj).password_authentication === true;
   const names = new Set(admins(text));
-  return (list(spec.users) as (User & { ssh_keys?: unknown })[]).filter((u) => names.has(String(u.name)) && (passwords || (Array.isArray(u.ssh_keys) && u.ssh_keys.length > 0))).map((u) => String(u.name));
+  return (list(spec.users) as (User & { ssh_keys?: unknown; shell?: unknown })[]).filter((u) => names.has(String(u.name)) && !NO_LOGIN_SHELL.test(String(u.shell ?? '')) && (passwords || (Array.isArray(u.ssh_keys) && u.ssh_keys.length > 0))).map((u) => String(u.name));
 }
+
+/** A shell that lets no one log in (round 33): nologin, false. An admin given one has no way in, whatever keys he has. */
+export const NO_LOGIN_SHELL = /(?:^|\/)(?:nologin|false)$/;
 
 /** The users who can log in: an SSH key, or any user while ssh takes passwords. */
 function loginUsers(text: string | undefined): string[] {
   const spec = specOf(text);
   if (spec === undefined) return [];
   const passwords = ((spec.ssh ?? {}) as Obj).password_authentication === true;
-  return (list(spec.users) as (User & { ssh_keys?: unknown })[]).filter((u) => passwords || (Array.isArray(u.ssh_keys) && u.ssh_keys.length > 0)).map((u) => String(u.name));
+  return (list(spec.users) as (User & { ssh_keys?: unknown; shell?: unknown })[]).filter((u) => !NO_LOGIN_SHELL.test(String(u.shell ?? '')) && (passwords || (Array.isArray(u.ssh_keys) && u.ssh_keys.length > 0))).map((u) => String(u.name));
 }
 
 /**
@@ -311,6 +314,118 @@ function hostPowers(current: StateFiles, proposed: StateFiles): string | undefin
   return powers({ ...current, ...proposed }).find((p) => !had.has(p));
 }
 
+/**
+ * sshd's port taken by a container (round 33): a service published on the port ssh listens on, on
+ * an address other than loopback (Docker's forwarding takes the connections before sshd sees them),
+ * or ssh moved onto a port a service publishes (sshd cannot listen there). Either way no one could
+ * log in to fix the machine. `[service, port, moved]`, new since today.
+ */
+function sshPortTaken(current: StateFiles, proposed: StateFiles): [string, number, boolean] | undefined {
+  if (proposed['services.yaml'] === undefined && proposed['security.yaml'] === undefined) return undefined;
+  const was = sshPort(current['security.yaml']);
+  const port = sshPort(proposed['security.yaml'] ?? current['security.yaml']);
+  const loopback = (ip: unknown): boolean => typeof ip === 'string' && /^(?:127\.|::1$|localhost$)/.test(ip.trim());
+  const on = (files: StateFiles): string[] =>
+    services(files['services.yaml'])
+      .filter((svc) => list(svc.ports).some((p) => Number(p.host) === port && !loopback(p.host_ip) && (p.protocol === undefined || p.protocol === 'tcp')))
+      .map((svc) => String(svc.name));
+  const before = new Set(port === was ? on(current) : []);
+  const taken = on({ ...current, ...proposed }).find((n) => !before.has(n));
+  return taken === undefined ? undefined : [taken, port, port !== was];
+}
+
+/** Groups whose members read what no user should (round 33): every password hash, the raw disks, the kernel's memory, the system's files. */
+const POWER_GROUPS: Readonly<Record<string, string>> = {
+  shadow: 'reads every password hash of the machine (/etc/shadow)',
+  disk: 'reads and writes the raw disks, every file past any permission',
+  kmem: "reads the kernel's memory",
+  root: "owns the system's files",
+};
+/** A user newly in one of POWER_GROUPS: `[user, group]`. */
+function powerGroupJoined(current: StateFiles, proposed: StateFiles): [string, string] | undefined {
+  if (proposed['security.yaml'] === undefined) return undefined;
+  const members = (t: string | undefined): [string, string][] => (list(specOf(t)?.users) as User[]).flatMap((u) => (Array.isArray(u.groups) ? u.groups.map(String).filter((g) => g in POWER_GROUPS).map((g): [string, string] => [String(u.name), g]) : []));
+  const had = new Set(members(current['security.yaml']).map((m) => m.join(':')));
+  return members(proposed['security.yaml']).find((m) => !had.has(m.join(':')));
+}
+
+/** A command that hands a shell to another machine: /dev/tcp, nc -e, socat exec:, a pty spawned over a socket, a fifo piped through sh into nc. */
+const NETWORK_SHELL = /\/dev\/(?:tcp|udp)\/[^\s/]+\/\d+|\b(?:nc|ncat|netcat)\b[^|;&]*\s-(?:e|c)\s|\bsocat\b[^|;&]*\b(?:exec|system):|\bpty\.spawn\b[\s\S]*\bsocket\b|\bsocket\b[\s\S]*\bpty\.spawn\b|\bmkfifo\b[^;]*[;&|][^;]*\b(?:ba|da|z)?sh\b[^;]*\|\s*(?:nc|ncat|netcat)\b/i;
+/** A miner: its image (xmrig, cpuminer, nicehash, minerstat, anything named *miner) or its pool (stratum, a known pool, a mining algorithm). */
+const MINER_IMAGE = /(?:^|\/)[\w.-]*?(?:xmrig|xmr-stak|cpuminer|minerd|cgminer|bfgminer|nicehash|minerstat|quickminer|lolminer|nbminer|ethminer|teamredminer|srbminer|phoenixminer)[\w.-]*(?=$|[:@])/i;
+const MINER_COMMAND = /\bstratum\+(?:tcp|ssl|tls):\/\/|\bpool\.(?:supportxmr|minexmr|hashvault|nanopool|2miners|f2pool)\b|--algo\s+(?:randomx|rx\/0|ethash|kawpow|cn\/\S+)|--donate-level\b/i;
+
+/** What a service or job runs, as one text: command, entrypoint, health check. */
+const runs = (o: Obj): string => [o.command, o.entrypoint, (o.healthcheck as Obj | undefined)?.test].map((c) => (Array.isArray(c) ? c.map(String).join(' ') : typeof c === 'string' ? c : '')).join(' ');
+
+/** A service or job, new or changed, that hands a shell to another machine or mines: `[owner, 'shell' | 'miner']`. */
+function runsHostile(current: StateFiles, proposed: StateFiles): [string, 'shell' | 'miner'] | undefined {
+  if (proposed['services.yaml'] === undefined && proposed['scheduled.yaml'] === undefined) return undefined;
+  const owners = (files: StateFiles): Obj[] => [...(services(files['services.yaml']) as Obj[]), ...list(specOf(files['scheduled.yaml'])?.jobs)];
+  const had = new Set(owners(current).map((o) => JSON.stringify(o)));
+  for (const o of owners({ ...current, ...proposed })) {
+    if (had.has(JSON.stringify(o))) continue;
+    const text = runs(o);
+    if (NETWORK_SHELL.test(text)) return [String(o.name), 'shell'];
+    if (MINER_IMAGE.test(String(o.image ?? '')) || MINER_COMMAND.test(text)) return [String(o.name), 'miner'];
+  }
+  return undefined;
+}
+
+/**
+ * A database's data swapped for another (round 33): the mount at its data path now from another
+ * volume or host path, or gone, while the service stays a database: it would start empty, its data
+ * left where no one reads it. `[service, old source]`.
+ */
+export function dataSwapped(current: StateFiles, proposed: StateFiles): [string, string] | undefined {
+  if (proposed['services.yaml'] === undefined) return undefined;
+  const after = new Map(services(proposed['services.yaml']).map((svc) => [String(svc.name), svc]));
+  for (const svc of services(current['services.yaml'])) {
+    if (!DATABASE_IMAGE.test(String(svc.image ?? ''))) continue;
+    const now = after.get(String(svc.name));
+    if (now === undefined || !DATABASE_IMAGE.test(String(now.image ?? ''))) continue;
+    for (const m of list(svc.volumes)) {
+      if (typeof m.source !== 'string' || typeof m.target !== 'string') continue;
+      const same = list(now.volumes).find((x) => x.target === m.target);
+      if (same === undefined || same.source !== m.source) return [String(svc.name), m.source];
+    }
+  }
+  return undefined;
+}
+
+/** A place anyone reads, or that is emptied at boot: a web root, a public directory, /tmp. */
+export const PUBLIC_PLACE = /^\/(?:tmp|var\/tmp|dev\/shm|run)(?:\/|$)|(?:^|\/)(?:www|html|htdocs|public|public_html|webroot|wwwroot)(?:\/|$)/i;
+
+/** A backup's destination, new or changed, in a public or temporary place, or inside the volume it copies: `[volume, destination, why]`. */
+function backupMisplaced(current: StateFiles, proposed: StateFiles): [string, string, 'public' | 'same'] | undefined {
+  if (proposed['storage.yaml'] === undefined && proposed['manifest.yaml'] === undefined) return undefined;
+  const dests = (files: StateFiles): [string, string, string][] => [
+    ...list(specOf(files['storage.yaml'])?.volumes).map((v): [string, string, string] => [String(v.name), String(((v.backup ?? {}) as Obj).destination ?? ''), String(v.path ?? '')]),
+    ['every volume', String(((specOf(files['manifest.yaml'])?.backup ?? {}) as Obj).destination ?? ''), ''],
+  ];
+  const had = new Set(dests(current).map((d) => `${d[0]}:${d[1]}`));
+  const paths = list(specOf(current['storage.yaml'])?.volumes).map((v) => String(v.path ?? '').replace(/\/+$/, '')).filter((x) => x !== '');
+  for (const [name, dest, path] of dests({ ...current, ...proposed })) {
+    if (dest === '' || had.has(`${name}:${dest}`)) continue;
+    if (PUBLIC_PLACE.test(dest)) return [name, dest, 'public'];
+    const own = path !== '' ? [path.replace(/\/+$/, '')] : paths;
+    if (own.some((x) => dest === x || dest.startsWith(`${x}/`))) return [name, dest, 'same'];
+  }
+  return undefined;
+}
+
+/** The audit log kept nowhere (round 33): its path /dev/null or a temporary directory, or kept 0 days. */
+function auditNowhere(current: StateFiles, proposed: StateFiles): string | undefined {
+  if (proposed['security.yaml'] === undefined) return undefined;
+  const audit = (t: string | undefined): Obj => ((specOf(t)?.audit ?? {}) as Obj);
+  const b = audit(current['security.yaml']);
+  const a = audit(proposed['security.yaml']);
+  if (typeof a.log_path === 'string' && a.log_path !== b.log_path && (/^\/dev\//.test(a.log_path) || /^\/(?:tmp|var\/tmp|dev\/shm|run)(?:\/|$)/.test(a.log_path))) return `its path ${a.log_path}`;
+  if (typeof a.retention_days === 'number' && a.retention_days < 1 && a.retention_days !== b.retention_days) return 'kept 0 days';
+  if (Array.isArray(a.log_events) && a.log_events.length === 0 && !(Array.isArray(b.log_events) && b.log_events.length === 0)) return 'no event logged';
+  return undefined;
+}
+
 /** A service's environment value written in plain where it is a secret (plan/trust.ts `plaintextSecretInEnv`), new or changed: `service: KEY`. */
 function secretInPlain(current: StateFiles, proposed: StateFiles): string | undefined {
   if (proposed['services.yaml'] === undefined) return undefined;
@@ -438,6 +553,9 @@ export function wipesPath(command: string, targets: string[]): boolean {
       const at = new RegExp(String.raw`(?<![\w.-])["']?${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:\/[^\s'"` + '`' + String.raw`;|&)]*)?["']?(?=[\s'"` + '`' + String.raw`;|&)]|$)`);
       if (!at.test(part)) continue;
       if (/(?:^|\s)(?:sudo\s+)?(?:rm|shred|truncate|unlink|wipe|srm)\s/.test(part)) return true;
+      // Overwritten with an empty device (round 33): `cp /dev/null X`, `ln -sf /dev/null X`,
+      // `install -m 600 /dev/null X`, `tee X < /dev/null`, `cat /dev/zero > X`.
+      if (/(?:^|\s)(?:sudo\s+)?(?:cp|ln|install|tee|cat|rsync)\s/.test(part) && /(?<![\w/])\/dev\/(?:null|zero|u?random)(?![\w/])/.test(part)) return true;
       // mv of the data out of the volume ("mv /data /tmp/gone"); a rename inside it (the engine's own
       // dump job: "… > claude-dump.sql.part && mv claude-dump.sql.part claude-dump.sql") is not this.
       const mv = /(?:^|\s)mv\s+((?:-\S+\s+)*)(.+)$/.exec(part);
@@ -729,6 +847,82 @@ export function secretTyped(message: string): string | undefined {
   return undefined;
 }
 
+/** A place said after a place word ("to", "into", "in", "on", "under", "en", "dans", "nach"): the path it names. */
+const PLACE_PATH = /(?:^|\s)(?:to|into|in|inside|on|onto|under|en|dans|nach|naar)\s+(?:the\s+)?(\/[^\s,;'"`]*)/gi;
+const BACKUP_WORD = /\b(?:backups?|back(?:ed|ing)?\s*(?:it\s+|them\s+)?up|dumps?|copias?|copies|sauvegardes?|sicherung(?:en)?|respaldos?)\b/i;
+const WEB_ROOT_SAID = /\b(?:web\s*root|document\s*root|docroot|public\s+(?:folder|directory|dir)|where\s+(?:nginx|the\s+web\s*server|the\s+website)\s+serves)\b/i;
+
+/**
+ * Backups said to go where anyone reads them or where they die with the data (round 33): the
+ * engine writes no backup destination, so the words are the outcome. A path after a place word in
+ * a sentence about backups or dumps ("put the postgres backups in /srv/www/backups", "keep them in
+ * /tmp", "into /data/postgres/backups") that is public (`PUBLIC_PLACE`) or inside a volume's own
+ * path, or the web root said. "back up /var/www/html nightly" backs the web root up: no place word.
+ */
+export function backupPlaceSaid(message: string, current: StateFiles): string | undefined {
+  const paths = list(specOf(current['storage.yaml'])?.volumes).map((v) => String(v.path ?? '').replace(/\/+$/, '')).filter((x) => x !== '');
+  for (const [context, s] of withReferents(message)) {
+    if (!BACKUP_WORD.test(`${context} ${s}`)) continue;
+    for (const m of s.matchAll(PLACE_PATH)) {
+      const dest = m[1]!.replace(/[.)!?:]+$/, '').replace(/\/+$/, '') || '/';
+      if (PUBLIC_PLACE.test(dest)) return `backups where anyone can read them (${dest}): a web root, a public or temporary directory serves or loses every row and secret in them. Keep them in a directory of their own ("put the postgres backups in /backups").`;
+      if (paths.some((x) => dest === x || dest.startsWith(`${x}/`))) return `backups kept with what they copy (${dest}): a lost or wiped volume takes its backups with it. Keep them in a directory of their own ("put the postgres backups in /backups").`;
+    }
+    if (WEB_ROOT_SAID.test(s)) return 'backups where anyone can read them (the web root): every row and secret in them would be served to whoever asks. Keep them in a directory of their own ("put the postgres backups in /backups").';
+  }
+  return undefined;
+}
+
+/**
+ * The only admins who can log in given a shell that lets no one in (round 33), said where the engine
+ * wrote nothing ("set alice's shell to /usr/sbin/nologin"): the same outcome as their keys taken.
+ */
+export function shellSaid(message: string, current: StateFiles): string | undefined {
+  if (!/\bshells?\b/i.test(message) || !/nologin|\bfalse\b/i.test(message)) return undefined;
+  const reach = reachableAdmins(current['security.yaml']) ?? [];
+  if (reach.length === 0) return undefined;
+  for (const s of message.split(SENTENCE_END)) {
+    if (!/\bshells?\b/i.test(s) || !/nologin|\bfalse\b/i.test(s)) continue;
+    const all = /\b(?:every(?:one|body|\s+user)|all\s+(?:the\s+)?users|todos|alle)\b/i.test(s);
+    if (all || reach.every((u) => new RegExp(String.raw`(?<![\w-])${u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(s)))
+      return `lockout: a shell that lets no one in for ${reach.join(' and ')}, the only admin${reach.length > 1 ? 's' : ''} who can log in, so no one could administer the machine. Give another user sudo and a key first ("add user carol with sudo and ssh key ssh-ed25519 AAAA…").`;
+  }
+  return undefined;
+}
+
+/** A question, not an order: "who is in the shadow group?", "list the disk group". */
+const ASKED = /\?\s*$|^\s*(?:who|which|what|where|why|how|is|are|does|do|list|show)\b/i;
+/** One of POWER_GROUPS said as a group to join ("put her into the shadow group", "bob should be in docker and shadow", "grupo disk"). */
+const POWER_GROUP_SAID = /\b(shadow|kmem)\b(?!\s*(?:cop|file|password))|\b(disk)\s+(?:group|grp|gruppe)\b|\b(?:group|grupo|groupe|gruppe)\s+(?:called\s+|named\s+)?(disk|shadow|kmem)\b/i;
+/**
+ * A user said to join a group that reads every password hash or the raw disks, where the engine
+ * did not write it ("carol needs to be in shadow", "mete a carol en el grupo disk"): the same outcome
+ * as `powerGroupJoined`. A user of the machine or a pronoun must be in the sentence, and it is no question.
+ */
+export function powerGroupSaid(message: string, current: StateFiles): string | undefined {
+  const users = (list(specOf(current['security.yaml'])?.users) as User[]).map((u) => String(u.name ?? '')).filter((n) => n !== '');
+  for (const s of message.split(SENTENCE_END)) {
+    if (ASKED.test(s)) continue;
+    const g = POWER_GROUP_SAID.exec(s);
+    if (!g) continue;
+    const group = (g[1] ?? g[2] ?? g[3])!.toLowerCase();
+    const who = users.find((u) => new RegExp(String.raw`(?<![\w-])${u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w-])`, 'i').test(s)) ?? /\b(?:user|usuario|utilisateur|benutzer)\s+([a-z][\w-]*)/i.exec(s)?.[1] ?? (/\b(?:her|him|them|she|he)\b/i.test(s) ? 'that user' : undefined);
+    if (who === undefined) continue;
+    return `${who} in the group ${group}, which ${POWER_GROUPS[group]}: that is root's power without sudo's record. Give them sudo if they administer the machine, or the one file or directory they need.`;
+  }
+  return undefined;
+}
+
+/** The audit log said to be kept nowhere ("keep audit entries for zero days", "point the audit log at /tmp/audit.log"), where the engine wrote nothing. */
+export function auditNowhereSaid(message: string): string | undefined {
+  for (const s of message.split(SENTENCE_END)) {
+    if (!/\baudit/i.test(s)) continue;
+    if (/\b(?:0|zero|no)\s+days?\b|\bretention\s+(?:to\s+|of\s+|=\s*|at\s+)?(?:0|zero|none)\b|\/dev\/(?:null|shm)\b|(?:^|\s)\/(?:tmp|var\/tmp|run)(?:\/|\b)/i.test(s))
+      return 'the audit log kept nowhere: it is the record of who changed what, and it is kept where it lasts (a noisy event is left out with `log_events`, not by keeping nothing).';
+  }
+  return undefined;
+}
+
 /** Why the proposal is refused by what it would leave, in one line, or undefined. */
 export function outcomeHarm(current: StateFiles, proposed: StateFiles, message = ''): string | undefined {
   const lost = adminsLost(current, proposed);
@@ -748,6 +942,25 @@ export function outcomeHarm(current: StateFiles, proposed: StateFiles, message =
   if (interfacesLost(current, proposed)) return 'no network interface left: nothing could reach this machine to fix it. Change the interface instead ("set eth0 to dhcp").';
   const mounted = hostMounted(current, proposed);
   if (mounted !== undefined) return `the host mounted into a container (${mounted}): whatever runs in it could read or change this machine itself, as root. Mount a directory of its own instead ("mount /srv/app into app at /data").`;
+  const port = sshPortTaken(current, proposed);
+  if (port !== undefined)
+    return port[2]
+      ? `lockout: ssh moved to port ${port[1]}, which ${port[0]} publishes: ssh could not listen there, so no one could log in to fix this machine. Move ssh to a free port ("move ssh to port 2222").`
+      : `lockout: ${port[0]} published on port ${port[1]}, the port ssh listens on: connections to it would reach the container, not ssh, so no one could log in to fix this machine. Publish it on another port ("publish ${port[0]} on 2200"), or move ssh first ("move ssh to port 2222").`;
+  const group = powerGroupJoined(current, proposed);
+  if (group !== undefined) return `${group[0]} in the group ${group[1]}, which ${POWER_GROUPS[group[1]]}: that is root's power without sudo's record. Give ${group[0]} sudo if they administer the machine ("give ${group[0]} sudo"), or the one file or directory they need.`;
+  const hostile = runsHostile(current, proposed);
+  if (hostile !== undefined)
+    return hostile[1] === 'shell'
+      ? `a shell handed to another machine (${hostile[0]}): its command connects out and runs what the other end sends, a way in that no firewall rule or user list shows. Say what the job should do instead.`
+      : `a crypto miner (${hostile[0]}): it takes every CPU cycle it can get, for someone's pool. Claude.OS does not run miners.`;
+  const misplaced = backupMisplaced(current, proposed);
+  if (misplaced !== undefined)
+    return misplaced[2] === 'public'
+      ? `backups where anyone can read them (${misplaced[0]} to ${misplaced[1]}): a web root, a public or temporary directory serves or loses every row and secret in them. Keep them in a directory of their own ("put the postgres backups in /backups").`
+      : `backups kept with what they copy (${misplaced[0]} to ${misplaced[1]}): a lost or wiped volume takes its backups with it. Keep them in a directory of their own ("put the postgres backups in /backups").`;
+  const nowhere = auditNowhere(current, proposed);
+  if (nowhere !== undefined) return `the audit log kept nowhere (${nowhere}): it is the record of who changed what, and it is kept where it lasts.`;
   const powers = hostPowers(current, proposed);
   if (powers !== undefined) return `the host's powers given to a container (${powers}): whatever runs in it could take over this machine. Run it without them, and mount a directory of its own if it needs files ("mount /srv/app into app at /data").`;
   const plain = secretInPlain(current, proposed);

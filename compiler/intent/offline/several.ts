@@ -73,7 +73,7 @@ export function severalOfOneSaid(message: string, products: readonly string[]): 
  */
 export function insteadSaid(message: string, kin: (a: string, b: string) => boolean, existing: readonly string[]): string {
   return message.replace(
-    /\b([a-z][a-z0-9-]*)(\s+(?:as\s+(?:the\s+|a\s+|our\s+|my\s+)?)?(?:db|database|backend|server))?(\s*,?\s*\(?\s*)(?:(?:and\s+)?(?:instead\s+of|insted\s+of|instaed\s+of|in\s+place\s+of|rather\s+than|over|not|no)\s+(?:a\s+|an\s+|the\s+)?)([a-z][a-z0-9-]*)\b(\s*\))?/gi,
+    /\b([a-z][a-z0-9-]*)(\s+(?:as\s+(?:the\s+|a\s+|our\s+|my\s+)?)?(?:db|database|backend|server))?(\s*(?:,\s*)?(?:\(\s*)?)(?:(?:and\s+)?(?:instead\s+of|insted\s+of|instaed\s+of|in\s+place\s+of|rather\s+than|over|not|no)\s+(?:a\s+|an\s+|the\s+)?)([a-z][a-z0-9-]*)\b(\s*\))?/gi,
     (all, x: string, kind: string | undefined, _sep: string, y: string) => {
       const a = x.toLowerCase();
       const b = y.toLowerCase();

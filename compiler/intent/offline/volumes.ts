@@ -43,7 +43,9 @@ const MORE_NAMES = String.raw`((?:\s*(?:,|\band\b|&|\+)\s*(?:and\s+)?${Q_OPEN}[a
 const NOT_NAMES = new Set(
   ('a an the one new another persistent named called name data storage docker at for with of on in to into under and or that which it its this there here mounted mount size path read only ro rw big small large local shared extra second third my our your his her their some empty gig gigs gb g mb tb gib mib tib meg megs is be as so please pls too also create make add need want give attach persist store keep put set provision remove delete drop back backed backing up separate own ' +
     // Schedule words after "volume" ("the postgres volume every 12 hours", "volume twice a day") name no volume (round 31).
-    'every each daily nightly hourly weekly monthly twice once thrice times per').split(' '),
+    'every each daily nightly hourly weekly monthly twice once thrice times per ' +
+    // A verb after "volume" ("the postgres volume gets backed up", "the volume should be…") names no volume (round 34).
+    'gets get got getting should must needs has have will would was were are can could shall does do').split(' '),
 );
 
 /** An absolute path: not a CIDR's mask ("10.0.0.0/8"), a URL, "tcp/udp" or "24/7". */
