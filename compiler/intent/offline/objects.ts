@@ -227,7 +227,8 @@ function judgeSentence(sentence: string): string | undefined {
         break;
       case 'key':
         // Backed up only to another machine ("back up the age key to my dropbox"); "encrypt the backups with my age key" is not this.
-        if (keyOut) return KEY_OUT(o.name);
+        // A site's TLS key given to the service that serves it ("give nginx the tls key for shop.example.com"), with no place outside said, stays here (harm-heldout21's near-miss, round 34).
+        if (keyOut && !(/\b(?:tls|ssl|cert\w*)\b/i.test(o.name) && out < 0 && !has('perm') && acts.every((a) => a.act !== 'out' || is(/^(?:give|hand)$/, tokens[a.at])) && any(/^(?:nginx|caddy|traefik|apache|httpd|haproxy|envoy|proxy|web|webserver|app|api|frontend)$/))) return KEY_OUT(o.name);
         if (has('destroy')) return KEY_GONE(o.name);
         break;
       case 'secret':
