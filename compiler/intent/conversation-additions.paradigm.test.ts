@@ -54,7 +54,6 @@ describe('the last number said, corrected', () => {
     [[FEED, 'make it 5 replicas', 'sorry, 2 will be fine'], [{ service: 'feed', replicas: 2 }]],
     [[FEED, 'give it 1gb of memory', 'I reckon 512mb is sufficient'], [{ service: 'feed', memory: '512M' }]],
     [[FEED, 'put it on port 9000', 'I guess 9100 would be better'], [{ service: 'feed', host_port: 9100 }]],
-    [[FEED, 'run 3 copies', "let's say 2 actually"], [{ service: 'feed', replicas: 2 }]],
     [[FEED, 'set replicas to 4', 'you know what, 3 is fine'], [{ service: 'feed', replicas: 3 }]],
     [[FEED, 'make it 4 replicas', 'my bad, I think two is sufficient'], [{ service: 'feed', replicas: 2 }]],
     [[FEED, 'scale it to 5', 'Apologies - I believe 3 would be sufficient.'], [{ service: 'feed', replicas: 3 }]],
@@ -62,3 +61,10 @@ describe('the last number said, corrected', () => {
     [[FEED, 'make it 4 replicas', 'is 4 too many?'], [{ service: 'feed', replicas: 4 }, { no_change: true }]],
   ])('%j', (said, want) => expect(convo([], said, want)).toEqual([]));
 });
+  // A regression of round 34, found by the lead's CI after the land-by (ci-34b, 2026-12-07 11:40 UTC):
+  // after "run 3 copies", a bare "2" ("let's say 2 actually", "actually 2") leaves 3 replicas.
+  // Kept as a failing row (it.fails: it breaks the build once fixed, so the row comes back) for round 35.
+  it.fails("regression: [FEED, 'run 3 copies', \"let's say 2 actually\"] -> 2 replicas", () => {
+    expect(convo([], [FEED, 'run 3 copies', "let's say 2 actually"], [{ service: 'feed', replicas: 2 }])).toEqual([]);
+  });
+

@@ -89,7 +89,8 @@ it('a complaint gets no cron question', () => {
 describe('questions that stay questions; months taken out', () => {
   const FIX = ['set up nginx', 'add postgres', 'add redis', 'add user alice with sudo', 'back up postgres every night at 2'];
   it.each<[string, Want[]]>([
-    ['is it possible to give everyone sudo?', [{ no_change: true }]],
+    // 'give everyone sudo' is refused since round 34 (HARM2: a question about a dangerous act gets the refusal); a quantifier still keeps a question a question:
+    ['is it possible to give every developer a login?', [{ no_change: true }]],
     ['is it possible to remove redis without losing its data?', [{ no_change: true }]],
     ['is there a way to stop postgres while the backup runs?', [{ no_change: true }]],
     ['is there any way to restart nginx without downtime?', [{ no_change: true }]],
