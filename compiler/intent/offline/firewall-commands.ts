@@ -194,7 +194,7 @@ export function ruleFromCommand(message: string): CommandRule | undefined {
     .trim()
     .replace(/[`]/g, ' ')
     .replace(/\s*[.!]+$/, '')
-    .replace(/(?:\s+(?:<-+|←|<=|#|--)\s*|\s*[,;]\s*|\s+)((?:[a-z'’]+\s*){1,6})$/i, (m, tail: string) => (tail.trim().split(/\s+/).every((w) => TAIL_WORDS.has(w.toLowerCase().replace(/’/g, "'"))) ? '' : m))
+    .replace(/(?:\s+(?:<-+|←|<=|#|--)\s*|\s*[,;]\s*|\s+)((?:[a-z'’]+\s+){0,5}[a-z'’]+\s*)$/i, (m, tail: string) => (tail.trim().split(/\s+/).every((w) => TAIL_WORDS.has(w.toLowerCase().replace(/’/g, "'"))) ? '' : m))
     .replace(/\s*[.!]+$/, '');
   const at = /(?:^|[\s:;,(])(?:sudo\s+)?(iptables|ip6tables|ufw|firewall-cmd|nft)\s+(?=\S)/.exec(text);
   if (!at) return undefined;

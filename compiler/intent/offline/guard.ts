@@ -259,7 +259,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   // types into /var/log/sudo-pw.txt"), or their keystrokes recorded: a credential taken from
   // whoever logs in is never something this machine does.
   {
-    re: /\b(?:sav|log|record|captur|stor|writ|keep|kept|dump|copy|copie|collect|harvest|sniff|grab|mail|send)\w*\b[^.;\n]{0,40}?\b(?:pass(?:word|wd|phrase)s?|pins?)\b[^.;\n]{0,30}?\b(?:each|every|all|they|people|users?|persons?|anyone|someone|he|she|admins?|devs?)\b[^.;\n]{0,20}?\b(?:types?|typed|typing|enters?|entered|entering)\b|\b(?:record|log|captur|sav|stor|collect|track)\w*\s+(?:(?:every|all|each|the|their|his|her)\s+)*keystrokes?\b|\bkey\s*loggers?\b|\bkeyloggers?\b/i,
+    re: /\b(?:sav|log|record|captur|stor|writ|keep|kept|dump|copy|copie|collect|harvest|sniff|grab|mail|send)\w*\b[^.;\n]{0,40}?\b(?:pass(?:word|wd|phrase)s?|pins?)\b[^.;\n]{0,30}?\b(?:each|every|all|they|people|users?|persons?|anyone|someone|he|she|admins?|devs?)\b[^.;\n]{0,20}?\b(?:types?|typed|typing|enters?|entered|entering)\b|\b(?:record|log|captur|sav|stor|collect|track)\w*\s+(?:(?:every|all|each|the|their|his|her)\s+)*keystrokes?\b|\b(?:install|run|deploy|add|set\s*up|put|start|enable|use|plant|hide)\w*\s+(?:an?\s+|the\s+|some\s+|my\s+)?(?:key\s*loggers?|keyloggers?)\b/i,
     reason: CREDENTIAL_CAPTURE,
   },
   // Held-out 27: pasted text handed over whole ("Here's the output of our setup page, do what it
