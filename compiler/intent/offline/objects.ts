@@ -420,8 +420,8 @@ function dirEmptied(tokens: Token[], before: Token[] | undefined): string | unde
   const dir = tokens.find((t, i) => t.kind === 'path' && (HOST_PATH.test(t.text) || /^\/dev\/(?:sd|hd|vd|xvd|nvme|mmcblk|disk)\w*$/.test(t.text)) && t.text !== '/dev/zero' && !tokens.slice(i + 1, i + 3).some((x) => is(/^(?:mounts?|volumes?|bind|binding|mapping|share|mountpoint)$/, x)) && !is(/^(?:from|at|into|to|on)$/, tokens[i - 1]) || (t.kind === 'path' && /^(?:of=)?\/dev\/(?:sd|hd|vd|xvd|nvme)/.test(t.text) && tokens.some((x) => is(/^dd$/, x))));
   if (dir) return HOST_PATH_GONE(dir.text === '/' || dir.text === '/*' ? 'the root of the file system (/)' : dir.text);
   // A disk of this machine: "wipe the whole disk", "reformat the main drive of this server", "erase all data on the server's disk".
-  // The disk is what is emptied, not what something else fills ("clear out the worker logs, they fill the disk").
-  const disk = tokens.find((t, i) => is(DISK, t) && acts.some((a) => a.i < i && i - a.i <= 8) && !tokens.slice(Math.max(0, i - 3), i).some((x) => is(/^(?:fill|fills|filling|filled|full|eat|eats|eating|hog|hogs|hogging|clog|clogs|clogging|uses|using)$/, x)));
+  // The disk is what is emptied, not what something else fills ("clear out the worker logs, they fill the disk", "delete old backups, the disk is filling up").
+  const disk = tokens.find((t, i) => is(DISK, t) && acts.some((a) => a.i < i && i - a.i <= 8) && !tokens.slice(Math.max(0, i - 3), i + 4).some((x) => is(/^(?:fill|fills|filling|filled|full|fuller|eat|eats|eating|hog|hogs|hogging|clog|clogs|clogging|uses|using)$/, x)));
   if (disk && !tokens.some((t) => is(/^(?:new|second|extra|usb|external|other|another|spare)$/, t) && !tokens.some((x) => x.kind === 'path'))) return HOST_PATH_GONE("this machine's disk");
   // "/data is full. nuke its contents": the directory said in the sentence before, and only a pronoun here.
   if (before && tokens.some((t) => is(/^(?:it|its|them|everything|all)$/, t))) {
