@@ -83,7 +83,9 @@ it('a hostile explanation cannot clear the screen, fake the box or conceal the r
   const env = [`CLAUDE_STATE_DIR=${join(dir, 'state')}`, `CLAUDE_DATA_DIR=${join(dir, 'data')}`, `CLAUDE_ROOT=${join(dir, 'root')}`];
   tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '80', 'env', ...env, process.execPath, child.script, 'give postgres more memory and open ssh to everyone');
   tmux('set-option', '-t', session, 'remain-on-exit', 'on');
-  const s = await term.waitFor('the real prompt', (x) => /Proceed\? \[yes\/no\/modify\]|Apply these changes\? \[yes\/no\/modify\] *$/m.test(x.trimEnd()) && x.includes('ssh-anywhere'));
+  // Waited for as the screen's last line: the hostile text may hold a fake prompt of its own, and the
+  // real one is drawn after the P3 line (CI ci-34d caught the screen between the two).
+  const s = await term.waitFor('the real prompt', (x) => /(Proceed\?|Apply these changes\?) \[yes\/no\/modify\]$/.test(x.trimEnd().split('\n').pop() ?? '') && x.includes('ssh-anywhere'));
   expect(server.requests.length).toBe(1);
   const esc = screenEsc();
 
