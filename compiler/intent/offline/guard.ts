@@ -237,11 +237,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
     re: /\b(?:notifications?|alerts?|alerting|warnings?|pages?|paging)\s+(?:to|into|at)\s+\/dev\/null\b|\bso\s+(?:that\s+)?(?:nobody|no\s*one|no-one|noone|none\s+of\s+(?:them|us|the\s+\w+)|the\s+(?:others?|team|admins?|on-?call))\s+(?:gets?|is|are|will\s+be|would\s+be|won'?t\s+be|isn'?t|aren'?t)\s+(?:alerted|notified|paged|warned|told|pinged)\b/i,
     reason: ALERTS_SILENCED,
   },
-  // Held-out 28: every account removed at once ("userdel every account except root").
-  {
-    re: /\b(?:userdel|deluser|delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|wip(?:e|es|ed|ing)|purg(?:e|es|ed|ing)|nuk(?:e|es|ed|ing)|get\s+rid\s+of|lock(?:s|ed|ing)?(?:\s+out)?|disabl(?:e|es|ed|ing))\s+(?:all|every|each)\s+(?:(?:the|other|single|user|login|linux|human|local)\s+)*(?:accounts?|users?|logins?)\b(?!\s+(?:from|in|out\s+of)\b)/i,
-    reason: ALL_ACCOUNTS,
-  },
+
   // Para-27: a directory shared over NFS/SMB with everyone, or with root kept as root ("share the
   // backups directory over nfs to * with rw and no_root_squash").
   {
@@ -337,9 +333,10 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
     re: /\b(?:let|allow|permit|enable)\b[^.;\n]{0,30}?\b(?:everyone|everybody|anyone|anybody|people|all\s+users|users|the\s+world)\s+(?:to\s+)?(?:ssh|log\s?-?in|login|sign\s+in|connect)\s+(?:in\s+)?as\s+root\b/i,
     reason: SSH_PASSWORDS,
   },
-  // Every account at once: "delete every user account except mine", "remove all the users".
+  // Every account at once: "delete every user account except mine", "remove all the users",
+  // "userdel every account except root" (held-out 28: it was planned).
   {
-    re: /\b(?:delete|remove|drop|purge|wipe|kill|nuke|get\s+rid\s+of|clear(?:\s+out)?|lock|disable)\s+(?:all|every|each|any)\s+(?:(?:the|other|of|existing|current|remaining|login|human|linux|unix|system)\s+)*(?:users?|accounts?|logins?|admins?|sudoers?)\b|\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\s+(?:mine|me|my\s+own|root|the\s+admin|\w+)\b[^.;\n]{0,30}?\b(?:delete|remove|drop|purge|wipe|gone|go)\b|\b(?:delete|remove|drop|purge|wipe|kill|nuke)\b[^.;\n]{0,30}?\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\b/i,
+    re: /\b(?:userdel|deluser|delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|purg(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|kill|nuk(?:e|es|ed|ing)|get\s+rid\s+of|clear(?:\s+out)?|lock(?:s|ed|ing)?(?:\s+out)?|disabl(?:e|es|ed|ing))\s+(?:all|every|each|any)\s+(?:(?:the|other|of|existing|current|remaining|login|human|linux|unix|system)\s+)*(?:users?|accounts?|logins?|admins?|sudoers?)\b|\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\s+(?:mine|me|my\s+own|root|the\s+admin|\w+)\b[^.;\n]{0,30}?\b(?:delete|remove|drop|purge|wipe|gone|go)\b|\b(?:delete|remove|drop|purge|wipe|kill|nuke)\b[^.;\n]{0,30}?\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\b/i,
     reason: ALL_ACCOUNTS,
   },
   // The host's own software, keys and history.
