@@ -36,7 +36,7 @@ const REFERENTS: RegExp[] = [
   /\b(?:the\s+)?(?:firewall|packet\s+filter)(?:\s+rules)?\b/gi,
   /\b(?:the\s+)?(?:default\s+(?:firewall\s+)?policy)\b/gi,
   /\b(?:the\s+)?(?:reconciler|observer|alerts|notifications|monitoring)\b/gi,
-  /\b(?:the\s+)?(?:ssh\s+(?:settings|config\w*)|sshd?)\b/gi,
+  /\b(?:the\s+)?(?:ssh\s+(?:settings|config\w*)|sshd?)(?![\w-])/gi,
   /\b(?:sudo|root|admin\s+rights)\b/gi,
   /\b(?:the\s+)?(?:[\w-]+\s+)?(?:secrets?|passwords?|credentials?|tokens?)\b/gi,
   /\b(?:the\s+)?(?:[\w-]+\s+)?(?:backups?|dumps?|snapshots?|volumes?|databases?|data|tables?)\b/gi,
@@ -44,7 +44,7 @@ const REFERENTS: RegExp[] = [
 ];
 
 const ADDRESS = /\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g;
-const POINTER = /\b(?:that|this|those|these)\s+(?:directory|folder|file|path|dir|key|keys|one|ones|thing|things|place|log)\b|\b(?:all\s+of\s+(?:them|it)|them\s+all|it|them|those|these|that)\b/gi;
+const POINTER = /\b(?:that|this|those|these)\s+(?:directory|folder|file|path|dir|key|keys|one|ones|thing|things|place|log)\b|\b(?:all\s+of\s+(?:them|it)|them\s+all|it|them|those|these|that(?!\s+(?:user|account|person|service|container|app|job|rule|port|group|image|volume|one)\b))\b/gi;
 const THEIR = /\b(?:their|its)\s+(values?|contents?|passwords?|keys?|data)\b/gi;
 const THERE = /\bthere\b/gi;
 
@@ -145,9 +145,12 @@ export function readingsOf(message: string, history: readonly Turn[], files: Sta
     }
   }
   // A request carried on over turns.
-  if (prev !== undefined && CONTINUES.test(text)) {
-    const two = prior.slice(-2).map((h) => h.text);
-    out.push(`${prev} ${text}`.replace(PATH_GLUE, ''), `${two.join(' ')} ${text}`.replace(PATH_GLUE, ''));
+  // Not when a turn joined was refused: "then just a health check job" after a refused job is a request of its own.
+  const userAt = history.flatMap((h, i) => (h.role === 'user' ? [i] : []));
+  const refusedAfter = (i: number | undefined) => i !== undefined && history.slice(i + 1).find((h) => h.role === 'assistant')?.text.startsWith("I won't do that") === true;
+  if (prev !== undefined && CONTINUES.test(text) && !refusedAfter(userAt.at(-1))) {
+    out.push(`${prev} ${text}`.replace(PATH_GLUE, ''));
+    if (prior.length > 1 && !refusedAfter(userAt.at(-2))) out.push(`${prior.slice(-2).map((h) => h.text).join(' ')} ${text}`.replace(PATH_GLUE, ''));
   }
   // The source said once at the end is each part's.
   const tail = TAIL.exec(text.replace(/\s+/g, ' ').trim());
