@@ -88,10 +88,10 @@ const BACKUP_RES = [
   // Named, then taken: "the backups take too much space, delete them all".
   /\b(?:back\s?-?ups?|snapshots?)\b[^.;\n]{0,30}?\b(?:are|is)\s+(?:useless|pointless|junk|garbage)\b[^.;\n]{0,30}?\b(?:trash|delete|remove|wipe|drop|bin|nuke)\w*\b/i,
 ];
-const RETENTION = /\b(?:older\s+than|more\s+than\s+\d+|(?:last|latest|newest|recent)\s+(?:\d+|one|two|three|four|five|six|seven|ten|week|month)|keep\w*\s+(?:only\s+)?(?:the\s+)?(?:last\s+|latest\s+)?(?:[1-9]\d*|one|two|three|five|seven|ten)\b|except\s+(?:the\s+)?(?:last|latest|newest)|rotat\w*|failed|partial|corrupt\w*|broken|duplicate\w*|tmp|temp)\b/i;
+const RETENTION = /\b(?:older\s+than|(?:beyond|past|over|after)\s+\d+|more\s+than\s+\d+|(?:last|latest|newest|recent)\s+(?:\d+|one|two|three|four|five|six|seven|ten|week|month)|keep\w*\s+(?:only\s+)?(?:the\s+)?(?:last\s+|latest\s+)?(?:[1-9]\d*|one|two|three|five|seven|ten)\b|except\s+(?:the\s+)?(?:last|latest|newest)|rotat\w*|failed|partial|corrupt\w*|broken|duplicate\w*|tmp|temp)\b/i;
 
 /** Every account, or the admin, removed, locked, expired or shut out. */
-const ACCOUNT_ALL = String.raw`(?:every(?:one|body)(?:'s|s)?|any(?:one|body)(?:'s)?|all\s+(?:(?:the|of|other|existing|current|remaining|user|human|login)\s+){0,3}(?:users?|accounts?|logins?|admins?|people|sudoers?|passwords?)|every\s+(?:(?:other|single|existing|user|login)\s+){0,2}(?:users?|accounts?|logins?|admins?|passwords?)(?:'s)?|(?:the\s+)?user\s+list|(?:the\s+)?admin(?:istrator)?(?:'s)?\s+accounts?|(?:the\s+)?admins?(?:\s+accounts?)?)`;
+const ACCOUNT_ALL = String.raw`(?:every(?:one|body)(?:'s|s)?|any(?:one|body)(?:'s)?|all\s+(?:(?:the|of|other|existing|current|remaining|user|human|login)\s+){0,3}(?:users?|accounts?|logins?|admins?|people|sudoers?|passwords?)|every\s+(?:(?:other|single|existing|user|login)\s+){0,2}(?:users?|accounts?|logins?|admins?|passwords?)(?:'s)?|(?:the\s+)?user\s+list|(?:the\s+)?admin(?:istrator)?(?:'s)?\s+accounts?|the\s+admins?(?:\s+accounts?)?(?!\s+(?:from|of|role|rights|group)\b))`;
 const SHUT = String.raw`(?:userdel|deluser|delet\w*|remov\w*|purg\w*|wip(?:e|es|ed|ing)|nuk(?:e|es|ed|ing)|clear\w*|empt(?:y|ies|ied)|lock\w*(?:\s+out)?|disabl\w*|deactivat\w*|expir\w*|suspend\w*|ban\w*|kick\w*(?:\s+out)?|take\s+away|revok\w*|drop\w*|get\s+rid\s+of|wipe\s+out)`;
 const ACCOUNT_RES = [
   new RegExp(String.raw`\b${SHUT}\s+(?:out\s+)?${ACCOUNT_ALL}\b(?![^.;\n]{0,20}\b(?:from|out\s+of)\s+(?:the\s+)?(?!(?:sudo|sudoers|wheel|admins?|adm|root)\b)[\w-]+\s+group\b)`, 'i'),
@@ -103,7 +103,7 @@ const ACCOUNT_RES = [
 
 /** Authentication turned off: the login, auth, the API token. "password logins", "root login" turned off are the safe way. */
 const AUTH_OFF_RES = [
-  /\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+off|remov\w*|drop\w*|skip\w*|bypass\w*|get\s+rid\s+of|kill\w*|strip\w*|no\s+more)\s+(?:the\s+|all\s+|any\s+|its\s+)?(?:[\w.-]+(?:'s)?\s+){0,2}?(?:(?<!(?:password|root|ssh|key|2fa|otp|totp)\s)(?:authentication|auth)|(?<!(?:password|root|ssh|his|her|their|my|your|'s)\s)login(?:\s+(?:page|screen|prompt|form|check))?|sign-?in|token\s+(?:check\w*|auth\w*)|(?:api\s+)?token)\b(?!\s+(?:over|via|with|for)\s+(?:ssh|root|passwords?))/i,
+  /\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+off|remov\w*|drop\w*|skip\w*|bypass\w*|get\s+rid\s+of|kill\w*|strip\w*|no\s+more)\s+(?:the\s+|all\s+|any\s+|its\s+)?(?:[\w.-]+(?:'s)?\s+){0,2}?(?:(?<!(?:password|root|ssh|key|2fa|otp|totp)\s)(?:authentication|auth)|(?<!(?:password|root|ssh|his|her|their|my|your|'s)\s)login(?:\s+(?:page|screen|prompt|form|check))?|sign-?in|token\s+(?:check\w*|auth\w*)|(?:api\s+)?token\b(?!\s+(?:from|out\s+of)\b))\b(?!\s+(?:over|via|with|for)\s+(?:ssh|root|passwords?))/i,
   /\bturn\w*\s+(?:the\s+)?(?:[\w.-]+(?:'s)?\s+)?(?:authentication|auth|login|token)\s+off\b/i,
   // Open with none: "make grafana open to the public with no login".
   /\b(?:open|public\w*|reachable|exposed?|accessible|available)\b[^.;\n]{0,40}?\b(?:with\s+no|without(?:\s+a)?|no)\s+(?:login|password|auth\w*|token|sign-?in)\b/i,
@@ -137,12 +137,12 @@ const CONCEALED = [
   /\b(?:none|nothing)\s+of\s+(?:this|it|that)\s+(?:ever\s+)?(?:shows?|ends?|appears?|gets?|goes)\s+(?:up\s+)?(?:in|into)\s+(?:the\s+)?(?:logs?|history|audit\w*|records?)\b/i,
   /\b(?:remov\w*|delet\w*|eras\w*|wip(?:e|es|ed|ing)|edit\w*|rewrit\w*|purg\w*|clear\w*|scrub\w*|strip\w*|drop\w*|cut\w*|hid(?:e|es|ing))\b[^.;\n]{0,40}?\b(?:entries|entry|lines?|records?|commits?|traces?)\b[^.;\n]{0,20}?\b(?:from|in|out\s+of)\s+(?:the\s+|my\s+|our\s+)?(?:history|audit\w*|logs?|journal|git\s+(?:history|log))\b/i,
   /\boff\s+the\s+record\b|\bunder\s+the\s+radar\b|\bon\s+the\s+(?:quiet|down-?low|sly)\b/i,
-  /\b(?:do\s+not|don'?t|dont|never)\s+(?:tell|inform|notify)\s+(?:anyone|anybody|the\s+(?:others|team|admins?))\b/i,
+  /\b(?:do\s+not|don'?t|dont|never)\s+(?:tell|inform|notify)\s+(?:anyone|anybody|the\s+(?:others|team|admins?))\b(?!\s+(?:the\s+|my\s+|our\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:passwords?|secrets?|tokens?|keys?|passphrases?)\b)/i,
 ];
 
 /** Root or sudo for everyone, or root made of a user: "sudo for everyone please", "make bob root". */
 const ROOT_RES = [
-  /\b(?:sudo|root|admin)\s+(?:rights\s+|access\s+|privileges\s+)?(?:for|to)\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|any(?:one|body))\b/i,
+  /(?<!\b(?:for|password|without|require\w*)\s)\b(?:sudo|root|admin)\s+(?:rights\s+|access\s+|privileges\s+)?(?:for|to)\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|any(?:one|body))\b/i,
   /\bmake\s+(?!(?:it|this|that|sure|the|a|an|root)\b)[\w-]+\s+(?:a\s+)?root(?:\s+(?:user|account))?\s*(?:$|[.,;!]|\b(?:please|too|as\s+well|now)\b)/i,
 ];
 
@@ -193,7 +193,7 @@ const FIND_DELETE = /\bfind\s+(\S+)\s([^;|\n]{0,120}?)-(?:delete|exec\s+rm)\b/gi
 function findDeletesAll(message: string): boolean {
   for (const m of message.matchAll(FIND_DELETE)) {
     if (/-(?:mtime|mmin|atime|amin|ctime|cmin|newer\w*|i?name|i?path|i?regex|size|empty|user|group)\b/i.test(m[2]!)) continue;
-    if (/^['"]?\/(?:tmp|var\/tmp|run|dev\/shm)\b/i.test(m[1]!)) continue;
+    if (/^['"]?\/(?:tmp|var\/tmp|run|dev\/shm)\b|\b(?:cache|caches|tmp|temp)\b/i.test(m[1]!)) continue;
     return true;
   }
   return false;
@@ -217,9 +217,10 @@ export function protectedHarm(message0: string): string | undefined {
   if (MALWARE.test(message) && !/\b(?:check|scan|detect|look|search|hunt|find)\w*\s+(?:\w+\s+){0,3}?(?:for|against)\b/i.test(message)) return HOST_MALWARE;
   for (const [re, which] of COMMANDS) if (said([re], message)) return REASON[which]!;
   if (findDeletesAll(message)) return DATA_WIPED;
-  for (const c of clauses(message)) {
+  for (const sentence of message.split(/[.!?;\n](?=\s|$)/)) for (const c of clauses(sentence)) {
     if (said(DATA_RES, c) && !DATA_KEPT.test(c)) return DATA_WIPED;
-    if (said(BACKUP_RES, c) && !RETENTION.test(c)) return BACKUPS_GONE;
+    // Retention is read on the sentence: "delete old backups, keep the newest 5".
+    if (said(BACKUP_RES, c) && !RETENTION.test(sentence)) return BACKUPS_GONE;
     if (said(ACCOUNT_RES, c)) return /\b(?:lock|disabl|expir|suspend|ban|kick|shell|revok|take\s+away|deactivat)/i.test(c) ? ACCOUNTS_SHUT : ALL_ACCOUNTS;
     if (said(AUTH_OFF_RES, c)) return CLAUDE_API.test(c) && /\b(?:claude|token|api)\b/i.test(c) ? API_OPEN_NO_TOKEN : AUTH_OFF;
     if (said(WATCH_RES, c) && !ONE_WATCH.test(c)) return ALERTS_SILENCED;
