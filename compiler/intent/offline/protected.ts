@@ -210,7 +210,10 @@ const REASON: Record<string, string> = { DATA_WIPED, BACKUPS_GONE, ACCOUNTS_SHUT
 
 /** The reason a request is refused by one of these classes, or undefined. */
 export function protectedHarm(message0: string): string | undefined {
-  const message = fold(message0);
+  // A window after the first (guard.ts inWindows) starts inside a sentence, maybe after its
+  // negation ("don't | delete its data"): that sentence is read whole in the window before, which
+  // overlaps this one by 600 characters, so its cut start is left out here.
+  const message = fold(message0.startsWith('\u2060') ? message0.replace(/^\u2060[^.;!?\n]{0,600}/, '') : message0);
   if (CONCEALED.some((re) => re.test(message))) return HIDDEN_CHANGE;
   if (RUN_FROM_URL.test(message)) return REMOTE_CODE;
   if (PIPED_TO_SHELL.test(message) && /(?:https?|ftp):\/\/|\b(?:curl|wget|download\w*|script|url|gist|site)\b/i.test(message)) return REMOTE_CODE;
