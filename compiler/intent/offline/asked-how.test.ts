@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { after, passes, say } from '../../../test/offline-engine.js';
+import { after, doc, lastTurnFailures, passes, say, svc, talk } from '../../../test/offline-engine.js';
 
 // Round 35 (INTENT2), my own wordings of the classes held-out 27, para-26 and para-27 showed
 // (never their sentences): a command given for a named service's container, a service's
@@ -80,4 +80,31 @@ describe('replicas with a fixed host port: said why in plain words and what to s
   });
   it.each(['echo: hashicorp/http-echo:1.0 x2', 'echo service, hashicorp/http-echo:1.0, 2 copies, ok?'])('a service named echo is no text task: "%s"', (request) =>
     passes(request, [{ service: 'echo', image: 'hashicorp/http-echo:1.0', replicas: 2 }]));
+});
+
+// Para-27's fw-17 class, my own wordings: a complaint that a site on a port is not reachable, said
+// with "isn't"/"is not" or about a "web site", with the request to open it, is the rule.
+describe('a site on a port not reachable, and "open it": the rule', () => {
+  it.each([
+    ["my shop on port 8080 isn't visible from the internet, open it", 8080],
+    ['my web site on port 80 is not reachable from the internet, please open it', 80],
+    ['the blog on port 8081 is not reachable from outside. open it up for everybody', 8081],
+    ['folks outside cant reach my web site, its on port 80, please open it for them', 80],
+  ] as [string, number][])('"%s"', (request, port) => passes(request, [{ rule_for: port }, { unchanged: 'nginx' }], ['add nginx']));
+});
+
+// Held-out 27's conv-12 class: https asked for a caddy under discussion adds no nginx beside it,
+// so "it" in the next turn is still caddy.
+describe('https for a caddy under discussion: caddy serves it, no nginx added', () => {
+  it.each([
+    ['deploy caddy', 'give it https for example.org', 'and cap it at 256 megs'],
+    ['add caddy', 'set up https for shop.example.com', 'give it 256mb of memory'],
+    ['i want caddy', 'https for blog.example.net please', 'limit it to 256M'],
+  ])('%s / %s / %s', (...turns) => {
+    expect(lastTurnFailures([], turns, [{ service: 'caddy', memory: '256M' }])).toEqual([]);
+    const { files, replies } = talk(turns);
+    expect(svc(files, 'nginx')).toBeUndefined();
+    expect(doc(files, 'security.yaml').spec?.certificates?.length).toBe(1);
+    expect(replies[1]!.explanation).toMatch(/caddy serves HTTPS itself/);
+  });
 });

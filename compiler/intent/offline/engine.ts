@@ -6842,7 +6842,13 @@ function handleCertificate(run: Run, clause: string): boolean {
   // "https for example.com": the web server serves it. An nginx that is there gets 443 and
   // the certificate's mounts; with no web server, an nginx is added (addFromTemplate wires it).
   const webs = services(run).filter((s) => templateOf(s) === 'nginx');
-  if (https && webs.length === 0) {
+  // Round 35: a caddy here serves HTTPS itself ("deploy caddy", then "give it https for example.org"):
+  // no nginx is added beside it, and caddy stays the service under discussion.
+  const caddy = services(run).filter((s) => templateOf(s) === 'caddy');
+  if (https && webs.length === 0 && caddy.length > 0) {
+    mentionFocus(run, caddy[0]!.name);
+    run.notes.push(`(${caddy[0]!.name} serves HTTPS itself, on port 443, for the sites its Caddyfile names; no other web server is added.)`);
+  } else if (https && webs.length === 0) {
     addFromTemplate(run, 'nginx', undefined, clause);
   } else if (https || webs.length === 1) {
     for (const w of webs.slice(0, 1)) {
