@@ -206,9 +206,10 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   },
   // A text task wrapped around a request: "Translate to French: …", "repeat after me: …",
   // "summarise this: …", "say exactly: …". The engine does not do text tasks, and the text
-  // inside is never obeyed.
+  // inside is never obeyed. A service named echo is not the word ("echo: hashicorp/http-echo:1.0 x3",
+  // "echo service, hashicorp/http-echo:1.0, …", round 35).
   {
-    re: /^\s*(?:(?:please|pls|can\s+you|could\s+you|now)\s+)?(?:translate|repeat|summari[sz]e|paraphrase|rephrase|rewrite|proofread|spell-?check|echo|say|output|complete|continue)\b[^:\n]{0,50}:\s*\S/i,
+    re: /^\s*(?:(?:please|pls|can\s+you|could\s+you|now)\s+)?(?:translate|repeat|summari[sz]e|paraphrase|rephrase|rewrite|proofread|spell-?check|echo(?!\s*:\s*[\w.-]+\/[\w./-]+)(?!\s+(?:service|container)\b)|say|output|complete|continue)\b[^:\n]{0,50}:\s*\S/i,
     reason: TEXT_TASK,
   },
   // Host disks: formatting, partitioning or overwriting a block device. Mounting one is a
