@@ -49,6 +49,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
+import { protectedHarm } from './protected.js';
 import { objectHarm, requestHarm } from './objects.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
@@ -459,7 +460,8 @@ function dangerIn(message0: string): string | undefined {
   }
   // Round 23: the classes of harm the lists above did not reach (harm-classes.ts).
   // Round 29: an action on an asset, in scope (assets.ts).
-  return judgeClass(message)?.reason ?? judgeAssets(message)?.reason;
+  // Round 35: what is protected × what destroys, disables or leaks it (protected.ts).
+  return judgeClass(message)?.reason ?? judgeAssets(message)?.reason ?? protectedHarm(message);
 }
 
 // ── vocabulary ─────────────────────────────────────────────────────────────
@@ -684,7 +686,8 @@ function readOnce(input: EngineInput): Proposal {
   if (proposal.refused) return proposal;
   // Round 34: a change hidden from the history, a host directory or disk emptied, a text handed over
   // to be obeyed, everything open to everyone: read on every request, planned or not (objects.ts).
-  const shaped = requestHarm(input.message, input.history);
+  // Round 35: the protected classes win over an ask-back, a question or a plan (protected.ts).
+  const shaped = requestHarm(input.message, input.history) ?? inWindows(input.message, protectedHarm);
   if (shaped !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${shaped}`, refused: { reason: shaped }, understood: true };
   // Round 33: a request the engine did not read, asks back or changes nothing by, and the parts of
   // one it left out as not understood, still name what they would harm (objects.ts): refused.
