@@ -5,7 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ErrorObject } from 'ajv';
 import { packageRoot } from '../common/paths.js';
-import { currentPlanValidatorKey } from './schema.js';
+import { PLAN_VALIDATOR_OPTIONS, currentPlanValidatorKey } from './schema.js';
+import { plan } from '../compiler/planner.js';
+import { webStack, emptyObserved } from '../compiler/__fixtures__/models.js';
 
 const root = packageRoot();
 const require = createRequire(join(root, 'package.json'));
@@ -47,5 +49,45 @@ describe('the generated validators count string lengths as ajv does, without its
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('the plan validator checks uniqueItems of a list of strings with a Map (scripts/unique-items.mjs)', () => {
+  const Ajv2020 = (require('ajv/dist/2020') as { default: new (o: object) => { compile(s: unknown): Validate } }).default;
+  const addFormats = (require('ajv-formats') as { default: (a: unknown) => void }).default;
+  const ajv = new Ajv2020({ ...PLAN_VALIDATOR_OPTIONS, code: {} });
+  addFormats(ajv);
+  /** ajv's own code, compiled from the schema now: its index of the strings is a plain object */
+  const reference = ajv.compile(JSON.parse(readFileSync(join(root, 'schemas', 'plan.schema.json'), 'utf8')));
+  const p = plan(webStack(), emptyObserved(), { request: 'web stack', now: new Date('2026-11-21T12:00:00Z'), nonce: '7'.repeat(32), hostId: 'h1', provenance: { engine: 'user' }, compilerVersion: '0' });
+  const withDeps = (i: number, deps: unknown[]) => ({ ...p, steps: p.steps.map((s, k) => (k === i ? { ...s, dependsOn: deps } : s)) });
+  const verdict = (v: Validate, x: unknown) => (v(x) ? [] : (v.errors ?? []).map((e) => ({ path: e.instancePath, keyword: e.keyword, params: e.params })));
+
+  it('holds no index object, and the plan as planned is valid', () => {
+    const code = readFileSync(join(root, 'generated', 'plan-validator.cjs'), 'utf8');
+    expect(code).not.toMatch(/const indices\d+ = \{\}/);
+    expect(code).toMatch(/const indices\d+ = new Map\(\)/);
+    expect(verdict(planValidator, p)).toEqual([]);
+  });
+
+  it('gives ajv\'s own verdict and errors (the same pair i, j) on random lists with repeats', () => {
+    const ids = p.steps.map((s) => s.id);
+    const item = fc.oneof(fc.constantFrom(...ids, 'constructor', 'toString', 'hasOwnProperty', 'x'), fc.integer({ min: 0, max: 3 }));
+    fc.assert(
+      fc.property(fc.nat({ max: p.steps.length - 1 }), fc.array(item, { maxLength: 12 }), (i, deps) => {
+        const x = withDeps(i, deps);
+        expect(verdict(planValidator, x)).toEqual(verdict(reference, x));
+      }),
+      { numRuns: 400 },
+    );
+    // a repeat in a step's dependsOn: the pair found from the end, as ajv reports it
+    const dup = verdict(planValidator, withDeps(0, ['a', 'b', 'a']));
+    expect(dup).toContainEqual({ path: '/steps/0/dependsOn', keyword: 'uniqueItems', params: { i: 0, j: 2 } });
+  });
+
+  it('finds a repeated "__proto__", which the object index missed', () => {
+    const x = withDeps(0, ['__proto__', '__proto__']);
+    expect(verdict(planValidator, x)).toContainEqual({ path: '/steps/0/dependsOn', keyword: 'uniqueItems', params: { i: 0, j: 1 } });
+    expect(verdict(reference, x)).toEqual([]); // ajv's own code: `indices["__proto__"] = 1` sets nothing
   });
 });

@@ -53,6 +53,7 @@ import { findInterrupted, Journal, journalPath, readJournal, readJournalChecked,
 import { fenceEngine } from './fenced-engine.js';
 import { acquireApplyLock, LockLostError, tokenIfFree, type ApplyLock } from './lock.js';
 import { redact, resolveEnv } from './secrets.js';
+import { readStartupRecord, startLead, writeStartupRecord } from './start-order.js';
 import { containerNamesOf, pruneSnapshots, readSnapshotParts, snapshotFile, snapshotRef, takeSnapshot, type Snapshot, type SnapshotParts } from './snapshot.js';
 import {
   APPLIED_PLANS_FILE,
@@ -528,6 +529,10 @@ interface Ctx {
   held?: ReadonlySet<string>;
   /** Called when a `container.start` step's start call has returned (before its readiness wait). */
   onStartCalled?: (stepId: string) => void;
+  /** Start steps whose start call waits for `leadCalled` (runtime/start-order.ts `startLead`). */
+  startAfter?: ReadonlySet<string>;
+  /** Resolves once the lead start step's start call has returned (or it ended, or the apply stops starting steps). */
+  leadCalled?: Promise<void>;
 }
 
 /**
@@ -601,6 +606,10 @@ async function runStep(ctx: Ctx, step: PlanStep): Promise<Record<string, unknown
       return { id };
     }
     case 'container.start': {
+      if (ctx.startAfter?.has(step.id)) {
+        trace(`start: ${step.params.name} after the lead's start call`);
+        await ctx.leadCalled;
+      }
       await engine.startContainer(step.params.name);
       trace(`start: ${step.params.name} started`);
       ctx.onStartCalled?.(step.id);
@@ -1526,6 +1535,8 @@ async function executeSteps(
     payload.steps.map((s) => [s.id, { id: s.id, op: s.op, target: s.target, description: s.description, status: 'not-started', durationMs: 0, message: '' }]),
   );
   const begun: string[] = [];
+  /** image → its start-up (ms from the start call's return to ready) in this apply, for the record (runtime/start-order.ts). */
+  const startupSeen: Record<string, number> = {};
   let ordinal = 0;
   let failure: { step: string; error: unknown } | null = null;
   /** A lost lock or a (simulated) crash: stop at once, no rollback (someone else owns the system now). */
@@ -1544,6 +1555,8 @@ async function executeSteps(
       opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'before' });
       onEvent({ type: 'reconcile.step', planId: payload.id, step: step.id, op: step.op, target: step.target, status: 'started', durationMs: 0, message: step.description });
       const detail = await runStep(ctx, step);
+      const image = step.op === 'container.start' ? ctx.specs.get(step.params.name)?.image : undefined;
+      if (image !== undefined && typeof detail.readyMs === 'number') startupSeen[image] = detail.readyMs;
       opts.crashAt?.({ ordinal: my, stepId: step.id, when: 'after' });
       journal.appendUnsynced({ t: 'step.end', planId: payload.id, step: step.id, detail });
       r.status = 'done';
@@ -1620,12 +1633,23 @@ async function executeSteps(
       holding.set(id, engine.holdStart!(h.name).catch(() => undefined));
     }
   };
+  // The slowest gate's start call first (runtime/start-order.ts), from this host's record.
+  const lead = startLead(payload.steps, ctx.specs, readStartupRecord(opts.dataDir), engine);
+  let leadDone: () => void = () => {};
+  if (lead) {
+    ctx.startAfter = lead.after;
+    ctx.leadCalled = new Promise<void>((r) => (leadDone = () => r()));
+    trace(`start: ${lead.lead} first, ${[...lead.after].join(', ')} after its start call`);
+  }
   ctx.onStartCalled = (id) => {
     startCalled.add(id);
+    if (id === lead?.lead) leadDone();
     maybeHold();
   };
   for (;;) {
     if (!failure && reserve.tripped) failure = { step: '', error: new DiskFullError(opts.dataDir) };
+    // no step starts any more: nothing waits for the lead's start call
+    if (failure || stop) leadDone();
     if (!failure && !stop) {
       const ready = payload.steps.filter((s) => !started.has(s.id) && s.dependsOn.every((d) => done.has(d) || early.get(s.id)?.has(d)));
       // The begin records of every step starting now, in one write and one fsync (each durable
@@ -1641,7 +1665,13 @@ async function executeSteps(
       }
       for (const s of ready) {
         started.add(s.id);
-        running.set(s.id, runOne(s, beginError).then(() => s.id));
+        running.set(
+          s.id,
+          runOne(s, beginError).then(() => {
+            if (s.id === lead?.lead) leadDone();
+            return s.id;
+          }),
+        );
       }
     }
     if (running.size === 0) break;
@@ -1691,6 +1721,7 @@ async function executeSteps(
         warnings.push(`certificates: could not retire the ones security.yaml no longer names: ${errText(e)}`);
       }
     }
+    writeStartupRecord(opts.dataDir, startupSeen);
     const durationMs = Date.now() - t0;
     const changes = payload.summary.create + payload.summary.update + payload.summary.delete;
     onEvent({ type: 'reconcile.completed', planId: payload.id, success: true, changes, durationMs });

@@ -28,7 +28,6 @@
  * used to show "Started … (running)"). A one-shot (restart policy `no` or `on-failure`)
  * that exits 0 has done its job: `completed`.
  */
-import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import type { ContainerApi, DockerApi } from './drivers/engine-api.js';
 import type { ContainerSpec, HealthSpec } from '../plan/types.js';
@@ -154,34 +153,88 @@ export async function httpStatus(address: string, port: number, h: HttpHealth, t
   return a === 'refused' ? null : a;
 }
 
-/** `httpStatus`, with `refused` when the connection was refused (nothing listens on that address and port yet). */
+/**
+ * `httpStatus`, with `refused` when the connection was refused (nothing listens on that address and port yet).
+ *
+ * The request is written over node:net, as curl or wget would send it (HTTP/1.1, the command's
+ * Host, `Connection: close`), and the reply read by hand: loading node:http for it cost a cold
+ * `claude apply` ≈ 10–15 ms of CPU on the way to serving (docs/runtime.md, "The cold CLI's apply,
+ * session 35"). The reply counts once it is whole: its `Content-Length` bytes, a chunked body's
+ * last chunk, or the connection's end; interim 1xx replies are skipped. A reply that cannot be
+ * read (no status line, cut short, over 1 MiB) is null, as any other failure.
+ */
 export function httpAnswer(address: string, port: number, h: HttpHealth, timeoutMs: number): Promise<number | null | 'refused'> {
   return new Promise((resolve) => {
     let done = false;
+    let got: Buffer = Buffer.alloc(0);
     const end = (v: number | null | 'refused') => {
       if (!done) {
         done = true;
         clearTimeout(timer);
-        req.destroy();
+        socket.destroy();
         resolve(v);
       }
     };
-    // node:http when a probe first needs it: `claude plan` loads this module (through the driver) and never probes
-    const { request } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
-    const req = request({ host: address, port, path: h.path, method: 'GET', agent: false, headers: { host: h.host, accept: '*/*', connection: 'close' } }, (res) => {
-      let n = 0;
-      res.on('data', (b: Buffer) => {
-        n += b.length;
-        if (n > 1 << 20) end(null);
-      });
-      res.on('end', () => end(res.statusCode ?? null));
-      res.on('error', () => end(null));
-      res.on('aborted', () => end(null));
-    });
+    const socket = connect({ host: address, port });
     const timer = setTimeout(() => end(null), timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => end(e.code === 'ECONNREFUSED' ? 'refused' : null));
-    req.end();
+    socket.on('connect', () => socket.write(`GET ${h.path} HTTP/1.1\r\nHost: ${h.host}\r\nAccept: */*\r\nConnection: close\r\n\r\n`));
+    socket.on('data', (b: Buffer) => {
+      got = got.length ? Buffer.concat([got, b]) : b;
+      if (got.length > 1 << 20) return end(null);
+      const r = httpReply(got, false);
+      if (r !== undefined) end(r);
+    });
+    socket.on('end', () => end(httpReply(got, true) ?? null));
+    socket.on('error', (e: NodeJS.ErrnoException) => end(e.code === 'ECONNREFUSED' ? 'refused' : null));
+    socket.on('close', () => end(null));
   });
+}
+
+/**
+ * The status of the HTTP/1.x reply in `got` once it is whole, null when it is not a reply or
+ * was cut short (`ended`: the connection's end came), undefined while more is to come.
+ * Exported for the tests.
+ */
+export function httpReply(got: Buffer, ended: boolean): number | null | undefined {
+  let off = 0;
+  for (;;) {
+    const head = got.indexOf('\r\n\r\n', off);
+    if (head < 0) return ended ? null : undefined;
+    const lines = got.toString('latin1', off, head).split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(lines[0]!);
+    if (!m) return null;
+    const status = Number(m[1]);
+    // 100 Continue, 102, 103: another status line follows
+    if (status >= 100 && status < 200 && status !== 101) {
+      off = head + 4;
+      continue;
+    }
+    const header = (name: string) => lines.find((l) => l.slice(0, l.indexOf(':')).trim().toLowerCase() === name)?.slice(name.length + 1).trim();
+    const body = got.length - (head + 4);
+    if (status === 204 || status === 304) return status;
+    if (/\bchunked\b/i.test(header('transfer-encoding') ?? '')) return lastChunkSeen(got, head + 4) ? status : ended ? null : undefined;
+    const length = header('content-length');
+    if (length !== undefined) {
+      const n = Number(length);
+      if (!Number.isSafeInteger(n) || n < 0) return null;
+      return body >= n ? status : ended ? null : undefined;
+    }
+    return ended ? status : undefined;
+  }
+}
+
+/** A chunked body starting at `from` has come to its last (zero-size) chunk and the blank line after it. */
+function lastChunkSeen(got: Buffer, from: number): boolean {
+  let off = from;
+  for (;;) {
+    const eol = got.indexOf('\r\n', off);
+    if (eol < 0) return false;
+    const size = parseInt(got.toString('latin1', off, eol).split(';')[0]!.trim(), 16);
+    if (!Number.isSafeInteger(size) || size < 0) return false;
+    if (size === 0) return got.indexOf('\r\n\r\n', eol) >= 0;
+    off = eol + 2 + size + 2;
+    if (off > got.length) return false;
+  }
 }
 
 /** Where to reach a port published on `ip` from the host. */

@@ -91,11 +91,13 @@ const SPLIT = {
 const SHARED = 'claude-shared:';
 
 /**
- * The commands that only read the engine, a few calls and exit: their GETs go over node:net,
- * and node:http is never loaded (runtime/drivers/engine-api.ts useOneShotGets; ≈ 15–20 ms of
- * CPU). `apply` sends POSTs through node:http anyway.
+ * The commands that make a few engine calls and exit: their calls whose reply is read whole
+ * (GETs, and apply's create, start, stop, remove, …) go over node:net, and node:http is loaded
+ * only for a stream, an exec or a HEAD (runtime/drivers/engine-api.ts useOneShotCalls; ≈ 15–20
+ * ms of CPU; since session 35 `apply` too, whose readiness GET goes over node:net as well:
+ * runtime/health.ts httpAnswer).
  */
-const ONE_SHOT_GETS = ['status', 'plan'];
+const ONE_SHOT_CALLS = ['status', 'plan', 'apply'];
 
 /**
  * The bundles whose code cache holds every function they have, compiled eagerly when the build
@@ -172,9 +174,9 @@ usePlanValidatorPart(() => part('plan-validator'));`
 }
 ${command === 'plan' ? `export { warmUpPlan } from ${JSON.stringify(join(dist, 'agent', 'plan-warm-up.js'))};` : ''}
 ${
-  ONE_SHOT_GETS.includes(command)
-    ? `import { useOneShotGets } from ${JSON.stringify(join(dist, 'runtime', 'drivers', 'engine-api.js'))};
-useOneShotGets();`
+  ONE_SHOT_CALLS.includes(command)
+    ? `import { useOneShotCalls } from ${JSON.stringify(join(dist, 'runtime', 'drivers', 'engine-api.js'))};
+useOneShotCalls();`
     : ''
 }
 `;

@@ -51,28 +51,37 @@ export function reviewFileOf(out: string): string {
 }
 
 /**
- * Writes `lines` (each followed by a newline) to `path` as they come, 64 KiB at a time, through a
- * temp file renamed over it (a reader sees the old review or the whole new one); returns how
- * many lines. Not fsynced: the review is derived from plan.json (durable), and `claude show`
- * makes it again.
+ * Writes `lines` (each followed by a newline) to `path` as they come, through a temp file
+ * renamed over it (a reader sees the old review or the whole new one); returns how many lines.
+ * Each line is encoded straight into one 256 KiB buffer, written when full: no chunk string is
+ * built by concatenation and flattened for each write (the 8 MB review of 10,000 services;
+ * docs/plans.md, "Round 35"). Not fsynced: the review is derived from plan.json (durable), and
+ * `claude show` makes it again.
  */
-function writeLines(path: string, lines: Iterable<string>): number {
+export function writeLines(path: string, lines: Iterable<string>): number {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w', 0o644);
   let n = 0;
   try {
-    let chunk = '';
+    const buf = Buffer.allocUnsafe(LINES_BUFFER);
+    let used = 0;
     for (const line of lines) {
-      chunk += line + '\n';
       // a line may hold newlines of its own (a warning with its fix): counted as the file has them
       for (let i = line.indexOf('\n'); i >= 0; i = line.indexOf('\n', i + 1)) n++;
       n++;
-      if (chunk.length >= 65536) {
-        writeSync(fd, chunk);
-        chunk = '';
+      // UTF-8 needs at most 3 bytes per UTF-16 unit, and the newline one
+      const most = line.length * 3 + 1;
+      if (used + most > buf.length) {
+        writeAll(fd, buf.subarray(0, used));
+        used = 0;
+      }
+      if (most > buf.length) writeAll(fd, Buffer.from(line + '\n', 'utf8'));
+      else {
+        used += buf.write(line, used, 'utf8');
+        buf[used++] = 0x0a;
       }
     }
-    writeSync(fd, chunk);
+    writeAll(fd, buf.subarray(0, used));
   } catch (e) {
     closeSync(fd);
     rmSync(tmp, { force: true });
@@ -81,6 +90,14 @@ function writeLines(path: string, lines: Iterable<string>): number {
   closeSync(fd);
   renameSync(tmp, path);
   return n;
+}
+
+/** writeLines' buffer. */
+const LINES_BUFFER = 256 * 1024;
+
+/** writeSync until all of `bytes` is written (a regular file takes it in one call; a short write is retried). */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
 export function parseDuration(s: string): number {

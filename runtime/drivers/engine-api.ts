@@ -13,16 +13,16 @@
  * Errors are `EngineApiError` with dockerode's `statusCode` and its message form
  * `(HTTP code N) <reason> - <Docker's message>`, so callers handle both alike.
  *
- * node:http is loaded on the first call that needs it: in the short-lived commands that only
- * read the engine (the cold-start bundles of `status` and `plan` call `useOneShotGets`), the
- * GETs whose reply is read whole go over node:net instead (drivers/engine-get.ts), and
- * node:http is not loaded at all.
+ * node:http is loaded on the first call that needs it: in the short-lived commands (the
+ * cold-start bundles of `status`, `plan` and `apply` call `useOneShotCalls`), the calls whose
+ * reply is read whole go over node:net instead (drivers/engine-get.ts), and node:http is loaded
+ * only for a stream (a pull, logs that follow), an exec's upgrade or a HEAD.
  */
 import type { Agent, IncomingMessage, RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { getOnce } from './engine-get.js';
+import { callOnce, getOnce } from './engine-get.js';
 
 export class EngineApiError extends Error {
   constructor(
@@ -126,17 +126,19 @@ async function apiError(res: IncomingMessage): Promise<EngineApiError> {
   return engineError(code, http().STATUS_CODES[code], (await readAll(res)).toString('utf8'));
 }
 
-let oneShotGets = false;
+let oneShotCalls = false;
 /**
- * Makes every EngineClient of this process send its GETs whose reply is read whole (lists,
- * inspects, one-shot stats, log tails, events up to `until`) over node:net, one connection
- * each (drivers/engine-get.ts), instead of through node:http's keep-alive agent. For a process
- * that makes a few calls and exits (the cold-start bundles of `status` and `plan`,
- * scripts/cold-bundle.mjs): it then never loads node:http. A resident process (the daemon, its
- * CLI worker) keeps the agent, whose open connections save a connect per call.
+ * Makes every EngineClient of this process send its calls whose reply is read whole (lists,
+ * inspects, one-shot stats, log tails, events up to `until`; create, start, stop, remove,
+ * rename, update, the networks' calls, an archive's PUT) over node:net, one connection each
+ * (drivers/engine-get.ts), instead of through node:http's keep-alive agent. For a process that
+ * makes a few calls and exits (the cold-start bundles of `status`, `plan` and `apply`,
+ * scripts/cold-bundle.mjs): it then loads node:http only for a stream, an exec or a HEAD. A
+ * resident process (the daemon, its CLI worker) keeps the agent, whose open connections save a
+ * connect per call.
  */
-export function useOneShotGets(): void {
-  oneShotGets = true;
+export function useOneShotCalls(): void {
+  oneShotCalls = true;
 }
 
 interface Call {
@@ -187,21 +189,28 @@ export class EngineClient implements DockerApi {
     });
   }
 
-  /** The whole body of a GET: over node:net after `useOneShotGets`, else through the agent. */
-  private async getWhole(path: string, signal?: AbortSignal): Promise<Buffer> {
-    if (!oneShotGets) return readAll(await this.stream(path, signal ? { signal } : {}));
-    const r = await getOnce(this.socketPath, API + path, signal);
+  /** The whole body of a GET: over node:net after `useOneShotCalls`, else through the agent. */
+  private getWhole(path: string, signal?: AbortSignal): Promise<Buffer> {
+    return this.whole(path, signal ? { signal } : {});
+  }
+
+  /** The whole body of a call that is not a stream, an upgrade or a HEAD: over node:net after `useOneShotCalls`, else through the agent. */
+  private async whole(path: string, c: Call): Promise<Buffer> {
+    const method = c.method ?? 'GET';
+    if (!oneShotCalls || c.hijack || method === 'HEAD') return readAll(await this.stream(path, c));
+    const body = c.body === undefined ? undefined : Buffer.isBuffer(c.body) ? { type: 'application/x-tar' as const, bytes: c.body } : { type: 'application/json' as const, bytes: Buffer.from(JSON.stringify(c.body)) };
+    const r = method === 'GET' && !body ? await getOnce(this.socketPath, API + path, c.signal) : await callOnce(this.socketPath, method, API + path, body, c.signal);
     if (r.statusCode >= 400) throw engineError(r.statusCode, r.reason, r.body.toString('utf8'));
     return r.body;
   }
 
   private async json<T>(path: string, c: Call = {}): Promise<T> {
-    const buf = c.method === undefined || c.method === 'GET' ? await this.getWhole(path, c.signal) : await readAll(await this.stream(path, c));
+    const buf = await this.whole(path, c);
     return (buf.length ? JSON.parse(buf.toString('utf8')) : null) as T;
   }
 
   private async call(path: string, c: Call): Promise<void> {
-    await readAll(await this.stream(path, c));
+    await this.whole(path, c);
   }
 
   listContainers(opts: { all: boolean }): Promise<Docker.ContainerInfo[]> {
@@ -273,9 +282,9 @@ export class EngineClient implements DockerApi {
     return this.stream(`/images/create${query({ fromImage: ref, ...(tagged ? {} : { tag: 'latest' }) })}`, { method: 'POST' });
   }
 
-  /** The events stream; one that ends (`until` given) is read whole first after `useOneShotGets`. */
+  /** The events stream; one that ends (`until` given) is read whole first after `useOneShotCalls`. */
   async getEvents(o: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
-    if (!oneShotGets || o['until'] === undefined) return this.stream(`/events${query(o)}`);
+    if (!oneShotCalls || o['until'] === undefined) return this.stream(`/events${query(o)}`);
     const body = await this.getWhole(`/events${query(o)}`);
     return (requireHere('node:stream') as typeof import('node:stream')).Readable.from(body.length ? [body] : []);
   }

@@ -1,9 +1,11 @@
 /**
- * The one-shot GETs over node:net (engine-get.ts, turned on by `useOneShotGets` in the
- * cold-start bundles of `status` and `plan`) give what the node:http path gives, on the real
- * Docker Engine: the lists, an inspect, a log tail, one-shot stats, the events up to `until`,
- * a 404's error and an absent socket's error code. The container carries this run's tag and is
- * removed afterwards.
+ * The one-shot calls over node:net (engine-get.ts, turned on by `useOneShotCalls` in the
+ * cold-start bundles of `status`, `plan` and `apply`) give what the node:http path gives, on
+ * the real Docker Engine: the lists, an inspect, a log tail, one-shot stats, the events up to
+ * `until`, a 404's error and an absent socket's error code; and the calls that change
+ * something (create with a JSON body, start, rename, update, stop, remove, a network's create,
+ * connect and remove, an archive's PUT), with a 409's error. The containers carry this run's
+ * tag and are removed afterwards.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +13,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, expect, it } from 'vitest';
 import { removeDockerByName } from '../testutil/docker-cleanup.js';
-import { EngineApiError, EngineClient, useOneShotGets } from './engine-api.js';
+import { EngineApiError, EngineClient, useOneShotCalls } from './engine-api.js';
 
 const tag = `eg${randomBytes(3).toString('hex')}`;
 const name = `engine-get-${tag}`;
@@ -62,7 +64,7 @@ it('the GETs over node:net read what node:http reads', async () => {
   const until = Math.floor(Date.now() / 1000);
   const client = new EngineClient();
   const viaHttp = await readAll(client, since, until);
-  useOneShotGets();
+  useOneShotCalls();
   const viaNet = await readAll(client, since, until);
   expect(viaNet).toStrictEqual(viaHttp);
   // what was read is real: the container, a tail of three of its ten lines, its create and start events
@@ -93,7 +95,7 @@ it('events up to a fractional until: every one made just before it, none after, 
   docker('create', '--name', `${name}-after`, 'claude-os-local/busybox:latest', 'true');
   const mine = (evs: { container?: string; type: string }[]) => evs.filter((e) => e.container?.startsWith(`${name}-`)).map((e) => `${e.type} ${e.container}`);
   const viaDockerode = mine(await dockerEventsBetween(new Dockerode(), since, until, null));
-  useOneShotGets();
+  useOneShotCalls();
   const viaNet = mine(await dockerEventsBetween(new EngineClient(), since, until, null));
   expect(viaDockerode).toEqual(made.map((c) => `container.create ${c}`));
   expect(viaNet).toEqual(viaDockerode);
@@ -107,4 +109,76 @@ it('events up to a fractional until: every one made just before it, none after, 
   ]);
   expect(mine(dockerodeAhead)).toEqual([`container.create ${name}-after`, ...later.map((c) => `container.create ${c}`)]);
   expect(mine(netAhead)).toEqual(mine(dockerodeAhead));
+});
+
+/** What the apply's steps do to one container, and what it then looks like: through `client`. */
+async function lifecycle(client: EngineClient, suffix: string) {
+  const cname = `${name}-${suffix}`;
+  const net = `${name}-net-${suffix}`;
+  const { id } = await client.createContainer({ name: cname, Image: 'claude-os-local/busybox:latest', Cmd: ['sleep', '600'], Labels: { 'claude.test': tag, seen: 'yes' }, HostConfig: { Memory: 64 * 1024 * 1024 } });
+  const c = client.getContainer(id);
+  await c.start();
+  const conflict = await client.createContainer({ name: cname, Image: 'claude-os-local/busybox:latest' }).then(
+    () => null,
+    (e: EngineApiError) => ({ statusCode: e.statusCode, conflict: /is already in use/.test(e.message) }),
+  );
+  await c.update({ Memory: 96 * 1024 * 1024, MemorySwap: -1 });
+  await client.createNetwork({ Name: net, Labels: { 'claude.test': tag } });
+  await client.getNetwork(net).connect({ Container: id });
+  await c.putArchive!(tarOne('hello.txt', `hello ${suffix}\n`), { path: '/tmp' });
+  await c.rename({ name: `${cname}-renamed` });
+  const running = await c.inspect();
+  const file = docker('exec', id, 'cat', '/tmp/hello.txt').replace(suffix, 'X');
+  await c.stop({ t: 0 });
+  const stopped = await c.inspect();
+  await client.getNetwork(net).disconnect({ Container: id });
+  await client.getNetwork(net).remove();
+  await c.remove({ force: true, v: true });
+  const gone = await c.inspect().then(
+    () => 'still there',
+    (e: EngineApiError) => e.statusCode,
+  );
+  return {
+    name: running.Name.replace(suffix, 'X'),
+    label: running.Config.Labels['seen'],
+    memory: running.HostConfig.Memory,
+    running: running.State.Running,
+    networks: Object.keys(running.NetworkSettings.Networks).map((n) => n.replace(suffix, 'X')).sort(),
+    file,
+    stopped: stopped.State.Running,
+    conflict,
+    gone,
+  };
+}
+
+/** A tar of one small file (ustar header, the data, two zero blocks). */
+function tarOne(file: string, text: string): Buffer {
+  const data = Buffer.from(text);
+  const h = Buffer.alloc(512);
+  h.write(file, 0);
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+  h.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136);
+  h.write('        ', 148);
+  h.write('0', 156);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  const pad = Buffer.alloc((512 - (data.length % 512)) % 512);
+  return Buffer.concat([h, data, pad, Buffer.alloc(1024)]);
+}
+
+it('the calls that change something over node:net do what node:http does', async () => {
+  const client = new EngineClient();
+  const { default: Dockerode } = await import('dockerode');
+  // dockerode (node:http) as the reference
+  useOneShotCalls();
+  const viaNode = await lifecycle(client, 'oneshot');
+  const viaDockerode = await lifecycle(new Dockerode() as unknown as EngineClient, 'viahttp');
+  expect(viaNode).toStrictEqual(viaDockerode);
+  expect(viaNode).toStrictEqual({ name: `/${name}-X-renamed`, label: 'yes', memory: 96 * 1024 * 1024, running: true, networks: ['bridge', `${name}-net-X`], file: 'hello X', stopped: false, conflict: { statusCode: 409, conflict: true }, gone: 404 });
 });

@@ -1,17 +1,19 @@
 /**
- * One GET to the Docker Engine's unix socket over node:net, its reply read whole: for the
- * short-lived commands that only read the engine (`claude status`, `claude plan`: their
- * cold-start bundles turn it on, drivers/engine-api.ts `useOneShotGets`).
+ * One call to the Docker Engine's unix socket over node:net, its reply read whole: for the
+ * short-lived commands (`claude status`, `claude plan`, `claude apply`: their cold-start bundles
+ * turn it on, drivers/engine-api.ts `useOneShotCalls`).
  *
  * Why not node:http: loading it (with its parser, agent and outgoing-message code) costs
  * ≈ 15–20 ms of CPU in a fresh `node`, more than a tenth of `node -e 0`, for three to a dozen
- * small GETs (docs/compiler.md, "Performance"). The request is HTTP/1.0 with
- * `Connection: close`, so the engine (Go's net/http) answers without chunking and closes the
- * connection after the body: the reply is the bytes up to the end of the stream. A
- * `Content-Length` is honoured and a chunked body decoded all the same.
+ * small calls (docs/compiler.md, "Performance"; docs/runtime.md, "The cold CLI's apply, session
+ * 35"). The request is HTTP/1.0 with `Connection: close` (and its body's `Content-Length`), so
+ * the engine (Go's net/http) answers without chunking and closes the connection after the body:
+ * the reply is the bytes up to the end of the stream. A `Content-Length` is honoured and a
+ * chunked body decoded all the same.
  *
- * Must not: send anything but a GET, or be used for a stream that does not end (logs with
- * `follow`, events without `until`): those go through node:http (EngineClient.stream).
+ * Must not: be used for a HEAD (its reply's Content-Length has no body behind it), an upgrade
+ * (`docker exec`'s hijacked stream), or a stream that does not end (logs with `follow`, events
+ * without `until`, a pull's progress): those go through node:http (EngineClient.stream).
  */
 import { connect } from 'node:net';
 
@@ -24,29 +26,42 @@ export interface EngineReply {
 
 /** GET `path` (with the API version prefix) on the engine at `socketPath`. Connection errors reject as node:http's do (their `code`: ENOENT, ECONNREFUSED, EACCES). */
 export function getOnce(socketPath: string, path: string, signal?: AbortSignal): Promise<EngineReply> {
+  return callOnce(socketPath, 'GET', path, undefined, signal);
+}
+
+/** A body to send: JSON (`application/json`) or a tar (`application/x-tar`). */
+export interface CallBody {
+  type: 'application/json' | 'application/x-tar';
+  bytes: Buffer;
+}
+
+/** `method` `path` (with the API version prefix) with `body`, on the engine at `socketPath`: as `getOnce`. */
+export function callOnce(socketPath: string, method: 'GET' | 'POST' | 'DELETE' | 'PUT', path: string, body?: CallBody, signal?: AbortSignal): Promise<EngineReply> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = connect({ path: socketPath });
     // Aborted: the connection is closed (a pending answer no longer keeps the process alive).
-    signal?.addEventListener('abort', () => socket.destroy(new Error(`GET ${path} was abandoned`)), { once: true });
-    if (signal?.aborted) socket.destroy(new Error(`GET ${path} was abandoned`));
+    signal?.addEventListener('abort', () => socket.destroy(new Error(`${method} ${path} was abandoned`)), { once: true });
+    if (signal?.aborted) socket.destroy(new Error(`${method} ${path} was abandoned`));
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('error', reject);
     socket.on('end', () => {
       try {
-        resolve(parseReply(Buffer.concat(chunks), path));
+        resolve(parseReply(Buffer.concat(chunks), path, method));
       } catch (e) {
         reject(e);
       }
     });
-    socket.on('close', () => reject(new Error(`the Docker Engine closed the connection before its reply to GET ${path} ended`)));
-    socket.write(`GET ${path} HTTP/1.0\r\nHost: docker\r\nConnection: close\r\n\r\n`);
+    socket.on('close', () => reject(new Error(`the Docker Engine closed the connection before its reply to ${method} ${path} ended`)));
+    // a POST without a body says so (Content-Length: 0), as node:http's request.end() does
+    const head = `${method} ${path} HTTP/1.0\r\nHost: docker\r\nConnection: close\r\n${body ? `Content-Type: ${body.type}\r\nContent-Length: ${body.bytes.length}\r\n` : method === 'GET' ? '' : 'Content-Length: 0\r\n'}\r\n`;
+    socket.write(body ? Buffer.concat([Buffer.from(head, 'latin1'), body.bytes]) : head);
   });
 }
 
 /** Splits one whole HTTP/1.x reply into status, reason and body (exported for the tests). */
-export function parseReply(reply: Buffer, path: string): EngineReply {
-  const bad = (what: string) => new Error(`the Docker Engine's reply to GET ${path} ${what}`);
+export function parseReply(reply: Buffer, path: string, method = 'GET'): EngineReply {
+  const bad = (what: string) => new Error(`the Docker Engine's reply to ${method} ${path} ${what}`);
   const end = reply.indexOf('\r\n\r\n');
   if (end < 0) throw bad(`ended before its headers did (${reply.length} bytes)`);
   const [statusLine = '', ...headerLines] = reply.toString('latin1', 0, end).split('\r\n');
