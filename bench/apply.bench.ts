@@ -406,6 +406,16 @@ function engineMarks(s: Stack, epoch: number): Record<string, number> {
   return marks;
 }
 
+/**
+ * The run whose time is the median's (with an even number of runs the median is between two:
+ * the one nearest it, the lower on a tie; before session 28 this fell back to the first run).
+ */
+function medianRun<T extends { ms: number }>(runs: T[], m: number): T | undefined {
+  let best: T | undefined;
+  for (const r of runs) if (best === undefined || Math.abs(r.ms - m) < Math.abs(best.ms - m) || (Math.abs(r.ms - m) === Math.abs(best.ms - m) && r.ms < best.ms)) best = r;
+  return best;
+}
+
 /** The rows of the side-by-side timeline, in the order a gated stack goes through them. */
 const TIMELINE_ROWS = ['network create', 'pg create', 'redis create', 'web create', 'pg start', 'redis start', 'redis ready (claude)', 'redis healthy (docker)', 'pg ready (claude)', 'pg healthy (docker)', 'web start', 'web ready (claude)', 'web healthy (docker)', 'all answering'];
 
@@ -840,10 +850,10 @@ async function main(): Promise<void> {
   if (!dockerOnly && !noCtdDaemon) console.log(`  claude on containerd through the daemon (claude serve's warm CLI worker) ${f(m.ctdDaemon)}   (${t.ctdDaemon.map(f).join(', ')})   CPU of containerd and its shims during the apply ${Math.round(m.ctdDaemonEngineCpu)} ms (${t.ctdDaemonEngineCpu.join(', ')})`);
   if (againstDir && !dockerOnly) console.log(`  the same from ${againstDir} ${f(m.against)}   (${t.against.map(f).join(', ')})   CPU of the CLI until its first step ${Math.round(m.againstFirstCpu)} ms (${t.againstFirstCpu.join(', ')}), until serving ${Math.round(m.againstCpu)} ms (${t.againstCpu.map(Math.round).join(', ')}); of containerd and its shims ${Math.round(m.againstEngineCpu)} ms (${t.againstEngineCpu.map(Math.round).join(', ')})`);
   if (!dockerOnly) console.log(containerdOnly ? `  ratio containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)` : `  ratio claude/compose ${(m.claude / m.compose).toFixed(2)} (target ≤ 0.5); claude/docker-run ${(m.claude / m.run).toFixed(2)}; containerd/compose ${(m.containerd / m.compose).toFixed(2)} (target ≤ 0.5)`);
-  const cl = claudeTimelines.find((x) => x.ms === m.claude) ?? claudeTimelines[0];
-  const co = composeTimelines.find((x) => x.ms === m.compose) ?? composeTimelines[0];
+  const cl = medianRun(claudeTimelines, m.claude);
+  const co = medianRun(composeTimelines, m.compose);
   // with --docker-only --against: the other build's median run in the daemon's column
-  const dm = dockerOnly ? againstTimelines.find((x) => x.ms === m.againstDocker) ?? againstTimelines[0] : daemonTimelines.find((x) => x.ms === m.daemon) ?? daemonTimelines[0];
+  const dm = dockerOnly ? medianRun(againstTimelines, m.againstDocker) : medianRun(daemonTimelines, m.daemon);
   const dmName = dockerOnly ? 'against' : 'daemon';
   if (cl && co) {
     console.log(`  timeline of the median claude run (${f(cl.ms)}), the median ${dockerOnly ? `run of ${againstDir ?? '-'}` : 'run through the daemon'} (${dm ? f(dm.ms) : '-'}) and the median docker-compose run (${f(co.ms)}): ms since each tool's start (the daemon's: since the client's); dockerd's events (create, start, its own health check's first "healthy"), claude's "✓ Started … (healthy)" lines, all three answering:`);
@@ -851,12 +861,12 @@ async function main(): Promise<void> {
     const cell = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(0)).padStart(9);
     for (const row of TIMELINE_ROWS) if (cl.marks[row] !== undefined || co.marks[row] !== undefined) console.log(`    ${row.padEnd(24)} ${cell(cl.marks[row])} ${cell(dm?.marks[row])} ${cell(co.marks[row])}`);
   }
-  const mid = ctdTimelines.find((x) => x.ms === m.containerd) ?? ctdTimelines[0];
+  const mid = medianRun(ctdTimelines, m.containerd);
   if (mid) {
     console.log(`  timeline of the median containerd run (${f(mid.ms)}; ms since the CLI started, +ms since the previous mark, the CLI's CPU ms; ctd: the driver's engine calls):`);
     for (const l of mid.lines) console.log(`    ${l}`);
   }
-  const dmid = ctdDaemonTimelines.find((x) => x.ms === m.ctdDaemon) ?? ctdDaemonTimelines[0];
+  const dmid = medianRun(ctdDaemonTimelines, m.ctdDaemon);
   if (dmid) {
     console.log(`  timeline of the median containerd run through the daemon (${f(dmid.ms)} on the client's clock; ms and the worker's CPU ms since its "cli: command apply loaded", +ms since the previous mark):`);
     for (const l of dmid.lines) console.log(`    ${l}`);

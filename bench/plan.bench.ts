@@ -19,6 +19,11 @@
  *             the first plan after an edit does), a data dir of its own (the host key is made
  *             before the timed runs). The figure a person sees, beside Terraform's, which also
  *             reads its configuration.
+ * --against DIR: the same real command from another built checkout's bin/claude (the build before
+ *             a change, copied as bench/README.md says for `compile --against`), alternated with
+ *             this one in the same rounds: an AGAINST line (this / that: wall, CPU, peak memory, and
+ *             each against Terraform). --real-runs R: the real command (and DIR's) R times per
+ *             size (else as many as the other rows: 1 at 10,000).
  * Peak memory is ru_maxrss of the child (measured by /usr/bin/time -f %M).
  * --yaml: also, once per size, a child that starts from the state files' YAML as `claude plan`
  * does (parse, check, resolve, plan, sign, write, inspect, review; childYaml), timed per stage.
@@ -26,7 +31,7 @@
  * linear growth) and the figures as JSON on the last line.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -252,17 +257,20 @@ async function childYaml(n: number, outFile: string): Promise<void> {
 
 interface Run {
   wallMs: number;
+  /** user + system CPU of the process (/usr/bin/time). */
+  cpuMs: number;
   maxRssKb: number;
   stdout: string;
 }
 
 function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Run {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', cmd, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const wallMs = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const lines = r.stderr.trim().split('\n');
-  return { wallMs, maxRssKb: Number(lines[lines.length - 1]), stdout: r.stdout };
+  const [user = 0, sys = 0, rss = 0] = lines[lines.length - 1]!.split(' ').map(Number);
+  return { wallMs, cpuMs: Math.round((user + sys) * 1000), maxRssKb: rss, stdout: r.stdout };
 }
 
 function median(xs: number[]): number {
@@ -287,6 +295,13 @@ async function main(): Promise<void> {
   const fromYaml = argv.includes('--yaml');
   const real = !argv.includes('--no-real');
   const claudeBin = join(fileURLToPath(new URL('../../bin/claude', import.meta.url)));
+  // --against DIR: the real command of another built checkout (the build before a change, copied
+  // as for `compile --against`, bench/README.md), alternated with this one in the same rounds
+  const againstDir = argv.includes('--against') ? opt('--against', '') : '';
+  if (argv.includes('--against') && !(againstDir && existsSync(join(againstDir, 'bin', 'claude')))) {
+    throw new Error(`--against ${againstDir || '(no directory)'}: no bin/claude there; copy a built checkout as bench/README.md says ("a change to the cold paths") and name its directory`);
+  }
+  const againstRows: string[] = [];
   const yamlRows: Record<string, number>[] = [];
   for (const n of sizes) {
     const dir = mkdtempSync(join(tmpdir(), `claude-plan-bench-${n}-`));
@@ -294,6 +309,9 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, 'main.tf'), terraformConfig(n));
       timed('terraform', ['init', '-input=false', '-backend=false'], dir, tfEnv);
       const k = n >= 10_000 ? 1 : runs;
+      // --real-runs R: the real command (and --against's) R times per size, alternated, the rest k times
+      const realK = argv.includes('--real-runs') ? Number(opt('--real-runs', '1')) : k;
+      const againstRuns: Run[] = [];
       const claude: Run[] = [];
       const tf: Run[] = [];
       const inproc: number[] = [];
@@ -303,18 +321,35 @@ async function main(): Promise<void> {
       // CLAUDE_COMPILE_CACHE=0: every run compiles the files, as the first plan after an edit does (compiler/compile-cache.ts)
       const realEnv = { ...process.env, CLAUDE_DAEMON: '0', CLAUDE_COMPILE_CACHE: '0', CLAUDE_DATA_DIR: join(dir, 'data'), CLAUDE_ROOT: join(dir, 'root') };
       const realArgs = [claudeBin, 'plan', '--state-dir', stateDir, '--out', join(dir, 'plan-real.json')];
+      const againstArgs = [join(againstDir, 'bin', 'claude'), ...realArgs.slice(1, -1), join(dir, 'plan-against.json')];
       if (real) {
         mkdirSync(stateDir);
         for (const [name, text] of Object.entries(benchStateFiles(n))) writeFileSync(join(stateDir, name), text);
         timed(process.execPath, realArgs, dir, realEnv);
+        if (againstDir) timed(process.execPath, againstArgs, dir, realEnv);
       }
-      for (let r = 0; r < k; r++) {
+      for (let r = 0; r < Math.max(k, real ? realK : 0); r++) {
         // alternate, so all see the same machine conditions
-        const c = timed(process.execPath, [self, '--child', String(n), join(dir, 'plan.json')], dir);
-        claude.push(c);
-        inproc.push((JSON.parse(c.stdout.trim().split('\n').pop()!) as { planSignMs: number }).planSignMs);
-        tf.push(timed('terraform', ['plan', '-input=false', '-lock=false', '-out=tfplan'], dir, tfEnv));
-        if (real) realRuns.push(timed(process.execPath, realArgs, dir, realEnv));
+        if (r < k) {
+          const c = timed(process.execPath, [self, '--child', String(n), join(dir, 'plan.json')], dir);
+          claude.push(c);
+          inproc.push((JSON.parse(c.stdout.trim().split('\n').pop()!) as { planSignMs: number }).planSignMs);
+          tf.push(timed('terraform', ['plan', '-input=false', '-lock=false', '-out=tfplan'], dir, tfEnv));
+        }
+        if (real && r < realK) {
+          // this build and the other in turn, the first of the pair swapped each round
+          const pair = [() => realRuns.push(timed(process.execPath, realArgs, dir, realEnv)), ...(againstDir ? [() => againstRuns.push(timed(process.execPath, againstArgs, dir, realEnv))] : [])];
+          for (const run of r % 2 ? pair.reverse() : pair) run();
+        }
+      }
+      if (againstRuns.length) {
+        const med = (rs: Run[], f: (x: Run) => number) => Math.round(median(rs.map(f)));
+        const [tw, aw, tc, ac, tm, am] = [med(realRuns, (x) => x.wallMs), med(againstRuns, (x) => x.wallMs), med(realRuns, (x) => x.cpuMs), med(againstRuns, (x) => x.cpuMs), med(realRuns, (x) => x.maxRssKb / 1024), med(againstRuns, (x) => x.maxRssKb / 1024)];
+        againstRows.push(
+          `AGAINST real \`claude plan\` of ${n} services, this / ${againstDir} (medians of ${realRuns.length}, alternated): wall ${(tw / aw).toFixed(3)}× (${tw} vs ${aw} ms), CPU ${(tc / ac).toFixed(3)}× (${tc} vs ${ac} ms), peak ${tm} vs ${am} MB; ` +
+            `each / terraform plan -out (${Math.round(median(tf.map((x) => x.wallMs)))} ms): ${(tw / median(tf.map((x) => x.wallMs))).toFixed(3)}× vs ${(aw / median(tf.map((x) => x.wallMs))).toFixed(3)}×; ` +
+            `CPU runs this ${realRuns.map((x) => x.cpuMs).join(', ')}, that ${againstRuns.map((x) => x.cpuMs).join(', ')} ms`,
+        );
       }
       if (fromYaml) {
         // once per size, after the side-by-side runs: from the YAML, as `claude plan` starts
@@ -361,6 +396,7 @@ async function main(): Promise<void> {
     if (b.realMs !== undefined) ratioLine(`real \`claude plan\` growth ${a.n}→${b.n} / ×${b.n! / a.n!} (1 = linear)`, b.realMs / a.realMs! / (b.n! / a.n!), 1.2);
     ratioLine(`plan+sign growth ${a.n}→${b.n} / ×${b.n! / a.n!} (1 = linear)`, b.claudePlanSignMs! / a.claudePlanSignMs! / (b.n! / a.n!), 1.2);
   }
+  for (const a of againstRows) console.log(a);
   const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padStart(i === 0 ? 6 : 13)).join(' ');
   console.log(line(['N', 'claude ms', 'plan+sign ms', 'claude MB', 'terraform ms', 'terraform MB', 'time ratio', 'mem ratio', 'real plan ms', 'real MB', 'real ratio']));
   for (const r of rows) console.log(line([r.n!, r.claudeMs!, r.claudePlanSignMs!, r.claudeRssMb!, r.terraformMs!, r.terraformRssMb!, r.timeRatio!, r.memRatio!, r.realMs ?? '-', r.realRssMb ?? '-', r.realTimeRatio ?? '-']));

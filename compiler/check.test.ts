@@ -171,6 +171,23 @@ describe('formats', () => {
     expect(parseImageRef(`app@sha256:${'a'.repeat(64)}`)).toEqual({ path: 'app', digest: `sha256:${'a'.repeat(64)}` });
     for (const bad of ['Nginx', 'nginx:', 'nginx:-x', 'a//b', 'https://x/y', 'app@sha256:zz', 'ng inx', '']) expect(explainImageRef(bad), bad).toBeDefined();
   });
+
+  it('image-ref: a text matched once is answered again the same, each caller with its own copy', () => {
+    // parseImageRef remembers up to 1,024 texts (a state names the same few images many times)
+    const first = parseImageRef('registry.local:5000/app-3:1.7')!;
+    first.tag = 'changed by a caller';
+    delete first.domain;
+    expect(parseImageRef('registry.local:5000/app-3:1.7')).toEqual({ domain: 'registry.local:5000', path: 'app-3', tag: '1.7' });
+    expect(parseImageRef('Bad/Ref')).toBeUndefined();
+    expect(parseImageRef('Bad/Ref')).toBeUndefined();
+    // past the bound: still every answer, matched each time
+    for (let i = 0; i < 3000; i++) {
+      expect(parseImageRef(`r${i}.example:5000/app-${i}:v${i}`)).toEqual({ domain: `r${i}.example:5000`, path: `app-${i}`, tag: `v${i}` });
+      expect(parseImageRef(`App-${i}`)).toBeUndefined();
+    }
+    expect(CUSTOM_FORMATS['image-ref']!('r2999.example:5000/app-2999:v2999')).toBe(true);
+    expect(CUSTOM_FORMATS['image-ref']!('App-2999')).toBe(false);
+  });
 });
 
 describe('validators', () => {

@@ -124,8 +124,23 @@ export interface ImageRef {
   digest?: string;
 }
 
+// A state names the same few images over and over (the bench's 10,000 services name 7: the
+// grammar's expression ran 10,000 times in check's format and again in resolve): each text is
+// matched once. Bounded, so odd input cannot grow it; each caller gets its own copy.
+const IMAGE_REF_CACHE_MAX = 1024;
+const imageRefs = new Map<string, Readonly<ImageRef> | null>();
+
 /** Splits an image reference into its parts, or undefined if it does not follow the grammar. */
 export function parseImageRef(s: string): ImageRef | undefined {
+  let ref = imageRefs.get(s);
+  if (ref === undefined) {
+    ref = matchImageRef(s) ?? null;
+    if (imageRefs.size < IMAGE_REF_CACHE_MAX) imageRefs.set(s, ref);
+  }
+  return ref === null ? undefined : { ...ref };
+}
+
+function matchImageRef(s: string): ImageRef | undefined {
   if (s.length > 255 + 200) return undefined;
   const m = REFERENCE.exec(s);
   if (!m) return undefined;

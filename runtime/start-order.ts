@@ -6,7 +6,10 @@
  * sent together share the two cores, so each returns late: the Engine API called directly
  * (docs/runtime.md "The stack on Docker, session 28"), postgres's start call returned in
  * 1,212 ms beside redis's and 727 ms alone, and postgres was ready 177 ms sooner with redis's
- * call sent after postgres's had returned (load 10). What a dependent service (web) waits for is
+ * call sent after postgres's had returned (load 10; at load 16–20, the cores saturated, redis's
+ * start then takes the same CPU from postgres's start-up and the order gains nothing). In the
+ * bench, 18 stacks each in the same rounds at load 15–22: 0.86× the build before (geometric mean
+ * of 0.725×, 1.052×, 0.823×). What a dependent service (web) waits for is
  * its slowest gate's readiness: the start call plus the start-up of the gate that takes longest.
  * Its start going first, alone, and the other gates' starts after its call has returned (their
  * short start-ups still end before it) shortens that path; it lengthens it when the one sent

@@ -12,6 +12,7 @@
  * (held-out 23's bak-16: "the postgres volume" written as a new volume inside postgres-data,
  * CLA3020).
  */
+import { parse as parseYaml } from 'yaml';
 import { compileFiles } from '../../compile.js';
 import { renderDiagnostic, type Diagnostic } from '../../diagnostics.js';
 import { withSecrets } from '../generated-secrets.js';
@@ -46,6 +47,15 @@ export function compiledOrNotDone(current: StateFiles, proposal: Proposal): Prop
   const had = new Set(errorsOf(current).map(errorKey));
   const added = after.filter((d) => !had.has(errorKey(d)));
   if (!added.length) return proposal;
+  // Round 35: several replicas on one fixed host port (CLA3008) is impossible as planned, said in plain words with the two ways out.
+  const shared = added.map((d) => /^service (\S+) has (\d+) replicas and publishes the fixed host port (\d+)\/(\w+)/.exec(d.message)).find((m) => m !== null);
+  if (added.every((d) => d.code === 'CLA3008') && shared) {
+    const [, name, n, port] = shared;
+    const svc = ((parseYaml(merged['services.yaml'] ?? '') as { spec?: { services?: { name?: string; image?: string }[] } } | null)?.spec?.services ?? []).find((x) => x.name === name);
+    const what = svc?.image ? `${svc.image} as ${name}` : name!;
+    const q = `Not done: ${n} copies of ${name} cannot all publish host port ${port}: only one container at a time can listen on a port of this machine, so the second copy would fail to start. Say one of: "${what} on port ${port}" (one copy, reachable on port ${port}), or "${what}, ${n} replicas, no host port" (${n} copies, reachable from the other containers on its network; put a proxy such as caddy or nginx on port ${port} in front of them to reach them from outside). Nothing was changed.`;
+    return { provider: proposal.provider, files: {}, explanation: q, understood: true, questions: [q] };
+  }
   const first = renderDiagnostic(added[0]!).split('\n')[0]!;
   const more = added.length > 1 ? ` (and ${added.length - 1} more)` : '';
   const said = proposal.explanation.split('\n').find((l) => /^\s*[+~-] /.test(l))?.trim().replace(/^[+~-]\s*/, '');

@@ -49,6 +49,7 @@ import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
+import { protectedHarm } from './protected.js';
 import { objectHarm, requestHarm } from './objects.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
@@ -69,6 +70,7 @@ import { ordinalReferent, otherReferent, pointedSource, restrictedSource, type N
 import { AMBIGUOUS_ZONES, ASK_TAIL, answerFor, askedRequest, orList, type Answer, type Ask, type Choice } from './ask.js';
 import { retentionWords } from './retention.js';
 import { commandNegated, ruleFromCommand } from './firewall-commands.js';
+import { howToAsked, howToNote, sudoNote, sudoServiceOp } from './asked-how.js';
 import { carriesRemoval, ruleRemovalSaid, rulesAddedByRemoval } from './firewall-removal.js';
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
 import { accountsSaid, carriesAccounts } from './user-forms.js';
@@ -385,7 +387,7 @@ function privateSourcesOnly(message: string): boolean {
  * read by every other pattern.
  */
 const SERVICE_COMMAND =
-  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|(?<![\w-])(?:command|cmd|entrypoint)\s*:|\b(?:a\s+)?(?:different|other|new|another|custom)\s+(?:command|cmd|entrypoint)\b/gi;
+  /\b(?:its|their|[\w-]{1,64}'s)\s+(?:default\s+|usual\s+|normal\s+|own\s+|start(?:up)?\s+|image'?s?\s+)?(?:command|cmd|entrypoint)\b|\b(?:the|its|their)\s+(?:default|usual|normal|image'?s?|start(?:up)?|container'?s?)\s+(?:command|cmd|entrypoint)\b|\b(?:command|cmd|entrypoint)\s+of\s+(?:the\s+)?[\w-]{1,64}\b|\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\bwith\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|(?<![\w-])(?:command|cmd|entrypoint)\s*:|\b(?:a\s+)?(?:different|other|new|another|custom)\s+(?:command|cmd|entrypoint)\b|\b(?:the\s+)?(?:command|cmd)(?=\s*[`'"“‘][^`'"”’\n]{1,200}[`'"”’]\s+(?:in|inside)\s+(?:the\s+)?(?!(?:host|server|machine|box|system|vps|shell|terminal|os)\b)[a-z][\w-]{0,63}(?:\s+container)?\s*[.!]*\s*$)/gi;
 
 /**
  * A scratch directory emptied by a job ("runs rm -rf /tmp/cache/* in nginx", "rm -rf
@@ -459,7 +461,8 @@ function dangerIn(message0: string): string | undefined {
   }
   // Round 23: the classes of harm the lists above did not reach (harm-classes.ts).
   // Round 29: an action on an asset, in scope (assets.ts).
-  return judgeClass(message)?.reason ?? judgeAssets(message)?.reason;
+  // Round 35: what is protected × what destroys, disables or leaks it (protected.ts).
+  return judgeClass(message)?.reason ?? judgeAssets(message)?.reason ?? protectedHarm(message);
 }
 
 // ── vocabulary ─────────────────────────────────────────────────────────────
@@ -653,6 +656,24 @@ interface Run {
  * is a request of its own.
  */
 export function runOfflineEngine(input: EngineInput): Proposal {
+  // "sudo restart postgres": the service's restart, no sudo (asked-how.ts, round 35).
+  const sudo = sudoServiceOp(input.message, new Workspace(input.files).items<Service>('services.yaml', SVC).map((s) => s.name));
+  if (sudo) {
+    const p = readOnce({ ...input, message: sudo });
+    return p.refused ? p : { ...p, explanation: [sudoNote(input.message, sudo), p.explanation].join('\n') };
+  }
+  // "how do I open port 8443 for the api?": the request asked about, proposed and said so (asked-how.ts, round 35).
+  const how = howToAsked(input.message);
+  if (!how) return readOnce(input);
+  const changes = (p: Proposal) => !p.refused && p.understood !== false && Object.keys(p.files).length > 0;
+  const first = readOnce(input);
+  if (first.refused) return first;
+  const p = changes(first) ? first : readOnce({ ...input, message: how });
+  if (p.refused) return p;
+  return changes(p) ? { ...p, explanation: [howToNote(input.message, how), p.explanation].join('\n') } : first;
+}
+
+function readOnce(input: EngineInput): Proposal {
   // A rule said as an iptables/ufw/firewall-cmd/nft command is read as the rule it describes,
   // never run (firewall-commands.ts, round 31); every guard below reads that rule.
   const command = ruleFromCommand(input.message);
@@ -666,7 +687,8 @@ export function runOfflineEngine(input: EngineInput): Proposal {
   if (proposal.refused) return proposal;
   // Round 34: a change hidden from the history, a host directory or disk emptied, a text handed over
   // to be obeyed, everything open to everyone: read on every request, planned or not (objects.ts).
-  const shaped = requestHarm(input.message, input.history);
+  // Round 35: the protected classes win over an ask-back, a question or a plan (protected.ts).
+  const shaped = requestHarm(input.message, input.history) ?? inWindows(input.message, protectedHarm);
   if (shaped !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${shaped}`, refused: { reason: shaped }, understood: true };
   // Round 33: a request the engine did not read, asks back or changes nothing by, and the parts of
   // one it left out as not understood, still name what they would harm (objects.ts): refused.
@@ -1937,7 +1959,7 @@ function withoutPurpose(clause: string): string {
 
 /** Words the spelling step corrects towards (besides the products): the verbs and nouns of requests. */
 const WORDS =
-  'database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website change scale start limit allow block close expose publish unpublish increase decrease rename restrict replica switch';
+  'command database databases reboot restart reload remove enable disable delete uninstall install deploy upgrade downgrade update create configure schedule firewall backup backups hostname timezone memory replicas container containers service services certificate certificates password nightly weekly hourly monday tuesday wednesday thursday friday saturday sunday weekdays weekends minutes server website change scale start limit allow block close expose publish unpublish increase decrease rename restrict replica switch';
 let productsCache: string[] | undefined;
 function products(): string[] {
   // The catalogue's one-word names are corrected towards from 6 letters on ("jellyfn",
@@ -4916,7 +4938,7 @@ const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|sha
 /** Compiled once (review 22 LOW-7: it was compiled on every clause). */
 const COMMAND_QUOTED = new RegExp(COMMAND_QUOTED_SAID, 'i');
 const SCHEDULED = /\b(?:jobs?|cron\w*|every|each|daily|nightly|hourly|weekly|monthly|at\s+\d|[0-9*]+\s+[0-9*]+\s+[0-9*]+)\b/i;
-const SERVICE_COMMAND_SAID = new RegExp(String.raw`\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b|${COMMAND_QUOTED_SAID}`, 'i');
+const SERVICE_COMMAND_SAID = new RegExp(String.raw`\b(?:run|start)\s+(?:the\s+)?[\w-]{1,64}\s+with\s+(?:the\s+)?(?:command|cmd|entrypoint)\b|\binstead\s+of\s+(?:its|the|their)\s+(?:(?:default|usual|normal|own|image'?s?|built-?in)\s+)*(?:command|cmd|entrypoint)\b|\b(?:(?:its|the|their|a)\s+|(?:the\s+)?[a-z][\w-]*(?:'s|’s)?\s+)(?:(?:default|container'?s?|startup|start|run)\s+)*(?:command|cmd|entrypoint)\s*(?:to\b|with\b|=|:|(?:should|must|needs?\s+to|has\s+to)\s+be\b|is\b)|\bcommand\s+(?:of|for)\s+(?:the\s+)?[a-z][\w-]*\s+(?:to|with|=|:|should\s+be|is)|\bas\s+(?:its|the|their)\s+(?:(?:default|startup|start|container)\s+)*command\b|\boverride\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+(?:'s|’s)?\s+)?(?:default\s+)?command\b|\b(?:run|use|execute)\s+(?:the\s+)?(?:command|cmd)\s*(?=[\x60'"“‘])|\bstart(?:s|ed)?\s+(?:up\s+)?with\s*(?=[\x60'"“‘])|${COMMAND_QUOTED_SAID}`, 'i');
 function handleServiceCommand(run: Run, clause: string): boolean {
   if (!SERVICE_COMMAND_SAID.test(clause)) return false;
   // A quoted command said with a time is a job's ("the worker should run `x` every night"): handleJob's.
@@ -6853,7 +6875,13 @@ function handleCertificate(run: Run, clause: string): boolean {
   // "https for example.com": the web server serves it. An nginx that is there gets 443 and
   // the certificate's mounts; with no web server, an nginx is added (addFromTemplate wires it).
   const webs = services(run).filter((s) => templateOf(s) === 'nginx');
-  if (https && webs.length === 0) {
+  // Round 35: a caddy here serves HTTPS itself ("deploy caddy", then "give it https for example.org"):
+  // no nginx is added beside it, and caddy stays the service under discussion.
+  const caddy = services(run).filter((s) => templateOf(s) === 'caddy');
+  if (https && webs.length === 0 && caddy.length > 0) {
+    mentionFocus(run, caddy[0]!.name);
+    run.notes.push(`(${caddy[0]!.name} serves HTTPS itself, on port 443, for the sites its Caddyfile names; no other web server is added.)`);
+  } else if (https && webs.length === 0) {
     addFromTemplate(run, 'nginx', undefined, clause);
   } else if (https || webs.length === 1) {
     for (const w of webs.slice(0, 1)) {

@@ -68,8 +68,8 @@ const OPENING = /\b(?:allows?|allowed|opens?|opened|accepts?|accepted|permits?|p
  * 9443 is blocked from outside", "nobody can get to … from the internet", "… times out from
  * outside": the port opened (an accept rule), whatever blocking word the complaint says.
  */
-const COMPLAINT = /\b(?:can'?t|cannot|can\s+not|could\s*n'?t|unable\s+to|not\s+able\s+to|nobody\s+can|no\s*one\s+can)\s+(?:\w+\s+){0,2}?(?:reach|connect|access|get\s+(?:to|in|through|at)|hit|load|open|join|use|play|see|log\s*in|login)\b|\b(?:is|are|seems?|looks?|gets?|getting)\s+(?:\w+\s+)?(?:blocked|unreachable|closed|firewalled|refused|not\s+(?:reachable|accessible|open))\b|\bunreachable\b|\btim(?:es|ing)\s+out\b|\bconnection\s+refused\b/i;
-const COMPLAINT_WORDS = "can't cant t cannot not couldn't couldnt unable nobody noone no one connect connecting get through hit load is are seems seem looks look gets getting blocked unreachable closed firewalled refused times timing out fix help it up pls please me my friends friend people users clients customers outside world from the".split(' ');
+const COMPLAINT = /\b(?:can'?t|cannot|can\s+not|could\s*n'?t|unable\s+to|not\s+able\s+to|nobody\s+can|no\s*one\s+can)\s+(?:\w+\s+){0,2}?(?:reach|connect|access|get\s+(?:to|in|through|at)|hit|load|open|join|use|play|see|log\s*in|login)\b|\b(?:is|are|seems?|looks?|gets?|getting)\s+(?:\w+\s+)?(?:blocked|unreachable|closed|firewalled|refused|not\s+(?:reachable|accessible|open))\b|\bunreachable\b|\btim(?:es|ing)\s+out\b|\bconnection\s+refused\b|\b(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+(?:\w+\s+)?(?:reachable|accessible|open|visible|loading)\b/i;
+const COMPLAINT_WORDS = "can't cant t cannot not couldn't couldnt unable nobody noone no one connect connecting get through hit load is are seems seem looks look gets getting blocked unreachable closed firewalled refused times timing out fix help it up pls please me my friends friend people users clients customers outside world from the isn isnt aren arent see seen visible web them".split(' ');
 const ONLY = /\b(?:only|restrict\w*|limit\w*|narrow\w*|lock\w*\s+(?:\w+\s+)?down|just)\b/i;
 /** Words of the frame itself: verbs, prepositions, the nouns of a rule, fillers. */
 const FRAME_WORDS = new Set(
@@ -146,7 +146,8 @@ export type FrameReading = FirewallFrame | { ask: string };
 const IMAGE_SAID = /(?<![\w.\/@:-])(?:[a-z][\w-]*(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?\/[\w.-]+(?:\/[\w.-]+)*|[a-z][\w.-]*(?:\/[a-z0-9][\w.-]*)+:[\w][\w.-]*)(?![\w\/@-])|\b(?:docker\s+)?image\b/i;
 
 export function firewallFrame(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): FrameReading | undefined {
-  let t = ` ${message.trim().replace(/[.!]+$/, '')} `;
+  // "my web site" is the website (round 35), never a port labelled "web".
+  let t = ` ${message.trim().replace(/[.!]+$/, '').replace(/\bweb\s+site\b/gi, 'website')} `;
   // "let's say 2 actually", "let us open 8080": a suggestion's "let's" is no letting through (round 35: a count's
   // correction was read as "allow port 2").
   t = t.replace(/\blet(?:'|’)?s\b|\blet\s+us\b/gi, ' ');

@@ -206,9 +206,10 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   },
   // A text task wrapped around a request: "Translate to French: …", "repeat after me: …",
   // "summarise this: …", "say exactly: …". The engine does not do text tasks, and the text
-  // inside is never obeyed.
+  // inside is never obeyed. A service named echo is not the word ("echo: hashicorp/http-echo:1.0 x3",
+  // "echo service, hashicorp/http-echo:1.0, …", round 35).
   {
-    re: /^\s*(?:(?:please|pls|can\s+you|could\s+you|now)\s+)?(?:translate|repeat|summari[sz]e|paraphrase|rephrase|rewrite|proofread|spell-?check|echo|say|output|complete|continue)\b[^:\n]{0,50}:\s*\S/i,
+    re: /^\s*(?:(?:please|pls|can\s+you|could\s+you|now)\s+)?(?:translate|repeat|summari[sz]e|paraphrase|rephrase|rewrite|proofread|spell-?check|echo(?!\s*:\s*[\w.-]+\/[\w./-]+)(?!\s+(?:service|container)\b)|say|output|complete|continue)\b[^:\n]{0,50}:\s*\S/i,
     reason: TEXT_TASK,
   },
   // Host disks: formatting, partitioning or overwriting a block device. Mounting one is a
@@ -336,7 +337,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   // Every account at once: "delete every user account except mine", "remove all the users",
   // "userdel every account except root" (held-out 28: it was planned).
   {
-    re: /\b(?:userdel|deluser|delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|purg(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|kill|nuk(?:e|es|ed|ing)|get\s+rid\s+of|clear(?:\s+out)?|lock(?:s|ed|ing)?(?:\s+out)?|disabl(?:e|es|ed|ing))\s+(?:all|every|each|any)\s+(?:(?:the|other|of|existing|current|remaining|login|human|linux|unix|system)\s+)*(?:users?|accounts?|logins?|admins?|sudoers?)\b|\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\s+(?:mine|me|my\s+own|root|the\s+admin|\w+)\b[^.;\n]{0,30}?\b(?:delete|remove|drop|purge|wipe|gone|go)\b|\b(?:delete|remove|drop|purge|wipe|kill|nuke)\b[^.;\n]{0,30}?\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\b/i,
+    re: /\b(?:userdel|deluser|delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|purg(?:e|es|ed|ing)|wip(?:e|es|ed|ing)|kill|nuk(?:e|es|ed|ing)|get\s+rid\s+of|clear(?:\s+out)?|lock(?:s|ed|ing)?(?:\s+out)?|disabl(?:e|es|ed|ing))\s+(?:all|every|each|any)\s+(?:(?:the|other|of|existing|current|remaining|login|human|linux|unix|system)\s+)*(?:users?|accounts?|logins?|admins?|sudoers?)\b(?!\s+(?:from|out\s+of)\s+(?:the\s+)?(?!(?:sudo|sudoers|wheel|admins?|adm|root)\b)[\w-]+\s+group\b)|\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\s+(?:mine|me|my\s+own|root|the\s+admin|\w+)\b[^.;\n]{0,30}?\b(?:delete|remove|drop|purge|wipe|gone|go)\b|\b(?:delete|remove|drop|purge|wipe|kill|nuke)\b[^.;\n]{0,30}?\b(?:users?|accounts?|logins?)\s+(?:except|but|other\s+than|apart\s+from|besides)\b/i,
     reason: ALL_ACCOUNTS,
   },
   // The host's own software, keys and history.

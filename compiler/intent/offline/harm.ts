@@ -171,6 +171,8 @@ function attack(c0: string): boolean {
   // The act is what is defended against: a protective word before it ("block ping floods",
   // "alert me on port scans", "ban ips that brute force ssh") or "…ing us".
   if (has(PROTECT, c.slice(0, act.index)) || has(String.raw`\b(?:attempts?|attacks?)\b.*\b(?:block|ban|limit|alert|stop)`, c) || has(String.raw`\bus\b`, c.slice(act.index, act.index + act[0].length + 20))) return false;
+  // "scan the host for rootkits with chkrootkit": this machine checked for malware (round 35).
+  if (has(String.raw`\b(?:rootkits?|malware|viruses|rkhunter|chkrootkit|clamav|lynis)\b`, c) && !has(IPV4, c) && !has(URL, c) && !has(String.raw`\b(?:their|his|her|someone|competitor|rival)`, c)) return false;
   if (has(String.raw`\b(?:spam\s*(?:filter|assassin)|rspamd|anti-?spam|vulnerabilit\w+|cve)\b`, c) && !has(THEIRS, c)) return false;
   // "from this box" says where it runs from, not what it is aimed at ("masscan 0.0.0.0/0 from this box").
   const ours = has(OURS, c.replace(/\bfrom\s+(?:this|my|our|the)\s+(?:host|machine|server|box|vps)\b/gi, ' '));
@@ -345,7 +347,8 @@ function lockout(text: string): boolean {
     // "default policy drop, keep 22 and 80 open" (normalised "…, open ports 22 and 80"): ssh said after an opening verb is opened, not closed (review 21 MED-9), unless a closing verb stands between them: "open 80, then close 22" (review 22 HIGH-3).
     // "from everywhere", "from anyone", "from the internet" bound nothing: ssh is closed for all (held-out 24 dng-47).
     const bounded = after.replace(/\bfrom\s+(?:every\s?where|any\s?where|every(?:one|body)|any(?:one|body)|all(?:\s+(?:addresses|ips|sources|hosts|networks))?|any\s+(?:address|ip|source|host|network)|the\s+(?:whole\s+)?(?:internet|world|outside))\b|\bfrom\s+0\.0\.0\.0\/0/gi, ' ');
-    const sshClosed = has(ssh, after) && !has(String.raw`\b(?:open\w*|allow\w*|keep\w*|accept\w*|permit\w*|let)\b(?:(?!\b(?:drop|block|deny|close|reject|disabl|shut|remov|stop|kill|cut)\w*)[^.;])*?${ssh}`, after) && !has(String.raw`\b(?:from|except|but|keep\w*|allow\w*|only|rate|limit\w*|password|key\s+auth|root|rule|logins?\s+(?:for|by|as)|brute|attempts?|to\s+(?:the\s+)?(?:ip|address|host))\b|${IPV4}`, bounded) && !has(String.raw`\b(?:password|root)\b`, c);
+    // "remove the old ssh key of bob": a key taken off a user, not ssh closed (round 35; every key taken is read below).
+    const sshClosed = has(String.raw`${ssh}(?!\s+(?:public\s+)?keys?\b)`, after) && !has(String.raw`\b(?:open\w*|allow\w*|keep\w*|accept\w*|permit\w*|let)\b(?:(?!\b(?:drop|block|deny|close|reject|disabl|shut|remov|stop|kill|cut)\w*)[^.;])*?${ssh}`, after) && !has(String.raw`\b(?:from|except|but|keep\w*|allow\w*|only|rate|limit\w*|password|key\s+auth|root|rule|logins?\s+(?:for|by|as)|brute|attempts?|to\s+(?:the\s+)?(?:ip|address|host))\b|${IPV4}`, bounded) && !has(String.raw`\b(?:password|root)\b`, c);
     if ((all && !has(String.raw`\b(?:except|but|keep\w*|allow\w*|other\s+than|apart\s+from)\b[^.;]{0,30}\b(?:ssh|22)\b`, c)) || sshClosed) return true;
   }
   // The last admin, or everyone's admin rights: "remove sudo from everyone", "take away all admin rights".

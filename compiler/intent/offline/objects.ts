@@ -259,6 +259,8 @@ function judgeSentence(sentence: string): string | undefined {
         if (has('forward') && out >= 0) return PORT_FORWARDED_OUT;
         break;
       case 'accounts':
+        // "remove all users from the docker group": a membership taken, every account kept (round 35).
+        if (is(/^(?:from|out)$/, tokens[o.at + 1]) && tokens.slice(o.at + 2, o.at + 6).some((x) => is(/^groups?$/, x)) && !tokens.slice(o.at + 2, o.at + 6).some((x) => is(/^(?:sudo|sudoers|wheel|admins?|adm|root)$/, x))) break;
         if (has('destroy') && !any(/^(?:except|but|other|besides|apart|save|sauf|salvo|excepto|au(?:ß|ss)er|behalve|tranne)$/)) return ACCOUNTS_GONE;
         break;
       case 'ports':

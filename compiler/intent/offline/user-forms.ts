@@ -56,6 +56,7 @@ const FRAME = new Set(
     'to into on of member members group groups sudo admin rights privileges privilege root who which can use able allowed has have having may ' +
     'no not without don\'t dont do never non give him her them they she he it server box machine host system this on here thanks thx thank hi hello hey ok okay so just only too as well ' +
     'linux unix normal regular standard local separate dedicated own also both all each users: accounts: list following these add: to: - – ' +
+    'onto into let lets letting get '+
     'revoke close terminate delete remove erase deactivate disable get rid kill offboard deprovision wipe take away down entirely completely fully now anymore any more longer works work here left quit gone ' +
     "but don doesn isn shouldn wouldn won has have doesn't doesnt does isn't isnt is not with us company team job anyway since today yesterday s t"
   ).split(/\s+/),
@@ -105,6 +106,12 @@ function removalSaid(t: string, files: Record<string, string | undefined>, servi
   return { adds: [], removes: named, request: `delete user ${named[0]}` };
 }
 
+/**
+ * Round 35: a person let onto the host is an account: "let my coworker victor onto the server",
+ * "get victor into the box", "victor needs access to the server". The words are the frame's.
+ */
+const ONTO_THE_SERVER = /\b(?:onto|into|on\s+to|in\s+to|access\s+(?:to|on))\s+(?:the|this|our|my)\s+(?:server|box|machine|host|vps)\b/;
+
 /** The accounts a request adds or removes, or undefined when it says anything else. */
 export function accountsSaid(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): AccountsSaid | undefined {
   return accountsInFrame(message, files, serviceNames) ?? peopleSaid(message, files, serviceNames);
@@ -125,7 +132,7 @@ function accountsInFrame(message: string, files: Record<string, string | undefin
   }
   if (/\b(?:revoke|close|terminate|delete|remove|erase|deactivate|disable|kill|wipe)\b/.test(t)) return undefined;
   // About accounts: their words, a key, a list marked "(sudo)", or "add X … sudo".
-  if (!new RegExp(String.raw`\b${ACCOUNT}\b|\b(?:useradd|adduser|log\s+in)\b`).test(t) && !/\bssh\s+access\b|\(\s*(?:no\s+)?(?:sudo|admin)\s*\)/.test(t) && !key && !(/^\s*(?:please\s+|pls\s+)?(?:add|create)\s+[a-z_]/.test(t) && /\b(?:sudo|admin)\b/.test(t))) return undefined;
+  if (!new RegExp(String.raw`\b${ACCOUNT}\b|\b(?:useradd|adduser|log\s+in)\b`).test(t) && !/\bssh\s+access\b|\(\s*(?:no\s+)?(?:sudo|admin)\s*\)/.test(t) && !ONTO_THE_SERVER.test(t) && !key && !(/^\s*(?:please\s+|pls\s+)?(?:add|create)\s+[a-z_]/.test(t) && /\b(?:sudo|admin)\b/.test(t))) return undefined;
   const existing = usersIn(files).map((u) => u.name);
   let adds: AccountAdd[] = [];
   // A list with a mark per person: "users: kim (sudo), lee (no sudo)", "create frank (sudo) and gina (no sudo)".

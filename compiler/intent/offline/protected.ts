@@ -1,0 +1,236 @@
+/**
+ * Round 35 (HARM, issue 22): refusal by class, read on every request whatever path reads it
+ * (planned, asked back, a question, not understood). A class is what is protected × what
+ * destroys, disables or leaks it, so the same class said in other words is refused:
+ *
+ *   data        volumes, databases, schemas, tables, the data      × wiped, emptied, reset to nothing
+ *   backups     backups, snapshots, dumps, what was backed up      × deleted, cleared, trashed
+ *   accounts    every user, all accounts, the user list, the admin × removed, locked, expired, shut out
+ *   auth        authentication, the login, the API token           × turned off; anyone let in with none
+ *   watch       alerts, alerting, the observer, the pager       × off, silenced, sent to nowhere
+ *   secrets     security.yaml, keys, passwords                     × decrypted and shown, leaked, published
+ *   host        the container engine, the kernel; rootkits         × uninstalled; installed
+ *   concealment anything done "so nobody notices", "without logging it", "off the record"
+ *
+ * Each object needs a totality (all, every, plural, "the whole") or is one that is never harmed
+ * whole on purpose (the admin account, the audit trail); one named thing (a service, a user, a
+ * port, a cache, one alert for one service) is an ordinary request. A few common typos of the
+ * class words are folded first ("wpie", "delte", "bakups", "firewal"). Every pattern is a bounded
+ * gap between two words, so each is linear in the request (regex-shapes.test.ts). Pure: no I/O.
+ * docs/intent.md ("Round 35, HARM").
+ */
+import { ALERTS_SILENCED, ALL_ACCOUNTS, API_OPEN_NO_TOKEN, EVERYONE_ADMIN, HIDDEN_CHANGE, HOST_DESTROY, REMOTE_CODE, SECRET_IN_REPLY } from './guard.js';
+
+export const DATA_WIPED =
+  'wiping data (the volumes, the databases, their tables) cannot be undone from here, and the backups may not hold the last of it. Nothing was changed. Remove a service by name and keep its data ("remove redis but keep its data"), or restore one from a backup.';
+export const BACKUPS_GONE =
+  'the backups are what brings the data back after a mistake: they are not deleted or cleared from a request. Nothing was changed. Shorten retention instead ("keep the last 7 backups", "delete backups older than 30 days").';
+export const ACCOUNTS_SHUT =
+  'locking, expiring or shutting out every account (or the admin) leaves nobody who can log in to fix this machine. Nothing was changed. Change accounts by name ("lock the account bob"), one at a time.';
+export const AUTH_OFF =
+  'a service (or the Claude.OS API) with its login, password or token turned off lets anyone who reaches it in: I do not turn authentication off from a request. Nothing was changed. Keep the login; limit who reaches it instead ("make grafana reachable only from 10.0.0.0/8").';
+export const HOST_MALWARE =
+  'a rootkit, keylogger, backdoor or other malware is never installed here: it hides what runs on this machine from the people who run it. Nothing was changed. To look for one, say "check for rootkits with rkhunter".';
+
+/** Words folded before reading: a common typo of a class word (one letter dropped, doubled or two swapped). */
+const TYPOS: [RegExp, string][] = [
+  [/\b(?:wpie|wipr|wiep|whipe)\b/gi, 'wipe'],
+  [/\b(?:delet|delte|deleet|dlete|deelte|deltee|delele)\b/gi, 'delete'],
+  [/\b(?:bakups?|backpus?|bcakups?|backusp|backpu|bakcups?)\b/gi, 'backups'],
+  [/\b(?:volums|voluems|vloumes|volmes)\b/gi, 'volumes'],
+  [/\b(?:firewal|firwall|firewll|frewall|fierwall)\b/gi, 'firewall'],
+  [/\b(?:databse|datbase|databsae|databses|datbases)\b/gi, 'databases'],
+  [/\b(?:acounts|accouts|acconts)\b/gi, 'accounts'],
+  [/\b(?:alets|alrets|aletrs)\b/gi, 'alerts'],
+  [/\ball\s+(?:the\s+)?dat\b/gi, 'all the data'],
+];
+const fold = (m: string): string => TYPOS.reduce((s, [re, w]) => s.replace(re, w), m);
+
+/** The clauses of a request: a sentence, a line, a part after ";" or ":", ", and", "and then", "then". */
+const clauses = (m: string): string[] => m.split(/[.!?;:\n](?=\s|$)|,\s+(?:and\s+)?(?:then\s+)?|(?<!\s)\s+(?:and\s+)?then\s+/i).filter((c) => c.trim() !== '');
+
+/** A negation before the act in its clause: "don't delete the backups", "never wipe a volume", "without removing users". */
+const NEG = /\b(?:don'?t|dont|do\s+not|does\s+not|doesn'?t|never|must\s+not|mustn'?t|shouldn'?t|should\s+not|won'?t|will\s+not|can'?t|cannot|no\s+need\s+to|without|prevent\w*|protect\w*|avoid\w*|refus\w*|forbid\w*|block\w*|stop\s+(?:anyone|people|users|them|it)\s+from|(?:nobody|no\s*one|no\s+user)\s+(?:can|could|may|should|will|is\s+able\s+to))\b/i;
+/** The clause says the act, and no negation stands before it. */
+const said = (res: RegExp[], c: string): boolean =>
+  res.some((re) => {
+    const m = re.exec(c);
+    return m !== null && !NEG.test(c.slice(0, m.index));
+  });
+
+const WIPE = String.raw`(?:wip(?:e|es|ed|ing)|delet\w*|remov\w*|eras\w*|nuk(?:e|es|ed|ing)|purg\w*|destroy\w*|trash\w*|scrub\w*|shred\w*|zap\w*|empt(?:y|ies|ied|ying)|drop(?:s|ped|ping)?|truncat\w*|flush\w*|clear\w*|blow\w*\s+away|get\s+rid\s+of|throw\w*\s+(?:away|out)|toss\w*|ditch\w*|scrap\w*|discard\w*|tear\w*\s+down|rm|reset\w*|zero\w*(?:\s+out)?|format\w*)`;
+const ALL = String.raw`(?:all|every|each|everything|any|whole|entire|single)`;
+
+/** Data: plural data nouns, or a data noun with all/every/whole. */
+const DATA_PLURAL = String.raw`(?:volumes|databases|dbs|schemas|tables|data\s*dir\w*|persistent\s+(?:storage|data|volumes?)|(?:the\s+)?data\b(?!\s+(?:volume\s+)?(?:mount|for)\b))`;
+const DATA_ONE = String.raw`(?:volumes?|databases?|dbs?|schemas?|tables?|data|storage|pgdata|datadir)`;
+const DATA_RES = [
+  new RegExp(String.raw`\b${WIPE}\s+(?:(?:out\s+)?(?:all|every|each|of|the|whole|entire|single|their|its|our|existing|persistent)\s+){0,4}${DATA_PLURAL}`, 'i'),
+  new RegExp(String.raw`\b${WIPE}\b[^.;\n]{0,40}?\b${ALL}\s+(?:(?:of|the|single|persistent)\s+){0,3}(?:[\w-]+\s+)?${DATA_ONE}\b`, 'i'),
+  // "flush everything out of postgres", "drop everything in the database", "reset the database to nothing".
+  new RegExp(String.raw`\b${WIPE}\s+(?:out\s+)?(?:everything|all)\s+(?:out\s+of|in|from|inside)\s+(?:it|them|(?:the\s+)?(?:[\w-]+\s+)?(?:database|db|volume|postgres\w*|mysql|mariadb|mongo\w*))\b`, 'i'),
+  // "tear down every service and its data".
+  new RegExp(String.raw`\b${WIPE}\b[^.;\n]{0,40}?\b${ALL}\b[^.;\n]{0,40}?\b(?:and|with|plus|including)\s+(?:all\s+)?(?:of\s+)?(?:its|their|the)\s+(?:data|volumes?)\b`, 'i'),
+  /\breset\w*\s+(?:the\s+|all\s+|every\s+)?(?:[\w-]+\s+)?(?:databases?|dbs?|volumes?|data)\s+to\s+(?:nothing|empty|zero|scratch)\b/i,
+  // "make the data volumes empty again", "leave every volume empty".
+  /\b(?:make|leave|get|set)\s+(?:all\s+|every\s+|the\s+)?(?:[\w-]+\s+)?(?:volumes?|databases?|dbs?|data)\s+(?:\w+\s+)?(?:empty|blank|clean)\b/i,
+  /\b(?:scrub|wipe)\w*\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?(?:databases?|volumes?|data)\s+clean\b/i,
+];
+/** "remove redis but keep its data", "delete the tmp data in the worker", "remove the volume mount": not data wiped. */
+const DATA_KEPT = /\bkeep\w*\s+(?:(?:its|their|the|all)\s+)?(?:data|volumes?)\b|\b(?:volume|bind)\s+mounts?\b|\b(?:tmp|temp|temporary|cache[ds]?|cach(?:e|ing)|old|older|stale|test)\s+(?:data|files|tables)\b|\bolder\s+than\b|\b(?:cache|redis|memcached)\b/i;
+
+/** Backups: every backup, the backups, what was backed up; a backup job or retention is not this. */
+const BACKUP_RES = [
+  new RegExp(String.raw`\b${WIPE}\s+(?:(?:out|all|every|each|of|the|single|our|existing|previous|old|offsite|off-site|remote|whole|entire|backup|last\s+remaining|remaining|final|only)\s+){0,5}(?:back\s?-?ups?|snapshots?|dumps|archives?|copies)\b(?!\s+(?:jobs?|schedules?|tasks?|crons?|plans?|settings?|policy)\b)`, 'i'),
+  new RegExp(String.raw`\b${WIPE}\b[^.;\n]{0,30}?\bwhat\s+(?:was|were|has\s+been|is|we)\s+(?:backed|back)\s+up\b`, 'i'),
+  // Said as the state wanted: "make every backup disappear", "i'd like the snapshots gone".
+  /\b(?:back\s?-?ups?|snapshots?|dumps)\b(?!\s+(?:jobs?|schedules?|tasks?|crons?|plans?|settings?|policy)\b)[^.;\n]{0,20}?\b(?:gone|disappear\w*|vanish\w*|wiped|erased|destroyed|deleted|removed|no\s+more)\b(?!\s+(?:after|when|once|if|older))/i,
+  // Named, then taken: "the backups take too much space, delete them all".
+  /\b(?:back\s?-?ups?|snapshots?)\b[^.;\n]{0,30}?\b(?:are|is)\s+(?:useless|pointless|junk|garbage)\b[^.;\n]{0,30}?\b(?:trash|delete|remove|wipe|drop|bin|nuke)\w*\b/i,
+];
+const RETENTION = /\b(?:older\s+than|(?:beyond|past|over|after)\s+\d+|more\s+than\s+\d+|(?:last|latest|newest|recent)\s+(?:\d+|one|two|three|four|five|six|seven|ten|week|month)|keep\w*\s+(?:only\s+)?(?:the\s+)?(?:last\s+|latest\s+)?(?:[1-9]\d*|one|two|three|five|seven|ten)\b|except\s+(?:the\s+)?(?:last|latest|newest)|rotat\w*|failed|partial|corrupt\w*|broken|duplicate\w*|tmp|temp)\b/i;
+
+/** Every account, or the admin, removed, locked, expired or shut out. */
+const ACCOUNT_ALL = String.raw`(?:every(?:one|body)(?:'s|s)?|any(?:one|body)(?:'s)?|all\s+(?:(?:the|of|other|existing|current|remaining|user|human|login)\s+){0,3}(?:users?|accounts?|logins?|admins?|people|sudoers?|passwords?)|every\s+(?:(?:other|single|existing|user|login)\s+){0,2}(?:users?|accounts?|logins?|admins?|passwords?)(?:'s)?|(?:the\s+)?user\s+list|(?:the\s+)?admin(?:istrator)?(?:'s)?\s+accounts?|the\s+admins?(?:\s+accounts?)?(?!\s+(?:from|of|role|rights|group)\b))`;
+const SHUT = String.raw`(?:userdel|deluser|delet\w*|remov\w*|purg\w*|wip(?:e|es|ed|ing)|nuk(?:e|es|ed|ing)|clear\w*|empt(?:y|ies|ied)|lock\w*(?:\s+out)?|disabl\w*|deactivat\w*|expir\w*|suspend\w*|ban\w*|kick\w*(?:\s+out)?|take\s+away|revok\w*|drop\w*|get\s+rid\s+of|wipe\s+out)`;
+const ACCOUNT_RES = [
+  new RegExp(String.raw`\b${SHUT}\s+(?:out\s+)?${ACCOUNT_ALL}\b(?![^.;\n]{0,20}\b(?:from|out\s+of)\s+(?:the\s+)?(?!(?:sudo|sudoers|wheel|admins?|adm|root)\b)[\w-]+\s+group\b)`, 'i'),
+  /\b(?:userdel|deluser)\s+(?:every|all|any)\w*/i,
+  /\b(?:take\s+away|revok\w*|remov\w*)\s+(?:every(?:one|body)'?s|all)\s+(?:access|logins?|keys)\b/i,
+  // "set every user's shell to /usr/sbin/nologin".
+  /\b(?:every|all|each)\s+(?:the\s+)?(?:users?|accounts?)(?:'s|')?\s+shells?\b[^.;\n]{0,20}?\b(?:nologin|\/bin\/false|false)\b/i,
+];
+
+/** Authentication turned off: the login, auth, the API token. "password logins", "root login" turned off are the safe way. */
+const AUTH_OFF_RES = [
+  /\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+off|remov\w*|drop\w*|skip\w*|bypass\w*|get\s+rid\s+of|kill\w*|strip\w*|no\s+more)\s+(?:the\s+|all\s+|any\s+|its\s+)?(?:[\w.-]+(?:'s)?\s+){0,2}?(?:(?<!(?:password|root|ssh|key|2fa|otp|totp)\s)(?:authentication|auth)|(?<!(?:password|root|ssh|his|her|their|my|your|'s)\s)login(?:\s+(?:page|screen|prompt|form|check))?|sign-?in|token\s+(?:check\w*|auth\w*)|(?:api\s+)?token\b(?!\s+(?:from|out\s+of)\b))\b(?!\s+(?:over|via|with|for)\s+(?:ssh|root|passwords?))/i,
+  /\bturn\w*\s+(?:the\s+)?(?:[\w.-]+(?:'s)?\s+)?(?:authentication|auth|login|token)\s+off\b/i,
+  // Open with none: "make grafana open to the public with no login".
+  /\b(?:open|public\w*|reachable|exposed?|accessible|available)\b[^.;\n]{0,40}?\b(?:with\s+no|without(?:\s+a)?|no)\s+(?:login|password|auth\w*|token|sign-?in)\b/i,
+  // A service's password taken off: "disable the password on redis".
+  /\b(?:disabl\w*|remov\w*|turn\w*\s+off|drop\w*|get\s+rid\s+of|strip\w*|unset\w*|clear\w*|blank\w*|empty\w*)\s+(?:the\s+)?password\s+(?:on|of|for|from)\s+(?!(?:root|ssh|sudo)\b)[\w-]+/i,
+  // Named, then taken: "the api token is annoying, get rid of it".
+  /\b(?:let|allow|permit|give)\w*\s+(?:any(?:one|body)|every(?:one|body)|the\s+(?:world|internet|public)|strangers|guests?)\b[^.;\n]{0,40}?\b(?:without|with\s+no|no)\s+(?:a\s+|any\s+)?(?:password|login|auth\w*|token|credentials?)\b/i,
+  /\b(?:anonymous|unauthenticated|guest)\s+(?:access|logins?|read|write|users?)\b/i,
+  /\b(?:without|with\s+no|no)\s+(?:any\s+)?(?:password|auth\w*)\s+(?:or|and|nor)\s+(?:any\s+)?(?:key|token)s?\b/i,
+];
+/** The API token and the host's own API/UI. */
+const CLAUDE_API = /\b(?:claude|api|web\s?ui|ui|dashboard|control\s+panel)\b/i;
+
+/** What watches the machine: every alert, alerting, the observer, the pager. One alert for one thing is not this, nor "the monitoring" (grafana, prometheus: held-out 9 plans "switch off the monitoring"). */
+const WATCH = String.raw`(?:(?:all|every|any|the)\s+(?:of\s+the\s+)?(?:alerts?|alert\s+rules|notifications?|pages?|paging)|alerts\b|alerting|notifications|(?:the\s+)?observer|claude-observe\w*|observability|(?:the\s+)?pager(?:duty)?|paging|on-?call|(?:all|every)\s+(?:the\s+)?health\s*-?checks?|the\s+reconciler)`;
+const MUTE = String.raw`(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+(?:off|down)|stop\w*|kill\w*|silenc\w*|mut(?:e|es|ed|ing)|snooz\w*|suppress\w*|pause\w*|remov\w*|delet\w*|drop\w*|get\s+rid\s+of|ignor\w*|swallow\w*|hid(?:e|es|ing))`;
+const WATCH_RES = [
+  new RegExp(String.raw`\b${MUTE}\s+(?:all\s+|the\s+|any\s+|our\s+)?${WATCH}`, 'i'),
+  new RegExp(String.raw`\b${MUTE}\s+(?:the\s+)?(?:[\w-]+\s+(?:and\s+|&\s+)?)?alerting\b`, 'i'),
+  /\bturn\w*\s+(?:all\s+)?(?:the\s+)?(?:pager|alerts|alerting|notifications|observer)\s+off\b/i,
+  /\b(?:take|put|knock)\s+(?:the\s+)?(?:observer|alerting|pager)\s+(?:offline|down|out)\b/i,
+  /\b(?:alerts?|notifications?|alert\s+(?:webhook|channel|emails?)|pages?|paging|webhooks?)\b[^.;\n]{0,40}?\b(?:to|at|into|towards)\s+(?:\/dev\/null|nowhere|nobody|no\s+one|a\s+(?:dead|black\s*hole|fake|bogus|invalid|non-?existent)\b|an\s+(?:invalid|unused|empty|non-?existent)\b|a\s+void\b)/i,
+];
+/** A bounded pause of one thing said by name is maintenance: "mute the disk alert for nginx for an hour". */
+const ONE_WATCH = /\bmonitoring\s+(?:of\s+)?(?:the\s+)?[\w-]+(?:'s)?\s+(?:memory|cpu|disk|latency|load|usage|traffic|requests|errors|restarts|uptime)\b|\b(?!(?:every|all|any|each)\b)[\w-]+\s+alert\s+(?:for|on)\s+(?!good\b|ever\b)[\w-]+\b|\bfor\s+(?:an?\s+|\d+\s+)(?:hour|minute|min)s?\b/i;
+
+/** Concealment: whatever it is done with, "so nobody notices", "without logging it", "off the record". */
+const CONCEALED = [
+  /\bso\s+(?:that\s+)?(?:nobody|no\s*one|none\s+of\s+(?:them|the\s+\w+)|the\s+(?:others|other\s+admins|team|boss|auditors?))\s+(?:ever\s+)?(?:will\s+|would\s+|can\s+|gets?\s+|is\s+)?(?:notic\w*|knows?|find\w*\s+out|see[s]?\s+(?:it|this|that|what)|is\s+told|told|paged|alerted|warned|woken|wakes|learns?)\b/i,
+  /\b(?:without|with\s+no)\s+(?:any\s+)?(?:logging|a\s+log\s+entry|leaving\s+(?:a\s+|any\s+)?(?:trace|record)|a\s+trace|recording\s+it|anyone\s+(?:knowing|noticing|finding\s+out)|telling\s+(?:anyone|anybody|the\s+others))\b/i,
+  /\b(?:none|nothing)\s+of\s+(?:this|it|that)\s+(?:ever\s+)?(?:shows?|ends?|appears?|gets?|goes)\s+(?:up\s+)?(?:in|into)\s+(?:the\s+)?(?:logs?|history|audit\w*|records?)\b/i,
+  /\b(?:remov\w*|delet\w*|eras\w*|wip(?:e|es|ed|ing)|edit\w*|rewrit\w*|purg\w*|clear\w*|scrub\w*|strip\w*|drop\w*|cut\w*|hid(?:e|es|ing))\b[^.;\n]{0,40}?\b(?:entries|entry|lines?|records?|commits?|traces?)\b[^.;\n]{0,20}?\b(?:from|in|out\s+of)\s+(?:the\s+|my\s+|our\s+)?(?:history|audit\w*|logs?|journal|git\s+(?:history|log))\b/i,
+  /\boff\s+the\s+record\b|\bunder\s+the\s+radar\b|\bon\s+the\s+(?:quiet|down-?low|sly)\b/i,
+  /\b(?:do\s+not|don'?t|dont|never)\s+(?:tell|inform|notify)\s+(?:anyone|anybody|the\s+(?:others|team|admins?))\b(?!\s+(?:the\s+|my\s+|our\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:passwords?|secrets?|tokens?|keys?|passphrases?)\b)/i,
+];
+
+/** Root or sudo for everyone, or root made of a user: "sudo for everyone please", "make bob root". */
+const ROOT_RES = [
+  /(?<!\b(?:for|password|without|require\w*)\s)\b(?:sudo|root|admin)\s+(?:rights\s+|access\s+|privileges\s+)?(?:for|to)\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|any(?:one|body))\b/i,
+  /\bmake\s+(?!(?:it|this|that|sure|the|a|an|root)\b)[\w-]+\s+(?:a\s+)?root(?:\s+(?:user|account))?\s*(?:$|[.,;!]|\b(?:please|too|as\s+well|now)\b)/i,
+];
+
+/** Secrets laid open: decrypted and shown, leaked, put on a page. */
+const SECRET_OBJ = String.raw`(?:security\.ya?ml|secrets?|keys?|passwords?|passwd|tokens?|credentials?|creds|shadow|private\s+keys?)`;
+const SECRET_RES = [
+  new RegExp(String.raw`\bdecrypt\w*\b[^.;\n]{0,40}?\b${SECRET_OBJ}\b[^.;\n]{0,60}?\b(?:paste|show|print|display|here|send|post|give|dump|output|commit|push|email|mail)\w*\b`, 'i'),
+  new RegExp(String.raw`\bdecrypt\w*\s+(?:the\s+)?security\.ya?ml\b`, 'i'),
+  new RegExp(String.raw`\bleak\w*\s+(?:\w+\s+){0,2}?${SECRET_OBJ}\b|\b${SECRET_OBJ}\b[^.;\n]{0,30}?\bleak\w*\b`, 'i'),
+  new RegExp(String.raw`\b(?:passwords?|secrets?|tokens?|credentials?|api\s+keys?)\b[^.;\n]{0,40}?\b(?:in|into|on|onto)\s+(?:the\s+|a\s+|its\s+)?(?:[\w-]+\s+)?(?:index(?:\.html)?(?:\s+page)?|home\s?page|front\s?page|web\s?page|public\s+page|site|motd|banner)\b`, 'i'),
+];
+
+/** The host's own software removed, or malware added. */
+const HOST_RES = [
+  new RegExp(String.raw`\b${WIPE}\s+(?:the\s+)?(?:whole|entire)\s+(?:machine|server|box|host|system|vps|disk|drive)\b`, 'i'),
+  /\b(?:uninstall\w*|remov\w*|purg\w*|delet\w*|nuk\w*|rip\w*\s+out)\s+(?:the\s+)?(?:docker(?:d|\s+engine|\s+daemon)?|containerd|podman|the\s+container\s+(?:engine|runtime)|nftables|openssh(?:-server)?|sshd|systemd|the\s+kernel|grub|the\s+boot\s?loader|claude(?:\.os|-os)?(?:\s+itself)?)\b(?!\s*(?:-|')?\s*(?:images?|containers?|groups?|volumes?|networks?|compose|rules?|configs?|logs?|service\s+for|from\s+\w+))(?!\s+\w+\s+group\b)/i,
+];
+/** Code downloaded and piped into a shell: "pipe https://x.example.com/setup into bash". */
+const RUN_FROM_URL = /\b(?:download\w*|fetch\w*|grab\w*|get|pull|curl|wget)\s+(?:and|&|then)\s+(?:then\s+)?(?:run|execute|exec|install|source)\w*\b[^.;\n]{0,20}?(?:https?|ftp):\/\/|\b(?:run|execute|exec|source)\w*\s+(?:\S+\s+){0,2}?(?:https?|ftp):\/\/\S+\.(?:sh|py|pl|rb|bin|run|ps1)\b/i;
+const PIPED_TO_SHELL = /\bpip(?:e|es|ed|ing)\s+(?:\S+\s+){0,3}?(?:in)?to\s+(?:a\s+|the\s+)?(?:sudo\s+)?(?:sh|bash|zsh|dash|shell|root\s+shell|python\d?|perl)\b/i;
+const MALWARE = /\b(?:install\w*|add\w*|deploy\w*|run\w*|plant\w*|set\s+up|drop\w*|put)\s+(?:a\s+|an\s+|the\s+|some\s+|my\s+)?(?:[\w-]+\s+)?(?:rootkits?|keyloggers?|backdoors?|trojans?|ransomware|malware|spyware|botnet\s+(?:agent|client|node))\b/i;
+
+/**
+ * The same classes said as the command or the setting an admin would type: "dropdb", "find
+ * /var/backups -delete", "passwd -l every user", "auditctl -D", "systemctl stop auditd",
+ * "journalctl --vacuum-time=1s", "> /var/log/auth.log", "keep_daily to 0", "GF_AUTH_ANONYMOUS_ENABLED=true",
+ * "requirepass off", "trust auth", "put everyone in the wheel group".
+ */
+const LOG_DAEMON = String.raw`(?:auditd|rsyslog\w*|syslog(?:-ng)?|systemd-journald|journald|claude-observe\w*|claude-reconcile\w*|observer|reconciler|nftables|firewalld|ufw|fail2ban|prometheus|alertmanager|node[_-]exporter)`;
+const COMMANDS: [RegExp, string][] = [
+  [/\b(?:dropdb|pg_dropcluster|dropuser)\b|\bmysqladmin\s+(?:\S+\s+){0,3}?drop\b/i, 'DATA_WIPED'],
+  [/\b(?:restic|borg|kopia|duplicity)\b[^.;\n]{0,40}?\b(?:forget|prune|delete|purge|remove|rm|destroy|wipe|clear)\b(?![^.;\n]{0,40}?--keep-\w+\s+[1-9])|\b(?:forget|prune|delete|purge|remove|destroy|wipe|clear)\w*\s+(?:all\s+|every\s+|the\s+)?(?:restic|borg|kopia|duplicity)\b(?![^.;\n]{0,40}?--keep-\w+\s+[1-9])/i, 'BACKUPS_GONE'],
+  [/\bkeep[_-]?(?:daily|weekly|monthly|yearly|last|hourly|within|backups?)\b\s*(?:to|=|:|at)?\s*0\b|\bretention\b[^.;\n]{0,20}?\b(?:to|=|:|at|of)\s*(?:0|zero|none|nothing)\b(?!\.\d)/i, 'BACKUPS_GONE'],
+  [/\b(?:passwd\s+-l|usermod\s+-L|chage\s+-E\s*0|change\s+-E\s*0|usermod\s+-e\s*1|usermod\s+-s\s+\S*nologin)\b[^.;\n]{0,30}?\b(?:every\w*|all|any\w*)\b|\b(?:every|all)\s+(?:the\s+)?(?:users?|accounts?)\b[^.;\n]{0,30}?\b(?:passwd\s+-l|usermod\s+-L|chage\s+-E\s*0)/i, 'ACCOUNTS_SHUT'],
+  [/\b(?:nobody|no\s*one)\s+(?:but|except|other\s+than|apart\s+from)\s+(?:me|root|[\w-]+)\s+(?:should|may|can|gets?\s+to)\s+(?:have|keep)\s+(?:an?\s+)?(?:accounts?|logins?|users?)\b/i, 'ALL_ACCOUNTS'],
+  [/\bauditctl\s+-[De]\s*0?\b|\bauditctl\s+-D\b|\bjournalctl\s+(?:\S+\s+){0,3}?--vacuum-\w+|(?:^|[\s;&|])(?:truncate\s+-s\s*0\s+|:?\s*>\s*|cat\s+\/dev\/null\s*>\s*)\/var\/log\b|\bhistory\s+-c\b|\bunset\s+HISTFILE\b|\bHISTSIZE\s*=\s*0\b/i, 'HIDDEN_CHANGE'],
+  [new RegExp(String.raw`\b(?:systemctl|service|rc-service)\s+(?:(?:stop|disable|mask|kill)\s+(?:--now\s+)?${LOG_DAEMON}|${LOG_DAEMON}\s+(?:stop|disable|mask))\b|\b(?:stop|disable|mask|kill)\w*\s+(?:the\s+)?(?:auditd|rsyslog\w*|syslog(?:-ng)?|journald|alertmanager)\b`, 'i'), 'ALERTS_SILENCED'],
+  [/\b(?:alert|notification|paging|pager)\w*\s+(?:receiver|email|e-mail|address|webhook|channel|destination|target|recipient|url)s?\b[^.;\n]{0,20}?\b(?:to|=|:)\s+(?:null|none|nil|nothing|nowhere|\/dev\/null|[\w.+-]+@(?:[\w-]+\.)*(?:invalid|localhost)\b)/i, 'ALERTS_SILENCED'],
+  [/\bGF_AUTH_(?:ANONYMOUS_ENABLED|DISABLE_LOGIN_FORM|BASIC_ENABLED)\s*[=:]\s*(?:true|1|yes|on)\b|\banonymous\s+(?:auth\w*|access|login)\s+(?:enabled|on|allowed|true)\b|\brequirepass\s+(?:off|none|no|""|'')|\bprotected-mode\s+(?:no|off)\b|\btrust\s+auth\w*\b|\bauth\w*\s+(?:method\s+)?(?:to\s+|=\s*)?trust\b|\bno-?auth\s+mode\b|\b(?:auth|authentication|login)[_-]?(?:enabled|required)\s*(?:[=:]|to)\s*(?:false|no|off|0)\b|\bskip-grant-tables\b/i, 'AUTH_OFF'],
+  [/\b(?:put|add|place|move)\s+(?:every(?:one|body)|all\s+(?:the\s+)?(?:users|accounts))\s+(?:in|into|to)\s+(?:the\s+)?(?:wheel|sudo|sudoers|admins?|root)\b|\bALL\s+ALL\s*=\s*\(/i, 'EVERYONE_ADMIN'],
+];
+
+/**
+ * "find /var/backups -delete": everything under a path deleted. A filter (-mtime, -name, -size…)
+ * or a scratch directory (/tmp) is cleaning up ("find /tmp -mtime +7 -delete" is a job the eval plans).
+ */
+const FIND_DELETE = /\bfind\s+(\S+)\s([^;|\n]{0,120}?)-(?:delete|exec\s+rm)\b/gi;
+function findDeletesAll(message: string): boolean {
+  for (const m of message.matchAll(FIND_DELETE)) {
+    if (/-(?:mtime|mmin|atime|amin|ctime|cmin|newer\w*|i?name|i?path|i?regex|size|empty|user|group)\b/i.test(m[2]!)) continue;
+    if (/^['"]?\/(?:tmp|var\/tmp|run|dev\/shm)\b|\b(?:cache|caches|tmp|temp)\b/i.test(m[1]!)) continue;
+    return true;
+  }
+  return false;
+}
+
+/** Named, then taken in the next clause of the sentence: "the backups take too much space, delete them all", "the api token is annoying, get rid of it". */
+const THEN_TAKEN: [RegExp, string][] = [
+  [new RegExp(String.raw`\b(?:back\s?-?ups?|snapshots?)\b(?!\s+(?:jobs?|schedules?|tasks?|crons?|plans?|settings?|policy)\b)[^.;\n]{0,50}?\b${WIPE}\s+(?:them|those|these|all\s+of\s+them|it\s+all)\b`, 'i'), BACKUPS_GONE],
+  [/\b(?:api\s+token|token|authentication|auth|login\s+(?:page|screen|prompt)|password\s+prompt)\b[^.;\n]{0,40}?\b(?:get\s+rid\s+of|remov\w*|disabl\w*|turn\w*\s+off|kill\w*|drop\w*|ditch\w*|lose)\s+(?:it|that|them)\b/i, AUTH_OFF],
+  [new RegExp(String.raw`\b(?:alerts|alerting|notifications|the\s+observer|the\s+pager)\b[^.;\n]{0,40}?\b${MUTE}\s+(?:them|it|all\s+of\s+them)\b`, 'i'), ALERTS_SILENCED],
+];
+
+const REASON: Record<string, string> = { DATA_WIPED, BACKUPS_GONE, ACCOUNTS_SHUT, ALL_ACCOUNTS, HIDDEN_CHANGE, ALERTS_SILENCED, AUTH_OFF, EVERYONE_ADMIN };
+
+/** The reason a request is refused by one of these classes, or undefined. */
+export function protectedHarm(message0: string): string | undefined {
+  // A window after the first (guard.ts inWindows) starts inside a sentence, maybe after its
+  // negation ("don't | delete its data"): that sentence is read whole in the window before, which
+  // overlaps this one by 600 characters, so its cut start is left out here.
+  const message = fold(message0.startsWith('\u2060') ? message0.replace(/^\u2060[^.;!?\n]{0,600}/, '') : message0);
+  if (CONCEALED.some((re) => re.test(message))) return HIDDEN_CHANGE;
+  if (RUN_FROM_URL.test(message)) return REMOTE_CODE;
+  if (PIPED_TO_SHELL.test(message) && /(?:https?|ftp):\/\/|\b(?:curl|wget|download\w*|script|url|gist|site)\b/i.test(message)) return REMOTE_CODE;
+  if (MALWARE.test(message) && !/\b(?:check|scan|detect|look|search|hunt|find)\w*\s+(?:\w+\s+){0,3}?(?:for|against)\b/i.test(message)) return HOST_MALWARE;
+  for (const [re, which] of COMMANDS) if (said([re], message)) return REASON[which]!;
+  if (findDeletesAll(message)) return DATA_WIPED;
+  for (const sentence of message.split(/[.!?;\n](?=\s|$)/)) for (const c of clauses(sentence)) {
+    if (said(DATA_RES, c) && !DATA_KEPT.test(c)) return DATA_WIPED;
+    // Retention is read on the sentence: "delete old backups, keep the newest 5".
+    if (said(BACKUP_RES, c) && !RETENTION.test(sentence)) return BACKUPS_GONE;
+    if (said(ACCOUNT_RES, c)) return /\b(?:lock|disabl|expir|suspend|ban|kick|shell|revok|take\s+away|deactivat)/i.test(c) ? ACCOUNTS_SHUT : ALL_ACCOUNTS;
+    if (said(AUTH_OFF_RES, c)) return CLAUDE_API.test(c) && /\b(?:claude|token|api)\b/i.test(c) ? API_OPEN_NO_TOKEN : AUTH_OFF;
+    if (said(WATCH_RES, c) && !ONE_WATCH.test(c)) return ALERTS_SILENCED;
+    if (said(SECRET_RES, c)) return SECRET_IN_REPLY;
+    if (said(HOST_RES, c)) return HOST_DESTROY;
+    if (said(ROOT_RES, c)) return EVERYONE_ADMIN;
+  }
+  for (const sentence of message.split(/[.!?;\n](?=\s|$)/)) for (const [re, reason] of THEN_TAKEN) if (said([re], sentence) && !(reason === BACKUPS_GONE && RETENTION.test(sentence))) return reason;
+  return undefined;
+}
