@@ -51,6 +51,7 @@ import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
 import { judgeHarm } from './harm.js';
 import { protectedHarm } from './protected.js';
 import { objectHarm, requestHarm } from './objects.js';
+import { insisted, readingsOf, saidHarm } from './conversation-harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsNamedTaken, auditNowhereSaid, backupPlaceSaid, backupWarning, commandSaidDestroys, outcomeHarm, powerGroupSaid, roleAccountTaken, onlyKeyTaken, secretTyped, shellSaid, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
@@ -685,6 +686,9 @@ function readOnce(input: EngineInput): Proposal {
   }
   const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
   if (proposal.refused) return proposal;
+  // Round 35: the request read with what it refers to (the turns before, "everyone else", a field's own text), judged the same way (conversation-harm.ts).
+  const referred = conversationHarm(input);
+  if (referred !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${referred}`, refused: { reason: referred }, understood: true };
   // Round 34: a change hidden from the history, a host directory or disk emptied, a text handed over
   // to be obeyed, everything open to everyone: read on every request, planned or not (objects.ts).
   // Round 35: the protected classes win over an ask-back, a question or a plan (protected.ts).
@@ -983,6 +987,21 @@ function countSaid(message: string): string {
   const each = /^(?:and\s+)?each\s+(?:with|gets?|at|having|on)\s+(.+)$/i.exec(t);
   if (each) return `give each one ${each[1]}`;
   return m0;
+}
+
+/**
+ * Round 35 (HARM2): the harm a request does once read with what it refers to: insisting after a
+ * refusal, a known class in words the lists lacked, and each other reading of it
+ * (conversation-harm.ts `readingsOf`) judged by the guards that judge a request as typed.
+ */
+function conversationHarm(input: EngineInput): string | undefined {
+  const said = insisted(input.message, input.history) ?? saidHarm(input.message);
+  if (said !== undefined) return said;
+  for (const r of readingsOf(input.message, input.history, input.files)) {
+    const why = saidHarm(r) ?? detectDanger(r) ?? requestHarm(r) ?? objectHarm(r);
+    if (why !== undefined) return why;
+  }
+  return undefined;
 }
 
 /**
