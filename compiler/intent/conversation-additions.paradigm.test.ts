@@ -62,9 +62,14 @@ describe('the last number said, corrected', () => {
   ])('%j', (said, want) => expect(convo([], said, want)).toEqual([]));
 });
   // A regression of round 34, found by the lead's CI after the land-by (ci-34b, 2026-12-07 11:40 UTC):
-  // after "run 3 copies", a bare "2" ("let's say 2 actually", "actually 2") leaves 3 replicas.
-  // Kept as a failing row (it.fails: it breaks the build once fixed, so the row comes back) for round 35.
-  it.fails("regression: [FEED, 'run 3 copies', \"let's say 2 actually\"] -> 2 replicas", () => {
-    expect(convo([], [FEED, 'run 3 copies', "let's say 2 actually"], [{ service: 'feed', replicas: 2 }])).toEqual([]);
+  // after "run 3 copies", "let's say 2 actually" left 3 replicas: the firewall frame read "let's" as
+  // "let … through" ("allow port 2"). Fixed in round 35 (firewall-frame.ts, correction.ts's LEAD).
+  it.each<[string, number]>([
+    ["let's say 2 actually", 2],
+    ["let's make it 5", 5],
+    ['let us say 4 instead', 4],
+    ["ok let's go with 2, actually", 2],
+  ])('[FEED, "run 3 copies", %j] -> %d replicas', (said, n) => {
+    expect(convo([], [FEED, 'run 3 copies', said], [{ service: 'feed', replicas: n }])).toEqual([]);
   });
 

@@ -23,7 +23,8 @@ export function correctionNote(message: string, request: string): string {
 const NOTE = /^\(Read ".*" as: (.*)\)$/m;
 
 // A hedge is a lead word too ("I think 2 is enough", "on reflection, 4 should suffice", "you know what, 3 is fine"): round 31.
-const LEAD = String.raw`(?:actually|no|nah|nope|sorry|apologies|oops|wait|hmm+|oh|ok(?:ay)?|um+|er+m?|scratch\s+that|on\s+(?:second\s+thought|reflection)|my\s+(?:bad|mistake)|correction|hang\s+on|hold\s+on|i\s+meant|you\s+know\s+what|come\s+to\s+think\s+of\s+it|(?:i\s+)?(?:think|guess|reckon|believe|suppose|figure)|maybe|perhaps|probably)`;
+// "let's make it 5", "let us say 2": a suggestion's lead (round 35).
+const LEAD = String.raw`(?:let'?s|let\s+us|actually|no|nah|nope|sorry|apologies|oops|wait|hmm+|oh|ok(?:ay)?|um+|er+m?|scratch\s+that|on\s+(?:second\s+thought|reflection)|my\s+(?:bad|mistake)|correction|hang\s+on|hold\s+on|i\s+meant|you\s+know\s+what|come\s+to\s+think\s+of\s+it|(?:i\s+)?(?:think|guess|reckon|believe|suppose|figure)|maybe|perhaps|probably)`;
 const VERB = String.raw`(?:(?:make|change|set|switch|put|bump|turn)\s+(?:that|it|this)(?:\s+(?:to|at|up\s+to|down\s+to|into))?|make\s+it|i\s+meant?|rather|(?:let'?s\s+)?(?:go\s+with|do|say)|how\s+about)`;
 // "3 is plenty", "1g is better", "2 will do", "4 should be enough": the value judged, not a new subject (round 30).
 const JUDGED = String.raw`(?:is|are|'s|will|would|should|'ll|could|might)\s+(?:be\s+)?(?:plenty|enough|fine|ok(?:ay)?|good(?:\s+enough)?|better|do|suffice|sufficient|right|more\s+like\s+it|(?:the\s+)?(?:better|right)\s+(?:call|choice|number))`;

@@ -241,7 +241,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     reason: WIPE,
   },
   {
-    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:the|that|this|those|these|our|my)\s+(?!(?:all|every|other|any)\b)[\w-]+(?:\s+[\w-]+)?\s+rules?\s+(?:in|on|from|of)\s+(?:the\s+)?firewall\b)(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
+    re: /\b(disable|turn off|switch off|stop|remove|flush|deactivate|kill|drop|get rid of|shut off|shut down|delete|uninstall|purge|nuke|rip out|tear down|ditch|scrap)\b(?!\s+(?:the|that|this|those|these|our|my)\s+(?!(?:all|every|other|any)\b)[\w-]+(?:\s+[\w-]+)?\s+rules?\s+(?:in|on|from|of)\s+(?:the\s+)?firewall\b)(?!\s+(?:(?:all|any|incoming|inbound)\s+)*(?:(?:traffic|connections|packets)\s+)?(?:(?:on|to|for|at)\s+)?(?:the\s+)?(?:ports?\s+\d|(?:tcp|udp)\b|\d{2,5}\b))[^.,]*\bfirewall\b(?!\s+(?:rules?|entry|exception|exemption|hole|pinhole|opening|allowance)\s+(for|on|named|called|that|which|allowing|letting|opening|to|about)\b(?!\s+(?:everything|every|all|any(?:thing)?)\b)|\s+rule\s+["'`]?[a-z][\w]*-[\w-]+)|\bfirewall\b(?!\s+off\s+(?:(?:tcp|udp)\s+)?(?:(?:the\s+)?ports?\s+\d|\d{2,5}\b))[^.]*\b(off|disabled)\b|\b(allow|accept|permit|let)\s+(all|every|any)\s+(incoming\s+|inbound\s+)?(traffic|connections?|ports?|incoming)\b|\bopen\s+(up\s+)?(all|every)\s+(the\s+)?ports?\b|\bno\s+firewall\b|\b(let|allow|permit|accept)\s+(everything|anything|all|any(?:one|body)?\s+(?:at\s+all))\s+(in|through)\b|\b(allow|let|permit|accept|open|expose)\b[^.]*\b((all|any)\s+(the\s+)?ports|every\s+port)\b/i,
     reason: FIREWALL_OFF,
   },
   {
@@ -280,7 +280,8 @@ const DANGERS: { re: RegExp; reason: string }[] = [
 const HOST_DISK_MOUNT = /^\s*(?:(?:please|pls|can\s+you|now)\s+)?mount\s+(?:\/dev\/(?:sd|vd|xvd|hd|nvme|mmcblk|disk\/)[\w/.-]*|(?:UUID|LABEL)=[\w.-]+)\s+(?:at|on|to|under)\s+\/(?!\s|$)/i;
 /** An image as people write it in a sentence: with a path or a tag ("ghcr.io/acme/api:2.0", "redis:7"). */
 // A time of day ("(00:00 and 12:00)", "18:00") is no image (round 34: it was read as "using image 00:00").
-const IMAGE_SAID = String.raw`(?!\d{1,2}:\d{2}(?![\w.:/-]))(?:[a-z0-9][a-z0-9._-]*(?::\d+(?=\/))?(?:\/[a-z0-9._-]+)+(?::\w[\w.-]{0,127})?|[a-z0-9][a-z0-9._-]*:\w[\w.-]{0,127})`;
+// An address or a range ("only from 10.0.0.0/8") is never an image (round 35: "open port 80 but only from 10.0.0.0/8" read "80 but only from 10.0.0.0/8" as 80 replicas of it).
+const IMAGE_SAID = String.raw`(?!\d{1,2}:\d{2}(?![\w.:/-]))(?!\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\w.:/-]))(?:[a-z0-9][a-z0-9._-]*(?::\d+(?=\/))?(?:\/[a-z0-9._-]+)+(?::\w[\w.-]{0,127})?|[a-z0-9][a-z0-9._-]*:\w[\w.-]{0,127})`;
 /** "with a random password", "with a strong generated db password": made, never shown. */
 const MADE_WITH_SECRET = /\b(?:with|and|using|plus)\s+(?:a|an|its\s+own|its|their\s+own|their|some)?\s*(?:(?:new|random(?:ly[\s-]generated)?|generated|auto-?generated|strong|secure|long|unique)\s+)+(?:(?:db|database|admin|root|user)\s+)?(?:passwords?|pass|secrets?|tokens?|credentials?)\b/gi;
 const KEEPS_DATA = /\b(keep|keeping|preserve|preserving|retain|leave|leaving)\b[^.]*\b(data|volumes?|backups?|files)\b/i;
@@ -1031,7 +1032,7 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
   // "two nginx servers: one called blue on 8081 and one called green on 8082": one "add" clause per service (several.ts, round 33).
   // A backup turned off in any form ("prometheus data doesn't need backing up, disable that"): "turn off backups for X" (backup-off.ts, round 33).
   const presentServices = new Workspace(original.files).items<Service>('services.yaml', SVC);
-  const framedJob = jobFrames(placedSaid(commandInQuotes(backupOffSaid(insteadSaid(severalOfOneSaid(appImageSaid(envGlossSaid(newVersionSaid(typed, presentServices)), presentServices), productNames()), productsOfOneKind, here), here)), productNames(), knownNames(original.files)), here);
+  const framedJob = jobFrames(placedSaid(commandInQuotes(backupOffSaid(insteadSaid(severalOfOneSaid(appImageSaid(envGlossSaid(newVersionSaid(countFirstSaid(typed, presentServices), presentServices)), presentServices), productNames()), productsOfOneKind, here), here)), productNames(), knownNames(original.files)), here);
   const composed = outcomeSaid(composeSaid(newValueOnly(currentThenNew(verbsSaid(framedJob, here), here))));
   // "purge memcached from the server entirely": the place and the adverb are not the object (round 29).
   const said = backupLikeAnother(commandQuoted(addReferent(composed.replace(NAMED_OFF_HOST, '$1'), original)), original.files);
@@ -1618,6 +1619,10 @@ function paraphrase(text: string, keptPorts: (name: string) => number[] | undefi
     // "fw: 8443 accept from 172.16.0.0/12", "firewall - 25 drop", "8443 allow from …": ops
     // shorthand, the port said before its verb, is the verb first (round 26).
     .replace(/(?<![\w./:@-])fw(?![\w./@-]|:[\w/])/gi, 'firewall')
+    // "…, 6379 dropped", "port 9200 blocked from outside", "5432 rejected": a port said with what is done to it, as a verb (round 35).
+    .replace(/(^|[,;:.]\s*|\b(?:and|but|plus)\s+)(?:(?:tcp|udp)\s+)?(?:port\s+)?(\d{2,5})(\/(?:tcp|udp))?\s+(?:(?:gets?|getting)\s+)?(dropped|blocked|closed|denied|rejected|firewalled)\b(?!\s+(?:by|because|since|when|if)\b)/gi, (_m, head: string, port: string, proto: string | undefined, done: string) => `${head}${/^rej/i.test(done) ? 'reject' : 'block'} port ${port}${proto ?? ''}`)
+    // "firewall off port 3306 from the internet", "firewall off 5432": the port walled off, blocked (round 35).
+    .replace(/\bfirewall\s+off\s+(?=(?:(?:tcp|udp)\s+)?(?:(?:the\s+)?ports?\s+\d|\d{2,5}\b))/gi, 'block ')
     // "log in to the server remotely", "remote login": SSH.
     .replace(/\b(?:log\s*in|login|sign\s+in|get\s+in)\s+(?:(?:to|on|into)\s+(?:the|this|our|my)\s+(?:server|machine|box|host|vps)\s+)?remotely\b|\bremote(?:ly)?\s+(?:logins?|shell|shell\s+access)\b/gi, 'ssh')
     .replace(/(^|[,;.]\s|\bfirewall(?:\s*[:\-–]\s*|\s+))(?:port\s+)?(\d{2,5})(\/(?:tcp|udp))?(?:\s*[:\-–]\s*|\s+)(accept|allow|open|permit|deny|drop|reject|block|close)\b/gi, (_m, head: string, port: string, proto: string | undefined, verb: string) => `${head}${verb} port ${port}${proto ?? ''}`)
@@ -3630,6 +3635,23 @@ function newBuildOf(run: Run, clause: string, image: string): string | undefined
  * ghcr.io/acme/shop:3.3, deploy it to the shop service"), is "upgrade SERVICE to IMAGE". A name,
  * "another", "too", a size or a port said, or a second image, leave the sentence as typed.
  */
+/**
+ * Round 35: "three replicas of nginx", "I want 2 copies of redis", "run 4 instances of uptime-kuma":
+ * the count said before a product no service here is: that product added with that many replicas
+ * (it asked which service should get them). A service here of that name is scaled as before.
+ */
+const COUNT_FIRST = /^((?:(?:please|pls|so|ok(?:ay)?|now|i\s+(?:want|need)|i'?d\s+like|we\s+need|give\s+me|run|deploy|start|spin\s+up|add|set\s+up|launch|let'?s\s+(?:have|run))\s+)*)(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:replicas?|copies|instances|containers)\s+of\s+(?:the\s+)?([a-z][\w-]*)(?![\w./:@-])/i;
+export function countFirstSaid(text: string, present: readonly Service[]): string {
+  const m = COUNT_FIRST.exec(text.trim());
+  if (!m) return text;
+  const word = m[3]!.toLowerCase();
+  if (present.some((s) => s.name === word)) return text;
+  if (!findServiceMentions(word).some((x) => !x.generic) && !findAppMentions(word).length) return text;
+  const n = /^\d+$/.test(m[2]!) ? Number(m[2]) : parseNumberWord(m[2]!.toLowerCase());
+  if (n === undefined) return text;
+  return `add ${word} with ${n} replicas${text.trim().slice(m[0].length)}`;
+}
+
 export function newVersionSaid(text: string, present: readonly Service[]): string {
   if (!/[:@]/.test(text) || present.length === 0) return text;
   // A sentence ends at a stop followed by a space or the end ("ghcr.io/acme/shop:2.1" is one word).
@@ -3656,7 +3678,11 @@ export function newVersionSaid(text: string, present: readonly Service[]): strin
  */
 export function envGlossSaid(text: string): string {
   const gloss = String.raw`\(\s*(?:the\s+)?(?:(?:env(?:ironment)?|var(?:iable)?)\s+(?:var(?:iable)?\s+)?([A-Z][A-Z0-9_]*)|([A-Z][A-Z0-9_]*)\s+(?:env(?:ironment)?|var(?:iable)?)(?:\s+var(?:iable)?)?)\s*\)`;
-  return text.replace(new RegExp(String.raw`(?:\b(?:the|a|its|their)\s+)?(?:time\s+zone|log\s+level|[a-z]+)\s+(?:to\s+|of\s+|=\s*|:\s*)?([^\s()]+)\s*${gloss}`, 'g'), (_m, value: string, k1?: string, k2?: string) => `${k1 ?? k2}=${value}`);
+  return text
+    .replace(new RegExp(String.raw`(?:\b(?:the|a|its|their)\s+)?(?:time\s+zone|log\s+level|[a-z]+)\s+(?:to\s+|of\s+|=\s*|:\s*)?([^\s()]+)\s*${gloss}`, 'g'), (_m, value: string, k1?: string, k2?: string) => `${k1 ?? k2}=${value}`)
+    // Round 35: "set the api's TZ env to Europe/Oslo", "LOG_LEVEL env var on worker to debug": the
+    // variable's name said before the word "env" is the variable ("env TZ to …"), never a variable called "var".
+    .replace(/(?<![\w$])([A-Z][A-Z0-9_]*)\s+(?:env(?:ironment)?(?:\s+var(?:iable)?)?|var(?:iable)?)\b(?=\s+(?:to|as|on|for|in|of|at|=)\s|\s*[=:])/g, (_m, key: string) => `env ${key}`);
 }
 
 /**
@@ -3696,6 +3722,9 @@ function handleCustomService(run: Run, clause: string, verb: Verb | undefined): 
     // Round 34: another build of the image one service runs, said with no new name ("ship
     // ghcr.io/acme/shop:3.4 for shop", "roll out shop v2.1 (ghcr.io/acme/shop:2.1)") is that service's new version.
     else if (refs.length > 0 && newBuildOf(run, clause, refs[0]!)) image = refs[0];
+    // Round 35: "add postgres, adminer:4 and redis": an image that starts a clause of a list of
+    // services added is one more service added (it was dropped, and redis read alone).
+    else if (refs.length > 0 && verb === 'add' && new RegExp(String.raw`^(?:(?:and|plus|also|then)\s+)*['"“‘\`]?${escapeRe(refs[0]!)}(?![\w./:@-])`, 'i').test(clause.trim())) image = refs[0];
   }
   const rebuilt = image !== undefined ? newBuildOf(run, clause, image) : undefined;
   if (rebuilt) {
@@ -4923,7 +4952,8 @@ function backupLikeAnother(message0: string, files: StateFiles): string {
  * command" (the quote right after the verb or the noun). The quote is what runs, so an image-like
  * path inside it ("config/sidekiq.yml") is never read as the service's image.
  */
-const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:run|execute|start\s+with)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
+// "api should run with `gunicorn …`", "… should start using the command `…`" (round 35).
+const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:(?:run|execute|start|launch|boot)\s+(?:with|using)\s+(?:the\s+|this\s+)?(?:(?:command|cmd|entrypoint)\s*:?\s*)?|run|execute)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
 /** Compiled once (review 22 LOW-7: it was compiled on every clause). */
 const COMMAND_QUOTED = new RegExp(COMMAND_QUOTED_SAID, 'i');
 const SCHEDULED = /\b(?:jobs?|cron\w*|every|each|daily|nightly|hourly|weekly|monthly|at\s+\d|[0-9*]+\s+[0-9*]+\s+[0-9*]+)\b/i;
@@ -7162,6 +7192,9 @@ function splitBySource(clause: string): [string, string] | undefined {
     if ((l && !r && world(right) && !world(left)) || (r && !l && world(left) && !world(right))) {
       const verb = OPENING_VERB.exec(left);
       const second = OPENING_VERB.test(right) || /\b(?:open|reachable|accessible|public)\b/i.test(right) || !verb ? right : `${verb[1]} ${right}`;
+      // "block 9090 from the outside but allow it from 192.168.1.0/24": "it" is the port said before (round 35).
+      const subject = OPENING_SUBJECT.exec(left.replace(/\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?/g, ' '));
+      if (subject && !OPENING_SUBJECT.test(right.replace(/\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?/g, ' ')) && /\b(?:it|that|this|them)\b/i.test(right)) return [left, second.replace(/\b(?:it|that|this|them)\b/i, /^\d/.test(subject[0]) ? `port ${subject[0]}` : subject[0])];
       return [left, second];
     }
   }
@@ -7230,6 +7263,12 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   if (ruleSaid && cidrs.length + ports.length > 0 || /\blet\s+\d/.test(t)) for (const p of listedPortsIn(unranged)) if (!ports.includes(p)) ports.push(p);
   // "let 3479 in", "let 993 and 995 through": the numbers after "let".
   for (const m of t.matchAll(/\blet\s+(?:port\s+)?(\d{2,5}(?:\s*(?:,|and|&)\s*\d{2,5})*)\s+(?:in|through|thru|pass)\b/g)) for (const n of m[1]!.match(/\d{2,5}/g) ?? []) if (!ports.includes(Number(n))) ports.push(Number(n));
+  // "deny port 5432 from the internet, allow it from 172.16.0.0/12": "it" is the port an earlier clause of the same request said (round 35).
+  if (ports.length === 0 && ranges.length === 0 && cidrs.length > 0 && /\b(?:it|that|this|them)\b/.test(t) && targetsIn(run, clause).names.length === 0) {
+    const at = run.input.message.indexOf(clause);
+    const earlier = at > 0 ? findPorts(run.input.message.slice(0, at).replace(/\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?/g, ' ')) : [];
+    if (earlier.length > 0) ports = [earlier[earlier.length - 1]!];
+  }
   // "actually only from 10.2.0.0/16": the port under discussion (the last one opened).
   // A range said is a port said ("allow udp ports 10000-10100 from …" took the last port opened, round 31).
   if (ports.length === 0 && ranges.length === 0 && cidrs.length > 0 && /\b(only|just|from)\b/.test(t) && !/\b(?:block|drop|deny|reject|ban|blacklist)\b/.test(t) && !/\bssh\b|\bweb\b|\bhttps?\b/.test(t) && targetsIn(run, clause).names.length === 0) {
@@ -8138,6 +8177,9 @@ function groupSaidBare(message: string, input: EngineInput): string {
   return `${message.trim().slice(0, m.index)}${m[0].replace(/\s*[.!]*$/, '')} group${m[3]}`;
 }
 
+/** A word said where a name goes that only says there should be one ("different", "something else", "a new one"). */
+const VAGUE_NAME = /^(?:different|something|anything|new|another|other|else|changed|unique|better|nicer|shorter|longer|proper|real|updated|whatever|sth|smth|diff)$/i;
+
 function handleHostname(run: Run, clause0: string): boolean {
   const clause = withoutOldValue(hostWords(clause0));
   const t = clause.toLowerCase();
@@ -8162,6 +8204,12 @@ function handleHostname(run: Run, clause0: string): boolean {
     return false;
   }
   const name = m[1]!;
+  // Round 35: "the hostname needs to be different", "change the hostname to something else", "…
+  // should be something new": a word that says there should be a name, never the name; asked.
+  if (VAGUE_NAME.test(name)) {
+    const filled = need(run, { slot: 'hostname', question: 'What should the new hostname be? e.g. "web01"', fill: (v) => `set the hostname to ${v}` });
+    return filled === undefined ? true : handleHostname(run, filled);
+  }
   if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/.test(name)) {
     run.questions.push(`"${name}" is not a valid hostname: use letters, digits and "-", up to 63 per label.`);
     return true;

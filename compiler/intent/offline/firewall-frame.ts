@@ -148,6 +148,11 @@ const IMAGE_SAID = /(?<![\w.\/@:-])(?:[a-z][\w-]*(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+
 export function firewallFrame(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): FrameReading | undefined {
   // "my web site" is the website (round 35), never a port labelled "web".
   let t = ` ${message.trim().replace(/[.!]+$/, '').replace(/\bweb\s+site\b/gi, 'website')} `;
+  // "let's say 2 actually", "let us open 8080": a suggestion's "let's" is no letting through (round 35: a count's
+  // correction was read as "allow port 2").
+  t = t.replace(/\blet(?:'|’)?s\b|\blet\s+us\b/gi, ' ');
+  // "actually make 8080 only reachable from 10.0.0.0/8", "ok so, …": a lead word before the frame is none of its slots (round 35).
+  t = t.replace(/^\s*(?:(?:actually|ok(?:ay)?|so|now|also|and|oh|hmm+|right|alright|well|then|please|pls|wait|no)\b[\s,]+)+/i, ' ');
   if (t.length > 300 || /ssh-|->/i.test(t)) return undefined;
   // An image said ("drop ghcr.io/acme/billing:2 onto port 8200"): a deploy, whatever its verb (round 33).
   if (IMAGE_SAID.test(t)) return undefined;

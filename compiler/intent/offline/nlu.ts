@@ -112,7 +112,8 @@ const MILLI = String.raw`(?:millicores?|millicpus?|milli-?cores?|milli-?cpus?|mc
 const CPU_PARTS: [RegExp, string][] = [
   [new RegExp(String.raw`\b(?:3|three)\s+quarters?\s+(?:of\s+)?(?:a|an|one|1)?\s*${CPU_NOUN}\b`), '0.75'],
   [new RegExp(String.raw`\b(?:a\s+)?half\s+(?:of\s+)?(?:a|an|one|1)?\s*${CPU_NOUN}\b`), '0.5'],
-  [new RegExp(String.raw`\b(?:a\s+|one\s+|1\s+)?quarter\s+(?:of\s+)?(?:a|an|one|1)?\s*${CPU_NOUN}\b`), '0.25'],
+  [new RegExp(String.raw`\b(?:a\s+|one\s+|1\s+)?quarter\s+(?:of\s+)?(?:a|an|one|1)?\s*${CPU_NOUN}\b`), '0.25'],  // "a full cpu", "an entire core", "a whole vcpu", "a dedicated core": one (round 35).
+  [new RegExp(String.raw`\b(?:a|an)\s+(?:full|whole|entire|dedicated|complete|single)\s+${CPU_NOUN}\b`), '1'],
 ];
 
 /** CPU amounts: "half a cpu" → "0.5", "2 cpus" → "2", "1.5 cores", "500m", "250 millicores". */
@@ -301,7 +302,9 @@ export function splitClauses(text: string, hasOwnMeaning: (clause: string, befor
     // A dash with spaces round it ends a clause when a subject follows ("… noah@work - he needs
     // sudo", "close 8080 - api doesn't need to be public"); "… env var - generate a random one"
     // goes on, and one between two numbers is a range ("8000 - 8010").
-    .split(/(?:[;!?]|\.(?=\s|$))\s*|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|(?<![\d\s])\s+[-–—]+\s+(?=(?:he|she|they|it|it'?s|its|this|that|the\s+[\w-]+|[a-z][\w-]*\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not|should|shouldn'?t|needs?|must|can'?t|won'?t|(?:publicly\s+)?(?:reachable|exposed|accessible|published)\b))\s)|(?<!\s)\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
+    // "add mariadb; then wordpress on 8081", "… . Then grafana on 3001": the "then" after a sentence's end is no part
+    // of the clause it starts (round 35: the clause was glued to the one before, and mariadb got wordpress's port).
+    .split(/(?:[;!?]|\.(?=\s|$))\s*(?:(?:and\s+)?then\s+)?|,\s*(?:and\s+(?:then\s+)?|then\s+|also\s+|plus\s+)?|(?<![\d\s])\s+[-–—]+\s+(?=(?:he|she|they|it|it'?s|its|this|that|the\s+[\w-]+|[a-z][\w-]*\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not|should|shouldn'?t|needs?|must|can'?t|won'?t|(?:publicly\s+)?(?:reachable|exposed|accessible|published)\b))\s)|(?<!\s)\s+(?:and then|and also|as well as|and|then|also|plus)\s+/i)
     .map((s) => unmask(s).trim())
     .filter((s) => s.length > 0);
   const out: string[] = [];
