@@ -90,7 +90,7 @@ const wordsOf = (names: string[]) => (names.length ? new RegExp(String.raw`(?<![
 const EVERY_REST =
   /\b(?:the\s+same|same\s+thing|likewise|that\s+too|this\s+too)\s+(?:for|to|with|on)\s+(?:every|all|each|the\s+rest|the\s+others?|every(?:one|body|thing)|other)\b|\b(?:all|every)\s+(?:the\s+)?(?:rest|others?|other\s+\w+)\b|\bevery(?:one|body|thing)\s+else\b|\ball\s+remaining\b/i;
 /** A turn that carries on the turn before: "with the path /", "and its command is …". */
-const CONTINUES = /^\s*(?:and|with|plus|also|then|to|on|in|at|its|using|the\s+path|path)\b/i;
+const CONTINUES = /^\s*(?:with|plus|its|using|the\s+path|path)\b/i;
 const PATH_GLUE = /\b(?:with|on|and)\s+(?:the\s+)?path(?:\s+is)?\s|\bthe\s+path\s+(?:is\s+)?/gi;
 /** "do it anyway", "go ahead", "I insist", after a refusal. */
 const ANYWAY =
@@ -162,7 +162,7 @@ export function readingsOf(message: string, history: readonly Turn[], files: Sta
   // The text inside a field, read on its own: a quoted or backticked value, an env value, a comment.
   // A value said not to be run ("it must never run \"rm -rf /\"") is not read as asked for.
   for (const m of text.matchAll(/`([^`]{2,400})`|"([^"]{2,400})"|“([^”]{2,400})”|(?<!\w)'([^'\s][^']{1,400})'(?!\w)/g)) {
-    if (!NOT_BEFORE.test(text.slice(Math.max(0, m.index! - 40), m.index))) out.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
+    if (!NOT_BEFORE.test(text.slice(Math.max(0, m.index! - 40), m.index)) && !/^\s*-/.test(m[1] ?? m[2] ?? m[3] ?? m[4] ?? '')) out.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
   }
   for (const m of text.matchAll(/\b[A-Za-z_][A-Za-z0-9_]{1,40}=([^\s"'`][^\n]{1,300})/g)) out.push(m[1]!);
   for (const m of text.matchAll(/<!--([^]{1,400}?)-->|\/\*([^]{1,400}?)\*\/|(?:^|\s)(?:#|\/\/)\s([^\n]{2,400})/g)) out.push((m[1] ?? m[2] ?? m[3])!);
@@ -193,7 +193,7 @@ const SAID: [RegExp, string][] = [
   [/\b(?:pass(?:word|wd)s?|secrets?|tokens?|credentials?|api\s+keys?)\b[^.;\n]{0,60}?\b(?:into|in|on|onto|to)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:index|start|landing|front|main|error|login|about)\s+page\b/i, SECRET_IN_REPLY],
   [/\b(?:log|print|echo|dump|write|output)\w*\s+(?:out\s+)?(?:every|all|each)\s+(?:of\s+)?(?:the\s+)?(?:secrets?|passwords?|tokens?|credentials?)\b|\b(?:secrets?|passwords?|tokens?|credentials?)\b[^.;\n]{0,40}?\b(?:into|in|to)\s+(?:the\s+)?(?:job\s+|app\s+|container\s+)?(?:logs?|stdout|console)\b/i, SECRET_IN_REPLY],
   [/\b(?:whole|entire|full|complete)\s+(?:of\s+the\s+)?host(?:'s)?\s+(?:file\s?system|fs|disk|drive|root)\b|\bhost(?:'s)?\s+(?:whole|entire|full)\s+(?:file\s?system|fs|disk)\b|\b(?:whole|entire)\s+(?:file\s?system|disk)\s+of\s+the\s+host\b/i, CONTAINER_ESCAPE],
-  [/\b(?:stop|shut|kill|disabl|turn\w*\s+off|switch\w*\s+off|silenc|mut)\w*\s+(?:down\s+)?(?:the\s+|all\s+(?:the\s+)?)?(?:observer|alerts|alerting|notifications|monitoring)\b(?!\s+(?:for|on|of|from)\s)|\b(?:shut|take|bring)\w*\s+(?:the\s+)?(?:observer|alerting|monitoring)\s+down\b/i, ALERTS_SILENCED],
+  [/\b(?:stop|shut|kill|disabl|turn\w*\s+off|switch\w*\s+off|silenc|mut)\w*\s+(?:down\s+)?(?:the\s+|all\s+(?:the\s+)?)?(?:observer|alerts|alerting|notifications)\b(?!\s+(?:for|on|of|from)\s)|\b(?:shut|take|bring)\w*\s+(?:the\s+)?(?:observer|alerting)\s+down\b/i, ALERTS_SILENCED],
   [/\b(?:plan\s+)?(?:signing|signatures?)\s+(?:of\s+plans\s+)?(?:optional|off|disabled|not\s+(?:required|needed|mandatory|enforced))\b|\bmake\s+(?:the\s+)?(?:plan\s+)?(?:signing|signatures?)\s+(?:of\s+plans\s+)?(?:optional|unnecessary|not\s+required)\b/i, UNSIGNED_PLANS],
   [/\b(?:remov|delet|drop|revok|wip|strip|clear|purg)\w*\s+(?:the\s+|all\s+(?:the\s+)?)?ssh\s+keys?\s+(?:of|from|for)\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|every\s+(?:user|account))\b/i, KEYS_ALL_GONE],
   [/\bso\s+(?:that\s+)?(?:nothing|nobody|no\s+one|no-one)\s+(?:alerts?|is\s+(?:alerted|told|notified|warned)|gets?\s+(?:alerted|told|notified|warned)|will\s+(?:alert|notice|know))\b/i, ALERTS_SILENCED],
