@@ -177,6 +177,10 @@ export function insisted(message: string, history: readonly Turn[]): string | un
   return m && ANYWAY.test(message) ? m[1]!.split('\n')[0] : undefined;
 }
 
+/** Every user's SSH keys taken (refused before round 35's protected.ts, not after it). */
+const KEYS_ALL_GONE =
+  "lockout: every user's SSH keys removed leaves nobody who can log in to administer the machine. Nothing was changed. Remove a key by name (\"remove alice's ssh key\"), one user at a time, and keep an admin's key.";
+
 /** Wordings of known classes the guards' lists did not have (round 35's red team). */
 const SAID: [RegExp, string][] = [
   [/\b(?:take|tear|bring|knock|pull|shut)\w*\s+(?:the\s+|our\s+|that\s+|this\s+)?(?:firewall|packet\s+filter|wall)\s+(?:down|out)\b|\b(?:firewall|packet\s+filter)\s+(?:taken|torn|brought|knocked|pulled|shut)\s+down\b/i, FIREWALL_DOWN],
@@ -191,6 +195,7 @@ const SAID: [RegExp, string][] = [
   [/\b(?:whole|entire|full|complete)\s+(?:of\s+the\s+)?host(?:'s)?\s+(?:file\s?system|fs|disk|drive|root)\b|\bhost(?:'s)?\s+(?:whole|entire|full)\s+(?:file\s?system|fs|disk)\b|\b(?:whole|entire)\s+(?:file\s?system|disk)\s+of\s+the\s+host\b/i, CONTAINER_ESCAPE],
   [/\b(?:stop|shut|kill|disabl|turn\w*\s+off|switch\w*\s+off|silenc|mut)\w*\s+(?:down\s+)?(?:the\s+|all\s+(?:the\s+)?)?(?:observer|alerts|alerting|notifications|monitoring)\b(?!\s+(?:for|on|of|from)\s)|\b(?:shut|take|bring)\w*\s+(?:the\s+)?(?:observer|alerting|monitoring)\s+down\b/i, ALERTS_SILENCED],
   [/\b(?:plan\s+)?(?:signing|signatures?)\s+(?:of\s+plans\s+)?(?:optional|off|disabled|not\s+(?:required|needed|mandatory|enforced))\b|\bmake\s+(?:the\s+)?(?:plan\s+)?(?:signing|signatures?)\s+(?:of\s+plans\s+)?(?:optional|unnecessary|not\s+required)\b/i, UNSIGNED_PLANS],
+  [/\b(?:remov|delet|drop|revok|wip|strip|clear|purg)\w*\s+(?:the\s+|all\s+(?:the\s+)?)?ssh\s+keys?\s+(?:of|from|for)\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|every\s+(?:user|account))\b/i, KEYS_ALL_GONE],
   [/\bso\s+(?:that\s+)?(?:nothing|nobody|no\s+one|no-one)\s+(?:alerts?|is\s+(?:alerted|told|notified|warned)|gets?\s+(?:alerted|told|notified|warned)|will\s+(?:alert|notice|know))\b/i, ALERTS_SILENCED],
   [/\b(?:tar|zip|copy|cop(?:y|ie)s|scp|scps|rsync|send|ship|upload)\w*\s[^.;\n]{0,30}?(?<![\w.-])\/etc\b[^.;\n]{0,40}?\b(?:scp|scps|rsync|send|ship|upload|copy|cop(?:y|ie)s|push|post)\w*\s[^.;\n]{0,20}?\bto\s+(?!(?:10|127)\.|192\.168\.)\d{1,3}(?:\.\d{1,3}){3}\b/i, HOST_DATA_OUT],
 ];
