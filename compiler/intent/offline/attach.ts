@@ -190,13 +190,13 @@ const COME_BACK = String.raw`(?:(?:after(?:wards)?|later|then)\s*,?\s+)?(?:(?:we
 /** Where a promise ends: the end of the text, a sentence's end, or a conjunction that starts the next request (review 22 MED-4). */
 const PROMISE_END = String.raw`(?=\s*$|\s*[.!;]|\s*,?\s+(?:and|but|then|also|plus)\b)`;
 const PROMISE_AFTER = new RegExp(String.raw`\s*(?:[,;—–-]|\.(?=\s))\s*(?:(?:and|but|then)\s+)?${COME_BACK}${PROMISE_END}[.!]*`, 'i');
-const PROMISE_BEFORE = new RegExp(String.raw`^\s*${COME_BACK}\s*,\s*(?:but\s+)?(?:for\s+now\s*,?\s*)?`, 'i');
+const PROMISE_BEFORE = new RegExp(String.raw`^\s*${COME_BACK}\s*,\s*(?:but\s+)?(?:for\s+now\s*(?:,\s*)?)?`, 'i');
 const STOP_SAID = /\b(?:stop|shut|turn|switch|take|power|pause|disable|halt|park|suspend|put|bring)\b/i;
 
 export function comeBackSaid(text: string): string {
   if (!STOP_SAID.test(text)) return text;
   // The promise goes; what follows it ("…, we'll bring it back later and also stop redis") stays, said as its own clause.
-  const after = text.replace(PROMISE_AFTER, (_m) => '').replace(/^\s*,?\s*(?=(?:and|but|then|also|plus)\b)/i, ' ');
+  const after = text.replace(PROMISE_AFTER, (_m) => '').replace(/^\s*(?:,\s*)?(?=(?:and|but|then|also|plus)\b)/i, ' ');
   if (after !== text && STOP_SAID.test(after)) return after.replace(/\s+,?\s*((?:and|but|then|also|plus)\b)/i, ', $1').trim();
   const before = text.replace(PROMISE_BEFORE, '');
   if (before !== text && STOP_SAID.test(before)) return before;
@@ -249,7 +249,7 @@ const IMAGE_SAID = /(?<![\w./@:-])(?:[a-z0-9][\w.-]*(?::\d+)?\/)?[a-z0-9][\w.-]*
  * "…, plus a worker from the same image running `python -m worker`": "the same image" is the image said last before
  * it, the name before it is the new service's, and a quoted command after "running" is its command.
  */
-const SAME_IMAGE = /\b(?:a|an|one|another)\s+([a-z][\w-]*)\s+(?:from|using|on|with|off)\s+(?:the\s+)?same\s+image\b(?:\s*,?\s*(?:running|that\s+runs|which\s+runs|with\s+(?:the\s+)?command)\s+(`[^`\n]{1,300}`))?/i;
+const SAME_IMAGE = /\b(?:a|an|one|another)\s+([a-z][\w-]*)\s+(?:from|using|on|with|off)\s+(?:the\s+)?same\s+image\b(?:\s*(?:,\s*)?(?:running|that\s+runs|which\s+runs|with\s+(?:the\s+)?command)\s+(`[^`\n]{1,300}`))?/i;
 /**
  * "I want a new service, the name is docs, with the image …", "a new container, call it docs, from nginx:alpine": a
  * name said in a later clause of the sentence that asks for a new service is said with it (a later sentence is not read).

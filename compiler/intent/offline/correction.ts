@@ -28,7 +28,7 @@ const LEAD = String.raw`(?:let'?s|let\s+us|actually|no|nah|nope|sorry|apologies|
 const VERB = String.raw`(?:(?:make|change|set|switch|put|bump|turn)\s+(?:that|it|this)(?:\s+(?:to|at|up\s+to|down\s+to|into))?|make\s+it|i\s+meant?|rather|(?:let'?s\s+)?(?:go\s+with|do|say)|how\s+about)`;
 // "3 is plenty", "1g is better", "2 will do", "4 should be enough": the value judged, not a new subject (round 30).
 const JUDGED = String.raw`(?:is|are|'s|will|would|should|'ll|could|might)\s+(?:be\s+)?(?:plenty|enough|fine|ok(?:ay)?|good(?:\s+enough)?|better|do|suffice|sufficient|right|more\s+like\s+it|(?:the\s+)?(?:better|right)\s+(?:call|choice|number))`;
-const TAIL = String.raw`(?:\s*,?\s*(?:instead|rather|actually|then|please|pls|plz|thanks|thx|not\s+[\w./:]+|after\s+all|${JUDGED}))*\s*[.!]*$`;
+const TAIL = String.raw`(?:\s*(?:,\s*)?(?:instead|rather|actually|then|please|pls|plz|thanks|thx|not\s+[\w./:]+|after\s+all|${JUDGED}))*\s*[.!]*$`;
 /** "make that V", "actually make that V instead", "no, V", "i meant V", "V is enough": with a verb, a lead word or a judgement. */
 const SAID = new RegExp(String.raw`^(?:${LEAD}[\s,.:;!-]+)*(?:${VERB}\s+)(.+?)${TAIL}|^(?:${LEAD}[\s,.:;!-]+)+(.+?)${TAIL}|^(\S+(?:\s*[a-z]+)?)\s+${JUDGED}\s*[.!]*$`, 'i');
 

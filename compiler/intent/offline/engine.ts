@@ -973,7 +973,7 @@ function countSaid(message: string): string {
   const m0 = message.replace(/(?<![\w'])'?em\b/gi, 'them');
   const t = m0.trim().replace(/\s*[.!?]+$/, '');
   const N = String.raw`(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve)`;
-  const POLITE = String.raw`(?:\s*,?\s*(?:please|pls|plz|thanks|thx|then|instead|now|too|running|going|up))*`;
+  const POLITE = String.raw`(?:\s*(?:,\s*)?(?:please|pls|plz|thanks|thx|then|instead|now|too|running|going|up))*`;
   // "x4", "4x", "×4", "times 4" alone
   const times = new RegExp(String.raw`^(?:(?:and|ok(?:ay)?|so|then|now|actually|make\s+it|scale\s+it)[\s,]+)*(?:[x×]\s*${N}|${N}\s*[x×]|times\s+${N})${POLITE}$`, 'i').exec(t);
   if (times) return `make it ${times[1] ?? times[2] ?? times[3]} of them`;
@@ -1437,13 +1437,13 @@ function ownFirewallRule(c: string): boolean {
 /** A word that is never a person's name in a list of people ("add carol and dave"). */
 const NOT_A_PERSON = /^(?:the|a|an|and|or|it|them|users?|accounts?|logins?|groups?|sudo|sudoers?|admins?|wheel|me|us|you|him|her|no|not|without|with|only|just|also|too|please|pls|new|owner|app|apps|db|database|service|services|server|box|machine|key|keys|ssh|root|my|our|their|his|its|both|all|each|regular|normal|standard|two|three|four|five|for|to|in|into|from|of|on|as|this|that|these|those|is|are|be|group|members?|people|team|access|everyone|anyone|give|grant|make|put|let|set|get|create|add|remove|delete|take|kick|open|allow|block|install|run|deploy|change|move|need|needs|want|wants|have|has)$/i;
 const PERSON = String.raw`['"“‘\`]?[a-z_][a-z0-9_-]{0,31}['"”’\`]?`;
-const PERSON_LIST = new RegExp(String.raw`(?<![\w@./:+=-])(${PERSON}(?:\s*,\s*${PERSON})*\s*,?\s*(?:and|&)\s+${PERSON})(?![\w@./+=-])`, 'gi');
+const PERSON_LIST = new RegExp(String.raw`(?<![\w@./:+=-])(${PERSON}(?:\s*,\s*${PERSON})*\s*(?:,\s*)?(?:and|&)\s+${PERSON})(?![\w@./+=-])`, 'gi');
 /**
  * What several people said together share: "…, regular users", "…, both sudoers", "…, all in
  * group devs", "- all three in the docker group", "…, they should all be in group ops". One
  * clause with the list before it (handleUsers gives it to each person).
  */
-const SHARED_BY_PEOPLE = /^(?:[-–—]\s*)?(?:(?:they|them)\s+(?:should|will|must|need\s+to|are|'re)?\s*)?(?:(?:both|all|each)(?:\s+(?:of\s+them|three|four|five|two))?\s+)?(?:should\s+)?(?:be\s+|as\s+)?(?:(?:regular|normal|standard|plain|ordinary|non-?admin|unprivileged)\s+(?:users?|accounts?)|(?:sudoers?|admins?)|(?:with|no|without)\s+sudo|(?:in\s+(?:the\s+)?)?groups?\b.*|in\s+(?:the\s+)?[\w-]+(?:\s*&\s*[\w-]+)*\s+groups?)(?:\s*,?\s*(?:no|without)\s+sudo)?\s*[.!]*$/i;
+const SHARED_BY_PEOPLE = /^(?:[-–—]\s*)?(?:(?:they|them)\s+(?:should|will|must|need\s+to|are|'re)?\s*)?(?:(?:both|all|each)(?:\s+(?:of\s+them|three|four|five|two))?\s+)?(?:should\s+)?(?:be\s+|as\s+)?(?:(?:regular|normal|standard|plain|ordinary|non-?admin|unprivileged)\s+(?:users?|accounts?)|(?:sudoers?|admins?)|(?:with|no|without)\s+sudo|(?:in\s+(?:the\s+)?)?groups?\b.*|in\s+(?:the\s+)?[\w-]+(?:\s*&\s*[\w-]+)*\s+groups?)(?:\s*(?:,\s*)?(?:no|without)\s+sudo)?\s*[.!]*$/i;
 
 /** A list of several people (joinPeople) is in the request: what follows it may be shared by them. */
 const PEOPLE_JOINED = /[a-z0-9_'"”’`-]\s+&\s+['"“‘`]?[a-z_]/i;
@@ -1463,7 +1463,7 @@ function joinPeople(message: string, serviceNames: string[]): string {
   };
   // A list of groups is joined whatever its words are ("groups web and deploy").
   const G = String.raw`['"“‘\`]?[a-z_][a-z0-9_-]{0,31}['"”’\`]?`;
-  const GROUPS = String.raw`(${G}(?:\s*,\s*${G})*\s*,?\s*(?:and|&)\s+${G})`;
+  const GROUPS = String.raw`(${G}(?:\s*,\s*${G})*\s*(?:,\s*)?(?:and|&)\s+${G})`;
   // Never a topic of its own ("in group docker, and hostname build-02").
   const aGroup = (list: string) => list.split(/\s*(?:,|\band\b|&)\s*/i).every((g) => g === '' || (!TOPIC.test(g.toLowerCase()) && !/^(?:the|a|an|with|key|ssh|sudo|no|set|make|give|add|create|remove|open|allow|block)$/i.test(g)));
   const joined = (list: string) => list.split(/\s*(?:,|\band\b|&)\s*/i).filter((n) => n !== '').join(' & ');
@@ -1801,7 +1801,7 @@ function settingPairs(text: string): string {
  * everything said before it in the request; only what follows is read.
  */
 function retracted(text: string): string {
-  const m = /^(.*\S)\s*(?:(?:\.{2,}|…|[,;:.!-])\s*)?(?:(?:oh\s+)?no\s*,?\s*wait|wait\s*,?\s*no|actually\s*,?\s*no|no\s*,?\s*actually|scratch\s+that|strike\s+that|forget\s+(?:that|it|about\s+(?:that|it))|never\s*mind(?:\s+(?:that|it))?|cancel\s+that|ignore\s+that|on\s+second\s+thought)\b(?:\s*,?\s*(?:no\s*wait|forget\s+(?:that|it)|scratch\s+that|never\s*mind(?:\s+that)?))*\s*[,.;:!…-]*\s*(.*)$/is.exec(text);
+  const m = /^(.*\S)\s*(?:(?:\.{2,}|…|[,;:.!-])\s*)?(?:(?:oh\s+)?no\s*(?:,\s*)?wait|wait\s*(?:,\s*)?no|actually\s*(?:,\s*)?no|no\s*(?:,\s*)?actually|scratch\s+that|strike\s+that|forget\s+(?:that|it|about\s+(?:that|it))|never\s*mind(?:\s+(?:that|it))?|cancel\s+that|ignore\s+that|on\s+second\s+thought)\b(?:\s*(?:,\s*)?(?:no\s*wait|forget\s+(?:that|it)|scratch\s+that|never\s*mind(?:\s+that)?))*\s*[,.;:!…-]*\s*(.*)$/is.exec(text);
   if (!m || m[2]!.trim() === '') return text;
   return m[2]!.replace(/^(?:just|instead|rather|so|ok(?:ay)?)\s*,?\s+/i, '');
 }
@@ -3575,7 +3575,7 @@ function lastServiceOf(input: EngineInput): string | undefined {
 const TAKE_BACK = String.raw`(?:no|nah|nope|wait|hold\s+on|hang\s+on|hmm+|sorry|oops|actually|scratch\s+that|on\s+second\s+thoughts?|my\s+bad|ok(?:ay)?|oh|um+|er+m?|change\s+of\s+plans?|never\s*mind(?:\s+that)?|(?:i(?:'ve|\s+have)?\s+)?changed\s+my\s+mind)`;
 /** "use caddy instead", "go with nginx", "i meant nginx", "make that postgres", "swap it for redis", "memcached instead". */
 const REPLACE_LAST = new RegExp(
-  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:(?:could|can|would)\s+you\s+(?:please\s+)?|please\s+)?(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|i'?d\s+(?:rather|prefer)(?:\s+(?:have|use|go\s+with|take))?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+for\s+(?:that|it|this))?(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather)|(?<c>[\w.-]+)(?=\s*,?\s*(?:and\s+)?not\s))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one))?(?:\s*,?\s*(?:and\s+)?not\s+(?:the\s+)?(?<not>[\w.-]+))?(?:\s*,?\s*(?:please|pls|plz|then|thanks))*\s*[.!?]*$`,
+  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:(?:could|can|would)\s+you\s+(?:please\s+)?|please\s+)?(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|i'?d\s+(?:rather|prefer)(?:\s+(?:have|use|go\s+with|take))?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+for\s+(?:that|it|this))?(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather)|(?<c>[\w.-]+)(?=\s*(?:,\s*)?(?:and\s+)?not\s))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one))?(?:\s*(?:,\s*)?(?:and\s+)?not\s+(?:the\s+)?(?<not>[\w.-]+))?(?:\s*(?:,\s*)?(?:please|pls|plz|then|thanks))*\s*[.!?]*$`,
   'i',
 );
 

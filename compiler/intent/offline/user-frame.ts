@@ -189,7 +189,7 @@ export function sudoExcept(message: string, files: Record<string, string | undef
   const NAMES = String.raw`([a-z_][a-z0-9_-]{0,31}(?:\s*(?:,|&|\band\b)\s*[a-z_][a-z0-9_-]{0,31})*)`;
   const forms = [
     new RegExp(String.raw`^(?:please\s+|pls\s+)?(?:remove|revoke|take(?:\s+away)?|strip|drop|pull)\s+(?:the\s+)?(?:sudo|admin(?:\s+rights)?|root(?:\s+access)?)\s+(?:rights\s+|access\s+|privileges\s+)?(?:away\s+)?from\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts|admins|sudoers|of\s+them))?|the\s+(?:rest|others))\s*,?\s+(?:except(?:\s+for)?|but(?:\s+not)?|apart\s+from|other\s+than|save(?:\s+for)?)\s+${NAMES}$`),
-    new RegExp(String.raw`^(?:only|just)\s+${NAMES}\s+(?:keeps?|should\s+(?:keep|have)|may\s+(?:keep|have|use)|gets?\s+to\s+keep|retains?|can\s+(?:keep|have|use))\s+(?:sudo|admin(?:\s+rights)?|root(?:\s+access)?)(?:\s+rights)?(?:\s*,?\s*(?:nobody|no\s*one)\s+else)?$`),
+    new RegExp(String.raw`^(?:only|just)\s+${NAMES}\s+(?:keeps?|should\s+(?:keep|have)|may\s+(?:keep|have|use)|gets?\s+to\s+keep|retains?|can\s+(?:keep|have|use))\s+(?:sudo|admin(?:\s+rights)?|root(?:\s+access)?)(?:\s+rights)?(?:\s*(?:,\s*)?(?:nobody|no\s*one)\s+else)?$`),
     new RegExp(String.raw`^(?:nobody|no\s*one)\s+(?:but|except(?:\s+for)?|other\s+than)\s+${NAMES}\s+(?:should\s+(?:have|keep)|may\s+(?:have|keep|use)|keeps?|gets?)\s+(?:sudo|admin(?:\s+rights)?|root(?:\s+access)?)$`),
   ];
   const m = forms.map((re) => re.exec(t)).find((x) => x !== null);

@@ -145,7 +145,7 @@ export function volumeDetail(c: string): boolean {
     /^(?:and\s+)?['"“‘`]?[a-z0-9][a-z0-9_-]{0,62}['"”’`]?$/i.test(t) ||
     // "…, docs (/srv/docs)", "…, cache at /srv/cache", "…, name=media path=/srv/media": one more item, with its path.
     /^(?:and\s+)?['"“‘`]?[a-z0-9][a-z0-9_-]{0,62}['"”’`]?\s*(?:\(\s*|\s(?:at|in|under|on)\s+|[:=]\s*|->\s*)\/[\w./@+-]*\)?$/i.test(t) ||
-    /^(?:and\s+)?name\s*(?:is\s+|:\s*|=\s*)?['"“‘`]?[a-z0-9][a-z0-9_-]{0,62}['"”’`]?(?:\s*,?\s*path\s*[:=]?\s*\/[\w./@+-]*)?$/i.test(t)
+    /^(?:and\s+)?name\s*(?:is\s+|:\s*|=\s*)?['"“‘`]?[a-z0-9][a-z0-9_-]{0,62}['"”’`]?(?:\s*(?:,\s*)?path\s*[:=]?\s*\/[\w./@+-]*)?$/i.test(t)
   );
 }
 
