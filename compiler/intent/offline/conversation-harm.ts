@@ -159,12 +159,11 @@ export function readingsOf(message: string, history: readonly Turn[], files: Sta
     const verb = /^\s*(\w+)/.exec(parts[0]!)?.[1] ?? 'open';
     for (const p of parts.slice(1)) out.push(`${/^\s*\d/.test(p) ? `${verb} ` : ''}${p} ${tail[2]} ${tail[3]}`);
   }
-  // The text inside a field, read on its own: a quoted or backticked value, an env value, a comment.
+  // The text inside a field, read on its own: a quoted or backticked value, a comment (a KEY=value is read by the guards in place).
   // A value said not to be run ("it must never run \"rm -rf /\"") is not read as asked for.
   for (const m of text.matchAll(/`([^`]{2,400})`|"([^"]{2,400})"|“([^”]{2,400})”|(?<!\w)'([^'\s][^']{1,400})'(?!\w)/g)) {
     if (!NOT_BEFORE.test(text.slice(Math.max(0, m.index! - 40), m.index)) && !/^\s*-/.test(m[1] ?? m[2] ?? m[3] ?? m[4] ?? '')) out.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
   }
-  for (const m of text.matchAll(/\b[A-Za-z_][A-Za-z0-9_]{1,40}=([^\s"'`][^\n]{1,300})/g)) out.push(m[1]!);
   for (const m of text.matchAll(/<!--([^]{1,400}?)-->|\/\*([^]{1,400}?)\*\/|(?:^|\s)(?:#|\/\/)\s([^\n]{2,400})/g)) out.push((m[1] ?? m[2] ?? m[3])!);
   return out.filter((r) => r.trim() !== '' && r.trim() !== text.trim());
 }
