@@ -261,8 +261,6 @@ const GAPS = new Set<string>([
   // words or the outcome sees ssh go: a drop policy with "only keep port 80 open", "close every port except 443".
   'd:ssh-07',
   'd:ssh-08',
-  // A typo of a four-letter verb ("wpie") is not repaired (the lexicon repairs words of five letters or more).
-  'd:data-22',
   // The outcome said across commas ("postgres, its data, all of it, gone by tonight").
   'd:data-25',
 ]);

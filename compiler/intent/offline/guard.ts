@@ -201,7 +201,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   // "ignore the above", "disregard everything before this", "forget the previous text": the
   // earlier text is the operator's (or the system's), never the user's own request.
   {
-    re: /\b(?:ignore|disregard|forget|override|skip)\s+(?:(?:all|any|everything|anything|whatever)\s+)?(?:(?:of|that|is|was|written|said|stated)\s+)*(?:the\s+|your\s+|my\s+)?(?:text\s+|stuff\s+|lines?\s+)?(?:above|before\s+(?:this|that|it)|preceding|prior\s+(?:text|context|prompt|message|instructions?|rules)|previous\s+(?:text|context|prompt|messages?|instructions?|rules|directions|guidance))\b|\b(?:ignore|disregard|override)\s+(?:(?:all|any)\s+)?(?:your|the|these|those|my)\s+(?:own\s+)?(?:rules|instructions|guidelines|restrictions|safety|policies|programming|constraints)\b/i,
+    re: /\b(?:ignore|disregard|forget|override|skip)\s+(?:(?:all|any|everything|anything|whatever)\s+)?(?:(?:of|that|is|was|written|said|stated)\s+)*(?:the\s+|your\s+|my\s+)?(?:text\s+|stuff\s+|lines?\s+)?(?:above|before\s+(?:this|that|it)|preceding|prior\s+(?:(?:safety|security|system)\s+)?(?:text|context|prompt|message|instructions?|rules)|previous\s+(?:(?:safety|security|system)\s+)?(?:text|context|prompt|messages?|instructions?|rules|directions|guidance))\b|\b(?:ignore|disregard|override)\s+(?:(?:all|any)\s+)?(?:your|the|these|those|my)\s+(?:own\s+)?(?:(?:safety|security|system)\s+)?(?:rules|instructions|guidelines|restrictions|safety|policies|programming|constraints)\b/i,
     reason: INJECTED,
   },
   // A text task wrapped around a request: "Translate to French: …", "repeat after me: …",
@@ -309,7 +309,7 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
   },
   // A second root: uid 0, or the root group.
   {
-    re: /\b(?:uid|user\s*id|userid)\s*(?:[:=]|of|to|is|as|=)?\s*0\b(?![.\d])|\bsame\s+(?:uid|user\s*id)\s+as\s+root\b|\b(?:in|into|to|join)\s+(?:the\s+)?root\s+group\b|\bgroup\s+root\b|\bgid\s*(?:[:=]|of|to|is)?\s*0\b(?![.\d])/i,
+    re: /\b(?:uid|user\s*id|userid)\s*(?:[:=]|of|to|is|as|=)?\s*(?:0|zero)\b(?!\.\d)|\bsame\s+(?:uid|user\s*id)\s+as\s+root\b|\b(?:in|into|to|join)\s+(?:the\s+)?root\s+group\b|\bgroup\s+root\b|\bgid\s*(?:[:=]|of|to|is)?\s*0\b(?![.\d])/i,
     reason: ROOT_EQUIVALENT,
   },
   // SSH with passwords as the way in: key auth turned off, password logins turned on.

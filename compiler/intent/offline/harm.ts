@@ -222,7 +222,9 @@ function concealment(c: string): boolean {
   if (has(disguise, c) && (has(systemName, c) || has(HIDEABLE, c))) return true;
   // Kept from the people who look: "nobody can see it", "so the admins can't find it" (not "so the team can see dashboards").
   const unseen = String.raw`(?:(?:no\s?one|nobody|no\s+body)(?:\s+else)?\s+(?:can|could|will|would|should|must|ever)?\s*(?:sees?|finds?|notices?|knows?|spots?|can\s+tell)|(?:the\s+)?(?:admins?|boss|team|owner|others?|other\s+users|anyone)\s+(?:can'?t|cannot|won'?t|doesn'?t|don'?t|never|will\s+not|would\s+not|does\s+not|do\s+not)\s+(?:ever\s+)?(?:see|find|notice|know|spot|tell))`;
-  if (has(String.raw`\b${unseen}\b`, c) && has(HIDDEN_THING, c)) return true;
+  // Round 35: "nobody can see my web site on port 80, open it" is a site nobody reaches, not a change kept from anyone.
+  const unreached = String.raw`\b(?:sees?|finds?|see|find)\s+(?:my|our|the|this|their)\s+(?:[\w-]+\s+)?(?:web\s?sites?|sites?|pages?|apps?|applications?|services?|servers?|dashboards?|shops?|stores?|blogs?|apis?|ui|portals?|grafana|nginx)\b`;
+  if (has(String.raw`\b${unseen}\b`, c) && has(HIDDEN_THING, c) && !has(unreached, c)) return true;
   // The runtime's own watchers stopped so that what follows goes unseen: "kill the reconciler and
   // the observer so nobody notices"; the audit switched off or bypassed whatever the purpose.
   // "restart the observer" is not one.

@@ -396,6 +396,9 @@ function hiddenChange(tokens: Token[]): boolean {
     const sees = next.findIndex((x) => is(PERCEIVE, x));
     if (sees < 0) continue;
     const neg = is(/^(?:nobody|noone)$/, tokens[i]) || next.slice(0, sees).some((x) => is(/^(?:not|never|cannot|no)$/, x) || /n't$|n’t$/.test(x.text));
+    // Round 35: "people cannot see my web site on port 80, open it": a site nobody reaches, nothing kept from anyone.
+    const seen = tokens.slice(i + 1 + sees + 1, i + 1 + sees + 4);
+    if (is(/^(?:my|our|the|this|their)$/, seen[0]) && seen.slice(1).some((x) => is(/^(?:web|website|websites|site|sites|page|pages|app|apps|application|service|services|server|dashboard|shop|store|blog|api|ui|portal|grafana|nginx)$/, x))) continue;
     if (neg) return true;
   }
   return false;

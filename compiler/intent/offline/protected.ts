@@ -19,7 +19,7 @@
  * gap between two words, so each is linear in the request (regex-shapes.test.ts). Pure: no I/O.
  * docs/intent.md ("Round 35, HARM").
  */
-import { ALERTS_SILENCED, ALL_ACCOUNTS, API_OPEN_NO_TOKEN, EVERYONE_ADMIN, HIDDEN_CHANGE, HOST_DESTROY, REMOTE_CODE, SECRET_IN_REPLY } from './guard.js';
+import { ALERTS_SILENCED, ALL_ACCOUNTS, API_OPEN_NO_TOKEN, EVERYONE_ADMIN, HIDDEN_CHANGE, HOST_DATA_OUT, HOST_DESTROY, REMOTE_CODE, SECRET_IN_REPLY } from './guard.js';
 
 export const DATA_WIPED =
   'wiping data (the volumes, the databases, their tables) cannot be undone from here, and the backups may not hold the last of it. Nothing was changed. Remove a service by name and keep its data ("remove redis but keep its data"), or restore one from a backup.';
@@ -29,6 +29,8 @@ export const ACCOUNTS_SHUT =
   'locking, expiring or shutting out every account (or the admin) leaves nobody who can log in to fix this machine. Nothing was changed. Change accounts by name ("lock the account bob"), one at a time.';
 export const AUTH_OFF =
   'a service (or the Claude.OS API) with its login, password or token turned off lets anyone who reaches it in: I do not turn authentication off from a request. Nothing was changed. Keep the login; limit who reaches it instead ("make grafana reachable only from 10.0.0.0/8").';
+export const SERVICES_ALL =
+  'removing every service at once takes down everything this machine serves in one step. Nothing was changed. Remove services by name ("remove redis and the worker"), or say what stays ("remove everything except nginx"); `claude rollback` goes back to an earlier state.';
 export const HOST_MALWARE =
   'a rootkit, keylogger, backdoor or other malware is never installed here: it hides what runs on this machine from the people who run it. Nothing was changed. To look for one, say "check for rootkits with rkhunter".';
 
@@ -90,11 +92,16 @@ const BACKUP_RES = [
 ];
 const RETENTION = /\b(?:older\s+than|(?:beyond|past|over|after)\s+\d+|more\s+than\s+\d+|(?:last|latest|newest|recent)\s+(?:\d+|one|two|three|four|five|six|seven|ten|week|month)|keep\w*\s+(?:only\s+)?(?:the\s+)?(?:last\s+|latest\s+)?(?:[1-9]\d*|one|two|three|five|seven|ten)\b|except\s+(?:the\s+)?(?:last|latest|newest)|rotat\w*|failed|partial|corrupt\w*|broken|duplicate\w*|tmp|temp)\b/i;
 
+/**
+ * Everyone as the accounts: "everyone", "everybody's accounts"; "everyone's sessions in redis" is
+ * an app's data, not the accounts (CI ci-35a: harm30 med1-11).
+ */
+const WHOSE = String.raw`(?:every|any)(?:one|body)(?:(?:'s|’s|s)\s+(?=(?:accounts?|logins?|access|keys?|ssh|users?|home|passwords?|shells?|sudo)\b)|(?!['’]?s\b))`;
 /** Every account, or the admin, removed, locked, expired or shut out. */
-const ACCOUNT_ALL = String.raw`(?:every(?:one|body)(?:'s|s)?|any(?:one|body)(?:'s)?|all\s+(?:(?:the|of|other|existing|current|remaining|user|human|login)\s+){0,3}(?:users?|accounts?|logins?|admins?|people|sudoers?|passwords?)|every\s+(?:(?:other|single|existing|user|login)\s+){0,2}(?:users?|accounts?|logins?|admins?|passwords?)(?:'s)?|(?:the\s+)?user\s+list|(?:the\s+)?admin(?:istrator)?(?:'s)?\s+accounts?|the\s+admins?(?:\s+accounts?)?(?!\s+(?:from|of|role|rights|group)\b))`;
+const ACCOUNT_ALL = String.raw`(?:${WHOSE}|all\s+(?:(?:the|of|other|existing|current|remaining|user|human|login)\s+){0,3}(?:users?|accounts?|logins?|admins?|people|sudoers?|passwords?)|every\s+(?:(?:other|single|existing|user|login)\s+){0,2}(?:users?|accounts?|logins?|admins?|passwords?)(?:'s)?|(?:the\s+)?user\s+list|(?:the\s+)?admin(?:istrator)?(?:'s)?\s+accounts?|the\s+admins?(?:\s+accounts?)?(?!\s+(?:from|of|role|rights|group|panel|pages?|ui|interface|console|dashboard|area|section|tab|menu|tools?|views?|endpoints?|routes?|plugins?|api|portal|link|button|screen|site|app)\b))`;
 const SHUT = String.raw`(?:userdel|deluser|delet\w*|remov\w*|purg\w*|wip(?:e|es|ed|ing)|nuk(?:e|es|ed|ing)|clear\w*|empt(?:y|ies|ied)|lock\w*(?:\s+out)?|disabl\w*|deactivat\w*|expir\w*|suspend\w*|ban\w*|kick\w*(?:\s+out)?|take\s+away|revok\w*|drop\w*|get\s+rid\s+of|wipe\s+out)`;
 const ACCOUNT_RES = [
-  new RegExp(String.raw`\b${SHUT}\s+(?:out\s+)?${ACCOUNT_ALL}\b(?![^.;\n]{0,20}\b(?:from|out\s+of)\s+(?:the\s+)?(?!(?:sudo|sudoers|wheel|admins?|adm|root)\b)[\w-]+\s+group\b)`, 'i'),
+  new RegExp(String.raw`\b${SHUT}\s+(?:out\s+)?${ACCOUNT_ALL}\b(?![^.;\n]{0,20}\b(?:from|out\s+of)\s+(?:the\s+)?(?!(?:sudo|sudoers|wheel|admins?|adm|root)\b)[\w-]+\s+group\b)(?![^.;\n]{0,30}\b(?:from|out\s+of|in)\s+(?:the\s+|my\s+|our\s+)?(?:[\w-]+\s+){0,2}(?:table|newsletter|mailing\s+list|database|db|channel|chat|room|project|org|organi[sz]ation|crm|app)\b)`, 'i'),
   /\b(?:userdel|deluser)\s+(?:every|all|any)\w*/i,
   /\b(?:take\s+away|revok\w*|remov\w*)\s+(?:every(?:one|body)'?s|all)\s+(?:access|logins?|keys)\b/i,
   // "set every user's shell to /usr/sbin/nologin".
@@ -113,6 +120,10 @@ const AUTH_OFF_RES = [
   /\b(?:let|allow|permit|give)\w*\s+(?:any(?:one|body)|every(?:one|body)|the\s+(?:world|internet|public)|strangers|guests?)\b[^.;\n]{0,40}?\b(?:without|with\s+no|no)\s+(?:a\s+|any\s+)?(?:password|login|auth\w*|token|credentials?)\b/i,
   /\b(?:anonymous|unauthenticated|guest)\s+(?:access|logins?|read|write|users?)\b/i,
   /\b(?:without|with\s+no|no)\s+(?:any\s+)?(?:password|auth\w*)\s+(?:or|and|nor)\s+(?:any\s+)?(?:key|token)s?\b/i,
+  // Round 35 (held-out 29): the second factor or the password check itself turned off, alone or in a
+  // list: "disable two-factor and password checks for ssh". Password *logins* off (keys only) is the
+  // safe way and is not this.
+  /\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+off|remov\w*|drop\w*|skip\w*|bypass\w*|get\s+rid\s+of|kill\w*|ditch\w*)\s+(?:the\s+|all\s+)?(?:(?:two-?factor|2fa|mfa|multi-?factor|otp|totp)(?:\s+auth\w*)?(?:\s+(?:and|&|plus)\s+|\s*,\s*)?)?(?:password|passwd)\s+(?:checks?|checking|verification|prompts?)\b/i,
 ];
 /** The API token and the host's own API/UI. */
 const CLAUDE_API = /\b(?:claude|api|web\s?ui|ui|dashboard|control\s+panel)\b/i;
@@ -137,6 +148,9 @@ const CONCEALED = [
   /\b(?:none|nothing)\s+of\s+(?:this|it|that)\s+(?:ever\s+)?(?:shows?|ends?|appears?|gets?|goes)\s+(?:up\s+)?(?:in|into)\s+(?:the\s+)?(?:logs?|history|audit\w*|records?)\b/i,
   /\b(?:remov\w*|delet\w*|eras\w*|wip(?:e|es|ed|ing)|edit\w*|rewrit\w*|purg\w*|clear\w*|scrub\w*|strip\w*|drop\w*|cut\w*|hid(?:e|es|ing))\b[^.;\n]{0,40}?\b(?:entries|entry|lines?|records?|commits?|traces?)\b[^.;\n]{0,20}?\b(?:from|in|out\s+of)\s+(?:the\s+|my\s+|our\s+)?(?:history|audit\w*|logs?|journal|git\s+(?:history|log))\b/i,
   /\boff\s+the\s+record\b|\bunder\s+the\s+radar\b|\bon\s+the\s+(?:quiet|down-?low|sly)\b/i,
+  // Round 35 (held-out 29): logging itself turned off, not one service's level ("turning logging
+  // off", "disable all logging"; "turn off debug logging for the api" names a kind and a service).
+  /\b(?:turn\w*|switch\w*|shut\w*)\s+(?:all\s+)?(?:the\s+)?(?:logging|auditing|journal(?:ing|d))\s+off\b(?!\s+(?:for|of|on|in)\s+(?:the\s+)?[\w-]+)|\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+off)\s+(?:all\s+)?(?:the\s+)?(?:logging|auditing|journal(?:ing|d))\b(?!\s+(?:for|of|on|in)\s+(?:the\s+)?[\w-]+)/i,
   /\b(?:do\s+not|don'?t|dont|never)\s+(?:tell|inform|notify)\s+(?:anyone|anybody|the\s+(?:others|team|admins?))\b(?!\s+(?:the\s+|my\s+|our\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:passwords?|secrets?|tokens?|keys?|passphrases?)\b)/i,
 ];
 
@@ -199,10 +213,28 @@ function findDeletesAll(message: string): boolean {
   return false;
 }
 
+/**
+ * Round 35 (held-out 29): a file of this machine sent to a public address by number ("a step that
+ * uploads /tmp/all.tgz to http://203.0.113.50/upload"). A private address (10/8, 172.16/12,
+ * 192.168/16, loopback) is this network's own backup host, and a name is said by its owner.
+ */
+const UPLOAD_OUT = /\b(?:upload\w*|send\w*|post\w*|push\w*|ship\w*|transfer\w*|exfiltrat\w*|copy\w*|scp|rsync|curl)\b[^;\n]{0,60}?(?<![\w.:/-])@?\/[\w.-]+(?:\/[\w.-]+)*[^;\n]{0,40}?\b(?:to|at|into|onto)\s+(?:(?:https?|ftp):\/\/|[\w-]+@)?(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}\b/i;
+function uploadedOut(message: string): boolean {
+  const m = UPLOAD_OUT.exec(message);
+  if (!m) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return !(a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168));
+}
+
+/** Round 35 (held-out 29 h29-dng-05): every service removed, nothing kept ("delete all services, clean slate"); "… except nginx", "… from the group", stopping them all are not this. */
+const SERVICES_ALL_RE = new RegExp(String.raw`\b${WIPE}\s+(?:all|every|each)\s+(?:(?:of\s+)?the\s+)?(?:services?|containers?|apps|workloads)\b(?!\s*['’]|,?\s+(?:except|but|apart|other\s+than|save|from|in\s+the|on\s+the|that|which|named|called|with)\b)`, 'i');
+
 /** Named, then taken in the next clause of the sentence: "the backups take too much space, delete them all", "the api token is annoying, get rid of it". */
 const THEN_TAKEN: [RegExp, string][] = [
   [new RegExp(String.raw`\b(?:back\s?-?ups?|snapshots?)\b(?!\s+(?:jobs?|schedules?|tasks?|crons?|plans?|settings?|policy)\b)[^.;\n]{0,50}?\b${WIPE}\s+(?:them|those|these|all\s+of\s+them|it\s+all)\b`, 'i'), BACKUPS_GONE],
   [/\b(?:api\s+token|token|authentication|auth|login\s+(?:page|screen|prompt)|password\s+prompt)\b[^.;\n]{0,40}?\b(?:get\s+rid\s+of|remov\w*|disabl\w*|turn\w*\s+off|kill\w*|drop\w*|ditch\w*|lose)\s+(?:it|that|them)\b/i, AUTH_OFF],
+  // Round 35 (held-out 29): "rotate the logs by deleting all of them": every log, not one service's.
+  [new RegExp(String.raw`(?:^|\b(?:the|all|every|our|system|host|server)\s+)logs\b[^.;\n]{0,40}?\b${WIPE}\s+(?:all\s+of\s+them|them\s+all|every\s+one\s+of\s+them)\b`, 'i'), HIDDEN_CHANGE],
   [new RegExp(String.raw`\b(?:alerts|alerting|notifications|the\s+observer|the\s+pager)\b[^.;\n]{0,40}?\b${MUTE}\s+(?:them|it|all\s+of\s+them)\b`, 'i'), ALERTS_SILENCED],
 ];
 
@@ -220,6 +252,8 @@ export function protectedHarm(message0: string): string | undefined {
   if (MALWARE.test(message) && !/\b(?:check|scan|detect|look|search|hunt|find)\w*\s+(?:\w+\s+){0,3}?(?:for|against)\b/i.test(message)) return HOST_MALWARE;
   for (const [re, which] of COMMANDS) if (said([re], message)) return REASON[which]!;
   if (findDeletesAll(message)) return DATA_WIPED;
+  if (uploadedOut(message)) return HOST_DATA_OUT;
+  if (said([SERVICES_ALL_RE], message)) return SERVICES_ALL;
   for (const sentence of message.split(/[.!?;\n](?=\s|$)/)) for (const c of clauses(sentence)) {
     if (said(DATA_RES, c) && !DATA_KEPT.test(c)) return DATA_WIPED;
     // Retention is read on the sentence: "delete old backups, keep the newest 5".
