@@ -110,7 +110,7 @@ const ACCOUNT_RES = [
 
 /** Authentication turned off: the login, auth, the API token. "password logins", "root login" turned off are the safe way. */
 const AUTH_OFF_RES = [
-  /\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+off|remov\w*|drop\w*|skip\w*|bypass\w*|get\s+rid\s+of|kill\w*|strip\w*|no\s+more)\s+(?:the\s+|all\s+|any\s+|its\s+)?(?:[\w.-]+(?:'s)?\s+){0,2}?(?:(?<!(?:password|root|ssh|key|2fa|otp|totp)\s)(?:authentication|auth)|(?<!(?:password|root|ssh|his|her|their|my|your|'s)\s)login(?:\s+(?:page|screen|prompt|form|check))?|sign-?in|token\s+(?:check\w*|auth\w*)|(?:api\s+)?token\b(?!\s+(?:from|out\s+of)\b))\b(?!\s+(?:over|via|with|for)\s+(?:ssh|root|passwords?))/i,
+  /\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+off|remov\w*|drop\w*|skip\w*|bypass\w*|get\s+rid\s+of|kill\w*|strip\w*|no\s+more)\s+(?:the\s+|all\s+|any\s+|its\s+)?(?:[\w.-]+(?:'s)?\s+){0,2}?(?:(?<!(?:password|root|ssh|key|2fa|otp|totp)\s)(?:authentication|auth)|(?<!(?:password|root|ssh|his|her|their|my|your|'s|that|this)\s)login(?:\s+(?:page|screen|prompt|form|check))?(?!\s+of\b)|sign-?in|token\s+(?:check\w*|auth\w*)|(?:api\s+)?token\b(?!\s+(?:from|out\s+of)\b))\b(?!\s+(?:over|via|with|for)\s+(?:ssh|root|passwords?))/i,
   /\bturn\w*\s+(?:the\s+)?(?:[\w.-]+(?:'s)?\s+)?(?:authentication|auth|login|token)\s+off\b/i,
   // Open with none: "make grafana open to the public with no login".
   /\b(?:open|public\w*|reachable|exposed?|accessible|available)\b[^.;\n]{0,40}?\b(?:with\s+no|without(?:\s+a)?|no)\s+(?:login|password|auth\w*|token|sign-?in)\b/i,
