@@ -7,8 +7,9 @@ import { saidTable, type SaidTableRow } from './offline/testutil/paradigm.js';
 // ("set the memory to 2"), a script or report to schedule that no job runs, a service pointed at
 // that fits several ("the othr one").
 // Written from English before the engine was run on it; none of held-out 27's or para-26's words.
-// After round 34: 28/31 (the three gaps below; 'hostname needs to be different' sets the hostname
-// to "different"). Not run on main before the change (the machine at load 20; see the report).
+// After round 34: 28/31 ('hostname needs to be different' set the hostname to "different"); after
+// round 35 (INTENT's known bug 4: it asks for the name) 29/31, the two gaps below. Not run on main
+// before the change (the machine at load 20; see the report).
 type Want = Record<string, unknown>;
 const ASKS: Want[] = [{ asks: true, no_change: true }];
 const asksNaming = (says: string): Want[] => [{ asks: true, no_change: true, says }];
@@ -55,6 +56,6 @@ const rows: SaidTableRow[] = [
   ['restart the othr container', ASKS, THREE],
 ];
 
-const GAPS = new Set<string>(["I'd like a different image, is that possible?", 'hostname needs to be different', 'that other service can go']);
+const GAPS = new Set<string>(["I'd like a different image, is that possible?", 'that other service can go']);
 
 saidTable('a missing value is asked, with the candidates', rows, GAPS);
