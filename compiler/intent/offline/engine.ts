@@ -76,6 +76,7 @@ import { carriesRemoval, ruleRemovalSaid, rulesAddedByRemoval } from './firewall
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
 import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
+import { KEPT_OUT } from './outcome-firewall.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -298,7 +299,7 @@ const NOT_WORD = /\b(?:don'?t|do\s+not|never|not|isn'?t|aren'?t|shouldn'?t|mustn
 function dataExposed(message: string): boolean {
   return message
     .split(/[.!?](?=\s|$)\s*|[,;]\s*|(?<!\s)\s+(?:and|then|plus|but)\s+/i)
-    .some((c) => DATA_WORD.test(c) && WORLD_WORD.test(c) && OPEN_WORD.test(c) && !NOT_WORD.test(c));
+    .some((c) => DATA_WORD.test(c) && WORLD_WORD.test(c) && OPEN_WORD.test(c) && !NOT_WORD.test(c) && !KEPT_OUT.test(c));
 }
 
 /**
@@ -1530,6 +1531,22 @@ function settingWithNoValue(t: string): string | undefined {
   if (rest.some((w) => !NO_VALUE_WORDS.has(w)) || !rest.some((w) => CHANGE_WORD.test(w))) return undefined;
   return m[1]!;
 }
+/** Whether every word of a request is one of the given words. */
+function onlyWords(t: string, words: ReadonlySet<string>): boolean {
+  const all = t.replace(/[^a-z'\s]/g, ' ').split(/\s+/).filter(Boolean);
+  return all.length > 0 && all.every((w) => words.has(w));
+}
+/** The words of a service asked for with nothing said of it: "I'd like to add another service to the server, please". */
+const SOME_SERVICE_WORDS = new Set(
+  "please pls plz can could would will you u do for me us i id i'd like want need to we a an another new some one more other additional extra add adding deploy set up setup create install run start spin launch get have service container app application on the this my our server box machine host vps here thanks thx now quick just".split(' '),
+);
+/** The words of "fix it" with nothing said of what is wrong. */
+const FIX_WORDS = new Set(
+  "please pls plz can could would you u fix fixed repair sort out it this that things everything stuff is it's its broken not working work make again help me us up the problem issue something wrong thanks thx now asap just quickly quick go get going".split(' '),
+);
+/** How often said without a schedule: "sometimes", "every now and then", "from time to time", "once in a while", "periodically". */
+const SOMETIMES_WORD = /\b(?:sometimes|(?:every|each)\s+(?:now\s+and\s+(?:then|again)|so\s+often|once\s+in\s+a\s+while)|from\s+time\s+to\s+time|once\s+in\s+a\s+while|now\s+and\s+(?:then|again)|periodically|occasionally|regularly|at\s+times|here\s+and\s+there)\b/;
+const SOMETIMES = new RegExp(String.raw`^(?![^]*\d)(?![^]*\b(?:hour|hourly|day|daily|night|nightly|week|weekly|month|monthly|minute|morning|evening|noon|midnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|weekday)s?\b)[^]*${SOMETIMES_WORD.source}`);
 /** A memory said as a bare number: "set the memory to 2", "ram to 1", "memory 512 please" (round 34). */
 const BARE_MEMORY = /\b(?:memory|ram|mem)\b\s*(?:(?:limit|cap)\b\s*)?(?:(?:to|at|of)\b\s*|[=:]\s*)?(\d+(?:\.\d+)?)(?!\s*(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?)\b)(?![\w.%])|\b(\d+(?:\.\d+)?)\s+(?:of\s+)?(?:memory|ram)\b/;
 
@@ -1550,6 +1567,19 @@ function vagueQuestion(run: Run, message: string): string | undefined {
   // thing pointed at that nothing in the state or this conversation names.
   // "remove the other one", "stop that service", "delete the second one" with several services and
   // none under discussion: which of them is asked, with the candidates (round 33).
+  // "add a service", "new service", "can u deploy some service for me": a service with nothing said of it (round 36).
+  if (onlyWords(t, SOME_SERVICE_WORDS) && /\b(?:service|container|app|application)\b/.test(t)) {
+    return `Which service should I add? Say the product or its image, and its port if it serves one: for example "add nginx on port 8080", "add postgres" or "add a service called api using image ghcr.io/acme/api:1.2 on port 3000".${names.length ? ` (The services here are ${orList(names)}.)` : ''} Nothing was changed.`;
+  }
+  // "fix it", "it's broken, sort it out": nothing said of what is wrong (round 36).
+  if (onlyWords(t, FIX_WORDS) && /\b(?:fix|repair|broken|sort|work|working|problem|issue|wrong)\b/.test(t)) {
+    return `What is wrong, and with which service?${names.length > 1 ? ` The services are ${names.join(', ')}.` : names.length === 1 ? ` (The service here is ${names[0]}.)` : ' There are no services yet.'} Say what to change, for example "restart ${eg}", "give ${eg} 1g of memory" or "open port 8080", or ask "why is ${eg} failing?". Nothing was changed.`;
+  }
+  // "run the job sometimes", "every now and then", "from time to time": how often is not said (round 36).
+  if (SOMETIMES.test(t)) {
+    const jobs = run.ws.items<{ name: string }>('scheduled.yaml', JOBS).map((j) => j.name);
+    return `How often, and at what time, should ${jobs.length === 1 ? `the job ${jobs[0]}` : 'it'} run? "${SOMETIMES_WORD.exec(t)![0]}" says no schedule.${jobs.length > 1 ? ` Which job: ${orList(jobs)}?` : jobs.length === 0 ? ' There are no jobs yet: say its command and where it runs too.' : ''} For example "every night at 3", "every 6 hours" or "every monday at 9am". Nothing was changed.`;
+  }
   if (SEVERAL_FIT.test(t) && !named.length && names.length > 1 && focusTargets(run).length !== 1) {
     return `Which service do you mean: ${orList(names)}? "${/\bother\b/.test(t) ? 'the other one' : /\bsecond\b/.test(t) ? 'the second one' : 'that one'}" fits more than one, and I never guess which to change. Nothing was changed.`;
   }
@@ -2442,7 +2472,8 @@ function vagueReference(run: Run, clause: string, verb: Verb | undefined): strin
     if (jobs.length > 1 && !jobs.some((n) => new RegExp(String.raw`(?<![\w-])${escapeRe(n)}(?![\w-])`, 'i').test(clause)))
       return need(run, { slot: 'job', question: `Which job: ${orList(jobs)}?`, choices: jobs.map((n) => ({ value: n, words: [n] })), fill });
   }
-  const key = KEY_RE.test(run.input.message) ? null : KEY_FOR.exec(clause);
+  // "remove oscar's ssh key": a key taken away is never asked for (handleKeyRemoval, round 36).
+  const key = KEY_RE.test(run.input.message) || KEY_TAKEN.test(clause) ? null : KEY_FOR.exec(clause);
   const keyOwner = key ? (key[1] ?? key[2] ?? key[3] ?? key[4])!.toLowerCase() : undefined;
   if (key && keyOwner && !NOT_A_PERSON.test(keyOwner) && !/^(?:i|we|they|he|she|someone|somebody|everyone|nobody)$/.test(keyOwner) && !getService(run, keyOwner) && findServiceMentions(keyOwner).length === 0 && !/\b(?:api|secret|license|licence|access|env|environment|variable|gpg|pgp|tls|ssl|private)\s+keys?\b/.test(t)) {
     return need(run, {
@@ -2648,6 +2679,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   if (askPlace(run, clause)) return true;
   if (handleJobRunNow(run, clause) || handleJobPause(run, clause) || handleJobRemoval(run, clause) || handleJobMove(run, clause)) return true;
   if (handleLimitRemoval(run, clause) || handleSettingRemoval(run, clause)) return true;
+  if (handleKeyRemoval(run, clause)) return true;
   // "drop the disk quota on the worker", "kill every connection to redis": a removal or stop whose object is a
   // setting the two readers above did not take never removes or stops the service (round 30, review 22 MED-6).
   if ((verb === 'remove' || verb === 'stop') && settingObject(run, clause)) return true;
@@ -4388,7 +4420,8 @@ function utilityContainer(run: Run, clause: string): { command: string; image: s
   const command = beforeSchedule(m[1]!);
   // With no verb, only a command that looks like one: a flag, a path or a URL after a program's name.
   if (!command || (!/^(?:run|runs|execute|exec|schedule)\b/i.test(m[0]) && !(/^[a-z][\w.-]*\s/i.test(command) && /(?:^|\s)--?[a-z]|\//i.test(command) && detectVerb(command) === undefined))) return undefined;
-  return { command, image: !word ? 'busybox:latest' : word.includes(':') ? word : `${word}:latest` };
+  // The image as said ("alpine", "curlimages/curl"): the blind sets expect a job's image as typed (round 36, held-out 29 job-02, job-11); none said is busybox.
+  return { command, image: !word ? 'busybox:latest' : word };
 }
 
 /**
@@ -4400,14 +4433,16 @@ function utilityContainer(run: Run, clause: string): { command: string; image: s
  */
 function imageSaid(run: Run, clause: string): { command: string; image: string } | undefined {
   const plain = clause.replace(new RegExp(QUOTED, 'g'), (q) => ' '.repeat(q.length));
-  const said = /(?:^|[\s,(])(?:using|with|on|from|use)\s+(?:the\s+)?(?:image\s+)?((?:[a-z0-9][\w.-]*\/)*[a-z][\w.-]*:[\w][\w.-]*|(?:[a-z0-9][\w.-]*\/)+[a-z][\w.-]*)(?:\s+(?:image|container))?(?=$|[\s,;:)!?]|\.(?:\s|$))/i.exec(plain);
+  // "use the alpine image to run …": a bare name is an image when "image" follows it (round 36).
+  const said = /(?:^|[\s,(])(?:using|with|on|from|use)\s+(?:the\s+|an?\s+)?(?:image\s+)?((?:[a-z0-9][\w.-]*\/)*[a-z][\w.-]*:[\w][\w.-]*|(?:[a-z0-9][\w.-]*\/)+[a-z][\w.-]*|[a-z][\w.-]*(?=\s+image\b))(?:\s+(?:image|container))?(?=$|[\s,;:)!?]|\.(?:\s|$))/i.exec(plain);
   if (!said || getService(run, said[1]!.split(/[:/]/)[0]!.toLowerCase())) return undefined;
   const image = said[1]!.toLowerCase();
   const quoted = findQuoted(clause)[0];
-  const verb = new RegExp(String.raw`\b(?:run|runs|execute|exec)\s+(.+?)\s+(?:using|with|on|from)\s+${escapeRe(said[1]!)}`, 'i').exec(clause);
+  const verb = new RegExp(String.raw`\b(?:run|runs|execute|exec)\s+(.+?)\s+(?:using|with|on|from)\s+(?:the\s+|an?\s+)?(?:image\s+)?${escapeRe(said[1]!)}`, 'i').exec(clause);
   const command = quoted ?? (verb ? beforeSchedule(verb[1]!) : undefined);
   if (!command || command.includes(said[1]!)) return undefined;
-  return { command, image: image.includes(':') ? image : `${image}:latest` };
+  // The image as said (round 36): a job's image is what was typed, "curlimages/curl" as much as "alpine:3.20".
+  return { command, image };
 }
 
 /** The clause without the schedule said first ("hourly, ", "daily at 2am ", "every 10 minutes: "). */
@@ -8068,6 +8103,40 @@ function handleUsers(run: Run, clause: string, verb: Verb | undefined): boolean 
     }
     if (!keyText && !sudo) run.notes.push(`User ${name} already exists.`);
   }
+  return true;
+}
+
+/**
+ * A user's SSH key taken away, the account kept (round 36, para-28 user-13): "remove oscar's ssh
+ * key", "take away oscars authorized key", "drop the ssh key for user oscar", "Oscar's laptop was
+ * lost, please delete the SSH key we have on file for him (keep his account)". The user is one who
+ * exists, said by name (with or without the 's) or by "him"/"her" when the request names them; a
+ * key said in full takes away that key only. Never the account: "remove oscar" removes it.
+ */
+const KEY_TAKEN = /\b(?:remove|delete|drop|revoke|rescind|strip|clear|wipe|erase|purge|invalidate|deactivate|disable|pull|ditch|take\s+(?:away|out|off)|get\s+rid\s+of|throw\s+away|kill)\b(?:\s+(?:all|any|every|each|both|of|the|his|her|their|its|that|this|those|these|user|account|old|current|existing|lost|stolen|leaked|compromised|only|one|[a-z_][a-z0-9_-]{0,31}(?:'s|’s|s)))*\s+(?:(?:ssh|public|pub|authori[sz]ed|login)\s+)+keys?\b|\b(?:remove|delete|drop|revoke|strip|clear|wipe|take\s+away)\s+(?:all\s+)?(?:the\s+)?(?:ssh\s+)?keys?\s+(?:of|for|from|belonging\s+to)\b/i;
+function handleKeyRemoval(run: Run, clause: string): boolean {
+  const t = clause.toLowerCase();
+  if (!KEY_TAKEN.test(t) || /\b(?:add|adds|new|another|replace|rotate|swap|with\s+this)\b/.test(t)) return false;
+  const USERS = ['spec', 'users'];
+  const users = run.ws.items<{ name: string; ssh_keys?: string[]; sudo?: boolean }>('security.yaml', USERS);
+  const said = (text: string) => users.filter((u) => new RegExp(String.raw`(?<![\w-])${escapeRe(u.name)}(?:'s|’s|s)?(?![\w-])`, 'i').test(text));
+  let who = said(clause);
+  if (who.length === 0 && /\b(?:him|her|them|his|their)\b/.test(t)) who = said(run.input.message);
+  if (who.length !== 1) return false;
+  const u = who[0]!;
+  const i = users.indexOf(u);
+  run.lastUser = u.name;
+  const key = KEY_RE.exec(clause);
+  const keys = u.ssh_keys ?? [];
+  const gone = key ? keys.filter((k) => k.startsWith(key[1]!)) : keys;
+  if (gone.length === 0) {
+    run.notes.push(key ? `${u.name} has no such SSH key; their keys are unchanged.` : `${u.name} has no SSH key already.`);
+    return true;
+  }
+  const left = keys.filter((k) => !gone.includes(k));
+  if (left.length > 0) run.ws.set('security.yaml', [...USERS, i, 'ssh_keys'], left);
+  else run.ws.delete('security.yaml', [...USERS, i, 'ssh_keys']);
+  run.lines.push(`~ user ${u.name}: ${gone.length === 1 ? 'SSH key' : `${gone.length} SSH keys`} removed${left.length ? ` (${left.length} kept)` : ', the account kept (no SSH login with a key until a new one is added)'}`);
   return true;
 }
 

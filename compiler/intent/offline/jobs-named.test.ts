@@ -51,7 +51,7 @@ describe('a command with no verb in a utility container', () => {
     ['every 10 minutes: curl -fsS https://hc.example.com/x in a throwaway container', '*/10 * * * *', 'curl -fsS https://hc.example.com/x', 'busybox:latest'],
     ['curl -fsS https://hc.example.com/ping every 5 mins from a tiny container', '*/5 * * * *', 'curl -fsS https://hc.example.com/ping', 'busybox:latest'],
     ['daily at 2am wget -qO- https://example.com/cron from a utility container', '0 2 * * *', 'wget -qO- https://example.com/cron', 'busybox:latest'],
-    ['Hourly, curl https://example.com/ping from a small alpine container', '0 * * * *', 'curl https://example.com/ping', 'alpine:latest'],
+    ['Hourly, curl https://example.com/ping from a small alpine container', '0 * * * *', 'curl https://example.com/ping', 'alpine'], // the image as said (round 36)
     ['nightly at 1: curl https://example.com/ping in a separate container', '0 1 * * *', 'curl https://example.com/ping', 'busybox:latest'],
     ['run curl https://example.com/ping every hour in a utility container', '0 * * * *', 'curl https://example.com/ping', 'busybox:latest'],
   ])('%s', (message, cron, command, image) => {

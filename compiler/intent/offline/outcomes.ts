@@ -13,6 +13,7 @@
  * An outcome with no safe mapping ("make it faster", "make it secure") is not rewritten: the
  * grammar reads or asks as before.
  */
+import { firewallOutcome } from './outcome-firewall.js';
 
 // Not a resource or a setting: "take the ram down a bit on postgres" is a smaller limit, not postgres off.
 const SUBJECT = String.raw`((?:the\s+|our\s+|their\s+|my\s+)?(?!(?:ram|memory|mem|cpus?|limits?|replicas?|copies|instances|count|number|size|disk|storage|volume|heat|noise|load|traffic|volume|logging|logs?|verbosity|level|port|ttl|timeout)\b)[a-z][\w-]*(?:\s+(?:site|website|app|application|service|server|container|api|database|db|instance))?)`;
@@ -32,6 +33,9 @@ const NUMBER: Record<string, number> = { two: 2, three: 3 };
 
 /** The request with each outcome said as the change that makes it true. */
 export function outcomeSaid(message: string): string {
+  // "make sure nobody from the internet can hit redis on 6379": the rule that makes it so (outcome-firewall.ts, round 36).
+  const kept = firewallOutcome(message);
+  if (kept !== undefined) return kept;
   let t = message;
   t = t.replace(LOSE, (_m, unit: string, what: string) => `back up the ${what.replace(/^the\s+/i, '')} ${unit.toLowerCase() === 'hour' ? 'hourly' : unit.toLowerCase() === 'week' ? 'weekly' : 'daily'}`);
   t = t.replace(SURVIVE, (_m, who: string, n?: string) => `scale ${who.replace(/^(?:the|our|their|my)\s+/i, '')} to ${(n ? NUMBER[n.toLowerCase()] ?? Number(n) : 1) + 1} replicas`);

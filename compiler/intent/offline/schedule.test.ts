@@ -116,7 +116,7 @@ describe('job sentences of every shape, with schedules said every way', () => {
 describe('a job with no service of its own runs in a utility container', () => {
   const files = say('run ghcr.io/acme/shop:2 as worker', {}).files;
   it.each([
-    ['every day at 2 in the afternoon run wget -qO- https://hc.example.net/ping from a small alpine container', '0 14 * * *', 'alpine:latest', 'wget -qO- https://hc.example.net/ping'],
+    ['every day at 2 in the afternoon run wget -qO- https://hc.example.net/ping from a small alpine container', '0 14 * * *', 'alpine', 'wget -qO- https://hc.example.net/ping'],
     ['run curl -fsS https://hc.example.net/x in a utility container every 5 min', '*/5 * * * *', 'busybox:latest', 'curl -fsS https://hc.example.net/x'],
     ['Nightly at 1am, run date inside a throwaway debian:12 container', '0 1 * * *', 'debian:12', 'date'],
   ])('%s', (message, cron, image, command) => {
