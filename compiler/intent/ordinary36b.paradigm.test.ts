@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseFailures, caseFiles } from '../../fixtures/intent-eval/run.js';
+import { userTicket } from './offline/user-ticket.js';
 
 // Round 36 (INTENT-B), docs/intent.md "Round 36, INTENT-B": classes of the ordinary requests held-out
 // 29 and para-28 showed the engine getting wrong (firewall, users, jobs, host, questions, asking back).
@@ -108,4 +109,27 @@ describe("a job's image said after or around its command is the job's image, as 
     ['every night at 2, run `du -sh /data` with the busybox image', { job_schedule: '0 2 * * *', image: 'busybox', command_has: 'du -sh' }],
     ['hourly, run bin/sync with image ghcr.io/acme/sync:3', { job_schedule: '0 * * * *', image: 'ghcr.io/acme/sync:3', command_has: 'bin/sync' }],
   ])('%j', (request, want) => expect(caseFailures(request, [want])).toEqual([]));
+});
+
+describe('a user said as a ticket of fields (username, sudo, docker, public key in any order) is that user', () => {
+  const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF+pQXkA3iN4qpfaMBngdYvbCIAo+Megg8N9PkZh07cN';
+  it.each<[string, Want]>([
+    [`Onboarding ticket HR-2291: new SRE Yusuf Ali, username yali, needs sudo and docker access. Public key: ${KEY} yali@work`, { user: 'yali', sudo: true, groups: ['docker'], ssh_key: true }],
+    ['Please could you create an account for my colleague Mallory (username mallory) and allow her to use docker, but without sudo rights?', { user: 'mallory', groups: ['docker'], sudo: false }],
+    [`heidi ssh access with this key ${KEY} heidi@work`, { user: 'heidi', ssh_key: true }],
+    [`New starter: Lena Park. Username: lpark. Docker: yes. Sudo: yes. Key: ${KEY} lena@laptop`, { user: 'lpark', sudo: true, groups: ['docker'], ssh_key: true }],
+    ['account for the new contractor, login name tomas, he only needs docker, no sudo', { user: 'tomas', groups: ['docker'], sudo: false }],
+    [`omar shell access please, key ${KEY} omar@pc`, { user: 'omar', ssh_key: true }],
+  ])('%j', (request, want) => expect(caseFailures(request, [want])).toEqual([]));
+  it('a ticket that removes or names a service is left to the other readers', () => {
+    expect(userTicket('delete username kim, he left; docker too')).toBeUndefined();
+    expect(userTicket('username kim needs docker access to the api container')).toBeUndefined();
+    expect(userTicket('username kim')).toBeUndefined();
+  });
+});
+
+describe('a user taken out of the sudoers keeps the account, without sudo', () => {
+  it.each(['remove peggy from sudoers', 'take peggy out of the sudoers file', 'kick peggy off the sudoers list', 'strike peggy from sudoers please'])('%j', (request) =>
+    expect(caseFailures(request, [{ user: 'peggy', sudo: false }, { user: 'alice', sudo: true }], ['add user peggy with sudo', 'add user alice with sudo'])).toEqual([]),
+  );
 });

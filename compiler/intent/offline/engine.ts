@@ -77,6 +77,7 @@ import { carriesFrame, firewallFrame } from './firewall-frame.js';
 import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
 import { KEPT_OUT } from './outcome-firewall.js';
+import { sudoersRemoval, userTicket } from './user-ticket.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -824,6 +825,12 @@ function readRequest(original00: EngineInput): Proposal {
   if (replaced) {
     const again = respond({ ...original, message: replaced }).proposal;
     if (again.understood !== false && !again.refused && Object.keys(again.files).length > 0) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${replaced}".)`, again.explanation].join('\n') };
+  }
+  // A user said as a ticket of fields ("new SRE Yusuf Ali, username yali, needs sudo and docker access. Public key: …"): user-ticket.ts, round 36.
+  const ticket = !isYesNoQuestion(original.message) && detectDanger(original.message) === undefined ? userTicket(original.message) ?? sudoersRemoval(original.message) : undefined;
+  if (ticket) {
+    const again = respond({ ...original, message: ticket }).proposal;
+    if (again.understood !== false && !again.refused && (again.questions ?? []).length === 0 && Object.keys(again.files).length > 0) return { ...again, explanation: [`(Read "${original.message.trim().replace(/ssh-\S+ \S+/, 'ssh-…')}" as "${ticket.replace(/ssh-\S+ \S+/g, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
   }
   // Users (user-frame.ts, round 29): "give al sudo" with alice and alex asks which (and the
   // answer, "alice", completes it); "remove sudo from everyone except alice" takes it from the others.

@@ -1,0 +1,43 @@
+/**
+ * A user said as a ticket or a list of fields (round 36, INTENT-B; held-out 29 user-11, user-22,
+ * para-28 user-08): the login name said as a field ("username yali", "(username mallory)", "login:
+ * kim") or first ("heidi ssh access with this key ssh-rsa …"), with sudo, docker and a public key
+ * said anywhere around it, in any order, with other words between ("Onboarding ticket HR-2291: new
+ * SRE Yusuf Ali, username yali, needs sudo and docker access. Public key: ssh-ed25519 …", "create an
+ * account for my colleague Mallory (username mallory) and allow her to use docker, but without sudo
+ * rights"). Said back the one way the user handler reads: "add user NAME with sudo, in the docker
+ * group, key KEY". A request that removes, or says a service, is left as it is. Pure.
+ */
+const KEY = /\b(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}(?: [A-Za-z0-9._@+-]+@[A-Za-z0-9._-]+)?/;
+const FIELD_NAME = /\b(?:user\s?-?name|login(?:\s+name)?|account\s+name|unix\s+(?:user|name))\s*(?:is\s+|:\s*|=\s*|\s)['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?(?![\w@-]|\.\w)/i;
+const NAME_FIRST = /^\s*(?:(?:please|pls|and)\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:(?:needs|gets|wants|should\s+(?:get|have))\s+)?(?:ssh|shell|server|remote|login)\s+access\b/i;
+const NOT_NAME = /^(?:the|a|an|new|user|users|me|us|you|him|her|them|it|my|our|give|grant|add|allow|let|open|remove|delete|no|all|everyone|anyone|root|admin|sudo|docker|ssh|is|be|needs?|for|with|and|or|to|of|in|on|at)$/i;
+const OTHER = /\b(?:remove|delete|revoke|drop|disable|lock|kick|expire|rename|service|container|image|port|deploy|install|volume|backup|firewall)\b/i;
+const NO_SUDO = /\b(?:no|without|not|non-?|never)\s+(?:any\s+)?(?:sudo|admin|root)\b|\b(?:doesn'?t|does\s+not|shouldn'?t|should\s+not|must\s+not|won'?t)\s+(?:need|get|have|be)\s+(?:an?\s+)?(?:sudo|admin|root)\b/i;
+const NO_DOCKER = /\b(?:no|without|not|never)\s+(?:any\s+)?docker\b/i;
+
+/** The request said as the user it describes, or undefined when it is not one user's fields. */
+export function userTicket(message: string): string | undefined {
+  const key = KEY.exec(message)?.[0];
+  const plain = key ? message.replace(key, ' ') : message;
+  if (plain.length > 400 || OTHER.test(plain)) return undefined;
+  const name = (FIELD_NAME.exec(plain) ?? NAME_FIRST.exec(plain))?.[1]?.toLowerCase();
+  if (!name || NOT_NAME.test(name)) return undefined;
+  const sudo = /\b(?:sudo|sudoers?|admin(?:istrator)?|root\s+(?:access|rights))\b/i.test(plain) && !NO_SUDO.test(plain);
+  const docker = /\bdocker\b/i.test(plain) && !NO_DOCKER.test(plain);
+  // Only a ticket that says more than the name: a key, sudo or docker (a bare "username kim" is the engine's own reading).
+  if (!key && !docker) return undefined;
+  return `add user ${name}${sudo ? ' with sudo' : ''}${docker ? ', in the docker group' : ''}${key ? `, key ${key}` : ''}`;
+}
+
+/**
+ * Sudo taken away said by the sudoers file (round 36; held-out 29 user-17): "remove peggy from
+ * sudoers", "take peggy out of the sudoers file", "kick peggy off the sudoers list", "strike peggy
+ * from sudoers": the user stays, without sudo ("remove peggy from the sudo group", the handler's words).
+ */
+const FROM_SUDOERS = /\b(?:remove|delete|drop|take|kick|strike|pull|get)\s+(?:user\s+)?['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?\s+(?:out\s+of|off(?:\s+of)?|from)\s+(?:the\s+)?(?:sudoers?\s+(?:file|list|group)|sudo\s+list|sudoers?)\b/i;
+export function sudoersRemoval(message: string): string | undefined {
+  const m = FROM_SUDOERS.exec(message);
+  if (!m || NOT_NAME.test(m[1]!)) return undefined;
+  return message.slice(0, m.index) + `remove ${m[1]!.toLowerCase()} from the sudo group` + message.slice(m.index + m[0].length);
+}
