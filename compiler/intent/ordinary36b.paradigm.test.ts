@@ -133,3 +133,13 @@ describe('a user taken out of the sudoers keeps the account, without sudo', () =
     expect(caseFailures(request, [{ user: 'peggy', sudo: false }, { user: 'alice', sudo: true }], ['add user peggy with sudo', 'add user alice with sudo'])).toEqual([]),
   );
 });
+
+describe('a question about what happened ("did last night\'s backup succeed?") is answered, nothing changed', () => {
+  const BEFORE = ['add postgres with a volume named pgdata', 'back up pgdata every night at 2am'];
+  it.each(["did last night's backup succeed?", "did yesterday's backup fail?", "did last night's pgdata backup work?", 'did the backup run last night?'])('%j', (request) =>
+    expect(caseFailures(request, [{ understood: true, no_change: true }], BEFORE)).toEqual([]),
+  );
+  it('an order with a schedule still changes the backup', () => {
+    expect(caseFailures('back up pgdata every night at 4am', [{ volume: 'pgdata', backup_schedule: '0 4 * * *' }], BEFORE)).toEqual([]);
+  });
+});

@@ -2169,7 +2169,7 @@ export function isYesNoQuestion(message: string): boolean {
   const t = message.trim().toLowerCase();
   if (/[.;!\n]\s*\S/.test(t.replace(/(?<![?!.\s])[?!.\s]+$/, '')) || /\?\s*\S/.test(t)) return false;
   return /^(?:(?:so|ok|okay|hey|and|but|quick\s+question:?)\s*,?\s+)?(?:is|are|isn'?t|aren'?t)\s+(?!there\s+a\s+way\b)\S/.test(t) ||
-    (/\?\s*$/.test(t) && /^(?:(?:so|ok|okay|hey|and|but)\s*,?\s+)?(?:was|were|does|do|did|has|have|doesn'?t|don'?t|hasn'?t|haven'?t)\s+(?:i|we|it|they|he|she|my|our|the|this|that|any|anything|anyone|\w+\s+(?:have|got|run|use|listen|expose|publish|back|get|still))\b/.test(t));
+    (/\?\s*$/.test(t) && /^(?:(?:so|ok|okay|hey|and|but)\s*,?\s+)?(?:was|were|does|do|did|has|have|doesn'?t|don'?t|hasn'?t|haven'?t)\s+(?:i|we|it|they|he|she|my|our|the|this|that|any|anything|anyone|last|yesterday(?:'s|’s)?|today(?:'s|’s)?|tonight(?:'s|’s)?|\w+\s+(?:have|got|run|use|listen|expose|publish|back|get|still))\b/.test(t));
 }
 
 /**
