@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseFailures, caseFiles } from '../../fixtures/intent-eval/run.js';
+import { saidPlainer36 } from './offline/said-plainer36.js';
 import { userTicket } from './offline/user-ticket.js';
 
 // Round 36 (INTENT-B), docs/intent.md "Round 36, INTENT-B": classes of the ordinary requests held-out
@@ -142,4 +143,49 @@ describe('a question about what happened ("did last night\'s backup succeed?") i
   it('an order with a schedule still changes the backup', () => {
     expect(caseFailures('back up pgdata every night at 4am', [{ volume: 'pgdata', backup_schedule: '0 4 * * *' }], BEFORE)).toEqual([]);
   });
+});
+
+describe('a protocol said after each port of a list is that port\'s own', () => {
+  it.each<[string, Want[]]>([
+    ['open 9443 (tcp) and 3478 (udp)', [{ rule_for: 9443, protocol: 'tcp', action: 'accept' }, { rule_for: 3478, protocol: 'udp', action: 'accept' }]],
+    ['allow 5060/udp and 5061/tcp', [{ rule_for: 5060, protocol: 'udp' }, { rule_for: 5061, protocol: 'tcp' }]],
+    ['please open 1194 udp, 443 tcp', [{ rule_for: 1194, protocol: 'udp' }, { rule_for: 443, protocol: 'tcp' }]],
+    ['block 161 (udp) and 8161 (tcp)', [{ rule_for: 161, protocol: 'udp', action: 'drop' }, { rule_for: 8161, protocol: 'tcp', action: 'drop' }]],
+  ])('%j', (request, want) => expect(caseFailures(request, want)).toEqual([]));
+  it('a list with one protocol, or none, is left to the readers as said', () => {
+    expect(saidPlainer36('open 27015 and 27016, udp')).toBe('open 27015 and 27016, udp');
+    expect(saidPlainer36('open 9443/tcp and 3478/tcp')).toBe('open 9443/tcp and 3478/tcp');
+    expect(saidPlainer36('open 80 and 443')).toBe('open 80 and 443');
+  });
+});
+
+describe('a port said by what listens on it is that service\'s port', () => {
+  it.each<[string, number, string]>([
+    ['open the port grafana is on', 3000, 'accept'],
+    ['allow the port that grafana listens on', 3000, 'accept'],
+    ['block the port grafana uses', 3000, 'drop'],
+  ])('%j', (request, port, action) => expect(caseFailures(request, [{ rule_for: port, action }, { unchanged: 'grafana' }], ['add grafana on port 3000'])).toEqual([]));
+});
+
+describe('a time zone said as a city\'s hour or time', () => {
+  it.each<[string, string]>([
+    ['the server must use the hour of São Paulo', 'America/Sao_Paulo'],
+    ['the box should follow the time of Lisbon', 'Europe/Lisbon'],
+    ['put the server on Tokyo time', 'Asia/Tokyo'],
+    ['the machine needs to use the local time of Berlin', 'Europe/Berlin'],
+  ])('%j', (request, timezone) => expect(caseFailures(request, [{ timezone }])).toEqual([]));
+});
+
+describe('an account purged, nuked or wiped is removed', () => {
+  it.each(['purge the compromised account mallet, now', 'nuke the account mallet', 'wipe out user mallet', 'purge the user account mallet'])('%j', (request) =>
+    expect(caseFailures(request, [{ user: 'mallet', absent: true }, { user: 'alice', sudo: true }], ['add user mallet', 'add user alice with sudo'])).toEqual([]),
+  );
+});
+
+describe('a site said to be reachable at an https address gets its certificate', () => {
+  it.each<[string, string]>([
+    ['my site should be reachable as https://www.acme-widgets.com please', 'www.acme-widgets.com'],
+    ['our website needs to be available at https://shop.example.org', 'shop.example.org'],
+    ['the site must be served on https://blog.example.net/', 'blog.example.net'],
+  ])('%j', (request, certificate) => expect(caseFailures(request, [{ certificate }])).toEqual([]));
 });

@@ -78,6 +78,7 @@ import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
 import { KEPT_OUT } from './outcome-firewall.js';
 import { sudoersRemoval, userTicket } from './user-ticket.js';
+import { saidPlainer36 } from './said-plainer36.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -777,7 +778,8 @@ function leftOut(proposal: Proposal): string | undefined {
 
 function readRequest(original00: EngineInput): Proposal {
   // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
-  const slang = askedAsPossible(slangSaid(original00.message, knownNames(original00.files)));
+  // Round 36 (said-plainer36.ts): a protocol per port, "the port grafana is on", a city's hour, an account purged, a site at https://….
+  const slang = saidPlainer36(askedAsPossible(slangSaid(original00.message, knownNames(original00.files))));
   const original0 = slang === original00.message ? original00 : { ...original00, message: slang };
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
   // "remove sudo from everyone except alice", "only mei keeps sudo": said as the revokes it makes
