@@ -189,3 +189,14 @@ describe('a site said to be reachable at an https address gets its certificate',
     ['the site must be served on https://blog.example.net/', 'blog.example.net'],
   ])('%j', (request, certificate) => expect(caseFailures(request, [{ certificate }])).toEqual([]));
 });
+
+describe('the forward chain\'s default policy is set (network.yaml default_forward_policy), the input policy unchanged', () => {
+  it.each(['set the default forward policy to drop', 'forward policy: drop', 'drop forwarded traffic by default', 'make the forwarding policy deny'])('%j', (request) => {
+    expect(caseFailures(request, [{ firewall_policy: { forward: 'drop' } }])).toEqual([]);
+    expect(caseFiles({ id: 't', request })['network.yaml'] ?? '').not.toMatch(/default_input_policy/);
+  });
+  it('the input policy said alone is the input policy', () => {
+    expect(caseFailures('set the default policy to drop', [{ firewall_policy: { input: 'drop' } }])).toEqual([]);
+    expect(caseFiles({ id: 't', request: 'set the default policy to drop' })['network.yaml'] ?? '').not.toMatch(/default_forward_policy/);
+  });
+});

