@@ -76,6 +76,7 @@ import { carriesRemoval, ruleRemovalSaid, rulesAddedByRemoval } from './firewall
 import { carriesFrame, firewallFrame } from './firewall-frame.js';
 import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
+import { servicesSaid } from './services-said.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -773,7 +774,23 @@ function leftOut(proposal: Proposal): string | undefined {
   return parts.length ? parts.join('\n') : undefined;
 }
 
-function readRequest(original00: EngineInput): Proposal {
+/**
+ * A service's command, proxy, network, image, variable or host port said in the forms people type
+ * (services-said.ts, round 36) is read in the engine's own words, and the reply says how it was read.
+ * "run redis …, command redis-server --appendonly yes" reads as a host command until it is said as
+ * a service's command; nothing else the guard refuses is read again.
+ */
+function readRequest(input: EngineInput): Proposal {
+  const said = servicesSaid(input.message, new Workspace(input.files).items<Service>('services.yaml', SVC).map((s) => s.name), productNames());
+  if (said === input.message) return readRequestSaid(input);
+  const danger = detectDanger(input.message);
+  if (danger !== undefined && (danger !== HOST_COMMAND || detectDanger(said) !== undefined)) return readRequestSaid(input);
+  const p = readRequestSaid({ ...input, message: said });
+  if (p.refused || p.understood === false || Object.keys(p.files).length === 0) return p;
+  return { ...p, explanation: [`(Read "${input.message.trim()}" as "${said}".)`, p.explanation].join('\n') };
+}
+
+function readRequestSaid(original00: EngineInput): Proposal {
   // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
   const slang = askedAsPossible(slangSaid(original00.message, knownNames(original00.files)));
   const original0 = slang === original00.message ? original00 : { ...original00, message: slang };
