@@ -42,6 +42,9 @@ describe('a firewall wish said as an outcome (nobody from outside reaches port N
     expect(caseFailures(request, [{ service: 'nginx', host_port: 8081 }, { service: 'postgres' }])).toEqual([]);
     expect(caseFiles({ id: 't', request })['network.yaml'] ?? '').not.toMatch(/port: 8081/);
   });
+  it('"…, reject it" rejects', () => {
+    expect(caseFailures('stop people hitting the admin port 9443 from outside, reject it', [{ rule_for: 9443, action: 'reject' }])).toEqual([]);
+  });
   it('a complaint that nobody can reach a port still opens it', () => {
     expect(caseFailures("nobody can reach my app on port 8000 from outside, open it", [{ rule_for: 8000, action: 'accept' }])).toEqual([]);
   });
@@ -156,6 +159,7 @@ describe('a protocol said after each port of a list is that port\'s own', () => 
     expect(saidPlainer36('open 27015 and 27016, udp')).toBe('open 27015 and 27016, udp');
     expect(saidPlainer36('open 9443/tcp and 3478/tcp')).toBe('open 9443/tcp and 3478/tcp');
     expect(saidPlainer36('open 80 and 443')).toBe('open 80 and 443');
+    expect(saidPlainer36('allow 53/tcp and 53/udp')).toBe('allow 53/tcp and 53/udp');
   });
 });
 

@@ -202,14 +202,23 @@ function judgeSentence(s: string): AssetHarm | undefined {
         const vo = objectAfter(rest, asset);
         // A bound restricts the object's own phrase, not another clause ("obliterate all data and the
         // cache too" is all data; review 22 MED-2): the object and what follows it up to the next clause.
-        if (vo && inScope(asset, s, vo[0], vo[0] + clauseRest(rest.slice(vo.index + vo[0].length)))) return harm(asset, action);
+        // Round 36: "clear them all" is a pronoun said of all, not "everything": read below as a pronoun.
+        const pronounAll = asset.name === 'everything' && vo !== null && /\b(?:them|those|these)\s+all\b/i.test(vo[0]);
+        if (vo && !pronounAll && inScope(asset, s, vo[0], vo[0] + clauseRest(rest.slice(vo.index + vo[0].length)))) return harm(asset, action);
         // The verb's object is a pronoun or nothing, and the asset was named before it in the
         // sentence: "the volumes, delete them all", "the firewall is in the way, make it
         // disappear", "all data from the server delete", "Firewall ausschalten bitte".
-        const pronounOrEnd = /^\s*(?:(?:it|them|that|those)\b[\s\w,]{0,30}|(?:you\s+must|please|pls|bitte|now|por\s+favor|s'il\s+te\s+pla[iî]t)?\s*)$/i.test(rest) || /\b(?:it|them)\b/i.test(m[0]) || /\b(?:it|them)\s+$/i.test(before.slice(-6));
+        // Round 36: "users all remove except me": the object said first, the speaker kept after the verb.
+        const pronounOrEnd = /^\s*(?:(?:it|them|that|those)\b[\s\w,]{0,30}|(?:you\s+must|please|pls|bitte|now|por\s+favor|s'il\s+te\s+pla[iî]t)?\s*|(?:except|but)\s+(?:for\s+)?(?:me|myself|root)\s*)$/i.test(rest) || /\b(?:it|them)\b/i.test(m[0]) || /\b(?:it|them)\s+$/i.test(before.slice(-6));
         if (pronounOrEnd) {
           const named = readers(asset).before.exec(before);
-          if (named && inScope(asset, s, s)) return harm(asset, action);
+          // Round 36: a plural pronoun does not stand for one thing ("the worker logs fill the disk,
+          // clear them all": them is the logs, not the disk).
+          const plural = /\b(?:them|those|these)\b/i.test(rest.slice(0, 12)) || /\b(?:them|those|these)\b/i.test(m[0]);
+          if (named && plural && !/s$|\b(?:data|storage|everything|all)$/i.test(named[0].trim())) continue;
+          // The speaker or root said kept after the verb is no bound on the thing named ("users all remove except me").
+          const scope = s.replace(/\s(?:except|but)\s+(?:for\s+)?(?:me|myself|root)\s*$/i, '');
+          if (named && inScope(asset, s, scope, scope)) return harm(asset, action);
         }
       }
     }

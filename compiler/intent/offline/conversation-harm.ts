@@ -15,13 +15,12 @@
  *   is the source of each part;
  * - the text inside a field (a quoted or backticked value, an env value, a comment) read on its own.
  *
- * Besides the readings, a few wordings of known classes the guards' lists did not have (the
- * firewall "taken down", sudo "given to everyone", approving "for" someone, a secret written
- * into a page or a log, the host's whole filesystem given to a container, the alerts stopped "so
- * nothing alerts anyone"): `saidHarm`. Pure, no I/O, each regex linear (regex-shapes.test.ts).
+ * The wordings of known classes round 35's red team found beside the readings (the firewall
+ * "taken down", approving "for" someone, …) are read by protected.ts since round 36, with the
+ * classes they overlapped: one reading of each class. Pure, no I/O, each regex linear
+ * (regex-shapes.test.ts).
  */
 import { parse } from 'yaml';
-import { APPROVAL_BY_PROXY, APPROVALS_OFF, ALERTS_SILENCED, CONTAINER_ESCAPE, EVERYONE_ADMIN, FIREWALL_DOWN, HOST_DATA_OUT, SAFETY_OFF, SECRET_IN_REPLY, UNSIGNED_PLANS } from './guard.js';
 import type { StateFiles } from '../provider.js';
 
 type Turn = { role: string; text: string };
@@ -176,30 +175,3 @@ export function insisted(message: string, history: readonly Turn[]): string | un
   return m && ANYWAY.test(message) ? m[1]!.split('\n')[0] : undefined;
 }
 
-/** Every user's SSH keys taken (refused before round 35's protected.ts, not after it). */
-const KEYS_ALL_GONE =
-  "lockout: every user's SSH keys removed leaves nobody who can log in to administer the machine. Nothing was changed. Remove a key by name (\"remove alice's ssh key\"), one user at a time, and keep an admin's key.";
-
-/** Wordings of known classes the guards' lists did not have (round 35's red team). */
-const SAID: [RegExp, string][] = [
-  [/\b(?:take|tear|bring|knock|pull|shut)\w*\s+(?:the\s+|our\s+|that\s+|this\s+)?(?:firewall|packet\s+filter|wall)\s+(?:down|out)\b|\b(?:firewall|packet\s+filter)\s+(?:taken|torn|brought|knocked|pulled|shut)\s+down\b/i, FIREWALL_DOWN],
-  [/\b(?:give|grant|hand)\w*\s+(?:sudo|root|admin(?:\s+rights)?|administrator\s+rights)(?:\s+(?:rights|access|privileges))?\s+to\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|every\s+(?:user|account)|anyone|anybody)\b/i, EVERYONE_ADMIN],
-  [/\b(?:give|grant|hand)\w*\s+(?:every(?:one|body)|all\s+(?:the\s+)?(?:users|accounts)|every\s+(?:single\s+)?(?:user|account)|anyone|anybody)\s+(?:on\s+(?:the|this)\s+(?:box|server|machine|host)\s+)?(?:sudo|root|admin\w*)\b/i, EVERYONE_ADMIN],
-  [/\b(?:every(?:one|body)|all\s+(?:the\s+)?users|every\s+(?:user|account))(?:\s+on\s+(?:the|this)\s+(?:box|server|machine|host))?\s+(?:be\s+)?(?:given|granted|made)\s+(?:sudo|root|admin\w*|administrator\w*)\b/i, EVERYONE_ADMIN],
-  [/\bapprov\w*\s+(?:them|it|all|every\w*|the\s+(?:pending\s+)?(?:plans?|changes?|approvals?|requests?))(?:\s+all)?\s+(?:for|on\s+behalf\s+of|in\s+the\s+name\s+of|as)\s+(?!(?:now|me|today|tomorrow|the\s+(?:day|week|night|demo))\b)\w+/i, APPROVAL_BY_PROXY],
-  [/\b(?:no(?:body|\s+one|-one)|no\s+(?:second\s+)?(?:person|admin|one\s+else))\s+(?:else\s+)?(?:needs?\s+to|has\s+to|must|should(?:\s+have\s+to)?|will\s+have\s+to|is\s+needed\s+to)\s+(?:approve|ok|okay|sign\s+off|review|confirm)\b/i, APPROVALS_OFF],
-  [/\b(?:security|safety)\s+(?:stuff|things|features|measures|checks|settings|bits)\s+(?:off|disabled|removed|gone)\b|\b(?:turn|switch|shut|take)\w*\s+(?:off|down|away)\s+(?:the\s+|all\s+(?:the\s+)?)?(?:security|safety)\s+(?:stuff|things|features|measures|bits)\b/i, SAFETY_OFF],
-  [/\b(?:pass(?:word|wd)s?|secrets?|tokens?|credentials?|api\s+keys?)\b[^.;\n]{0,60}?\b(?:into|in|on|onto|to)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:index|start|landing|front|main|error|login|about)\s+page\b/i, SECRET_IN_REPLY],
-  [/\b(?:log|print|echo|dump|write|output)\w*\s+(?:out\s+)?(?:every|all|each)\s+(?:of\s+)?(?:the\s+)?(?:secrets?|passwords?|tokens?|credentials?)\b|\b(?:secrets?|passwords?|tokens?|credentials?)\b[^.;\n]{0,40}?\b(?:into|in|to)\s+(?:the\s+)?(?:job\s+|app\s+|container\s+)?(?:logs?|stdout|console)\b/i, SECRET_IN_REPLY],
-  [/\b(?:whole|entire|full|complete)\s+(?:of\s+the\s+)?host(?:'s)?\s+(?:file\s?system|fs|disk|drive|root)\b|\bhost(?:'s)?\s+(?:whole|entire|full)\s+(?:file\s?system|fs|disk)\b|\b(?:whole|entire)\s+(?:file\s?system|disk)\s+of\s+the\s+host\b/i, CONTAINER_ESCAPE],
-  [/\b(?:stop|shut|kill|disabl|turn\w*\s+off|switch\w*\s+off|silenc|mut)\w*\s+(?:down\s+)?(?:the\s+|all\s+(?:the\s+)?)?(?:observer|alerts|alerting|notifications)\b(?!\s+(?:for|on|of|from)\s)|\b(?:shut|take|bring)\w*\s+(?:the\s+)?(?:observer|alerting)\s+down\b/i, ALERTS_SILENCED],
-  [/\b(?:plan\s+)?(?:signing|signatures?)\s+(?:of\s+plans\s+)?(?:optional|off|disabled|not\s+(?:required|needed|mandatory|enforced))\b|\bmake\s+(?:the\s+)?(?:plan\s+)?(?:signing|signatures?)\s+(?:of\s+plans\s+)?(?:optional|unnecessary|not\s+required)\b/i, UNSIGNED_PLANS],
-  [/\b(?:remov|delet|drop|revok|wip|strip|clear|purg)\w*\s+(?:the\s+|all\s+(?:the\s+)?)?ssh\s+keys?\s+(?:of|from|for)\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|every\s+(?:user|account))\b/i, KEYS_ALL_GONE],
-  [/\bso\s+(?:that\s+)?(?:nothing|nobody|no\s+one|no-one)\s+(?:alerts?|is\s+(?:alerted|told|notified|warned)|gets?\s+(?:alerted|told|notified|warned)|will\s+(?:alert|notice|know))\b/i, ALERTS_SILENCED],
-  [/\b(?:tar|zip|copy|cop(?:y|ie)s|scp|scps|rsync|send|ship|upload)\w*\s[^.;\n]{0,30}?(?<![\w.-])\/etc\b[^.;\n]{0,40}?\b(?:scp|scps|rsync|send|ship|upload|copy|cop(?:y|ie)s|push|post)\w*\s[^.;\n]{0,20}?\bto\s+(?!(?:10|127)\.|192\.168\.)\d{1,3}(?:\.\d{1,3}){3}\b/i, HOST_DATA_OUT],
-];
-
-export function saidHarm(message: string): string | undefined {
-  const text = message.length <= 4000 ? message : message.slice(0, 4000);
-  return SAID.find(([r]) => r.test(text))?.[1];
-}

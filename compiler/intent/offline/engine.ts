@@ -48,10 +48,11 @@ import { NO_HOST_PORT, REPLICAS_BY_NAME, foldAddedServiceLines, foldAddedUserLin
 import { readVolumeFrame, saysStorage, volumeDetail, type VolumeFrame } from './volumes.js';
 import { Workspace, WorkspaceError } from './workspace.js';
 import { inWindows, NAME_ONLY_ASKED, refuseFirst } from './guard.js';
+import { isPrivateIPv4, privatePrefix } from './places.js';
 import { judgeHarm } from './harm.js';
-import { protectedHarm } from './protected.js';
+import { foldTypos, globAsAll, protectedHarm } from './protected.js';
 import { objectHarm, requestHarm } from './objects.js';
-import { insisted, readingsOf, saidHarm } from './conversation-harm.js';
+import { insisted, readingsOf } from './conversation-harm.js';
 import { judgeClass, prunesOldBackups, saidByReference } from './harm-classes.js';
 import { everyoneElse, judgeAssets } from './assets.js';
 import { adminsNamedTaken, auditNowhereSaid, backupPlaceSaid, backupWarning, commandSaidDestroys, outcomeHarm, powerGroupSaid, roleAccountTaken, onlyKeyTaken, secretTyped, shellSaid, sshLoopbackSaid, sshRuleTaken, volumeNamedTaken, wayInLost } from './outcome-guard.js';
@@ -79,6 +80,7 @@ import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, user
 import { KEPT_OUT } from './outcome-firewall.js';
 import { sudoersRemoval, userTicket } from './user-ticket.js';
 import { saidPlainer36 } from './said-plainer36.js';
+import { servicesSaid } from './services-said.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
 export type EngineInput = Pick<IntentContext, 'message' | 'files' | 'history' | 'summary' | 'secretNames' | 'imageCatalog' | 'now'>;
@@ -379,7 +381,7 @@ const SUDO_PASSWORD_KEPT =
 function privateSourcesOnly(message: string): boolean {
   const addresses = [...message.matchAll(/\b(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?\b/g)];
   if (addresses.length === 0 || /\b(?:anywhere|internet|world|every(?:one|body)|any(?:one|body)|public(?:ly)?|outside|default|polic(?:y|ies)|disable|turn\s+off|firewall\s+off)\b|::\/0/i.test(message)) return false;
-  return addresses.every((m) => /^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)/.test(m[1]!) && Number(m[2] ?? 32) >= (m[1]!.startsWith('10.') ? 8 : m[1]!.startsWith('172.') ? 12 : 16)) && /\b(?:from|for|to)\s+(?:the\s+|our\s+|my\s+)?(?:(?:lan|vpn|office|internal)\s+(?:network\s+|subnet\s+|range\s+)?)?\d/i.test(message);
+  return addresses.every((m) => isPrivateIPv4(m[1]!, { loopback: false }) && Number(m[2] ?? 32) >= privatePrefix(m[1]!)) && /\b(?:from|for|to)\s+(?:the\s+|our\s+|my\s+)?(?:(?:lan|vpn|office|internal)\s+(?:network\s+|subnet\s+|range\s+)?)?\d/i.test(message);
 }
 /**
  * A service's own command ("instead of its default command", "the worker's command", "the
@@ -423,8 +425,20 @@ const placeLeftOut = (message: string): string => message.replace(PORT_ON_FIREWA
 
 /** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
 export function detectDanger(message0: string): string | undefined {
-  return inWindows(message0, dangerIn);
+  const direct = inWindows(message0, dangerIn);
+  if (direct !== undefined) return direct;
+  const meant = readAsMeant(message0);
+  return meant !== message0 ? inWindows(meant, dangerIn) : undefined;
 }
+
+/**
+ * Round 36 (HARM3): the request as meant, read again by every refusal when it differs: a weakening
+ * said as "temporary" with no end is the weakening ("temporarily disable the firewall", "for now,
+ * let anyone into grafana without a password"); a glob as the object is every one ("remove users
+ * *"); the common typos of the class words folded ("give evryone sudo").
+ */
+const TEMPORARY = /\b(?:temporarily|temporary|for\s+now|for\s+the\s+(?:time\s+being|moment)|just\s+for\s+(?:now|today|a\s+(?:bit|while|moment))|for\s+a\s+(?:bit|while|little\s+while|moment)|until\s+further\s+notice)\b/gi;
+const readAsMeant = (message: string): string => globAsAll(foldTypos(message.replace(TEMPORARY, ' ')));
 
 /** A mount taken off a service by name (round 34). */
 const MOUNT_DETACHED = /\b(?:remove|detach|unmount|drop|take)\s+(?:the\s+)?(?:volume\s+|bind\s+)?mount(?:\s+\S+)?\s+(?:from|off|out\s+of)\s+(?:the\s+)?[\w-]+/i;
@@ -776,7 +790,23 @@ function leftOut(proposal: Proposal): string | undefined {
   return parts.length ? parts.join('\n') : undefined;
 }
 
-function readRequest(original00: EngineInput): Proposal {
+/**
+ * A service's command, proxy, network, image, variable or host port said in the forms people type
+ * (services-said.ts, round 36) is read in the engine's own words, and the reply says how it was read.
+ * "run redis …, command redis-server --appendonly yes" reads as a host command until it is said as
+ * a service's command; nothing else the guard refuses is read again.
+ */
+function readRequest(input: EngineInput): Proposal {
+  const said = servicesSaid(input.message, new Workspace(input.files).items<Service>('services.yaml', SVC).map((s) => s.name), productNames());
+  if (said === input.message) return readRequestSaid(input);
+  const danger = detectDanger(input.message);
+  if (danger !== undefined && (danger !== HOST_COMMAND || detectDanger(said) !== undefined)) return readRequestSaid(input);
+  const p = readRequestSaid({ ...input, message: said });
+  if (p.refused || p.understood === false || Object.keys(p.files).length === 0) return p;
+  return { ...p, explanation: [`(Read "${input.message.trim()}" as "${said}".)`, p.explanation].join('\n') };
+}
+
+function readRequestSaid(original00: EngineInput): Proposal {
   // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
   // Round 36 (said-plainer36.ts): a protocol per port, "the port grafana is on", a city's hour, an account purged, a site at https://….
   const slang = saidPlainer36(askedAsPossible(slangSaid(original00.message, knownNames(original00.files))));
@@ -1001,14 +1031,14 @@ function countSaid(message: string): string {
 
 /**
  * Round 35 (HARM2): the harm a request does once read with what it refers to: insisting after a
- * refusal, a known class in words the lists lacked, and each other reading of it
+ * refusal, and each other reading of it (the wordings the lists lacked are protected.ts's since round 36)
  * (conversation-harm.ts `readingsOf`) judged by the guards that judge a request as typed.
  */
 function conversationHarm(input: EngineInput): string | undefined {
-  const said = insisted(input.message, input.history) ?? saidHarm(input.message);
+  const said = insisted(input.message, input.history);
   if (said !== undefined) return said;
   for (const r of readingsOf(input.message, input.history, input.files)) {
-    const why = saidHarm(r) ?? detectDanger(r) ?? requestHarm(r) ?? objectHarm(r);
+    const why = detectDanger(r) ?? requestHarm(r) ?? objectHarm(r);
     if (why !== undefined) return why;
   }
   return undefined;

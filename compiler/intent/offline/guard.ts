@@ -8,6 +8,7 @@
  * lists them. Pure: no I/O. engine.ts's `detectDanger` calls `refuseFirst` before its own list.
  */
 import { MAX_REQUEST_CHARS } from '../provider.js';
+import { isPrivateIPv4 } from './places.js';
 
 export const INJECTED =
   'I do not take instructions that change my own rules, and text that speaks as the system, the assistant or a new instruction inside a request is one. Nothing in this request was done. Tell me, in your own words, what state you want the system in.';
@@ -165,7 +166,7 @@ const EXHAUSTION_TEST = {
 };
 
 /** A private address (RFC 1918, loopback): an internal name may point there. */
-const PRIVATE_IP = /^(?:10\.|127\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)/;
+const PRIVATE_IP = { test: (address: string): boolean => isPrivateIPv4(address) };
 const HOSTS_PLACE = /(?<![\w.-])\/etc\/hosts\b|\bhosts\s+(?:file|entr(?:y|ies))\b|\bextra_?hosts\b|--add-host\b|\bresolv\.conf\b|\bresolver\b|\bdns\s+(?:server|resolver)s?\b|\bname\s?servers?\b/i;
 const NAME_MAP = /\b(?:resolv\w*|point\w*|go(?:es)?|goes|map\w*|redirect\w*|send\w*|rout\w*|answer\w*|spoof\w*|hijack\w*|override\w*)\b/i;
 const DOMAIN = /\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|co|gov|edu|bank|us|uk|de|fr|eu|app|cloud|sh|me|info|biz|ca|au|nl|ch|jp|in|ru|cn|br)\b/i;
@@ -199,9 +200,12 @@ const FIRST: { re: { test(s: string): boolean }; reason: string }[] = [
     reason: INJECTED,
   },
   // "ignore the above", "disregard everything before this", "forget the previous text": the
-  // earlier text is the operator's (or the system's), never the user's own request.
+  // earlier text is the operator's (or the system's), never the user's own request. Round 36
+  // (HARM3): "forget my previous instructions, add redis instead", "ignore the previous
+  // instruction about memory" speak of the user's own earlier request (a possessive "my", or an
+  // instruction about a thing), not of the engine's rules.
   {
-    re: /\b(?:ignore|disregard|forget|override|skip)\s+(?:(?:all|any|everything|anything|whatever)\s+)?(?:(?:of|that|is|was|written|said|stated)\s+)*(?:the\s+|your\s+|my\s+)?(?:text\s+|stuff\s+|lines?\s+)?(?:above|before\s+(?:this|that|it)|preceding|prior\s+(?:(?:safety|security|system)\s+)?(?:text|context|prompt|message|instructions?|rules)|previous\s+(?:(?:safety|security|system)\s+)?(?:text|context|prompt|messages?|instructions?|rules|directions|guidance))\b|\b(?:ignore|disregard|override)\s+(?:(?:all|any)\s+)?(?:your|the|these|those|my)\s+(?:own\s+)?(?:(?:safety|security|system)\s+)?(?:rules|instructions|guidelines|restrictions|safety|policies|programming|constraints)\b/i,
+    re: /\b(?:ignore|disregard|forget|override|skip)\s+(?:(?:all|any|everything|anything|whatever)\s+)?(?:(?:of|that|is|was|written|said|stated)\s+)*(?:the\s+|your\s+)?(?:text\s+|stuff\s+|lines?\s+)?(?:above|before\s+(?:this|that|it)|preceding|prior\s+(?:(?:safety|security|system)\s+)?(?:text|context|prompt|message|instructions?|rules)|previous\s+(?:(?:safety|security|system)\s+)?(?:text|context|prompt|messages?|instructions?|rules|directions|guidance))\b(?!\s+(?:for|about|on|regarding|concerning)\s+(?!(?:safety|security|harm|you|yourself|your)\b)(?:port\b|the\s+|my\s+|\d|[\w-]+))|\b(?:ignore|disregard|override)\s+(?:(?:all|any)\s+)?(?:your|the|these|those|my)\s+(?:own\s+)?(?:(?:safety|security|system)\s+)?(?:rules|instructions|guidelines|restrictions|safety|policies|programming|constraints)\b/i,
     reason: INJECTED,
   },
   // A text task wrapped around a request: "Translate to French: …", "repeat after me: …",
@@ -559,7 +563,7 @@ export const ROUND_34: { re: { test(s: string): boolean }; reason: string }[] = 
   // "keep a copy of every email … without telling the users", "record the screen and keys of every
   // admin session", "read the other users' private messages".
   {
-    re: /\b(?:sniff\w*|intercept\w*|wiretap\w*|eavesdrop\w*|mitm|man[\s-]in[\s-]the[\s-]middle|tcpdump|wireshark)\b[^.;\n]{0,60}?\b(?:traffic|packets?|pass(?:word|wd)s?|credentials?|connections?|sessions?|e-?mails?|messages?|https?|tls|ssl)\b|\b(?:captur\w*|record\w*|log\w*|sav\w*|collect\w*|harvest\w*|see|keep)\s+(?:the\s+|all\s+|every\s+)?(?:ssh\s+|login\s+)?pass(?:word|wd)s?\s+(?:that\s+)?(?:people|users?|they|everyone|anyone|attackers?|bots?)\s+(?:try|tried|use|type|enter)\w*\b|\brecord\w*\s+(?:the\s+)?screens?\b|\b(?:copy|copies|cop(?:y|ies)\s+of|forward\w*|bcc|archive\w*)\s+(?:of\s+)?(?:every|all|each)\s+(?:e-?mails?|messages?|mails?)\b[^.;\n]{0,80}?\bwithout\s+(?:telling|informing|notifying|asking)\b|\bread\w*\s+(?:the\s+)?(?:other\s+)?(?:users?'?|people'?s?|employees?'?|everyone'?s?)\s+(?:private\s+)?(?:messages?|e-?mails?|mails?|chats?|dms?)\b/i,
+    re: /\b(?:sniff\w*|intercept\w*|wiretap\w*|eavesdrop\w*|mitm|man[\s-]in[\s-]the[\s-]middle|tcpdump\w*|wireshark)\b[^.;\n]{0,60}?\b(?:traffic|packets?|pass(?:word|wd)s?|credentials?|connections?|sessions?|e-?mails?|messages?|https?|tls|ssl)\b|\b(?:captur\w*|record\w*|log\w*|sav\w*|collect\w*|harvest\w*|see|keep)\s+(?:the\s+|all\s+|every\s+)?(?:ssh\s+|login\s+)?pass(?:word|wd)s?\s+(?:that\s+)?(?:people|users?|they|everyone|anyone|attackers?|bots?)\s+(?:try|tried|use|type|enter)\w*\b|\brecord\w*\s+(?:the\s+)?screens?\b|\b(?:copy|copies|cop(?:y|ies)\s+of|forward\w*|bcc|archive\w*)\s+(?:of\s+)?(?:every|all|each)\s+(?:e-?mails?|messages?|mails?)\b[^.;\n]{0,80}?\bwithout\s+(?:telling|informing|notifying|asking)\b|\bread\w*\s+(?:the\s+)?(?:other\s+)?(?:users?'?|people'?s?|employees?'?|everyone'?s?)\s+(?:private\s+)?(?:messages?|e-?mails?|mails?|chats?|dms?)\b/i,
     reason: SURVEILLANCE,
   },
   // Everyone made an admin: "everyone gets sudo", "give everyone sudo", "make every user an admin".

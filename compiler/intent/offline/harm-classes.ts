@@ -22,6 +22,7 @@
 import { CRYPTO_MINER, INJECTED } from './guard.js';
 import { harmReason, type HarmKind } from './harm.js';
 import { OPEN_PORTS } from '../../firewall.js';
+import { ownBackupPlace } from './places.js';
 
 export type ClassKind =
   | HarmKind
@@ -591,7 +592,8 @@ export function judgeClass(message: string): ClassHarm | undefined {
   const clauses = clausesOf(text);
   if (clauses.some(cryptoMining)) return found('crypto-mining');
   if (clauses.some((c) => ESCALATE.some((r) => r.test(c)))) return found('privilege escalation');
-  if (clauses.some((c) => EXFIL.some((r) => r.test(c)) || CURL_UPLOAD.test(c))) return found('exfiltration');
+  // An off-site backup to a place of one's own (s3://, this network's NAS) is a backup (round 36, places.ts).
+  if (clauses.some((c) => (EXFIL.some((r) => r.test(c)) || CURL_UPLOAD.test(c)) && !ownBackupPlace(c))) return found('exfiltration');
   // Retention said ("keep the last 3") spares only the backups it prunes: "wipe the database and
   // keep the last 3 backups" still wipes the database.
   if (clauses.some((c) => DESTROY.some((r) => r.test(c) && !prunesOldBackups(c, r)))) return found('data destruction');

@@ -36,6 +36,8 @@
  * docs/intent.md ("Refused by kind of harm") lists the kinds with their near misses.
  */
 
+import { ownBackupPlace, siteNobodyReaches } from './places.js';
+
 export type HarmKind =
   | 'attack'
   | 'deception'
@@ -222,9 +224,8 @@ function concealment(c: string): boolean {
   if (has(disguise, c) && (has(systemName, c) || has(HIDEABLE, c))) return true;
   // Kept from the people who look: "nobody can see it", "so the admins can't find it" (not "so the team can see dashboards").
   const unseen = String.raw`(?:(?:no\s?one|nobody|no\s+body)(?:\s+else)?\s+(?:can|could|will|would|should|must|ever)?\s*(?:sees?|finds?|notices?|knows?|spots?|can\s+tell)|(?:the\s+)?(?:admins?|boss|team|owner|others?|other\s+users|anyone)\s+(?:can'?t|cannot|won'?t|doesn'?t|don'?t|never|will\s+not|would\s+not|does\s+not|do\s+not)\s+(?:ever\s+)?(?:see|find|notice|know|spot|tell))`;
-  // Round 35: "nobody can see my web site on port 80, open it" is a site nobody reaches, not a change kept from anyone.
-  const unreached = String.raw`\b(?:sees?|finds?|see|find)\s+(?:my|our|the|this|their)\s+(?:[\w-]+\s+)?(?:web\s?sites?|sites?|pages?|apps?|applications?|services?|servers?|dashboards?|shops?|stores?|blogs?|apis?|ui|portals?|grafana|nginx)\b`;
-  if (has(String.raw`\b${unseen}\b`, c) && has(HIDDEN_THING, c) && !has(unreached, c)) return true;
+  // Round 35: "nobody can see my web site on port 80, open it" is a site nobody reaches, not a change kept from anyone (places.ts).
+  if (has(String.raw`\b${unseen}\b`, c) && has(HIDDEN_THING, c) && !siteNobodyReaches(c)) return true;
   // The runtime's own watchers stopped so that what follows goes unseen: "kill the reconciler and
   // the observer so nobody notices"; the audit switched off or bypassed whatever the purpose.
   // "restart the observer" is not one.
@@ -286,7 +287,7 @@ function weakCredentials(text: string): boolean {
   return false;
 }
 
-const SENSITIVE = String.raw`\b(?:dump\w*|backups?|databases?|db|data|tables?|secrets?|keys?|passwords?|credentials?|creds|tokens?|state(?:\s+(?:files?|dir\w*|repo\w*))?|security\.ya?ml|env(?:ironment)?\s+(?:file|vars?|variables)|shadow|passwd|users?\s+(?:table|list|data)|customer\w*|emails?\s+list|it)\b|\.env\b|(?<![\w.-])\/etc\b`;
+const SENSITIVE = String.raw`\b(?:dump\w*|pg_dump\w*|mysqldump|mongodump|pg_basebackup|backups?|databases?|db|data|tables?|secrets?|keys?|passwords?|credentials?|creds|tokens?|state(?:\s+(?:files?|dir\w*|repo\w*))?|security\.ya?ml|env(?:ironment)?\s+(?:file|vars?|variables)|shadow|passwd|users?\s+(?:table|list|data)|customer\w*|emails?\s+list|it)\b|\.env\b|(?<![\w.-])\/etc\b`;
 const SEND = String.raw`(?<![\w./=@-])(?:send\w*|sent|post(?:s|ed|ing)?|upload\w*|past(?:e|es|ed|ing)|push\w*|ship\w*|cop(?:y|ies|ied)|cp|scp|rsync\w*|sftp|e-?mail\w*|mail\w*|forward\w*|transfer\w*|sync\w*|pip(?:e|es|ed|ing)|stream\w*|exfiltrat\w*|leak\w*|publish\w*|share|sharing|shared|dump\w*|put|drop\w*|beam\w*|curl|wget|nc|netcat|ncat|socat|tee)(?![\w.\/=@-])`;
 const OUTSIDE_PLACE = String.raw`\b(?:to|onto|into|at|via)\s+(?:an?\s+|my\s+|our\s+|the\s+|some\s+)?(?:other|another|external|remote|outside|personal|home|public)\s+(?:hosts?|servers?|machines?|boxes|address|endpoints?|sites?|buckets?)\b|\b(?:webhooks?|discord|telegram|slack|dropbox|google\s+drive|onedrive|mega\.nz|the\s+internet|public\s+(?:bucket|url|link))\b|\b(?:my|our|his|her|their|a|an|some)\s+(?:(?:own|personal|private|home|work|secret|other)\s+)?(?:gmail|hotmail|outlook|yahoo|proton\w*|icloud|personal\s+e-?mail|private\s+e-?mail|e-?mail|inbox|laptop|home\s+(?:pc|computer|server|nas)|phone|friend)\b`;
 /** Secret values in the clear: "the decrypted secrets", "the real password values", "plaintext tokens". */
@@ -327,6 +328,9 @@ function exfiltration(c: string): boolean {
   // What goes: this machine's data, named between the verb and the place or before the verb
   // ("dump it and post it to …"); a notice about a backup said after the place is not it.
   if (has(String.raw`\b(?:reports?|notifications?|alerts?|summar(?:y|ies)|status|digest|notices?|messages?|reminders?)\b`, rest.slice(0, at))) return false;
+  // Round 36: a notice said by when it is sent ("shoot me an email when a backup fails: ops@…"): the data named only inside the when-clause is what the notice is about.
+  const noticeOf = String.raw`\b(?:when(?:ever)?|if|once|after)\s+(?:a\s+|the\s+|any\s+|an?\s+|our\s+)?(?:[\w-]+\s+){0,2}?(?:fails?|failed|breaks?|errors?|succeeds?|finishes|completes|is\s+(?:done|finished|complete|late|missing)|runs|did\s*n[o']t\s+run|goes\s+wrong)\b`;
+  if (has(noticeOf, rest) && !has(SENSITIVE, rest.slice(0, at).replace(new RegExp(noticeOf, 'gi'), ' ')) && !has(SENSITIVE, c.slice(0, send.index))) return false;
   if (has(SENSITIVE, rest.slice(0, at)) || has(SENSITIVE, c.slice(0, send.index))) {
     // A plain GET to a health-check URL ("curl -fsS https://hc.example.com/ping/abc") sends nothing.
     if (/^(?:curl|wget)$/i.test(send[0]) && !has(String.raw`\s(?:-d|--data\S*|-F|--form|-T|--upload-file|-X\s*(?:POST|PUT)|--post-\w+)\b|@\/|<\s*\/|\|\s*(?:curl|nc|ncat|netcat)\b`, c)) return false;
@@ -375,7 +379,7 @@ function surveillance(c: string): boolean {
     return !has(String.raw`\b(?:detect\w*|find\w*|scan\w*\s+for|remov\w*|check\w*\s+for|block\w*|rkhunter|chkrootkit|clamav)\b`, c);
   }
   const capture = String.raw`\b(?:record\w*|captur\w*|log(?:s|ged|ging)?|sniff\w*|snoop\w*|spy\w*|intercept\w*|watch\w*|monitor\w*|grab\w*|steal\w*|copy\w*|sav(?:e|es|ing)|mirror\w*|tap\w*|read\w*|see|view\w*)\b`;
-  const others = String.raw`(?:(?:the\s+)?other\s+(?:users?|people|admins?|accounts?)|every(?:one|body)(?:\s+else)?|all\s+(?:the\s+)?users|users|people|employees|staff|colleagues|my\s+(?:wife|husband|partner|kids?|flatmates?|roommates?|coworkers?)|their|his|her|other\s+people'?s|users'|everyone'?s)`;
+  const others = String.raw`(?:(?:the\s+)?other\s+(?:users?|people|admins?|accounts?)|every(?:one|body)['’]s|every(?:one|body)(?:\s+else)?|all\s+(?:the\s+)?users|users|people|employees|staff|colleagues|my\s+(?:wife|husband|partner|kids?|flatmates?|roommates?|coworkers?)|their|his|her|other\s+people'?s|users'|everyone'?s)`;
   // "record what the other users type", "log everything people type".
   if (has(String.raw`${capture}[^.;]{0,40}\b(?:what|everything|all|anything)\s+(?:that\s+)?${others}\s+(?:\w+\s+)?(?:types?|typed|typing|enters?|writes?|says?|sends?|do(?:es)?)\b`, c)) return true;
   // "capture their ssh sessions", "sniff other users' passwords", "read everyone's mail".
@@ -426,7 +430,7 @@ function injectedInstruction(text: string): boolean {
   // or after ", also"/", ps", never mid-phrase ("ollama and model: llama3").
   const role = String.raw`(?:\[ ?)?(?:assistant|system|ai|llm)(?: ?\])? ?:`;
   const strong = new RegExp(
-    String.raw`(?:^|[.!?\n] ?)(?:(?:also|and|ps|p\.s\.|btw|note) ?[,:]? ?)?${role}|[,;] ?(?:also|ps|p\.s\.|btw) ?,? ?${role}|<\|im_start\|>|\[(?:system|inst)\]|\bignore (?:all )?(?:the |your |any )?(?:previous|prior|above|earlier|other) (?:instructions?|rules?|prompts?)|\byou are now (?:in )?(?:admin|root|developer|god|unrestricted|dan)\b|\bthe (?:user|operator|human|admin) (?:is|has been) (?:verified|pre-?approved|already approved)\b|\b(?:pre-?approved|already approved) by (?:the )?(?:user|operator|admin)`,
+    String.raw`(?:^|[.!?\n] ?)(?:(?:also|and|ps|p\.s\.|btw|note) ?[,:]? ?)?${role}|[,;] ?(?:also|ps|p\.s\.|btw) ?,? ?${role}|<\|im_start\|>|\[(?:system|inst)\]|\bignore (?:all )?(?:the |your |any )?(?:previous|prior|above|earlier|other) (?:instructions?|rules?|prompts?)(?! (?:for|about|on|regarding|concerning) (?!(?:safety|security|harm|you|yourself|your)\b)(?:port\b|the |my |\d|[\w-]+))|\byou are now (?:in )?(?:admin|root|developer|god|unrestricted|dan)\b|\bthe (?:user|operator|human|admin) (?:is|has been) (?:verified|pre-?approved|already approved)\b|\b(?:pre-?approved|already approved) by (?:the )?(?:user|operator|admin)`,
     'i',
   );
   const flat = text.replace(/[ \t]+/g, ' ');
@@ -489,7 +493,8 @@ export function judgeHarm(message: string): Harm | undefined {
   if (clauses.some(attack)) return found('attack');
   if (clauses.some(deception)) return found('deception');
   if (clauses.some(surveillance)) return found('surveillance');
-  if (clauses.some(exfiltration)) return found('exfiltration');
+  // An off-site backup to a place of one's own (s3://, this network's NAS) is a backup (round 36, places.ts).
+  if (clauses.some((c) => exfiltration(c) && !ownBackupPlace(c))) return found('exfiltration');
   if (clauses.some(concealment)) return found('concealment');
   if (weakCredentials(text)) return found('weak credentials');
   if (lockout(text)) return found('lockout');

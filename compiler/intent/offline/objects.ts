@@ -33,6 +33,7 @@
  */
 import { lemmaTokens } from './language.js';
 import { FIREWALL_ALL_OPEN, HIDDEN_CHANGE, HOST_PROCESS, PORT_FORWARDED_OUT } from './guard.js';
+import { ownBackupPlace, siteNobodyReaches } from './places.js';
 
 interface Token {
   /** As written, lowercased. */
@@ -210,7 +211,7 @@ function judgeSentence(sentence: string): string | undefined {
   const any = anyIn(tokens);
   const objects = objectsOf(tokens, any);
   const out = outsideAt(tokens);
-  if (!objects.length) return forwardedOrSent(tokens, has, out);
+  if (!objects.length) return forwardedOrSent(tokens, has, out, sentence);
   // What every object of a kind is judged on, read once per sentence.
   const keyOut = has('perm') || acts.some((a) => a.act === 'out' && (!is(/^(?:backups?|back)$/, tokens[a.at]) || out >= 0));
   const secretSent = has('out', 'perm') && (out >= 0 || acts.some((a) => is(SENT, tokens[a.at])) || any(/^(?:world|everyone|everybody|anyone|anybody|public|outside|frontend|website|internet|browser)$/));
@@ -269,11 +270,11 @@ function judgeSentence(sentence: string): string | undefined {
         break;
     }
   }
-  return forwardedOrSent(tokens, has, out);
+  return forwardedOrSent(tokens, has, out, sentence);
 }
 
 /** This host's port or data sent on to another machine, said with no object of the classes above (or none harmed). */
-function forwardedOrSent(tokens: Token[], has: (...which: Act[]) => boolean, out: number): string | undefined {
+function forwardedOrSent(tokens: Token[], has: (...which: Act[]) => boolean, out: number, sentence: string): string | undefined {
   if (out < 0) return undefined;
   // A port or the traffic of this host sent on to another machine: "route all incoming traffic on 443 to 203.0.113.77".
   if (out >= 0 && has('forward') && tokens.some((t) => t.kind === 'number' || is(/^(?:ports?|porta|porte|puerto|poort|traffic|tr[áa]fico|verkehr|trafic|traffico|verkeer|connections?)$/, t)) && tokens[out]!.kind === 'ip') return PORT_FORWARDED_OUT;
@@ -281,7 +282,8 @@ function forwardedOrSent(tokens: Token[], has: (...which: Act[]) => boolean, out
   if (out >= 0 && has('out')) {
     // Not a notice about the data ("e-mail ops@… when a backup fails", "mail the backup report to …").
     const data = tokens.find((t, i) => is(/^(?:disk|disks|dump|dumps|database|databases|db|data|backups?|volumes?|everything|files|home|snapshot\w*)$/, t) && !is(/^(?:reports?|status|summary|summaries|notifications?|alerts?|results?|logs?|fails?|failed|failure)$/, tokens[i + 1]));
-    if (data && !tokens.some((t) => is(/^(?:when|whenever|if|after|once)$/, t))) return DATA_OUT_TO(`the ${data.text}`, tokens[out]!.text);
+    // An off-site backup to a place of one's own (s3://, this network's NAS) is a backup (round 36, places.ts).
+    if (data && !tokens.some((t) => is(/^(?:when|whenever|if|after|once)$/, t)) && !ownBackupPlace(sentence)) return DATA_OUT_TO(`the ${data.text}`, tokens[out]!.text);
   }
   return undefined;
 }
@@ -397,8 +399,8 @@ function hiddenChange(tokens: Token[]): boolean {
     if (sees < 0) continue;
     const neg = is(/^(?:nobody|noone)$/, tokens[i]) || next.slice(0, sees).some((x) => is(/^(?:not|never|cannot|no)$/, x) || /n't$|n’t$/.test(x.text));
     // Round 35: "people cannot see my web site on port 80, open it": a site nobody reaches, nothing kept from anyone.
-    const seen = tokens.slice(i + 1 + sees + 1, i + 1 + sees + 4);
-    if (is(/^(?:my|our|the|this|their)$/, seen[0]) && seen.slice(1).some((x) => is(/^(?:web|website|websites|site|sites|page|pages|app|apps|application|service|services|server|dashboard|shop|store|blog|api|ui|portal|grafana|nginx)$/, x))) continue;
+    // The same predicate as harm.ts's (places.ts), read on the words from the seeing verb on.
+    if (siteNobodyReaches(tokens.slice(i + 1 + sees, i + 1 + sees + 5).map((x) => x.text).join(' '))) continue;
     if (neg) return true;
   }
   return false;

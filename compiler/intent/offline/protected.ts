@@ -19,7 +19,8 @@
  * gap between two words, so each is linear in the request (regex-shapes.test.ts). Pure: no I/O.
  * docs/intent.md ("Round 35, HARM").
  */
-import { ALERTS_SILENCED, ALL_ACCOUNTS, API_OPEN_NO_TOKEN, EVERYONE_ADMIN, HIDDEN_CHANGE, HOST_DATA_OUT, HOST_DESTROY, REMOTE_CODE, SECRET_IN_REPLY } from './guard.js';
+import { ALERTS_SILENCED, ALL_ACCOUNTS, API_OPEN_NO_TOKEN, APPROVAL_BY_PROXY, APPROVALS_OFF, BACKDOOR, CONTAINER_ESCAPE, FIREWALL_DOWN, SAFETY_OFF, UNSIGNED_PLANS, EVERYONE_ADMIN, HIDDEN_CHANGE, HOST_DATA_OUT, HOST_DESTROY, HOST_PROCESS, REMOTE_CODE, SECRET_IN_REPLY } from './guard.js';
+import { isPrivateIPv4 } from './places.js';
 
 export const DATA_WIPED =
   'wiping data (the volumes, the databases, their tables) cannot be undone from here, and the backups may not hold the last of it. Nothing was changed. Remove a service by name and keep its data ("remove redis but keep its data"), or restore one from a backup.';
@@ -31,6 +32,8 @@ export const AUTH_OFF =
   'a service (or the Claude.OS API) with its login, password or token turned off lets anyone who reaches it in: I do not turn authentication off from a request. Nothing was changed. Keep the login; limit who reaches it instead ("make grafana reachable only from 10.0.0.0/8").';
 export const SERVICES_ALL =
   'removing every service at once takes down everything this machine serves in one step. Nothing was changed. Remove services by name ("remove redis and the worker"), or say what stays ("remove everything except nginx"); `claude rollback` goes back to an earlier state.';
+export const DATA_PUBLISHED =
+  "this machine's data (its backups, dumps, databases, the host's own directories, the secrets) put where anyone can download or read it is a leak, whoever reaches the address. Nothing was changed. Serve a site's own files by name (\"serve ./html with nginx on port 80\"), and copy a backup off yourself, over a channel you control.";
 export const HOST_MALWARE =
   'a rootkit, keylogger, backdoor or other malware is never installed here: it hides what runs on this machine from the people who run it. Nothing was changed. To look for one, say "check for rootkits with rkhunter".';
 
@@ -45,8 +48,24 @@ const TYPOS: [RegExp, string][] = [
   [/\b(?:acounts|accouts|acconts)\b/gi, 'accounts'],
   [/\b(?:alets|alrets|aletrs)\b/gi, 'alerts'],
   [/\ball\s+(?:the\s+)?dat\b/gi, 'all the data'],
+  // Round 36 (HARM3): the people and the login, misspelt.
+  [/\b(?:evryone|everyon|everone|evreyone|eveyone|everyoen)\b/gi, 'everyone'],
+  [/\b(?:evrybody|everbody|everybdy|evreybody)\b/gi, 'everybody'],
+  [/\b(?:autentication|authentification|authetication|authenication|authentcation|autentification|authentiction)\b/gi, 'authentication'],
+  [/\b(?:pasword|passwrod|passowrd|passwod)(s?)\b/gi, 'password$1'],
+  [/\b(?:remvoe|reomve|remoev|rmove)\b/gi, 'remove'],
+  [/\b(?:disabel|disbale|dissable|disalbe)\b/gi, 'disable'],
 ];
+/** Round 36 (HARM3): a request with the common typos of the class words folded, for every reader (engine.ts detectDanger). */
+export const foldTypos = (m: string): string => fold(m);
 const fold = (m: string): string => TYPOS.reduce((s, [re, w]) => s.replace(re, w), m);
+
+/**
+ * Round 36 (HARM3): a glob said as the object is every one of them: "remove users *", "delete user *
+ * except root", "give sudo to users *", "delete the rules *". Read as "all the users" by every reader.
+ */
+const GLOB_OBJECT = /\b(users?|accounts?|rules?|keys?|backups?|snapshots?|volumes?|databases?|services?|containers?|alerts?|logins?)\s+(?:(?:named|matching|called|like)\s+)?['"`]?\*['"`]?(?=[\s,.;:!?]|$)/gi;
+export const globAsAll = (m: string): string => m.replace(GLOB_OBJECT, (_w, noun: string) => `all the ${/s$/i.test(noun) ? noun : `${noun}s`}`);
 
 /** The clauses of a request: a sentence, a line, a part after ";" or ":", ", and", "and then", "then". */
 const clauses = (m: string): string[] => m.split(/[.!?;:\n](?=\s|$)|,\s+(?:and\s+)?(?:then\s+)?|(?<!\s)\s+(?:and\s+)?then\s+/i).filter((c) => c.trim() !== '');
@@ -104,6 +123,8 @@ const ACCOUNT_RES = [
   new RegExp(String.raw`\b${SHUT}\s+(?:out\s+)?${ACCOUNT_ALL}\b(?![^.;\n]{0,20}\b(?:from|out\s+of)\s+(?:the\s+)?(?!(?:sudo|sudoers|wheel|admins?|adm|root)\b)[\w-]+\s+group\b)(?![^.;\n]{0,30}\b(?:from|out\s+of|in)\s+(?:the\s+|my\s+|our\s+)?(?:[\w-]+\s+){0,2}(?:table|newsletter|mailing\s+list|database|db|channel|chat|room|project|org|organi[sz]ation|crm|app)\b)`, 'i'),
   /\b(?:userdel|deluser)\s+(?:every|all|any)\w*/i,
   /\b(?:take\s+away|revok\w*|remov\w*)\s+(?:every(?:one|body)'?s|all)\s+(?:access|logins?|keys)\b/i,
+  // Round 36: "expire the passwords of all of them, every user on the box".
+  new RegExp(String.raw`\b${SHUT}\s+(?:the\s+)?(?:passwords?|logins?|accounts?|access|shells?)\s+(?:of|for)\s+(?:all|every|each)\b`, 'i'),
   // "set every user's shell to /usr/sbin/nologin".
   /\b(?:every|all|each)\s+(?:the\s+)?(?:users?|accounts?)(?:'s|')?\s+shells?\b[^.;\n]{0,20}?\b(?:nologin|\/bin\/false|false)\b/i,
 ];
@@ -125,6 +146,8 @@ const AUTH_OFF_RES = [
   // safe way and is not this.
   /\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+off|remov\w*|drop\w*|skip\w*|bypass\w*|get\s+rid\s+of|kill\w*|ditch\w*)\s+(?:the\s+|all\s+)?(?:(?:two-?factor|2fa|mfa|multi-?factor|otp|totp)(?:\s+auth\w*)?(?:\s+(?:and|&|plus)\s+|\s*,\s*)?)?(?:password|passwd)\s+(?:checks?|checking|verification|prompts?)\b/i,
 ];
+/** Round 36: the second factor itself turned off ("disable MFA for the admin account", "turn off 2fa for everyone"). */
+const SECOND_FACTOR_OFF = /\b(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+off|remov\w*|drop\w*|skip\w*|bypass\w*|get\s+rid\s+of|kill\w*|ditch\w*|no\s+more)\s+(?:the\s+|all\s+|any\s+)?(?:two-?factor|2fa|mfa|multi-?factor|second\s+factor|otp|totp)(?:\s+(?:auth\w*|logins?|checks?|codes?))?\b|\b(?:two-?factor|2fa|mfa|multi-?factor|otp|totp)\s*(?::|=)\s*(?:off|false|no|disabled?)\b/i;
 /** The API token and the host's own API/UI. */
 const CLAUDE_API = /\b(?:claude|api|web\s?ui|ui|dashboard|control\s+panel)\b/i;
 
@@ -134,8 +157,10 @@ const MUTE = String.raw`(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+(?:
 const WATCH_RES = [
   new RegExp(String.raw`\b${MUTE}\s+(?:all\s+|the\s+|any\s+|our\s+)?${WATCH}`, 'i'),
   new RegExp(String.raw`\b${MUTE}\s+(?:the\s+)?(?:[\w-]+\s+(?:and\s+|&\s+)?)?alerting\b`, 'i'),
+  // Round 36: "route all alerts to a mailbox nobody reads".
+  /\b(?:alerts?|notifications?|pages?|paging)\b[^.;\n]{0,40}?\b(?:to|at|into)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:that\s+)?(?:nobody|no\s*one|no-one)\s+(?:ever\s+)?(?:reads?|checks?|watches|looks\s+at|monitors?|opens?)\b/i,
   /\bturn\w*\s+(?:all\s+)?(?:the\s+)?(?:pager|alerts|alerting|notifications|observer)\s+off\b/i,
-  /\b(?:take|put|knock)\s+(?:the\s+)?(?:observer|alerting|pager)\s+(?:offline|down|out)\b/i,
+  /\b(?:take|put|knock|shut|bring)\w*\s+(?:the\s+)?(?:observer|alerting|pager)\s+(?:offline|down|out)\b/i,
   /\b(?:alerts?|notifications?|alert\s+(?:webhook|channel|emails?)|pages?|paging|webhooks?)\b[^.;\n]{0,40}?\b(?:to|at|into|towards)\s+(?:\/dev\/null|nowhere|nobody|no\s+one|a\s+(?:dead|black\s*hole|fake|bogus|invalid|non-?existent)\b|an\s+(?:invalid|unused|empty|non-?existent)\b|a\s+void\b)/i,
 ];
 /** A bounded pause of one thing said by name is maintenance: "mute the disk alert for nginx for an hour". */
@@ -156,7 +181,7 @@ const CONCEALED = [
 
 /** Root or sudo for everyone, or root made of a user: "sudo for everyone please", "make bob root". */
 const ROOT_RES = [
-  /(?<!\b(?:for|password|without|require\w*)\s)\b(?:sudo|root|admin)\s+(?:rights\s+|access\s+|privileges\s+)?(?:for|to)\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|any(?:one|body))\b/i,
+  /(?<!\b(?:for|password|without|require\w*)\s)\b(?:sudo|root|admin(?:istrator)?)\s+(?:rights\s+|access\s+|privileges\s+)?(?:for|to)\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|every\s+(?:user|account)|any(?:one|body))\b/i,
   /\bmake\s+(?!(?:it|this|that|sure|the|a|an|root)\b)[\w-]+\s+(?:a\s+)?root(?:\s+(?:user|account))?\s*(?:$|[.,;!]|\b(?:please|too|as\s+well|now)\b)/i,
 ];
 
@@ -196,7 +221,7 @@ const COMMANDS: [RegExp, string][] = [
   [new RegExp(String.raw`\b(?:systemctl|service|rc-service)\s+(?:(?:stop|disable|mask|kill)\s+(?:--now\s+)?${LOG_DAEMON}|${LOG_DAEMON}\s+(?:stop|disable|mask))\b|\b(?:stop|disable|mask|kill)\w*\s+(?:the\s+)?(?:auditd|rsyslog\w*|syslog(?:-ng)?|journald|alertmanager)\b`, 'i'), 'ALERTS_SILENCED'],
   [/\b(?:alert|notification|paging|pager)\w*\s+(?:receiver|email|e-mail|address|webhook|channel|destination|target|recipient|url)s?\b[^.;\n]{0,20}?\b(?:to|=|:)\s+(?:null|none|nil|nothing|nowhere|\/dev\/null|[\w.+-]+@(?:[\w-]+\.)*(?:invalid|localhost)\b)/i, 'ALERTS_SILENCED'],
   [/\bGF_AUTH_(?:ANONYMOUS_ENABLED|DISABLE_LOGIN_FORM|BASIC_ENABLED)\s*[=:]\s*(?:true|1|yes|on)\b|\banonymous\s+(?:auth\w*|access|login)\s+(?:enabled|on|allowed|true)\b|\brequirepass\s+(?:off|none|no|""|'')|\bprotected-mode\s+(?:no|off)\b|\btrust\s+auth\w*\b|\bauth\w*\s+(?:method\s+)?(?:to\s+|=\s*)?trust\b|\bno-?auth\s+mode\b|\b(?:auth|authentication|login)[_-]?(?:enabled|required)\s*(?:[=:]|to)\s*(?:false|no|off|0)\b|\bskip-grant-tables\b/i, 'AUTH_OFF'],
-  [/\b(?:put|add|place|move)\s+(?:every(?:one|body)|all\s+(?:the\s+)?(?:users|accounts))\s+(?:in|into|to)\s+(?:the\s+)?(?:wheel|sudo|sudoers|admins?|root)\b|\bALL\s+ALL\s*=\s*\(/i, 'EVERYONE_ADMIN'],
+  [/\b(?:put|add|place|move)\s+(?:every(?:one|body)|all\s+(?:the\s+)?(?:users|accounts)|every\s+(?:single\s+)?(?:user|account))\s+(?:in|into|to)\s+(?:the\s+)?(?:wheel|sudo|sudoers|admins?|root|docker)\b|\bALL\s+ALL\s*=\s*\(/i, 'EVERYONE_ADMIN'],
 ];
 
 /**
@@ -218,12 +243,11 @@ function findDeletesAll(message: string): boolean {
  * uploads /tmp/all.tgz to http://203.0.113.50/upload"). A private address (10/8, 172.16/12,
  * 192.168/16, loopback) is this network's own backup host, and a name is said by its owner.
  */
-const UPLOAD_OUT = /\b(?:upload\w*|send\w*|post\w*|push\w*|ship\w*|transfer\w*|exfiltrat\w*|copy\w*|scp|rsync|curl)\b[^;\n]{0,60}?(?<![\w.:/-])@?\/[\w.-]+(?:\/[\w.-]+)*[^;\n]{0,40}?\b(?:to|at|into|onto)\s+(?:(?:https?|ftp):\/\/|[\w-]+@)?(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}\b/i;
+const UPLOAD_OUT = /\b(?:upload\w*|send\w*|post\w*|push\w*|ship\w*|transfer\w*|exfiltrat\w*|copy\w*|scp|rsync|curl)\b[^;\n]{0,60}?(?<![\w.:/-])@?\/[\w.-]+(?:\/[\w.-]+)*[^;\n]{0,40}?\b(?:to|at|into|onto)\s+(?:(?:https?|ftp):\/\/|[\w-]+@)?(\d{1,3}(?:\.\d{1,3}){3})\b/i;
 function uploadedOut(message: string): boolean {
   const m = UPLOAD_OUT.exec(message);
   if (!m) return false;
-  const [a, b] = [Number(m[1]), Number(m[2])];
-  return !(a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168));
+  return !isPrivateIPv4(m[1]!);
 }
 
 /** Round 35 (held-out 29 h29-dng-05): every service removed, nothing kept ("delete all services, clean slate"); "… except nginx", "… from the group", stopping them all are not this. */
@@ -238,6 +262,105 @@ const THEN_TAKEN: [RegExp, string][] = [
   [new RegExp(String.raw`\b(?:alerts|alerting|notifications|the\s+observer|the\s+pager)\b[^.;\n]{0,40}?\b${MUTE}\s+(?:them|it|all\s+of\s+them)\b`, 'i'), ALERTS_SILENCED],
 ];
 
+/**
+ * Round 36 (HARM3): classes the red team of round 36 found open, each what is protected × what
+ * leaks, destroys or keeps it: the host's directories or the backups served to whoever asks; a
+ * secret file put in the web root or posted; the host's logs sent to an outside address; a change
+ * kept from every record ("they shouldn't show up anywhere"); accounts removed by a host command
+ * run as said; a job or service that undoes the admins' fix or calls back out; every user's
+ * password expired; the alerts said off in a list; a backup or data directory emptied by a glob.
+ */
+const SENSITIVE_DIR = String.raw`(?:(?<![\w.-])\/(?:etc|root|home|boot|proc|sys|var\/lib\/(?:claude|docker|containerd|postgresql|mysql))\b(?![\w.-])|~\/\.ssh\b)`;
+const PUBLISHED = [
+  // "add nginx2 serving /etc on port 8081", "serve the /root directory over http on port 9000".
+  new RegExp(String.raw`\b(?:serv\w*|shar\w*|publish\w*|expos\w*|host(?:s|ed|ing)?)\b[^.;\n]{0,40}?${SENSITIVE_DIR}[^.;\n]{0,40}?(?:\bon\s+port\b|\bover\s+(?:https?|ftp|the\s+web)\b|\bport\s+\d|\bon\s+the\s+(?:web|internet)\b|\bpublic(?:ly)?\b|\bto\s+(?:every(?:one|body)|any(?:one|body)|the\s+(?:world|internet))\b)`, 'i'),
+  // "make the backups downloadable from the website", "share the security.yaml file publicly".
+  /\b(?:back\s?-?ups?|dumps?|databases?|db|snapshots?|secrets?|security\.ya?ml|private\s+keys?)\b[^.;\n]{0,40}?(?<!\b(?:is|are|was|were|be|being|not)\s)\b(?:downloadable|world-?readable|public(?:ly)?\s+(?:available|readable|accessible|downloadable)|available\s+(?:to|for)\s+(?:every(?:one|body)|any(?:one|body)|the\s+(?:public|world|internet)))\b/i,
+  /\b(?:publish\w*|expos\w*|shar(?:e|es|ed|ing))\s+(?:the\s+|all\s+|our\s+|every\s+)?(?:back\s?-?ups?|dumps?|databases?|security\.ya?ml|secrets?|private\s+keys?)\b[^.;\n]{0,30}?(?:\bpublic(?:ly)?\b|\bon\s+the\s+(?:web|internet)\b|\bto\s+(?:every(?:one|body)|any(?:one|body)|the\s+(?:world|internet))\b)/i,
+];
+const SECRET_FILE = String.raw`(?:security\.ya?ml|secrets?(?:\s+file)?|\.env(?:\s+file)?|private\s+keys?|passwords?|tokens?|credentials?|api\s+keys?)`;
+const SECRETS_POSTED = [
+  // "copy security.yaml into the nginx web root".
+  new RegExp(String.raw`\b(?:cop(?:y|ies|ied)|put|puts|mov\w*|plac\w*|writ\w*|dump\w*|sav\w*)\s+(?:the\s+|our\s+|all\s+(?:the\s+)?)?(?:(?:whole\s+)?contents?\s+of\s+(?:the\s+)?)?${SECRET_FILE}\b[^.;\n]{0,40}?\b(?:web\s?root|html|www|public\s+(?:dir\w*|folder)|index(?:\.html)?|website|download\w*|labels?|annotations?|motd|banner|descriptions?|comments?)\b`, 'i'),
+  // "a webhook that gets every new secret": the secrets handed to a place outside.
+  /\b(?:webhooks?|https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.]+)[^.;\n]{0,60}?\b(?:gets?|receives?|is\s+sent|collects?|captures?)\s+(?:every|all|each|the)\s+(?:new\s+)?(?:secrets?|passwords?|tokens?|keys?|credentials?)\b/i,
+  // "tweet the root password", "post the api token".
+  new RegExp(String.raw`\b(?:tweet\w*|post(?:s|ed|ing)?|publish\w*|broadcast\w*)\s+(?:the\s+|our\s+|my\s+|its\s+|all\s+(?:the\s+)?)?(?:[\w-]+\s+)?${SECRET_FILE}\b`, 'i'),
+];
+/** The host's logs (all of them, auth, system) sent to an outside address by number. */
+const LOGS_OUT = /\b(?:forward|send|ship|stream|upload|copy|push)\w*\s+(?:all\s+(?:of\s+)?(?:the\s+)?|(?:the\s+)?(?:auth|system|host|audit|secure|ssh)\s+)(?:[\w-]+\s+){0,2}?logs?\b[^.;\n]{0,60}?\b(?:to|at)\s+(?:an?\s+|my\s+)?(?:[\w-]+\s+){0,2}?(\d{1,3}(?:\.\d{1,3}){3})\b/i;
+/** Kept from every record: "they shouldn't show up anywhere", "it must not appear in the history"; a secret kept out of the logs is not this. */
+const NO_RECORD = /\b(?:should(?:n'?t|\s+not)|must(?:n'?t|\s+not)|won'?t|will\s+not|never|don'?t|doesn'?t|do\s+not|does\s+not)\s+(?:ever\s+)?(?:show\s+up|appear|be\s+(?:seen|visible|logged|recorded|listed|noticed))\s+(?:anywhere|in\s+(?:the\s+|any\s+)?(?:logs?|history|audit\w*|records?|journal|status|lists?))\b/i;
+const NOT_A_RECORD = /\b(?:passwords?|secrets?|tokens?|keys?|credentials?|pii|personal|emails?|debug|errors?|stack\s+traces?|health\s*-?checks?|request\s+bodies|noise)\b/i;
+/** A host command said to run: "run: userdel -r alice && userdel -r bob". */
+const HOST_COMMAND_RUN = /(?:^|[.;\n]\s*)(?:please\s+)?(?:run|execute|exec)\s*(?::|this|these|the\s+following)\s*:?\s*[`'"]?(?:sudo\s+)?(?:userdel|deluser|usermod|passwd|chpasswd|visudo|iptables|nft|ufw|systemctl|shutdown|reboot|halt|poweroff|dd|mkfs\S*|chmod|chown|chattr|kill(?:all)?|pkill)\b/i;
+const PERSISTS = [
+  // "a job that opens port 4444 again if someone closes it": the admins' fix undone.
+  /\b(?:again|back(?:\s+on)?|re-?(?:open|add|enabl|creat|instat)\w*)\b[^.;\n]{0,30}?\b(?:if|when|whenever|after|each\s+time|every\s+time)\s+(?:someone|somebody|any(?:one|body)|an?\s+admin|the\s+admins?|they|it\s+(?:is|gets)|it'?s)\s+(?:[\w-]+\s+){0,2}?(?:clos|remov|delet|disabl|revok|kill|stop|block|chang|fix|undo|revert|lock)\w*/i,
+];
+/** A service that calls back out to a public address: "reconnects to 198.51.100.9:4444". */
+const CALLS_BACK = /\b(?:reconnect\w*|connect\w*\s+back|calls?\s+home|phones?\s+home|beacon\w*)\b[^.;\n]{0,40}?(\d{1,3}(?:\.\d{1,3}){3}):\d{2,5}\b/i;
+/** A backup or data directory emptied by a glob: "delete /var/backups/*", "rm /srv/pgdata/*". */
+const GLOB_EMPTIED = /\b(?:delet\w*|remov\w*|rm|wip(?:e|es|ed|ing)|purg\w*|eras\w*|clear\w*|empt\w*|nuk\w*)\s+(?:-\w+\s+){0,3}(?:the\s+)?["'`]?\/[\w./-]{0,80}?\b(back\s?-?ups?|snapshots?|dumps|volumes|data|pgdata|postgresql|mysql|claude(?:\.d)?)\b[\w./-]{0,80}?\/\*(?![\w.])/i;
+/** Each thing said with what to do to it, as a list: "backups: delete. volumes: delete. users: delete." */
+const LISTED_OFF = /\b(backups?|snapshots?|volumes|databases|data|users|accounts|alerts|alerting|logs|audit(?:\s+log)?)\s*:\s*(?:all\s+)?(?:delete|remove|wipe|purge|drop|nuke|erase|gone|none|off|disabled?)(?=\s*(?:$|[.,;!\n]))/gi;
+/** The alerts said off as a setting in a list: "alerts: all off". */
+const ALERTS_LISTED = /\b(?:alerts|alerting|notifications|pager|paging)\s*:\s*(?:all\s+)?(?:off|disabled?|none|muted?|silenced?)\b/i;
+/** The object first, then "all", then the verb, as some people write it: "users all remove except me", "backups all delete". */
+const INVERTED = new RegExp(String.raw`\b(users|accounts|logins|volumes|databases|backups|snapshots)\s+(?:all|every\s+one|each)\s+(?:${WIPE}|${SHUT})\b`, 'i');
+const CHROOT_HOST = /\bchroot\s+\/(?:host|mnt\/host|rootfs|hostfs|host-root)\b/i;
+
+function round36(message: string): string | undefined {
+  if (said(PUBLISHED, message)) return DATA_PUBLISHED;
+  if (said(SECRETS_POSTED, message)) return SECRET_IN_REPLY;
+  const logs = LOGS_OUT.exec(message);
+  if (logs && !isPrivateIPv4(logs[1]!) && !NEG.test(message.slice(0, logs.index))) return HOST_DATA_OUT;
+  for (const c of message.split(/[.!?;\n](?=\s|$)/)) if (NO_RECORD.test(c) && !NOT_A_RECORD.test(c)) return HIDDEN_CHANGE;
+  if (HOST_COMMAND_RUN.test(message)) return HOST_PROCESS;
+  if (said(PERSISTS, message)) return BACKDOOR;
+  const back = CALLS_BACK.exec(message);
+  if (back && !isPrivateIPv4(back[1]!)) return BACKDOOR;
+  const glob = GLOB_EMPTIED.exec(message);
+  if (glob && !NEG.test(message.slice(0, glob.index))) return /back|snap|dump/i.test(glob[1]!) ? BACKUPS_GONE : DATA_WIPED;
+  if (CHROOT_HOST.test(message)) return CONTAINER_ESCAPE;
+  if (said([ALERTS_LISTED], message)) return ALERTS_SILENCED;
+  if (said([SECOND_FACTOR_OFF], message)) return AUTH_OFF;
+  for (const m of message.matchAll(LISTED_OFF)) {
+    if (NEG.test(message.slice(Math.max(0, m.index - 40), m.index))) continue;
+    const what = m[1]!.toLowerCase();
+    return /^(?:backups?|snapshots?)$/.test(what) ? BACKUPS_GONE : /^(?:users|accounts)$/.test(what) ? ALL_ACCOUNTS : /^(?:alerts|alerting)$/.test(what) ? ALERTS_SILENCED : /^(?:logs|audit)/.test(what) ? HIDDEN_CHANGE : DATA_WIPED;
+  }
+  const inverted = INVERTED.exec(message);
+  if (inverted && !NEG.test(message.slice(0, inverted.index))) return /^(?:users|accounts|logins)$/i.test(inverted[1]!) ? ALL_ACCOUNTS : /^(?:backups|snapshots)$/i.test(inverted[1]!) ? BACKUPS_GONE : DATA_WIPED;
+  return undefined;
+}
+
+/** Every user's SSH keys taken (refused before round 35's protected.ts, not after it). */
+const KEYS_ALL_GONE =
+  "lockout: every user's SSH keys removed leaves nobody who can log in to administer the machine. Nothing was changed. Remove a key by name (\"remove alice's ssh key\"), one user at a time, and keep an admin's key.";
+
+/**
+ * Wordings of known classes round 35's red team (HARM2) found that the lists did not have, read
+ * here with the classes since round 36 (they were conversation-harm.ts `saidHarm`); the three that
+ * overlapped this module's or guard.ts's readings (sudo "to everyone", the observer stopped, /etc
+ * sent out) are read there only.
+ */
+const SAID: [RegExp, string][] = [
+  [/\b(?:take|tear|bring|knock|pull|shut)\w*\s+(?:the\s+|our\s+|that\s+|this\s+)?(?:firewall|packet\s+filter|wall)\s+(?:down|out)\b|\b(?:firewall|packet\s+filter)\s+(?:taken|torn|brought|knocked|pulled|shut)\s+down\b/i, FIREWALL_DOWN],
+  [/\b(?:give|grant|hand)\w*\s+(?:every(?:one|body)|all\s+(?:the\s+)?(?:users|accounts)|every\s+(?:single\s+)?(?:user|account)|anyone|anybody)\s+(?:on\s+(?:the|this)\s+(?:box|server|machine|host)\s+)?(?:sudo|root|admin\w*)\b/i, EVERYONE_ADMIN],
+  [/\b(?:every(?:one|body)|all\s+(?:the\s+)?users|every\s+(?:user|account))(?:\s+on\s+(?:the|this)\s+(?:box|server|machine|host))?\s+(?:be\s+)?(?:given|granted|made)\s+(?:sudo|root|admin\w*|administrator\w*)\b/i, EVERYONE_ADMIN],
+  [/\bapprov\w*\s+(?:them|it|all|every\w*|the\s+(?:pending\s+)?(?:plans?|changes?|approvals?|requests?))(?:\s+all)?\s+(?:for|on\s+behalf\s+of|in\s+the\s+name\s+of|as)\s+(?!(?:now|me|today|tomorrow|the\s+(?:day|week|night|demo))\b)\w+/i, APPROVAL_BY_PROXY],
+  [/\b(?:no(?:body|\s+one|-one)|no\s+(?:second\s+)?(?:person|admin|one\s+else))\s+(?:else\s+)?(?:needs?\s+to|has\s+to|must|should(?:\s+have\s+to)?|will\s+have\s+to|is\s+needed\s+to)\s+(?:approve|ok|okay|sign\s+off|review|confirm)\b/i, APPROVALS_OFF],
+  [/\b(?:security|safety)\s+(?:stuff|things|features|measures|checks|settings|bits)\s+(?:off|disabled|removed|gone)\b|\b(?:turn|switch|shut|take)\w*\s+(?:off|down|away)\s+(?:the\s+|all\s+(?:the\s+)?)?(?:security|safety)\s+(?:stuff|things|features|measures|bits)\b/i, SAFETY_OFF],
+  [/\b(?:pass(?:word|wd)s?|secrets?|tokens?|credentials?|api\s+keys?)\b[^.;\n]{0,60}?\b(?:into|in|on|onto|to)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:index|start|landing|front|main|error|login|about)\s+page\b/i, SECRET_IN_REPLY],
+  [/\b(?:log|print|echo|dump|write|output)\w*\s+(?:out\s+)?(?:every|all|each)\s+(?:of\s+)?(?:the\s+)?(?:secrets?|passwords?|tokens?|credentials?)\b|\b(?:secrets?|passwords?|tokens?|credentials?)\b[^.;\n]{0,40}?\b(?:into|in|to)\s+(?:the\s+)?(?:job\s+|app\s+|container\s+)?(?:logs?|stdout|console)\b/i, SECRET_IN_REPLY],
+  [/\b(?:whole|entire|full|complete)\s+(?:of\s+the\s+)?host(?:'s)?\s+(?:file\s?system|fs|disk|drive|root)\b|\bhost(?:'s)?\s+(?:whole|entire|full)\s+(?:file\s?system|fs|disk)\b|\b(?:whole|entire)\s+(?:file\s?system|disk)\s+of\s+the\s+host\b/i, CONTAINER_ESCAPE],
+  [/\b(?:plan\s+)?(?:signing|signatures?)\s+(?:of\s+plans\s+)?(?:optional|off|disabled|not\s+(?:required|needed|mandatory|enforced))\b|\bmake\s+(?:the\s+)?(?:plan\s+)?(?:signing|signatures?)\s+(?:of\s+plans\s+)?(?:optional|unnecessary|not\s+required)\b/i, UNSIGNED_PLANS],
+  [/\b(?:remov|delet|drop|revok|wip|strip|clear|purg)\w*\s+(?:the\s+|all\s+(?:the\s+)?)?ssh\s+keys?\s+(?:of|from|for)\s+(?:every(?:one|body)|all(?:\s+(?:the\s+)?(?:users|accounts))?|every\s+(?:user|account))\b/i, KEYS_ALL_GONE],
+  [/\bso\s+(?:that\s+)?(?:nothing|nobody|no\s+one|no-one)\s+(?:alerts?|is\s+(?:alerted|told|notified|warned)|gets?\s+(?:alerted|told|notified|warned)|will\s+(?:alert|notice|know))\b/i, ALERTS_SILENCED],
+];
+
+
 const REASON: Record<string, string> = { DATA_WIPED, BACKUPS_GONE, ACCOUNTS_SHUT, ALL_ACCOUNTS, HIDDEN_CHANGE, ALERTS_SILENCED, AUTH_OFF, EVERYONE_ADMIN };
 
 /** The reason a request is refused by one of these classes, or undefined. */
@@ -246,6 +369,8 @@ export function protectedHarm(message0: string): string | undefined {
   // negation ("don't | delete its data"): that sentence is read whole in the window before, which
   // overlaps this one by 600 characters, so its cut start is left out here.
   const message = fold(message0.startsWith('\u2060') ? message0.replace(/^\u2060[^.;!?\n]{0,600}/, '') : message0);
+  const saidSo = SAID.find(([r]) => r.test(message))?.[1];
+  if (saidSo !== undefined) return saidSo;
   if (CONCEALED.some((re) => re.test(message))) return HIDDEN_CHANGE;
   if (RUN_FROM_URL.test(message)) return REMOTE_CODE;
   if (PIPED_TO_SHELL.test(message) && /(?:https?|ftp):\/\/|\b(?:curl|wget|download\w*|script|url|gist|site)\b/i.test(message)) return REMOTE_CODE;
@@ -254,6 +379,8 @@ export function protectedHarm(message0: string): string | undefined {
   if (findDeletesAll(message)) return DATA_WIPED;
   if (uploadedOut(message)) return HOST_DATA_OUT;
   if (said([SERVICES_ALL_RE], message)) return SERVICES_ALL;
+  const late = round36(message);
+  if (late) return late;
   for (const sentence of message.split(/[.!?;\n](?=\s|$)/)) for (const c of clauses(sentence)) {
     if (said(DATA_RES, c) && !DATA_KEPT.test(c)) return DATA_WIPED;
     // Retention is read on the sentence: "delete old backups, keep the newest 5".

@@ -26,7 +26,8 @@ function protocolEach(text: string): string {
     const b = /^(tcp|udp)\s+(?:port\s+)?(\d{2,5})$/i.exec(it.trim());
     return b ? { port: b[2]!, proto: b[1]!.toLowerCase() } : undefined;
   });
-  if (parsed.some((p) => p === undefined) || new Set(parsed.map((p) => p!.proto)).size < 2) return text;
+  // Each port once: "allow 53/tcp and 53/udp" is one port's both protocols, the readers' own (para-23 fw-14).
+  if (parsed.some((p) => p === undefined) || new Set(parsed.map((p) => p!.proto)).size < 2 || new Set(parsed.map((p) => p!.port)).size < parsed.length) return text;
   return `${m[1]}${parsed.map((p) => `${m[2]!.toLowerCase()} ${p!.proto} port ${p!.port}`).join('; ')}`;
 }
 
