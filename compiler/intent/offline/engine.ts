@@ -78,7 +78,7 @@ import { carriesFrame, firewallFrame } from './firewall-frame.js';
 import { accountsSaid, carriesAccounts } from './user-forms.js';
 import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, userFrame } from './user-frame.js';
 import { KEPT_OUT } from './outcome-firewall.js';
-import { sudoersRemoval, userTicket } from './user-ticket.js';
+import { sudoersRemoval, userRightsSaid, userTicket } from './user-ticket.js';
 import { saidPlainer36 } from './said-plainer36.js';
 import { servicesSaid } from './services-said.js';
 
@@ -859,7 +859,7 @@ function readRequestSaid(original00: EngineInput): Proposal {
     if (again.understood !== false && !again.refused && Object.keys(again.files).length > 0) return { ...again, explanation: [`(Read "${original.message.trim()}" as "${replaced}".)`, again.explanation].join('\n') };
   }
   // A user said as a ticket of fields ("new SRE Yusuf Ali, username yali, needs sudo and docker access. Public key: …"): user-ticket.ts, round 36.
-  const ticket = !isYesNoQuestion(original.message) && detectDanger(original.message) === undefined ? userTicket(original.message) ?? sudoersRemoval(original.message) : undefined;
+  const ticket = !isYesNoQuestion(original.message) && detectDanger(original.message) === undefined ? userTicket(original.message) ?? sudoersRemoval(original.message) ?? userRightsSaid(original.message) : undefined;
   if (ticket) {
     const again = respond({ ...original, message: ticket }).proposal;
     if (again.understood !== false && !again.refused && (again.questions ?? []).length === 0 && Object.keys(again.files).length > 0) return { ...again, explanation: [`(Read "${original.message.trim().replace(/ssh-\S+ \S+/, 'ssh-…')}" as "${ticket.replace(/ssh-\S+ \S+/g, 'ssh-… (the key said)')}".)`, again.explanation].join('\n') };
@@ -2799,7 +2799,8 @@ function existingFor(run: Run, m: ServiceMention): string | undefined {
   if (byTemplate.length > 0) return byTemplate[0]!.name;
   if (m.generic) {
     const role = loadTemplate(m.template).role;
-    const byRole = all.filter((s) => roleOf(s) === role);
+    // A role word said of a catalog app as of a template ("kill the cache" with memcached, held-out 30).
+    const byRole = all.filter((s) => (roleOf(s) ?? appOfImage(s.image)?.role) === role);
     if (byRole.length > 0) return byRole[0]!.name;
   }
   return undefined;

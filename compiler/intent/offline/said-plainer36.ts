@@ -35,6 +35,8 @@ const PORT_OF = /\bthe\s+port\s+(?:that\s+|which\s+)?([a-z][\w-]*)\s+(?:is\s+(?:
 const CITY = String.raw`([A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'.-]*(?:\s+[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'.-]*){0,3})`;
 const HOUR_OF = new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:(?:the\s+)?(?:server|box|machine|host|system|vps|clock)s?\s+(?:must|should|needs?\s+to|has\s+to|shall|will|to)\s+)?(?:use|follow|be\s+on|run\s+on|go\s+by|keep|show|have|be\s+in|match|set\s+to|switch\s+to|move\s+to)\s+(?:the\s+)?(?:hour|hours|time|clock|local\s+time)\s+(?:of|from|in|at)\s+${CITY}\s*(?:please|pls)?\s*[.!?]*$`, 'i');
 const CITY_TIME = new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:put|set|switch|move|keep|run|have)\s+(?:the\s+)?(?:server|box|machine|host|system|vps|clock)s?\s+(?:on|to|in)\s+${CITY}\s+time\s*(?:please|pls)?\s*[.!?]*$`, 'i');
+/** "please put the hour of the server like in Madrid", "the clock should be as in Lisbon" (held-out 30, the lead). */
+const HOUR_LIKE = new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:put|set|make|have|change|keep|the)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:hour|time|clock|time\s?zone)\b(?:\s+[\w-]+){0,4}?\s+(?:like|as)\s+(?:in|at|for)\s+${CITY}\s*(?:please|pls)?\s*[.!?]*$`, 'i');
 const PURGED = /\b(?:purge|nuke|wipe\s+out|wipe|destroy|zap|scrap|erase|obliterate|burn)\s+(?=(?:the\s+)?(?:[\w-]+\s+)?(?:user\s+)?(?:account|user|login)\s+['"“‘`]?[a-z_][a-z0-9_-]{0,31}\b)/gi;
 const SITE_AT = /\b(?:my|our|the)\s+(?:web\s*)?site\s+(?:should|must|needs?\s+to|has\s+to|to|will)\s+be\s+(?:reachable|available|accessible|served|live|online|up)?\s*(?:as|at|on|under|via)\s+https:\/\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)\/?/i;
 
@@ -42,7 +44,7 @@ const SITE_AT = /\b(?:my|our|the)\s+(?:web\s*)?site\s+(?:should|must|needs?\s+to
 export function saidPlainer36(message: string): string {
   let t = protocolEach(message);
   t = t.replace(PORT_OF, (_m, name: string) => `${name.toLowerCase()}'s port`);
-  const hour = HOUR_OF.exec(t) ?? CITY_TIME.exec(t);
+  const hour = HOUR_OF.exec(t) ?? CITY_TIME.exec(t) ?? HOUR_LIKE.exec(t);
   if (hour) t = `set the timezone to ${hour[1]}`;
   t = t.replace(PURGED, 'remove ');
   const site = SITE_AT.exec(t);

@@ -77,6 +77,8 @@ export function normaliseSchedule(text: string): string {
       .replace(/\b(?:evry|evrey|everey|eveyr|evey|evert)\b/gi, 'every')
       // "midnite", "tonite": night spelled short.
       .replace(/\bmidnite\b/gi, 'midnight')
+      // "evry nite at 11", "tonite", "nitely" (held-out 30, read by the lead after its blind run).
+      .replace(/\b(to)?nite(ly|s)?\b/gi, (_m, to: string | undefined, suffix: string | undefined) => `${to ?? ''}night${suffix ?? ''}`)
       // "6 in the morning", "6 in the evening", "3 in the afternoon": the hour with am/pm, so a list of them is one list (round 31).
       .replace(/(?<!\b(?:to|past|after|before|half|quarter|till|til)\s+)\b(\d{1,2})(?![:\d])(?::(\d{2}))?\s+(?:o'?clock\s+)?in\s+the\s+(morning|afternoon|evening)\b/gi, (m, h: string, mm: string | undefined, part: string) => {
         const n = Number(h);

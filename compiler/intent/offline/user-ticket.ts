@@ -16,11 +16,13 @@ const OTHER = /\b(?:remove|delete|revoke|drop|disable|lock|kick|expire|rename|se
 const NO_SUDO = /\b(?:no|without|not|non-?|never)\s+(?:any\s+)?(?:sudo|admin|root)\b|\b(?:doesn'?t|does\s+not|shouldn'?t|should\s+not|must\s+not|won'?t)\s+(?:need|get|have|be)\s+(?:an?\s+)?(?:sudo|admin|root)\b/i;
 const NO_DOCKER = /\b(?:no|without|not|never)\s+(?:any\s+)?docker\b/i;
 
+/** A group other than docker or sudo ("the docker group and the developers group"): the user handler reads every group, this reading only docker (para-25 usr-03-b, CI ci-36a). */
+const OTHER_GROUP = /\b(?!(?:docker|sudo|sudoers|wheel|admin|the|a|an|both|and|that|this|which|any)\s)[\w-]+\s+groups?\b|\bgroups?\s+(?!(?:docker|sudo|and|as|too|access|membership|rights)\b)[a-z][\w-]*/i;
 /** The request said as the user it describes, or undefined when it is not one user's fields. */
 export function userTicket(message: string): string | undefined {
   const key = KEY.exec(message)?.[0];
   const plain = key ? message.replace(key, ' ') : message;
-  if (plain.length > 400 || OTHER.test(plain)) return undefined;
+  if (plain.length > 400 || OTHER.test(plain) || OTHER_GROUP.test(plain)) return undefined;
   const name = (FIELD_NAME.exec(plain) ?? NAME_FIRST.exec(plain))?.[1]?.toLowerCase();
   if (!name || NOT_NAME.test(name)) return undefined;
   const sudo = /\b(?:sudo|sudoers?|admin(?:istrator)?|root\s+(?:access|rights))\b/i.test(plain) && !NO_SUDO.test(plain);
@@ -40,4 +42,37 @@ export function sudoersRemoval(message: string): string | undefined {
   const m = FROM_SUDOERS.exec(message);
   if (!m || NOT_NAME.test(m[1]!)) return undefined;
   return message.slice(0, m.index) + `remove ${m[1]!.toLowerCase()} from the sudo group` + message.slice(m.index + m[0].length);
+}
+
+/**
+ * A user's rights said as what the user should or should not have (held-out 30, read by the lead
+ * after its blind run): sudo taken away as "the user 'test' shouldn't have root rights", "strip
+ * kevin's root access", "revoke admin rights from kevin", "kevin no longer needs sudo"; the docker
+ * group as "raj needs to run docker without sudo", "let raj use docker". Said back as the handler's
+ * words: "remove NAME from the sudo group", "add NAME to the docker group".
+ */
+const Q = `['"“‘\`]?`;
+const UNAME = String.raw`${Q}([a-z_][a-z0-9_-]{0,31})${Q}`;
+const RIGHTS = String.raw`(?:root|sudo|admin(?:istrator)?|superuser)(?:\s+(?:rights|access|privileges?|powers?|permissions?))?`;
+const NO_RIGHTS = [
+  new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:the\s+)?(?:user\s+|account\s+)?${UNAME}\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t|doesn'?t\s+need\s+to|no\s+longer\s+needs?\s+to|can'?t|cannot|may\s+not|won'?t)\s+(?:have|get|keep|be\s+given)\s+(?:any\s+)?${RIGHTS}\b`, 'i'),
+  new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:the\s+)?(?:user\s+|account\s+)?${UNAME}\s+(?:no\s+longer\s+needs|doesn'?t\s+need|does\s+not\s+need)\s+${RIGHTS}\b`, 'i'),
+  new RegExp(String.raw`\b(?:strip|take\s+away|revoke|remove|pull|drop|withdraw|cancel)\s+(?:the\s+)?(?:user\s+)?${UNAME}(?:'s|’s)\s+${RIGHTS}\b`, 'i'),
+  new RegExp(String.raw`\b(?:strip|take\s+away|revoke|remove|pull|withdraw)\s+(?:the\s+)?${RIGHTS}\s+(?:from|of)\s+(?:the\s+)?(?:user\s+)?${UNAME}(?![\w-])`, 'i'),
+];
+const DOCKER_USE = [
+  new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:the\s+)?(?:user\s+)?${UNAME}\s+(?:needs?\s+to|should\s+be\s+able\s+to|must\s+be\s+able\s+to|has\s+to|wants?\s+to|should|must)\s+(?:run|use)\s+docker\b`, 'i'),
+  new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:let|allow)\s+(?:the\s+user\s+)?${UNAME}\s+(?:to\s+)?(?:run|use)\s+docker\b`, 'i'),
+];
+export function userRightsSaid(message: string): string | undefined {
+  if (message.length > 300 || /\b(?:every(?:one|body)|all|any(?:one|body))\b/i.test(message)) return undefined;
+  for (const re of NO_RIGHTS) {
+    const m = re.exec(message);
+    if (m && !NOT_NAME.test(m[1]!)) return `remove ${m[1]!.toLowerCase()} from the sudo group`;
+  }
+  for (const re of DOCKER_USE) {
+    const m = re.exec(message);
+    if (m && !NOT_NAME.test(m[1]!)) return `add ${m[1]!.toLowerCase()} to the docker group`;
+  }
+  return undefined;
 }
