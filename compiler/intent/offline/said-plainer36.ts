@@ -40,9 +40,33 @@ const HOUR_LIKE = new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:put|set|mak
 const PURGED = /\b(?:purge|nuke|wipe\s+out|wipe|destroy|zap|scrap|erase|obliterate|burn)\s+(?=(?:the\s+)?(?:[\w-]+\s+)?(?:user\s+)?(?:account|user|login)\s+['"“‘`]?[a-z_][a-z0-9_-]{0,31}\b)/gi;
 const SITE_AT = /\b(?:my|our|the)\s+(?:web\s*)?site\s+(?:should|must|needs?\s+to|has\s+to|to|will)\s+be\s+(?:reachable|available|accessible|served|live|online|up)?\s*(?:as|at|on|under|via)\s+https:\/\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)\/?/i;
 
+/**
+ * A job's image said before its command (held-out 30, the lead): "every january 1st at 00:00 run
+ * ghcr.io/acme/yearly:1 with `archive --year last`", "… run the invoice job: image
+ * ghcr.io/acme/invoices:3, command `invoice run --month previous`": said as the job readers read
+ * it, "run `COMMAND` using IMAGE image". Only with a schedule said, and an image said with a
+ * registry path or a tag (a plain word is a service's name).
+ */
+const IMAGE_REF = String.raw`([a-z0-9][\w.-]*(?:\/[\w.-]+)+(?::[\w.-]+)?|[a-z0-9][\w.-]*:[\w.-]+)`;
+const QUOTED_CMD = String.raw`(\x60[^\x60\n]{1,200}\x60|'[^'\n]{1,200}'|"[^"\n]{1,200}")`;
+const IMAGE_WITH_CMD = new RegExp(String.raw`\b(?:run|execute|start)\s+(?:the\s+image\s+)?${IMAGE_REF}\s+(?:with|running|to\s+run|and\s+run)\s+(?:the\s+command\s+)?${QUOTED_CMD}`, 'i');
+const IMAGE_FIELD_CMD = new RegExp(String.raw`(?:\b(?:run|execute)\s+(?:the\s+)?[\w-]+\s+(?:job|task)\s*:\s*)?\bimage\s*:?\s+${IMAGE_REF}\s*,?\s+(?:and\s+)?(?:the\s+)?command\s*:?\s+${QUOTED_CMD}`, 'i');
+const SCHEDULED = /\b(?:every|each|daily|nightly|weekly|monthly|hourly|yearly|annually|weekdays?|cron)\b|\bon\s+the\s+(?:first|last|\d{1,2}(?:st|nd|rd|th))\b/i;
+function imageThenCommand(text: string): string {
+  if (!SCHEDULED.test(text)) return text;
+  for (const re of [IMAGE_FIELD_CMD, IMAGE_WITH_CMD]) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const cmd = m[2]!.slice(1, -1).trim();
+    if (cmd === '') continue;
+    return `${text.slice(0, m.index)}run \`${cmd}\` using ${m[1]} image${text.slice(m.index + m[0].length)}`;
+  }
+  return text;
+}
+
 /** The message said the way the readers read it (round 36). */
 export function saidPlainer36(message: string): string {
-  let t = protocolEach(message);
+  let t = imageThenCommand(protocolEach(message));
   t = t.replace(PORT_OF, (_m, name: string) => `${name.toLowerCase()}'s port`);
   const hour = HOUR_OF.exec(t) ?? CITY_TIME.exec(t) ?? HOUR_LIKE.exec(t);
   if (hour) t = `set the timezone to ${hour[1]}`;

@@ -133,7 +133,7 @@ function commandSaid(text: string, here: readonly string[], products: readonly s
 const PROXY = String.raw`(?<proxy>${PROXIES.join('|')})`;
 /** "in front of (the|my) api (as a reverse proxy)", "to (reverse) proxy (to) my api", "as a (reverse) proxy for the api". */
 const FRONT = new RegExp(
-  String.raw`\s*(?:,\s*)?\b(?:(?:sitting\s+|placed\s+|running\s+)?in\s+front\s+of|(?:to|that|which)\s+(?:reverse[\s-]?)?prox(?:y|ies)(?:\s+(?:to|for))?|as\s+(?:a\s+|the\s+)?(?:reverse[\s-]?)?proxy\s+(?:for|to|of))\s+(?:the\s+|my\s+|our\s+|your\s+)?(?<target>${NAME})(?:\s+(?:service|container|app|api))?(?:\s+as\s+(?:a\s+|the\s+)?(?:reverse[\s-]?)?proxy)?`,
+  String.raw`\s*(?:,\s*)?\b(?:(?:sitting\s+|placed\s+|running\s+)?in\s+front\s+of|(?:to|that|which)\s+(?:reverse[\s-]?)?prox(?:y|ies)(?:\s+(?:to|for))?|as\s+(?:a\s+|the\s+)?(?:reverse[\s-]?)?proxy\s+(?:on\s+(?:port\s+)?(?<port>\d{2,5})\s+)?(?:for|to|of)|(?:(?:reverse[\s-]?)?prox(?:ying|ies)|forwarding|routing)\s+(?:requests\s+|traffic\s+)?(?:to|for))\s+(?:the\s+|my\s+|our\s+|your\s+)?(?<target>${NAME})(?:\s+(?:service|container|app|api))?(?:\s+as\s+(?:a\s+|the\s+)?(?:reverse[\s-]?)?proxy)?`,
   'i',
 );
 
@@ -151,7 +151,9 @@ function inFrontSaid(text: string, here: readonly string[], products: readonly s
       target = t;
     }
     if (!nameOk(target) || target === proxy) return text;
-    const rest = (text.slice(0, f.index) + text.slice(f.index + f[0].length)).replace(/\s+/g, ' ').trim().replace(/[.!]+$/, '');
+    // "caddy as reverse proxy on 443 for app": the port said inside the phrase stays the proxy's (held-out 30, the lead).
+    const port = f.groups!.port ? ` on port ${f.groups!.port}` : '';
+    const rest = (text.slice(0, f.index) + port + text.slice(f.index + f[0].length)).replace(/\s+/g, ' ').trim().replace(/[.!]+$/, '');
     // "put nginx … on port 80": "put" alone with no place left is "add".
     const added = rest.replace(/^(?:please\s+)?(?:put|place|stick)\s+(?=(?:an?\s+|the\s+)?(?:nginx|caddy|traefik|haproxy|envoy)\b)(?!.*\b(?:on|in|into|onto)\s+(?:the\s+)?(?:[\w-]+\s+)?network\b)/i, 'add ');
     return `${added}; ${proxy} depends on ${target}`;
