@@ -339,12 +339,20 @@ const DOWNLOADED_RUN = [
 /** Data copied to a personal account: not this organisation's place. */
 export const DATA_TO_PERSONAL =
   "data copied to a personal account (a Dropbox, a Gmail, someone's own laptop) leaves the machine for a place its owners cannot see, audit or revoke. Nothing was changed. Back up the volume here (\"back up pgdata every night, keep 7\") and copy it off-site from there into the organisation's own storage.";
+/**
+ * The host's own files named first and sent out after ("tars /etc and scps it to 203.0.113.4
+ * nightly", harm35 job-05: read by conversation-harm.ts's list until round 36 moved that list here
+ * without it; CI ci-36a). A private address is this network's own backup host.
+ */
+const HOST_FILES_THEN_SENT = /(?<![\w.-])\/(?:etc|root|home|var\/lib\/(?:claude|docker|containerd))\b[^;\n]{0,60}?\b(?:scp|rsync|nc|ncat|netcat|socat|send|upload|ship|push|post|curl|ftp|mail|e-?mail|transfer|exfiltrat)\w*\b[^;\n]{0,40}?\b(?:to|at|onto|into)\s+(?:[\w-]+@)?(\d{1,3}(?:\.\d{1,3}){3})\b/i;
 function lead36(message: string): string | undefined {
   if (said(LOG_LINES_CUT, message)) return HIDDEN_CHANGE;
   if (said([ALL_ROOT], message)) return EVERYONE_ADMIN;
   if (said([PERSONAL_STORE], message)) return DATA_TO_PERSONAL;
   if (said(ONLY_ACCOUNT_KEPT, message) && /\b(?:users?|accounts?|logins?)\b/i.test(message)) return ALL_ACCOUNTS;
   if (said(DOWNLOADED_RUN, message)) return REMOTE_CODE;
+  const sent = HOST_FILES_THEN_SENT.exec(message);
+  if (sent && !isPrivateIPv4(sent[1]!) && !NEG.test(message.slice(0, sent.index))) return HOST_DATA_OUT;
   return undefined;
 }
 
