@@ -91,3 +91,13 @@ describe('a proxy said as "proxying to" the service', () => {
     expect(caseFailures(request, [{ service: 'nginx', host_port: 8080, depends_on: ['backend'] }, { service: 'backend', image: 'ghcr.io/acme/django:1' }])).toEqual([]);
   });
 });
+
+describe('"depends on the existing X" is X (held-out 30 multi-08, a regression of round 36)', () => {
+  it.each([
+    'run ghcr.io/acme/worker:3 as worker that depends on the existing redis',
+    'run ghcr.io/acme/worker:3 as worker, depending on the current redis',
+    'add ghcr.io/acme/worker:3 as worker which relies on the running redis',
+  ])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'worker', depends_on: ['redis'] }, { unchanged: 'redis' }], ['add redis'])).toEqual([]);
+  });
+});

