@@ -9,9 +9,9 @@
  * group, key KEY". A request that removes, or says a service, is left as it is. Pure.
  */
 const KEY = /\b(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}(?: [A-Za-z0-9._@+-]+@[A-Za-z0-9._-]+)?/;
-const FIELD_NAME = /\b(?:(?:user\s?-?name|login\s+name|account\s+name|unix\s+(?:user|name))\s*(?:is\s+|:\s*|=\s*|\s)|login\s*(?:is\s+|:\s*|=\s*))['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?(?![\w@-]|\.\w)/i;
+const FIELD_NAME = /\b(?:(?:user\s?-?name|login\s+name|account\s+name|unix\s+(?:user|name))\s*(?:is\s+|(?:should|will|shall|must|would|can)\s+be\s+|:\s*|=\s*|\s)|login\s*(?:is\s+|(?:should|will|shall|must|would|can)\s+be\s+|:\s*|=\s*))['"“‘`]?([a-z_][a-z0-9_-]{0,31})['"”’`]?(?![\w@-]|\.\w)/i;
 const NAME_FIRST = /^\s*(?:(?:please|pls|and)\s+)?([a-z_][a-z0-9_-]{0,31})\s+(?:(?:needs|gets|wants|should\s+(?:get|have))\s+)?(?:ssh|shell|server|remote|login)\s+access\b/i;
-const NOT_NAME = /^(?:the|a|an|new|user|users|me|us|you|him|her|them|it|my|our|give|grant|add|allow|let|open|remove|delete|no|all|everyone|anyone|root|admin|sudo|docker|ssh|is|be|needs?|for|with|and|or|to|of|in|on|at|by|via|over|through|from|as)$/i;
+const NOT_NAME = /^(?:should|will|shall|must|would|can|could|may|might|the|a|an|new|user|users|me|us|you|him|her|them|it|my|our|give|grant|add|allow|let|open|remove|delete|no|all|everyone|anyone|root|admin|sudo|docker|ssh|is|be|needs?|for|with|and|or|to|of|in|on|at|by|via|over|through|from|as)$/i;
 const OTHER = /\b(?:remove|delete|revoke|drop|disable|lock|kick|expire|rename|service|container|image|port|deploy|install|volume|backup|firewall)\b/i;
 const NO_SUDO = /\b(?:no|without|not|non-?|never)\s+(?:any\s+)?(?:sudo|admin|root)\b|\b(?:doesn'?t|does\s+not|shouldn'?t|should\s+not|must\s+not|won'?t)\s+(?:need|get|have|be)\s+(?:an?\s+)?(?:sudo|admin|root)\b/i;
 const NO_DOCKER = /\b(?:no|without|not|never)\s+(?:any\s+)?docker\b/i;
