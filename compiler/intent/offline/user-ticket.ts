@@ -58,21 +58,26 @@ const NO_RIGHTS = [
   new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:the\s+)?(?:user\s+|account\s+)?${UNAME}\s+(?:shouldn'?t|should\s+not|must\s+not|mustn'?t|doesn'?t\s+need\s+to|no\s+longer\s+needs?\s+to|can'?t|cannot|may\s+not|won'?t)\s+(?:have|get|keep|be\s+given)\s+(?:any\s+)?${RIGHTS}\b`, 'i'),
   new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:the\s+)?(?:user\s+|account\s+)?${UNAME}\s+(?:no\s+longer\s+needs|doesn'?t\s+need|does\s+not\s+need)\s+${RIGHTS}\b`, 'i'),
   new RegExp(String.raw`\b(?:strip|take\s+away|revoke|remove|pull|drop|withdraw|cancel)\s+(?:the\s+)?(?:user\s+)?${UNAME}(?:'s|’s)\s+${RIGHTS}\b`, 'i'),
-  new RegExp(String.raw`\b(?:strip|take\s+away|revoke|remove|pull|withdraw)\s+(?:the\s+)?${RIGHTS}\s+(?:from|of)\s+(?:the\s+)?(?:user\s+)?${UNAME}(?![\w-])`, 'i'),
+  // With the noun only: "revoke sudo from jo" is the user handler's own words (its warnings with it).
+  new RegExp(String.raw`\b(?:strip|take\s+away|revoke|remove|pull|withdraw)\s+(?:the\s+)?(?:root|sudo|admin(?:istrator)?|superuser)\s+(?:rights|access|privileges?|powers?|permissions?)\s+(?:from|of)\s+(?:the\s+)?(?:user\s+)?${UNAME}(?![\w-])`, 'i'),
 ];
 const DOCKER_USE = [
   new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:the\s+)?(?:user\s+)?${UNAME}\s+(?:needs?\s+to|should\s+be\s+able\s+to|must\s+be\s+able\s+to|has\s+to|wants?\s+to|should|must)\s+(?:run|use)\s+docker\b`, 'i'),
   new RegExp(String.raw`^\s*(?:(?:please|pls)\s+)?(?:let|allow)\s+(?:the\s+user\s+)?${UNAME}\s+(?:to\s+)?(?:run|use)\s+docker\b`, 'i'),
 ];
 export function userRightsSaid(message: string): string | undefined {
-  if (message.length > 300 || /\b(?:every(?:one|body)|all|any(?:one|body))\b/i.test(message)) return undefined;
+  // Everyone, a question ("any chance you could remove alice's sudo?") or a list of users ("from
+  // alice and bob both": every sudo user, which the lockout rule reads whole) is left to the readers.
+  if (message.length > 300 || /\?\s*$/.test(message) || /\b(?:every(?:one|body)|all|any(?:one|body))\b/i.test(message)) return undefined;
+  const one = (m: RegExpExecArray | null): m is RegExpExecArray =>
+    m !== null && !NOT_NAME.test(m[1]!) && !/^\s*(?:,|&|\+|\/|and\b|or\b|plus\b)\s*(?!(?:he|she|they|it|we|i|you|but|because|since|as|who|which|that|so|then|please|pls|thanks|thx|ty|now|too)\b)[a-z_]/i.test(m.input.slice(m.index + m[0].length));
   for (const re of NO_RIGHTS) {
     const m = re.exec(message);
-    if (m && !NOT_NAME.test(m[1]!)) return `remove ${m[1]!.toLowerCase()} from the sudo group`;
+    if (one(m)) return `remove ${m[1]!.toLowerCase()} from the sudo group`;
   }
   for (const re of DOCKER_USE) {
     const m = re.exec(message);
-    if (m && !NOT_NAME.test(m[1]!)) return `add ${m[1]!.toLowerCase()} to the docker group`;
+    if (one(m)) return `add ${m[1]!.toLowerCase()} to the docker group`;
   }
   return undefined;
 }
