@@ -98,9 +98,17 @@ describe('analyzers (real dockerd)', () => {
 
   it('reports a memory limit the process exceeds as an OOM kill, with a raise-memory fix', async () => {
     const name = n('oom');
-    sh('run', '-d', '--name', name, ...managed(name), '-m', '16m', '--memory-swap', '16m', 'claude-os-local/busybox:latest', 'sh', '-c', 'echo allocating; head -c 200m /dev/zero | tail');
-    await until('the container to exit', async () => !(await inspect(name)).State.Running);
-    expect((await inspect(name)).State.OOMKilled).toBe(true);
+    // dockerd can record the task's exit before its OOM event and leave OOMKilled false (CI ci-36b,
+    // once in ~40 runs): the engine's own flag is what the analyzer reads, so the container is run
+    // again, at most three times, until the engine says so; three misses fail.
+    let oomKilled = false;
+    for (let attempt = 0; attempt < 3 && !oomKilled; attempt++) {
+      sh('rm', '-f', name);
+      sh('run', '-d', '--name', name, ...managed(name), '-m', '16m', '--memory-swap', '16m', 'claude-os-local/busybox:latest', 'sh', '-c', 'echo allocating; head -c 200m /dev/zero | tail');
+      await until('the container to exit', async () => !(await inspect(name)).State.Running);
+      oomKilled = (await inspect(name)).State.OOMKilled === true;
+    }
+    expect(oomKilled).toBe(true);
     const { diagnosis } = await diagnoseSystem({ docker, dataDir, now: () => new Date(), desired: [desired(name, { memoryLimit: 16 * 1024 * 1024 })], probePorts: false });
     const f = diagnosis.findings.find((x) => x.analyzer === 'oom-killed');
     expect(f?.service).toBe(name);
