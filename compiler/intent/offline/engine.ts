@@ -26,6 +26,7 @@ import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
+import { fillSlots, lexicalSlots } from './slot-fill.js';
 import { currentThenNew, newValueOnly } from './values.js';
 import {
   findCidrs,
@@ -701,8 +702,12 @@ function readOnce(input: EngineInput): Proposal {
     const q = `Not done: "${input.message.trim()}" says not to make (or to undo) what a firewall command does, and Claude.OS runs no command. Say what the firewall should hold instead, e.g. "remove the rule for port 8443" or "block port 8443".`;
     return { provider: 'offline', files: {}, explanation: q, questions: [q], understood: true };
   }
-  const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
-  if (proposal.refused) return proposal;
+  const proposal1 = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
+  if (proposal1.refused) return proposal1;
+  // Round 37: a slot the reading left out (a network, replicas, a stopped state, a dependency, …)
+  // filled through the engine's own reading of it, or said as not done (slot-fill.ts); every guard
+  // below judges the filled proposal.
+  const proposal = command ? proposal1 : fillSlots(input, proposal1, lexicalSlots, runOfflineEngine);
   // Round 35: the request read with what it refers to (the turns before, "everyone else", a field's own text), judged the same way (conversation-harm.ts).
   const referred = conversationHarm(input);
   if (referred !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${referred}`, refused: { reason: referred }, understood: true };
