@@ -29,7 +29,7 @@ import { packageRoot } from '../../../common/paths.js';
 import { loadAppCatalog, findAppMentions } from '../../../stdlib-templates/apps/catalog.js';
 import { loadImageCatalog, normaliseImageRef, repositoryOf } from '../../../stdlib-templates/images/catalog.js';
 import { findCpu, findServiceMentions, parseNumberWord, sizeToBytes } from './nlu.js';
-import { LABELS, sizesAt, tokenize, type Labelled, type SlotKind, type Token } from './tagger.js';
+import { LABELS, SVC_OR_DEP, SVC_OR_DEP_INSIDE, sizesAt, tokenize, type Labelled, type SlotKind, type Token } from './tagger.js';
 
 export interface CorpusItem extends Labelled {
   /** The set's file (`heldout-30.yaml`). */
@@ -111,7 +111,7 @@ let products: Set<string> | undefined;
 
 type Span = { kind: SlotKind; first: number; last: number };
 
-/** The labels of one request from its checks (label indices of tagger.ts LABELS, one per token; -1 where not known). */
+/** The labels of one request from its checks (label indices of tagger.ts LABELS, one per token; -1 where not known, -2/-3 for svc or dep). */
 export function labelRequest(message: string, checks: readonly Obj[], tokens: readonly Token[] = tokenize(message)): { labels: number[]; spans: Span[] } {
   const spans: Span[] = [];
   /** Token ranges whose label is not known (-1): the model is neither told they are a slot nor that they are not. */
@@ -232,9 +232,14 @@ export function labelRequest(message: string, checks: readonly Obj[], tokens: re
   claims.forEach((c, i) => {
     if (c.size > 1) labels[i] = -1;
   });
+  // Two services or more said with a word of dependency ("wordpress with mysql", "nginx in front
+  // of the api") and no `depends_on` check: which one depends on which is not known, so each is
+  // svc or dep (-2 for B-svc or B-dep, -3 for I-svc or I-dep).
+  const services = new Set(kept.filter((s) => s.kind === 'svc').map((s) => tokens.slice(s.first, s.last + 1).map((t) => t.text.toLowerCase()).join(' ')));
+  const either = services.size >= 2 && !checks.some((e) => e.depends_on !== undefined) && DEPENDENCY_SAID.test(message);
   for (const s of kept) {
-    labels[s.first] = LABELS.indexOf(`B-${s.kind}`);
-    for (let i = s.first + 1; i <= s.last; i++) labels[i] = LABELS.indexOf(`I-${s.kind}`);
+    labels[s.first] = either && s.kind === 'svc' ? SVC_OR_DEP : LABELS.indexOf(`B-${s.kind}`);
+    for (let i = s.first + 1; i <= s.last; i++) labels[i] = either && s.kind === 'svc' ? SVC_OR_DEP_INSIDE : LABELS.indexOf(`I-${s.kind}`);
   }
   return { labels, spans: kept };
 }
@@ -266,7 +271,7 @@ export function corpusHash(corpus: readonly Labelled[], products: readonly strin
   return h.digest('hex');
 }
 
-/** Requests, tokens and spans per kind. */
+/** Requests, tokens (and how many not known) and spans per kind (`svc or dep`: the names either may be). */
 export function corpusStats(corpus: readonly Labelled[]): { requests: number; tokens: number; unknown: number; withSpans: number; spans: Record<string, number> } {
   const spans: Record<string, number> = {};
   let tokens = 0, withSpans = 0, unknown = 0;
@@ -274,6 +279,7 @@ export function corpusStats(corpus: readonly Labelled[]): { requests: number; to
     tokens += c.labels.length;
     let any = false;
     for (const y of c.labels) {
+      if (y === SVC_OR_DEP) spans['svc or dep'] = (spans['svc or dep'] ?? 0) + 1;
       if (y < 0) {
         unknown++;
         continue;
