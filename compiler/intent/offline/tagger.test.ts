@@ -6,7 +6,7 @@ import { LABELS, TAGGER_EPOCHS, TAGGER_MODEL_PATH, serializeModel, tagSlots, tok
 const labelled = (message: string, checks: Record<string, unknown>[]) => {
   const tokens = tokenize(message);
   const { labels } = labelRequest(message, checks, tokens);
-  return tokens.flatMap((t, i) => (labels[i] ? [`${t.text}/${LABELS[labels[i]!]}`] : []));
+  return tokens.flatMap((t, i) => (labels[i] ? [`${t.text}/${labels[i]! < 0 ? '?' : LABELS[labels[i]!]}`] : []));
 };
 
 describe('tagger tokens', () => {
@@ -36,8 +36,9 @@ describe('tagger corpus labels', () => {
     expect(labelled('add adminer for the postgres', [{ service: 'adminer', depends_on: 'postgres' }, { service: 'postgres' }])).toEqual(['adminer/B-svc', 'postgres/B-dep']);
     expect(labelled('run ghcr.io/acme/report:1.2 as reports but keep it stopped for now', [{ service: 'reports', image: 'ghcr.io/acme/report:1.2', state: 'stopped' }])).toEqual(['ghcr.io/acme/report:1.2/B-image', 'reports/B-svc', 'stopped/B-stopped']);
   });
-  it('leaves a value said twice O and keeps the rest', () => {
-    expect(labelled('move nginx from 8080 to 8080', [{ service: 'nginx', host_port: 8080 }])).toEqual(['nginx/B-svc']);
+  it('leaves a value said twice, and a product no check is about, unknown (?) and keeps the rest', () => {
+    expect(labelled('move nginx from 8080 to 8080', [{ service: 'nginx', host_port: 8080 }])).toEqual(['nginx/B-svc', '8080/?', '8080/?']);
+    expect(labelled('run busybox as sleeper', [{ service: 'sleeper' }])).toEqual(['busybox/?', 'sleeper/B-svc']);
   });
   it('labels a firewall rule and a user', () => {
     expect(labelled('allow 5432/tcp from 10.1.0.0/16', [{ rule_for: 5432, source: '10.1.0.0/16', protocol: 'tcp' }])).toEqual(['5432/B-rport', 'tcp/B-proto', '10.1.0.0/16/B-source']);
