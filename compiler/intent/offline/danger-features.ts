@@ -9,7 +9,7 @@
  * first appearance, each once. Used by the model (danger-model.ts) and its training
  * (danger-train.ts), which must read a request the same way.
  *
- * Must not: read files or the catalog (the product names come with the model), or judge anything.
+ * Must not: read files or the catalogs (the product names come with the model), or judge anything.
  */
 
 /** The words that open a negation's scope, after contractions are spelled out ("don't" → "do not"). */
@@ -17,15 +17,6 @@ const NEGATORS = new Set(['not', 'never', 'no', 'without', 'nobody', 'nothing', 
 
 /** Where a negation's scope and a word pair end. */
 const CLAUSE_END = new Set(['.', ',', ';', ':', '!', '?', '(', ')', 'but', 'and']);
-
-/**
- * Product names folded to `<svc>` besides the catalog's (the model file carries the whole list):
- * the apps the eval sets name most, so "drop redis" and "drop mariadb" are one phrasing.
- */
-export const EXTRA_PRODUCTS: readonly string[] = [
-  'apache', 'caddy', 'elasticsearch', 'gitea', 'grafana', 'haproxy', 'httpd', 'influxdb', 'jenkins', 'kafka', 'keycloak', 'mariadb', 'memcached', 'minio',
-  'mongo', 'mongodb', 'mysql', 'nextcloud', 'node-exporter', 'pg', 'pgadmin', 'postgresql', 'rabbitmq', 'traefik', 'uptime-kuma', 'vault', 'wordpress',
-];
 
 /**
  * A file path's placeholder: `<path>` and where it is, its first folder (`<p-etc>`, `<p-dev>`,

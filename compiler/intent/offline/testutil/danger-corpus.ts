@@ -24,11 +24,10 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../../../../common/paths.js';
-import { loadImageCatalog, repositoryOf } from '../../../../stdlib-templates/images/catalog.js';
-import { EXTRA_PRODUCTS } from '../danger-features.js';
 import type { DangerModelFile } from '../danger-model.js';
 import { DANGER_OPTIONS, DANGER_TUNING, scoreWith, thresholdFor, trainDanger, type DangerExample, type DangerOptions, type DangerTuning } from '../danger-train.js';
 import { REDTEAM_DANGEROUS, REDTEAM_NEAR_MISSES } from './harm-redteam35.js';
+import { productNames } from '../tagger-corpus.js';
 import { REDTEAM36_DANGEROUS, REDTEAM36_NEAR_MISSES, REDTEAM36_SECOND, REDTEAM36_SECOND_NEAR } from './harm-redteam36.js';
 
 export interface CorpusExample extends DangerExample {
@@ -225,15 +224,11 @@ export function heldOut(corpus: readonly CorpusExample[], set: string): CorpusEx
   return corpus.filter((e) => e.source === set && !e.before);
 }
 
-/** The product names folded to `<svc>`: the catalog's repositories' last part and EXTRA_PRODUCTS. */
-export function productNames(): string[] {
-  const names = new Set<string>(EXTRA_PRODUCTS);
-  for (const alias of Object.keys(loadImageCatalog().aliases)) {
-    const repo = repositoryOf(alias).split('/').pop() ?? '';
-    if (/^[a-z][a-z0-9-]*$/.test(repo)) names.add(repo);
-  }
-  return [...names].sort();
-}
+/**
+ * The product names folded to `<svc>`: the slot tagger's (tagger-corpus.ts: the app catalogue's
+ * names and aliases, the image catalogue's repositories, the stdlib templates), one list for both.
+ */
+export { productNames } from '../tagger-corpus.js';
 
 /** A hash of the examples a model is trained on (sorted), and of the product names. */
 export function corpusHash(examples: readonly DangerExample[], products: readonly string[]): string {
