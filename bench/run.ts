@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- NAME ...] [-- --runs N]`: runs the benchmarks one after another, each in
  * its own process (so one's memory and warm caches don't colour another's figures). Names
- * are the file stems: apply, cluster, compile, firewall, intent, load, logwriter, observe, plan, verify. Without
+ * are the file stems: apply, cluster, compile, danger, firewall, intent, load, logwriter, observe, plan, tagger, verify. Without
  * names, all but `load` (the 10-apply stress run) run. Needs `npm run build` first;
  * apply/firewall/observe/load need root, dockerd and nft.
  *

@@ -17,5 +17,5 @@ const model = train(corpus, { context: true, epochs: TAGGER_EPOCHS, products, co
 const t2 = performance.now();
 const text = serializeModel(model);
 writeFileSync(TAGGER_MODEL_PATH(), text);
-console.log(`corpus: ${stats.requests} requests (${stats.withSpans} with a slot), ${stats.tokens} tokens; spans: ${Object.entries(stats.spans).map(([k, n]) => `${k} ${n}`).join(', ')} (read and labelled in ${((t1 - t0) / 1000).toFixed(1)} s)`);
+console.log(`corpus: ${stats.requests} requests (${stats.withSpans} with a slot), ${stats.tokens} tokens (${stats.unknown} of them not known); spans: ${Object.entries(stats.spans).map(([k, n]) => `${k} ${n}`).join(', ')} (read and labelled in ${((t1 - t0) / 1000).toFixed(1)} s)`);
 console.log(`trained in ${((t2 - t1) / 1000).toFixed(1)} s (${TAGGER_EPOCHS} epochs): ${Object.keys(model.weights).length} features, ${(text.length / 1024).toFixed(0)} KiB → ${TAGGER_MODEL_PATH()}`);

@@ -29,7 +29,7 @@ import { packageRoot } from '../../../common/paths.js';
 import { loadAppCatalog, findAppMentions } from '../../../stdlib-templates/apps/catalog.js';
 import { loadImageCatalog, normaliseImageRef, repositoryOf } from '../../../stdlib-templates/images/catalog.js';
 import { findCpu, findServiceMentions, parseNumberWord, sizeToBytes } from './nlu.js';
-import { LABELS, sizesAt, tokenize, type Labelled, type SlotKind, type Token } from './tagger.js';
+import { LABELS, SVC_OR_DEP, SVC_OR_DEP_INSIDE, sizesAt, tokenize, type Labelled, type SlotKind, type Token } from './tagger.js';
 
 export interface CorpusItem extends Labelled {
   /** The set's file (`heldout-30.yaml`). */
@@ -107,15 +107,20 @@ function tokenNumber(t: string): number | undefined {
 /** Words that say one service needs another. */
 const DEPENDENCY_SAID = /\b(?:depend\w*|needs?|need(?:ing|ed)|requires?|backed|behind|front|fronting|for|uses?|using|with|wait\w*|talks?|connect\w*|prox(?:y|ies|ying)|points?|after|before|first|against|via|through|link\w*|reach\w*|plus|on top of|hooked)\b|->|→|\+/i;
 
+let products: Set<string> | undefined;
+
 type Span = { kind: SlotKind; first: number; last: number };
 
-/** The labels of one request from its checks (label indices of tagger.ts LABELS, one per token). */
+/** The labels of one request from its checks (label indices of tagger.ts LABELS, one per token; -1 where not known, -2/-3 for svc or dep). */
 export function labelRequest(message: string, checks: readonly Obj[], tokens: readonly Token[] = tokenize(message)): { labels: number[]; spans: Span[] } {
   const spans: Span[] = [];
-  /** A value: kept only when said in exactly one place. */
+  /** Token ranges whose label is not known (-1): the model is neither told they are a slot nor that they are not. */
+  const unsure: [number, number][] = [];
+  /** A value: kept only when said in exactly one place; said in several, none of them is known. */
   const once = (kind: SlotKind, ranges: ([number, number] | undefined)[]) => {
     const uniq = [...new Map(ranges.filter((r): r is [number, number] => r !== undefined).map((r) => [r.join(','), r])).values()];
     if (uniq.length === 1) spans.push({ kind, first: uniq[0]![0], last: uniq[0]![1] });
+    else unsure.push(...uniq);
   };
   /** A name: labelled wherever it is said. */
   const every = (kind: SlotKind, ranges: ([number, number] | undefined)[]) => {
@@ -188,6 +193,8 @@ export function labelRequest(message: string, checks: readonly Obj[], tokens: re
       if (e.state === 'stopped') once('stopped', tokens.flatMap((t, i): [number, number][] => (/^stop(?:ped|s|ping)?$/i.test(t.text) ? [[i, i]] : [])));
       if (e.env && typeof e.env === 'object') for (const k of Object.keys(e.env)) once('env', tokens.flatMap((t, i): [number, number][] => (t.text === k || t.text.startsWith(`${k}=`) ? [[i, i]] : [])));
     }
+    // "stop redis but leave nginx alone": a service the request names to keep as it is is a service said.
+    if (typeof e.unchanged === 'string') every('svc', serviceSaid(e.unchanged));
     const rulePort = e.rule_for ?? (e.rule !== undefined ? e.port : undefined);
     for (const p of list(rulePort)) once('rport', typeof p === 'number' ? numbered(p) : tokens.flatMap((t, i): [number, number][] => (t.text === String(p) ? [[i, i]] : [])));
     if (e.rule_for !== undefined || e.rule !== undefined) {
@@ -213,9 +220,26 @@ export function labelRequest(message: string, checks: readonly Obj[], tokens: re
     return !spans.slice(0, k).some((o) => o.kind === s.kind && o.first <= s.last && s.first <= o.last);
   });
   const labels = tokens.map(() => 0);
+  // Not known: a value said twice, a token two kinds claim, a product named that no check is about
+  // ("run busybox as sleeper", "restart nginx" checked only as understood).
+  for (const m of findServiceMentions(message)) if (!m.generic) unsure.push(...chars([[m.index, m.index + m.text.length]]).filter((r): r is [number, number] => r !== undefined));
+  for (const m of findAppMentions(message)) unsure.push(...chars([[m.index, m.index + m.text.length]]).filter((r): r is [number, number] => r !== undefined));
+  products ??= new Set(productNames());
+  tokens.forEach((t, i) => {
+    if (products!.has(t.text.toLowerCase())) unsure.push([i, i]);
+  });
+  for (const [a, b] of unsure) for (let i = a; i <= b; i++) labels[i] = -1;
+  claims.forEach((c, i) => {
+    if (c.size > 1) labels[i] = -1;
+  });
+  // Two services or more said with a word of dependency ("wordpress with mysql", "nginx in front
+  // of the api") and no `depends_on` check: which one depends on which is not known, so each is
+  // svc or dep (-2 for B-svc or B-dep, -3 for I-svc or I-dep).
+  const services = new Set(kept.filter((s) => s.kind === 'svc').map((s) => tokens.slice(s.first, s.last + 1).map((t) => t.text.toLowerCase()).join(' ')));
+  const either = services.size >= 2 && !checks.some((e) => e.depends_on !== undefined) && DEPENDENCY_SAID.test(message);
   for (const s of kept) {
-    labels[s.first] = LABELS.indexOf(`B-${s.kind}`);
-    for (let i = s.first + 1; i <= s.last; i++) labels[i] = LABELS.indexOf(`I-${s.kind}`);
+    labels[s.first] = either && s.kind === 'svc' ? SVC_OR_DEP : LABELS.indexOf(`B-${s.kind}`);
+    for (let i = s.first + 1; i <= s.last; i++) labels[i] = either && s.kind === 'svc' ? SVC_OR_DEP_INSIDE : LABELS.indexOf(`I-${s.kind}`);
   }
   return { labels, spans: kept };
 }
@@ -247,18 +271,23 @@ export function corpusHash(corpus: readonly Labelled[], products: readonly strin
   return h.digest('hex');
 }
 
-/** Requests, tokens and spans per kind. */
-export function corpusStats(corpus: readonly Labelled[]): { requests: number; tokens: number; withSpans: number; spans: Record<string, number> } {
+/** Requests, tokens (and how many not known) and spans per kind (`svc or dep`: the names either may be). */
+export function corpusStats(corpus: readonly Labelled[]): { requests: number; tokens: number; unknown: number; withSpans: number; spans: Record<string, number> } {
   const spans: Record<string, number> = {};
-  let tokens = 0, withSpans = 0;
+  let tokens = 0, withSpans = 0, unknown = 0;
   for (const c of corpus) {
     tokens += c.labels.length;
     let any = false;
     for (const y of c.labels) {
+      if (y === SVC_OR_DEP) spans['svc or dep'] = (spans['svc or dep'] ?? 0) + 1;
+      if (y < 0) {
+        unknown++;
+        continue;
+      }
       const lab = LABELS[y]!;
       if (lab.startsWith('B-')) (spans[lab.slice(2)] = (spans[lab.slice(2)] ?? 0) + 1), (any = true);
     }
     if (any) withSpans++;
   }
-  return { requests: corpus.length, tokens, withSpans, spans };
+  return { requests: corpus.length, tokens, unknown, withSpans, spans };
 }

@@ -6,7 +6,7 @@ import { LABELS, TAGGER_EPOCHS, TAGGER_MODEL_PATH, serializeModel, tagSlots, tok
 const labelled = (message: string, checks: Record<string, unknown>[]) => {
   const tokens = tokenize(message);
   const { labels } = labelRequest(message, checks, tokens);
-  return tokens.flatMap((t, i) => (labels[i] ? [`${t.text}/${LABELS[labels[i]!]}`] : []));
+  return tokens.flatMap((t, i) => (labels[i] ? [`${t.text}/${labels[i]! < 0 ? '?' : LABELS[labels[i]!]}`] : []));
 };
 
 describe('tagger tokens', () => {
@@ -36,8 +36,9 @@ describe('tagger corpus labels', () => {
     expect(labelled('add adminer for the postgres', [{ service: 'adminer', depends_on: 'postgres' }, { service: 'postgres' }])).toEqual(['adminer/B-svc', 'postgres/B-dep']);
     expect(labelled('run ghcr.io/acme/report:1.2 as reports but keep it stopped for now', [{ service: 'reports', image: 'ghcr.io/acme/report:1.2', state: 'stopped' }])).toEqual(['ghcr.io/acme/report:1.2/B-image', 'reports/B-svc', 'stopped/B-stopped']);
   });
-  it('leaves a value said twice O and keeps the rest', () => {
-    expect(labelled('move nginx from 8080 to 8080', [{ service: 'nginx', host_port: 8080 }])).toEqual(['nginx/B-svc']);
+  it('leaves a value said twice, and a product no check is about, unknown (?) and keeps the rest', () => {
+    expect(labelled('move nginx from 8080 to 8080', [{ service: 'nginx', host_port: 8080 }])).toEqual(['nginx/B-svc', '8080/?', '8080/?']);
+    expect(labelled('run busybox as sleeper', [{ service: 'sleeper' }])).toEqual(['busybox/?', 'sleeper/B-svc']);
   });
   it('labels a firewall rule and a user', () => {
     expect(labelled('allow 5432/tcp from 10.1.0.0/16', [{ rule_for: 5432, source: '10.1.0.0/16', protocol: 'tcp' }])).toEqual(['5432/B-rport', 'tcp/B-proto', '10.1.0.0/16/B-source']);
@@ -78,9 +79,9 @@ describe('the committed model', () => {
   const NONE = ['what changed today?', 'undo the last change', 'thanks, that is all for now', 'how much disk is left on this box?', 'who are you?', 'show me the history', 'is everything healthy?', 'roll back to yesterday'];
 
   // What it still misses among these (docs/intent.md "The slot tagger (round 37)", weak spots):
-  // "keep it stopped" (the corpus says "stopped" for a state once), "three instances" (a count
-  // word before "instances" is rare), "as edge" (an English word as a name); so the bar is 85 %
-  // of the slots, and the message lists every miss.
+  // "keep it stopped" (the corpus says "stopped" for a state once), "4 caddy replicas" (a count
+  // before the name), "as edge" (an English word as a name); so the bar is 85 % of the slots, and
+  // the message lists every miss.
   it('finds the slots of requests it never saw (at least 85 %, and no slot it was not given)', () => {
     const corpus = new Set(loadCorpus().map((c) => c.message.toLowerCase()));
     let found = 0, wanted = 0, extra = 0, got = 0;

@@ -185,14 +185,23 @@ const ALLOWED: boolean[][] = Array.from({ length: L + 1 }, (_, prev) => LABELS.m
 type Emit = (feats: readonly string[], into: Float64Array) => void;
 
 /** The best label sequence (Viterbi), with each token's margin over its best other label. */
-function viterbi(emissions: Float64Array[], trans: ArrayLike<number>): { labels: number[]; margins: number[] } {
+/**
+ * `fixed`: training only, a partly known gold path: a token's label where it is known (≥ 0),
+ * any label where it is not (-1); the best path through those is the gold one.
+ */
+function viterbi(emissions: Float64Array[], trans: ArrayLike<number>, fixed?: readonly number[]): { labels: number[]; margins: number[] } {
   const n = emissions.length;
   if (n === 0) return { labels: [], margins: [] };
   const score = emissions.map(() => new Float64Array(L));
   const back = emissions.map(() => new Int32Array(L));
-  for (let j = 0; j < L; j++) score[0]![j] = ALLOWED[L]![j] ? emissions[0]![j]! + trans[L * L + j]! : -Infinity;
+  const free = (i: number, j: number) => !fixed || fixed[i] === j || fixed[i] === -1 || (fixed[i] === SVC_OR_DEP && (j === B_SVC || j === B_DEP)) || (fixed[i] === SVC_OR_DEP_INSIDE && (j === B_SVC + 1 || j === B_DEP + 1));
+  for (let j = 0; j < L; j++) score[0]![j] = ALLOWED[L]![j] && free(0, j) ? emissions[0]![j]! + trans[L * L + j]! : -Infinity;
   for (let i = 1; i < n; i++) {
     for (let j = 0; j < L; j++) {
+      if (!free(i, j)) {
+        score[i]![j] = -Infinity;
+        continue;
+      }
       let best = -Infinity, arg = 0;
       for (let p = 0; p < L; p++) {
         if (!ALLOWED[p]![j]) continue;
@@ -267,7 +276,13 @@ export function tagSlots(message: string): SlotSpan[] {
 
 // ── training ────────────────────────────────────────────────────────────────
 
-/** One training example: a message and a label index per token of `tokenize(message)`. */
+/** A label not known: any (-1), B-svc or B-dep (-2), I-svc or I-dep (-3). */
+export const SVC_OR_DEP = -2;
+export const SVC_OR_DEP_INSIDE = -3;
+const B_SVC = LABELS.indexOf('B-svc');
+const B_DEP = LABELS.indexOf('B-dep');
+
+/** One training example: a message and a label index per token of `tokenize(message)`, below 0 where the label is not known (SVC_OR_DEP). */
 export interface Labelled { message: string; labels: number[] }
 
 /** Passes over the corpus of the committed model. */
@@ -329,7 +344,7 @@ export function train(data: readonly Labelled[], opt: TrainOptions): TaggerModel
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     for (const k of order) {
-      const { feats, gold } = seqs[k]!;
+      const { feats, gold: known } = seqs[k]!;
       const emissions = feats.map((fs) => {
         const e = new Float64Array(L);
         for (const f of fs) {
@@ -339,6 +354,8 @@ export function train(data: readonly Labelled[], opt: TrainOptions): TaggerModel
         return e;
       });
       const { labels } = viterbi(emissions, tw);
+      // Where a label is not known (-1), the gold path is the model's own best one through the known labels.
+      const gold = known.some((y) => y < 0) ? viterbi(emissions, tw, known).labels : known;
       for (let i = 0; i < gold.length; i++) {
         const g = gold[i]!, p = labels[i]!;
         const gp = i === 0 ? L : gold[i - 1]!, pp = i === 0 ? L : labels[i - 1]!;
