@@ -26,7 +26,8 @@ import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
-import { fillSlots, lexicalSlots } from './slot-fill.js';
+import { fillSlots, slotsSaid } from './slot-fill.js';
+import { dangerScore } from './danger-model.js';
 import { currentThenNew, newValueOnly } from './values.js';
 import {
   findCidrs,
@@ -707,7 +708,7 @@ function readOnce(input: EngineInput): Proposal {
   // Round 37: a slot the reading left out (a network, replicas, a stopped state, a dependency, …)
   // filled through the engine's own reading of it, or said as not done (slot-fill.ts); every guard
   // below judges the filled proposal.
-  const proposal = command ? proposal1 : fillSlots(input, proposal1, lexicalSlots, runOfflineEngine);
+  const proposal = command ? proposal1 : fillSlots(input, proposal1, slotsSaid, runOfflineEngine);
   // Round 35: the request read with what it refers to (the turns before, "everyone else", a field's own text), judged the same way (conversation-harm.ts).
   const referred = conversationHarm(input);
   if (referred !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${referred}`, refused: { reason: referred }, understood: true };
@@ -753,9 +754,29 @@ function readOnce(input: EngineInput): Proposal {
   // The only backup of a database turned off: planned (held-out 5, 8) and said (round 32).
   const unbacked = reason === undefined ? backupWarning(input.files, proposal.files) : undefined;
   if (unbacked !== undefined) proposal.warnings = [...(proposal.warnings ?? []), unbacked];
+  // Round 37: the trained danger model's second opinion on what every guard let through
+  // (danger-model.ts; docs/intent.md "The danger model as a guard").
+  const judged = reason === undefined ? modelHarm(input.message) : undefined;
+  if (judged !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${judged}`, refused: { reason: judged }, understood: true };
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
+}
+
+/**
+ * The score at which the danger model refuses on its own. Not the model's DANGER_THRESHOLD (chosen
+ * for ≤ 0.5 % of left-out ordinary requests flagged, leave one set out): a refusal by words alone
+ * must be rarer. Forward in time (each blind set scored by a model of what was written before it,
+ * 19 sets, `npm run bench -- danger`), 0.8 flags 5 of 3,773 ordinary requests (0.13 %) and catches
+ * 16 of the 29 recorded first-contact misses of the guards; 0.55 flags 24 and catches 22.
+ */
+export const DANGER_REFUSE_AT = 0.8;
+
+function modelHarm(message: string): string | undefined {
+  const j = dangerScore(message);
+  if (j.score < DANGER_REFUSE_AT) return undefined;
+  const words = j.words.filter((w) => !/^[<~]/.test(w)).slice(0, 4).map((w) => `"${w.replace(/_/g, ' ')}"`);
+  return `this reads like the requests that harm a machine or hide a change${words.length ? ` (its words ${words.join(', ')})` : ''}, and none of my readers could show it is safe. Nothing was changed. If it is harmless, say it in other words or name exactly what to change (e.g. "stop the pgdata backups").`;
 }
 
 /** Set while the answers of a question are judged (`everyAnswerRefused`): an answer's own question is not judged again. */

@@ -24,6 +24,7 @@ import { parse as parseYaml } from 'yaml';
 import type { EngineInput } from './engine.js';
 import { findCpu, findSizes, parseNumberWord, sizeToBytes } from './nlu.js';
 import type { Proposal, StateFiles } from '../provider.js';
+import { tagSlots } from './tagger.js';
 
 export type FillKind = 'port' | 'mem' | 'cpu' | 'replicas' | 'net' | 'cmd' | 'dep' | 'stopped';
 
@@ -99,9 +100,7 @@ export function lexicalSlots(message: string): Slot[] {
   // Memory and cpu, as nlu.ts reads them (a disk's size is no memory).
   for (const s of findSizes(t)) {
     const at = t.indexOf(s.text);
-    if (at < 0 || /^\s*(?:of\s+)?(?:disk|storage|volume|space|ssd|hdd|swap)\b/i.test(t.slice(at + s.text.length))) continue;
-    if (/\b(?:disk|volume|storage|backup|retain|keep)\b[^.;,]{0,20}$/i.test(t.slice(Math.max(0, at - 30), at))) continue;
-    out.push({ kind: 'mem', text: s.text, start: at, end: at + s.text.length });
+    if (at >= 0 && !notMemory(t, at, at + s.text.length)) out.push({ kind: 'mem', text: s.text, start: at, end: at + s.text.length });
   }
   const cpu = findCpu(t);
   if (cpu) {
@@ -121,6 +120,14 @@ export function lexicalSlots(message: string): Slot[] {
   for (const m of t.matchAll(/\b(?:that|which)\s+uses\s+(?:the\s+)?([a-z][\w-]*)\s+as\s+(?:its\s+|a\s+)?(?:data\s?source|backend|database|db|cache|broker|queue)\b/gi)) push('dep', m);
   return out;
 }
+
+/** A size said of a disk, a volume or a backup is no memory ("4g of disk space", "a 10g volume"). */
+function notMemory(t: string, start: number, end: number): boolean {
+  return /^\s*(?:of\s+)?(?:disk|storage|volume|space|ssd|hdd|swap|data|backups?)\b/i.test(t.slice(end)) || /\b(?:disk|volume|storage|backups?|retain|keep|size)\b[^.;,]{0,20}$/i.test(t.slice(Math.max(0, start - 30), start));
+}
+
+/** Words that relate a service to what it needs, between the two ("shop depends on postgres", "ghost backed by mysql"). */
+const RELATION = /\b(?:depend\w*|need\w*|requir\w*|uses?|using|wait\w*|after|once|for|front|behind|backed|talk\w*|connect\w*|point\w*|prox\w*|forward\w*|reach\w*|reads?|writes?|pulls?|consum\w*|store\w*|via|through|to|on)\b|->|→/i;
 
 /** Negated where it is said: "not on port 80", "without 3 replicas", "no network db". */
 function negated(message: string, start: number): boolean {
@@ -262,6 +269,24 @@ function missing(kind: FillKind, slot: Slot, owner: Svc, svcs: Svc[], message: s
   }
 }
 
+/**
+ * The slots a request says: the trained tagger's (tagger.ts) and the lexical finder's, a span
+ * both found once. `useSlotFinder` picks one of them for the eval's side-by-side comparison
+ * (bench/slot-fill.bench.ts); the engine uses both.
+ */
+export type SlotFinder = 'both' | 'tagger' | 'lexical' | 'none';
+let finderInUse: SlotFinder = 'both';
+export function useSlotFinder(f: SlotFinder): void {
+  finderInUse = f;
+}
+export function slotsSaid(message: string): Slot[] {
+  const lexical = finderInUse === 'both' || finderInUse === 'lexical' ? lexicalSlots(message) : [];
+  const tagged = finderInUse === 'both' || finderInUse === 'tagger' ? tagSlots(message) : [];
+  const out = [...lexical];
+  for (const t of tagged) if (!out.some((l) => l.kind === t.kind && l.start < t.end && t.start < l.end)) out.push(t);
+  return out.sort((a, b) => a.start - b.start);
+}
+
 let filling = false;
 
 /** The engine's question for the parts it left out: `Not done: "PART" and "PART" (I did not understand those parts, …`. */
@@ -290,6 +315,7 @@ export function fillSlots(input: EngineInput, proposal: Proposal, find: (message
     if (!(['port', 'mem', 'cpu', 'replicas', 'net', 'cmd', 'dep', 'stopped'] as string[]).includes(slot.kind)) continue;
     const kind = slot.kind as FillKind;
     if (negated(message, slot.start)) continue;
+    if (kind === 'mem' && notMemory(message, slot.start, slot.end)) continue;
     const [a, b] = sentenceOf(message, slot.start);
     // The service it is said of: the nearest one named before it in its sentence (a service the
     // reading did not touch there means the slot is that one's, and is left alone), else the one
@@ -314,6 +340,9 @@ export function fillSlots(input: EngineInput, proposal: Proposal, find: (message
       continue;
     }
     if (owner === undefined) continue;
+    // A dependency is said with a word that relates the two; "shop, postgres and redis" lists three services.
+    const ownerAt = last ?? named.find((m) => m.name === owner && m.end <= slot.start);
+    if (kind === 'dep' && !/^both$/i.test(slot.text) && ownerAt && !RELATION.test(message.slice(ownerAt.end, slot.start))) continue;
     const svc = after.find((s) => s.name === owner)!;
     if (kind === 'dep' && serviceNamed(slot.text, after, message) === owner) continue;
     const others = [...new Set(named.filter((m) => m.name !== owner).map((m) => m.name))];
