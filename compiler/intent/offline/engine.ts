@@ -754,29 +754,29 @@ function readOnce(input: EngineInput): Proposal {
   // The only backup of a database turned off: planned (held-out 5, 8) and said (round 32).
   const unbacked = reason === undefined ? backupWarning(input.files, proposal.files) : undefined;
   if (unbacked !== undefined) proposal.warnings = [...(proposal.warnings ?? []), unbacked];
-  // Round 37: the trained danger model's second opinion on what every guard let through
-  // (danger-model.ts; docs/intent.md "The danger model as a guard").
-  const judged = reason === undefined ? modelHarm(input.message) : undefined;
-  if (judged !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${judged}`, refused: { reason: judged }, understood: true };
+  // Round 37: the trained danger model's second opinion on a plan every guard let through, said
+  // as a warning before the approval (danger-model.ts; docs/intent.md "The danger model in the engine").
+  const judged = reason === undefined && Object.keys(proposal.files).length > 0 ? modelCaution(input.message) : undefined;
+  if (judged !== undefined) proposal.warnings = [...(proposal.warnings ?? []), judged];
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
 }
 
 /**
- * The score at which the danger model refuses on its own. Not the model's DANGER_THRESHOLD (chosen
- * for ≤ 0.5 % of left-out ordinary requests flagged, leave one set out): a refusal by words alone
- * must be rarer. Forward in time (each blind set scored by a model of what was written before it,
- * 19 sets, `npm run bench -- danger`), 0.8 flags 5 of 3,773 ordinary requests (0.13 %) and catches
- * 16 of the 29 recorded first-contact misses of the guards; 0.55 flags 24 and catches 22.
+ * The score from which the danger model's caution is said with a plan. Not a refusal: on the
+ * harm tests' near misses (harmless requests in the words of harmful ones: "open ports 8000-8010
+ * to 10.0.0.0/8", "turn the audit log on", "add a job that runs rm -rf /tmp/cache/*") it scores
+ * 34 of them 0.8 or more, up to 1.0, where forward in time it flags only 0.13 % of ordinary
+ * requests: it reads words, not what they do (docs/intent.md "The danger model in the engine").
  */
-export const DANGER_REFUSE_AT = 0.8;
+export const DANGER_CAUTION_AT = 0.8;
 
-function modelHarm(message: string): string | undefined {
+function modelCaution(message: string): string | undefined {
   const j = dangerScore(message);
-  if (j.score < DANGER_REFUSE_AT) return undefined;
+  if (j.score < DANGER_CAUTION_AT) return undefined;
   const words = j.words.filter((w) => !/^[<~]/.test(w)).slice(0, 4).map((w) => `"${w.replace(/_/g, ' ')}"`);
-  return `this reads like the requests that harm a machine or hide a change${words.length ? ` (its words ${words.join(', ')})` : ''}, and none of my readers could show it is safe. Nothing was changed. If it is harmless, say it in other words or name exactly what to change (e.g. "stop the pgdata backups").`;
+  return `Careful: this request reads like the ones that harm a machine or hide a change${words.length ? ` (its words ${words.join(', ')})` : ''}. No rule refused it; read the plan before you approve it.`;
 }
 
 /** Set while the answers of a question are judged (`everyAnswerRefused`): an answer's own question is not judged again. */

@@ -127,11 +127,11 @@ function notMemory(t: string, start: number, end: number): boolean {
 }
 
 /** Words that relate a service to what it needs, between the two ("shop depends on postgres", "ghost backed by mysql"). */
-const RELATION = /\b(?:depend\w*|need\w*|requir\w*|uses?|using|wait\w*|after|once|for|front|behind|backed|talk\w*|connect\w*|point\w*|prox\w*|forward\w*|reach\w*|reads?|writes?|pulls?|consum\w*|store\w*|via|through|to|on)\b|->|→/i;
+const RELATION = /\b(?:depend\w*|need\w*|requir\w*|uses?|using|wait\w*|after|once|for|front|behind|backed|talk\w*|connect\w*|point\w*|prox\w*|forward\w*|reach\w*|reads?|writes?|pulls?|consum\w*|store\w*|via|through)\b|->|→/i;
 
 /** Negated where it is said: "not on port 80", "without 3 replicas", "no network db". */
 function negated(message: string, start: number): boolean {
-  return /\b(?:not|n't|no|never|without|instead\s+of|rather\s+than)\b(?:\s+\S+){0,3}\s*$/i.test(message.slice(Math.max(0, start - 40), start));
+  return /\b(?:not|n't|no|never|without|instead\s+of|rather\s+than|no\s+longer|any\s+more|anymore)\b(?:\s+\S+){0,3}\s*$/i.test(message.slice(Math.max(0, start - 40), start)) || /^[^.;!?\n]{0,30}?\b(?:any\s?more|no\s+longer)\b/i.test(message.slice(start));
 }
 
 /** The sentence bounds around an offset (". ", "; ", "! ", "? ", a new line). */
@@ -316,6 +316,9 @@ export function fillSlots(input: EngineInput, proposal: Proposal, find: (message
     const kind = slot.kind as FillKind;
     if (negated(message, slot.start)) continue;
     if (kind === 'mem' && notMemory(message, slot.start, slot.end)) continue;
+    // "run 4 workers": a count of another noun is no service's replicas.
+    const counted = kind === 'replicas' ? /^\s+(?:([a-z][\w-]*)\s+)?([a-z][\w-]*)/i.exec(message.slice(slot.end)) : null;
+    if (counted && !/^(?:replicas?|instances?|copies|containers?|nodes?)$/i.test(counted[1] ?? counted[2]!) && !/^(?:replicas?|instances?|copies|containers?|nodes?)$/i.test(counted[2]!)) continue;
     const [a, b] = sentenceOf(message, slot.start);
     // The service it is said of: the nearest one named before it in its sentence (a service the
     // reading did not touch there means the slot is that one's, and is left alone), else the one
@@ -344,6 +347,9 @@ export function fillSlots(input: EngineInput, proposal: Proposal, find: (message
     const ownerAt = last ?? named.find((m) => m.name === owner && m.end <= slot.start);
     if (kind === 'dep' && !/^both$/i.test(slot.text) && ownerAt && !RELATION.test(message.slice(ownerAt.end, slot.start))) continue;
     const svc = after.find((s) => s.name === owner)!;
+    // A stopped state is filled only on a service this request adds ("… but keep it stopped"):
+    // stopping one that runs is a verb the readers read ("stop and start nginx" is a restart).
+    if (kind === 'stopped' && before.some((b) => b.name === owner)) continue;
     if (kind === 'dep' && serviceNamed(slot.text, after, message) === owner) continue;
     const others = [...new Set(named.filter((m) => m.name !== owner).map((m) => m.name))];
     if (decided(kind, svc, before.find((x) => x.name === owner))) {
