@@ -180,15 +180,13 @@ export interface TaggerModel {
 }
 
 /** Which label may follow which: I-k only after B-k or I-k. Row L is the start of the message. */
-const ALLOWED: boolean[][] = Array.from({ length: L + 1 }, (_, prev) => LABELS.map((to, _j) => !to.startsWith('I-') || (prev < L && LABELS[prev]!.slice(2) === to.slice(2) && LABELS[prev] !== 'O')));
+const ALLOWED: boolean[][] = Array.from({ length: L + 1 }, (_, prev) => LABELS.map((to) => !to.startsWith('I-') || (prev < L && LABELS[prev]!.slice(2) === to.slice(2) && LABELS[prev] !== 'O')));
 
-/** Emission scores for each token: the sum of its features' weights per label. */
-type Emit = (feats: readonly string[], into: Float64Array) => void;
-
-/** The best label sequence (Viterbi), with each token's margin over its best other label. */
 /**
- * `fixed`: training only, a partly known gold path: a token's label where it is known (≥ 0),
- * any label where it is not (-1); the best path through those is the gold one.
+ * The best label sequence (Viterbi), with each token's margin over its best other label.
+ * `fixed`, in training only, is a partly known gold path: a token's label where it is known
+ * (≥ 0), any label where it is not (-1), B-svc or B-dep (SVC_OR_DEP), I-svc or I-dep
+ * (SVC_OR_DEP_INSIDE); the best path through those is the gold one.
  */
 function viterbi(emissions: Float64Array[], trans: ArrayLike<number>, fixed?: readonly number[]): { labels: number[]; margins: number[] } {
   const n = emissions.length;
@@ -247,7 +245,7 @@ function spansOf(message: string, tokens: readonly Token[], labels: readonly num
 /** Tags one message with a model. */
 export function tagWith(model: TaggerModel, message: string, lex: Lexicon = { products: new Set(model.products) }): SlotSpan[] {
   const tokens = tokenize(message);
-  const emit: Emit = (feats, into) => {
+  const emit = (feats: readonly string[], into: Float64Array) => {
     for (const f of feats) {
       const w = model.weights[f];
       if (w) for (let k = 0; k < w.length; k += 2) into[w[k]!]! += w[k + 1]!;
@@ -358,7 +356,7 @@ export function train(data: readonly Labelled[], opt: TrainOptions): TaggerModel
         return e;
       });
       const { labels } = viterbi(emissions, tw);
-      // Where a label is not known (-1), the gold path is the model's own best one through the known labels.
+      // Where a label is not known (< 0), the gold path is the model's own best one through the known labels.
       const gold = known.some((y) => y < 0) ? viterbi(emissions, tw, known).labels : known;
       for (let i = 0; i < gold.length; i++) {
         const g = gold[i]!, p = labels[i]!;
