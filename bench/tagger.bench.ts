@@ -10,12 +10,13 @@
  * committed model, and tagging time per request. A span over a token whose label is not known
  * (tagger-corpus.ts: -1) is not scored.
  *
- *   npm run build && npm run bench -- tagger [--sets heldout-28.yaml,para-29.yaml] [--epochs N]
+ *   npm run build && npm run bench -- tagger [--sets heldout-28.yaml,para-29.yaml] [--epochs N] [--prune W]
  */
 import { readFileSync, statSync } from 'node:fs';
 import { corpusFiles, corpusHash, loadCorpus, productNames, type CorpusItem } from '../compiler/intent/offline/tagger-corpus.js';
-import { LABELS, TAGGER_EPOCHS, TAGGER_MODEL_PATH, serializeModel, tagWith, tokenize, train, type SlotKind, type TaggerModel, type Token } from '../compiler/intent/offline/tagger.js';
+import { LABELS, TAGGER_EPOCHS, TAGGER_MODEL_PATH, TAGGER_PRUNE, serializeModel, tagWith, tokenize, train, type SlotKind, type TaggerModel, type Token } from '../compiler/intent/offline/tagger.js';
 import { findCidrs, findCpu, findImageRefs, findPorts, findSizes } from '../compiler/intent/offline/nlu.js';
+import { MAX_REQUEST_CHARS } from '../compiler/intent/provider.js';
 import { loadNow, median } from './common.js';
 
 const argv = process.argv.slice(2);
@@ -23,6 +24,8 @@ const setsArg = argv[argv.indexOf('--sets') + 1];
 const SETS = argv.includes('--sets') && setsArg ? setsArg.split(',') : ['heldout-28.yaml', 'heldout-29.yaml', 'heldout-30.yaml', 'para-29.yaml'];
 /** `--epochs N`: train the leave-one-set-out models with N passes instead of the committed model's. */
 const EPOCHS = argv.includes('--epochs') ? Number(argv[argv.indexOf('--epochs') + 1]) : TAGGER_EPOCHS;
+/** `--prune W`: drop averaged weights below W (the committed model's: TAGGER_PRUNE). */
+const PRUNE = argv.includes('--prune') ? Number(argv[argv.indexOf('--prune') + 1]) : TAGGER_PRUNE;
 
 type Span = { kind: string; first: number; last: number };
 
@@ -144,7 +147,7 @@ for (const set of SETS) {
   const rows: [string, Map<string, Counts>][] = [];
   for (const o of options) {
     const t0 = performance.now();
-    const model = train(rest, { context: o.context, epochs: EPOCHS, products, corpus: corpusHash(rest, products) });
+    const model = train(rest, { context: o.context, epochs: EPOCHS, prune: PRUNE, products, corpus: corpusHash(rest, products) });
     (trainMs[o.name] ??= []).push(performance.now() - t0);
     rows.push([o.name, score(test, (c) => toTokens(tokenize(c.message), tagWith(model, c.message, lex)))]);
     if (o.name !== 'perceptron') continue;
@@ -201,7 +204,7 @@ const path = TAGGER_MODEL_PATH();
 const t0 = performance.now();
 const model = JSON.parse(readFileSync(path, 'utf8')) as TaggerModel;
 const loadMs = performance.now() - t0;
-const full = train(all, { context: false, epochs: TAGGER_EPOCHS, products, corpus: '' });
+const full = train(all, { context: false, epochs: TAGGER_EPOCHS, prune: TAGGER_PRUNE, products, corpus: '' });
 console.log(`committed model: ${(statSync(path).size / 1024).toFixed(0)} KiB, ${Object.keys(model.weights).length} features, read and parsed in ${loadMs.toFixed(1)} ms; without context features it would be ${(serializeModel(full).length / 1024).toFixed(0)} KiB`);
 const msgs = all.map((c) => c.message);
 const lexModel = { products: new Set(model.products) };
@@ -218,4 +221,13 @@ for (const m of msgs) {
 const cpu = process.cpuUsage(cpu0);
 const sorted = [...per].sort((a, b) => a - b);
 console.log(`tagging: ${msgs.length} requests (${n} spans) in ${(performance.now() - t1).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU (${((cpu.user + cpu.system) / 1000 / msgs.length).toFixed(3)} ms per request); per request (wall) median ${median(per).toFixed(3)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]!.toFixed(3)} ms, max ${sorted[sorted.length - 1]!.toFixed(2)} ms`);
+// The longest request the engine reads (provider.ts MAX_REQUEST_CHARS): time grows with its tokens.
+const long = msgs.join(' ').slice(0, MAX_REQUEST_CHARS);
+const longMs: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const a = performance.now();
+  tagWith(model, long, lexModel);
+  longMs.push(performance.now() - a);
+}
+console.log(`a request of ${MAX_REQUEST_CHARS} characters (${tokenize(long).length} tokens, the eval's requests end to end): median of 5 ${median(longMs).toFixed(1)} ms`);
 console.log(`load average after: ${loadNow().text}`);

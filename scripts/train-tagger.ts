@@ -6,14 +6,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { corpusHash, corpusStats, loadCorpus, productNames } from '../compiler/intent/offline/tagger-corpus.js';
-import { TAGGER_EPOCHS, TAGGER_MODEL_PATH, serializeModel, train } from '../compiler/intent/offline/tagger.js';
+import { TAGGER_EPOCHS, TAGGER_MODEL_PATH, TAGGER_PRUNE, serializeModel, train } from '../compiler/intent/offline/tagger.js';
 
 const t0 = performance.now();
 const corpus = loadCorpus();
 const products = productNames();
 const stats = corpusStats(corpus);
 const t1 = performance.now();
-const model = train(corpus, { context: true, epochs: TAGGER_EPOCHS, products, corpus: corpusHash(corpus, products) });
+const model = train(corpus, { context: true, epochs: TAGGER_EPOCHS, prune: TAGGER_PRUNE, products, corpus: corpusHash(corpus, products) });
 const t2 = performance.now();
 const text = serializeModel(model);
 writeFileSync(TAGGER_MODEL_PATH(), text);

@@ -82,6 +82,7 @@ import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, user
 import { KEPT_OUT } from './outcome-firewall.js';
 import { sudoersRemoval, userRightsSaid, userTicket } from './user-ticket.js';
 import { saidPlainer36 } from './said-plainer36.js';
+import { saidPlainer37 } from './said-plainer37.js';
 import { servicesSaid } from './services-said.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -242,7 +243,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
     re: /\b(run|execute|exec|type|enter)\b[^.]*\b(commands?|shell|bash|terminal|cmd)\b|\b(run|execute|exec)\b[^.]*\bscripts?\b[^.]*\b(on|in)\s+the\s+(host|server|machine)\b|\b(open|give me|spawn|drop me into|start|get)\s+(?:me\s+)?(?:a|an|the)?\s*(?:root\s+)?(shell|terminal|bash|console)\b|\bcurl\b[^|]*\|\s*(sh|bash)\b|(?:^|[;&|]\s*|\brun\s+)sudo\s+(?!(?:for|to|access|rights|privileges|privs|perms|permissions|please|pls|too|also|as|and|is|on|the|from|should|needs?)\b)\S|\bapt(-get)?\s+(install|remove|upgrade)\b|\b(yum|dnf|apk|pip3?|npm)\s+install\b/i,
     reason: HOST_COMMAND,
   },
-  { re: /\b(wipe|erase|nuke|shred|destroy|format|purge|zero out)\b[^.]*\b(data|disks?|drives?|everything|volumes?|databases?|all|system|server|backups?|machine)\b/i, reason: WIPE },
+  { re: /\b(wipe|erase|nuke|shred|destroy|format|purge|zero out|annihilate|obliterate|eradicate|exterminate)\b[^.]*\b(data|disks?|drives?|everything|volumes?|databases?|all|system|server|backups?|machine)\b/i, reason: WIPE },
   {
     re: /\b(delete|remove|drop|clear|empty|trash)\b[^.]*\b(all|every|the|its|their)\s+(data|volumes?|backups?|files|tables?|records)\b(?!\s+(?:schedules?|jobs?|settings?|config\w*|plans?|polic\w+|retention|times?|for\s+\w+\s+(?:schedule|job)))|\bdrop\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|all\s+)?(?:[\w-]+\s+)?(databases?|dbs?|tables?|schemas?)\b|\bfactory[- ]reset\b|\b(delete|remove|erase)\s+everything\b|\b(delete|remove|destroy)\s+(the\s+)?[a-z0-9-]+\s+(data|volume)s?\b/i,
     reason: WIPE,
@@ -422,7 +423,7 @@ const ENGINE_PORT_CLOSED = /\b(?:deny|denies|block|blocks|drop|drops|reject|reje
  */
 const PORT_ON_FIREWALL = /\b((?:tcp\s+|udp\s+)?ports?\s+\d{1,5}(?:\/(?:tcp|udp))?(?:\s*(?:,|and|&)\s*\d{1,5}(?:\/(?:tcp|udp))?){0,9})\s+(?:on|in|at|through|via|with|from|off|to)\s+(?:the\s+|our\s+|my\s+|this\s+)?(?:firewall|fw|nftables)\b/gi;
 const NAMED_OFF_HOST =
-  /\b((?:purge|remove|delete|wipe|nuke|erase|destroy|uninstall|get\s+rid\s+of|drop|trash|zap|kill|scrap|ditch)\s+(?:the\s+)?(?:old\s+)?(?!(?:all|every|everything|anything|data|volumes?|disks?|drives?|databases?|backups?|files|it|them)\b)[a-z][\w-]{0,63}(?:\s+(?:service|container|app|stack|deployment))?)\s+(?:from|off|on)\s+(?:the|this|our|my)\s+(?:server|box|machine|host|system|vps)\b(?:\s+(?:entirely|completely|altogether|for\s+good))?/gi;
+  /\b((?:purge|remove|delete|wipe|nuke|erase|destroy|uninstall|get\s+rid\s+of|drop|trash|zap|kill|scrap|ditch|annihilate|obliterate|eradicate|exterminate)\s+(?:the\s+)?(?:old\s+)?(?!(?:all|every|everything|anything|data|volumes?|disks?|drives?|databases?|backups?|files|it|them)\b)[a-z][\w-]{0,63}(?:\s+(?:service|container|app|stack|deployment))?)\s+(?:from|off|on)\s+(?:the|this|our|my)\s+(?:server|box|machine|host|system|vps)\b(?:\s+(?:entirely|completely|altogether|for\s+good))?/gi;
 const placeLeftOut = (message: string): string => message.replace(PORT_ON_FIREWALL, '$1').replace(NAMED_OFF_HOST, '$1');
 
 /** Why a request is refused, or undefined; a long request is read in windows (guard.ts, `inWindows`). */
@@ -511,6 +512,8 @@ const LEMMA_VERBS: Record<string, Verb> = {
   nuke: 'remove', ditch: 'remove', scrap: 'remove', axe: 'remove', ax: 'remove', yeet: 'remove', bin: 'remove', trash: 'remove', junk: 'remove', eliminate: 'remove', retire: 'remove',
   relaunch: 'restart', respawn: 'restart', cycle: 'restart', 'power-cycle': 'restart', recycle: 'restart',
   purge: 'remove',
+  // Round 37 (held-out 31 risky-13): "annihilate the demo container" removes it; the data verbs' harm is read before (assets.ts).
+  annihilate: 'remove', obliterate: 'remove', eradicate: 'remove', exterminate: 'remove',
   revive: 'start', resurrect: 'start', unpause: 'start', reactivate: 'start', restore: 'start',
   throw: 'add', chuck: 'add', slap: 'add', plonk: 'add', stick: 'add', pop: 'add', stand: 'add',
 };
@@ -561,7 +564,8 @@ function detectVerb(clause: string): Verb | undefined {
     if (w.lemma === 'stand' && !/^stand\w*\s+(?:[\w-]+\s+){0,3}up\b/.test(t.slice(w.at))) continue;
     if (w.lemma === 'cycle' && !/^cycle\w*\s+(?:the\s+)?[\w-]+/.test(t.slice(w.at))) continue;
     // "purge the old legacy service", "purge legacy": a service; never "purge the redis cache" or old backups.
-    if (w.lemma === 'purge' && !/^purge\w*\s+(?:the\s+|that\s+|this\s+)?(?:(?:old|unused|legacy|dead)\s+)*[\w-]+(?:\s+(?:service|container|app))?\s*(?:[,.!;]|$)/.test(t.slice(w.at))) continue;
+    // "purge temp-contractor's account" (held-out 31 risky-04): the user.
+    if (w.lemma === 'purge' && !/^purge\w*\s+(?:the\s+|that\s+|this\s+)?(?:(?:old|unused|legacy|dead)\s+)*[\w-]+(?:\s+(?:service|container|app)|(?:'s|’s)\s+(?:user\s+)?(?:account|login))?\s*(?:[,.!;]|$)/.test(t.slice(w.at))) continue;
     best = [w.at, v];
   }
   return best?.[1];
@@ -835,7 +839,8 @@ function readRequest(input: EngineInput): Proposal {
 function readRequestSaid(original00: EngineInput): Proposal {
   // Texting and slang said as the readers read them ("y does api keep restartin?? whats up w it", round 30).
   // Round 36 (said-plainer36.ts): a protocol per port, "the port grafana is on", a city's hour, an account purged, a site at https://….
-  const slang = saidPlainer36(askedAsPossible(slangSaid(original00.message, knownNames(original00.files))));
+  // Round 37 (said-plainer37.ts): an https address to make work.
+  const slang = saidPlainer37(saidPlainer36(askedAsPossible(slangSaid(original00.message, knownNames(original00.files)))));
   const original0 = slang === original00.message ? original00 : { ...original00, message: slang };
   // "remove sudo from everyone except alice", "keep nginx, remove everything else": said as what they touch (assets.ts, round 29).
   // "remove sudo from everyone except alice", "only mei keeps sudo": said as the revokes it makes
@@ -5553,7 +5558,10 @@ function countOfService(t: string, name: string, N: string): RegExpExecArray | n
 /** Words that spread a value to every service listed: "both with 1g", "each at 256m", "all of them", "all three", "1 gig apiece". */
 const SPREAD = /\b(?:both|each|all|every|apiece|them|they|their|per\s+(?:service|container|app|one))\b/;
 
-function nearestBefore(run: Run, t: string, names: string[], at: number): string | undefined {
+/** "reached through nginx", "sits behind caddy", "via traefik": the service said there is the way in, never what "its" names. */
+const THE_WAY_IN = /\b(?:through|thru|via|behind|by\s+way\s+of|proxied\s+by|fronted\s+by)\s+(?:the\s+|a\s+|an\s+|our\s+)?$/;
+
+function nearestBefore(run: Run, t: string, names: string[], at: number, pronoun = false): string | undefined {
   let best: { name: string; pos: number } | undefined;
   let after: { name: string; pos: number } | undefined;
   for (const n of names) {
@@ -5561,6 +5569,8 @@ function nearestBefore(run: Run, t: string, names: string[], at: number): string
     const words = [n, ...(svc ? findServiceMentions(t).filter((m) => existingFor(run, m) === n).map((m) => m.text) : [])];
     for (const w of words) {
       for (const m of t.matchAll(new RegExp(String.raw`(?<![\w-])${escapeRe(w.toLowerCase())}(?![\w-])`, 'g'))) {
+        // Round 37 (held-out 31 svc-75): "api should only be reached through nginx, stop publishing its port" is api's port.
+        if (pronoun && names.length > 1 && THE_WAY_IN.test(t.slice(0, m.index!))) continue;
         if (m.index! < at && (!best || m.index! > best.pos)) best = { name: n, pos: m.index! };
         if (m.index! >= at && (!after || m.index! < after.pos)) after = { name: n, pos: m.index! };
       }
@@ -5612,7 +5622,7 @@ function handleModifiers(run: Run, clause: string): boolean {
     if (focus.length > 1 && /\b(?:its|it)\b/.test(t) && !/\b(?:their|them|they|both|each|all)\b/.test(t)) {
       const msg = run.input.message.toLowerCase();
       const from = msg.indexOf(t);
-      const near = from >= 0 ? nearestBefore(run, msg, focus, from + t.search(/\b(?:its|it)\b/)) : undefined;
+      const near = from >= 0 ? nearestBefore(run, msg, focus, from + t.search(/\b(?:its|it)\b/), true) : undefined;
       return near !== undefined ? [near] : focus.slice(-1);
     }
     if (focus.length > 0) return focus;
@@ -7643,8 +7653,13 @@ function handleFirewall(run: Run, clause: string, suffix = ''): boolean {
   // One rule per port or range said ("open ports 80 and 443": allow-port-80 and allow-port-443),
   // so each can later be narrowed or removed alone; web traffic is one rule (allow-web), and a
   // service's port is named after the service (allow-grafana; allow-minio-9000 when it has several).
+  // Round 37 (held-out 31 fw-20): "https from anywhere, but plain http only from 10.0.0.0/8": a web
+  // rule for other ports than this clause's (the clause before it) is kept, and this one is named by its ports.
+  const webRule = web ? rules(run).find((r) => r.name === `allow-${label}`) : undefined;
+  const webPorts = webRule ? [webRule.port].flat().map(Number) : [];
+  const webLabel = webRule && webPorts.length > 0 && !webPorts.some((p) => openPorts.includes(p)) ? `${label}-${openPorts.join('-')}`.slice(0, 50) : label;
   const parts: { label: string; port: FirewallRule['port'] }[] = web
-    ? [{ label, port: portsOf(openPorts) }]
+    ? [{ label: webLabel, port: portsOf(openPorts) }]
     : ports.length > 0 || ranges.length > 0
       ? run.ruleName && openPorts.length + ranges.length > 1
         ? // A rule named with several ports ("rule called mail-in for 25, 465 and 587") is one rule holding them all (round 31).

