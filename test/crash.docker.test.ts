@@ -5,6 +5,7 @@
  * the system must be exactly the state before the plan or the state after it, by the
  * per-resource fingerprints and by the list of containers (no `.old-*` left behind).
  */
+import { mulberry32 } from '../common/seeded.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,16 +41,6 @@ const [ordinal, when] = (process.env.CLAUDE_TEST_CRASH_AT_STEP ?? '').split(':')
 const hit = (p) => (ordinal === 'rollback' ? p.stepId === 'rollback' && String(p.ordinal) === when : p.stepId !== 'rollback' && String(p.ordinal) === ordinal && p.when === when);
 `;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A and B carry a health command that passes at once (Docker runs it itself only once a

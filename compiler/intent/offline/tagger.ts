@@ -12,6 +12,7 @@
  *
  * Offsets are UTF-16 code unit offsets into the message, `end` exclusive.
  */
+import { mulberry32 } from '../../../common/seeded.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../../common/paths.js';
@@ -292,17 +293,8 @@ export const TAGGER_PRUNE = 0.01;
 
 export interface TrainOptions extends FeatureOptions { epochs: number; prune: number; products: readonly string[]; corpus: string }
 
-/** A deterministic generator (mulberry32), for the seeded shuffle of each epoch. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded shuffle of each epoch: common/seeded.ts. */
+const rng = mulberry32;
 
 /**
  * Trains the averaged structured perceptron: for each example (in a seeded shuffle per epoch)

@@ -1,0 +1,15 @@
+/**
+ * A deterministic pseudo-random generator (mulberry32): the same seed gives the same sequence,
+ * for a training run that must be reproduced byte for byte (the slot tagger's shuffle) and for
+ * tests that pick their cases from a seed. Not for anything secret.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
