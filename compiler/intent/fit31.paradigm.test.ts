@@ -123,3 +123,107 @@ describe("a service's port said not reachable from outside is blocked (h31-fw-22
     expect(caseFailures('postgres should not be reachable from outside', [{ service: 'postgres', no_ports: true }], ['add postgres on port 5432'])).toEqual([]);
   });
 });
+
+describe('"the database" with none there asks which, as "a database" does (h31-amb-05)', () => {
+  it.each(['set up the database', 'please install our db', 'spin up the database now'])('%j asks', (request) => {
+    expect(caseFailures(request, [{ asks: true }])).toEqual([]);
+  });
+  it('near miss: with a postgres there, "set up the database" adds nothing and asks nothing', () => {
+    expect(caseFailures('set up the database', [{ asks: false }, { unchanged: 'postgres' }], ['add postgres'])).toEqual([]);
+  });
+  it('near miss: a database named is added', () => {
+    expect(caseFailures('set up the postgres database', [{ service: 'postgres' }])).toEqual([]);
+  });
+});
+
+describe('a key referred to and not pasted, for "them", asks who and for the key (h31-amb-13)', () => {
+  const before = ['add user alice', 'add user bob'];
+  it.each(['give them the key I sent earlier', 'give him the key from my email', 'give them the ssh key from before'])('%j asks', (request) => {
+    expect(caseFailures(request, [{ asks: true }, { user: 'alice', ssh_key: false }, { user: 'bob', ssh_key: false }], before)).toEqual([]);
+  });
+  it('a named user is asked for the key alone', () => {
+    expect(caseFailures('give alice the key I sent earlier', [{ asks: true }, { user: 'alice', ssh_key: false }], before)).toEqual([]);
+  });
+  it('near miss: a key pasted is added', () => {
+    expect(caseFailures("add alice's ssh key ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx1b2tpbmdmb3JhbmV3a2V5aGVyZTEyMzQ1Njc4 alice@laptop", [{ asks: false }, { user: 'alice', ssh_key: true }], before)).toEqual([]);
+  });
+});
+
+describe('a new service put next to one there is depends on it (h31-multi-10)', () => {
+  it.each<[string, string]>([
+    ['put adminer next to the existing postgres so I can browse it', 'adminer'],
+    ['run pgadmin alongside our postgres', 'pgadmin'],
+    ['deploy adminer beside postgres please', 'adminer'],
+  ])('%j', (request, service) => {
+    expect(caseFailures(request, [{ service, depends_on: ['postgres'] }, { unchanged: 'postgres' }], ['add postgres'])).toEqual([]);
+  });
+  it('near miss: a service already there put next to another is not added again', () => {
+    expect(caseFailures('put adminer next to postgres', [{ unchanged: 'adminer' }, { unchanged: 'postgres' }], ['add postgres', 'add adminer'])).toEqual([]);
+  });
+});
+
+describe('a dependency said as what one does with the other (h31-multi-09)', () => {
+  it.each<[string, string, string, string]>([
+    ['a worker (ghcr.io/acme/worker:3.1) that pulls jobs from rabbitmq', 'worker', 'ghcr.io/acme/worker:3.1', 'rabbitmq'],
+    ['add a worker running ghcr.io/acme/worker:3.1 which reads messages from rabbitmq', 'worker', 'ghcr.io/acme/worker:3.1', 'rabbitmq'],
+    ['deploy ghcr.io/acme/api:2 as api, it stores its data in postgres', 'api', 'ghcr.io/acme/api:2', 'postgres'],
+    ['add a worker (ghcr.io/acme/worker:3.1) that takes tasks off redis', 'worker', 'ghcr.io/acme/worker:3.1', 'redis'],
+  ])('%j', (request, service, image, dep) => {
+    expect(caseFailures(request, [{ service, image, depends_on: [dep] }, { service: dep }])).toEqual([]);
+  });
+  it('near miss: data kept in a volume is no dependency', () => {
+    expect(caseFailures('add postgres, it keeps its data in a volume', [{ service: 'postgres' }])).toEqual([]);
+  });
+});
+
+describe('an address inside a quoted command is the command\'s, never a clause glued on (h31-svc-62)', () => {
+  it.each<[string, string]>([
+    ['run alpine:3.20 as a service named pinger with the command `ping -i 60 1.1.1.1`', 'ping -i 60 1.1.1.1'],
+    ['add a service called pinger using image alpine:3.20, command `curl -s 10.0.0.5:8080/health`', 'curl -s 10.0.0.5:8080/health'],
+    ["run alpine:3.20 as pinger with the command 'ping -c 3 192.168.1.1'", 'ping -c 3 192.168.1.1'],
+  ])('%j', (request, command) => {
+    expect(caseFailures(request, [{ service: 'pinger', image: 'alpine:3.20', command }])).toEqual([]);
+  });
+  it('near miss: an address said apart is still a firewall source', () => {
+    expect(caseFailures('open port 8080, 10.0.0.0/8 only', [{ rule_for: 8080, source: '10.0.0.0/8' }])).toEqual([]);
+  });
+});
+
+describe('a service there said to run "as" a quoted command gets it (h31-svc-73)', () => {
+  const before = ['add redis', 'add nginx'];
+  it.each([
+    'redis needs to run as `redis-server --maxmemory 200mb --maxmemory-policy allkeys-lru`',
+    'run redis as `redis-server --maxmemory 200mb --maxmemory-policy allkeys-lru`',
+    'redis must run as "redis-server --maxmemory 200mb --maxmemory-policy allkeys-lru"',
+  ])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'redis', command: 'redis-server --maxmemory 200mb --maxmemory-policy allkeys-lru' }, { unchanged: 'nginx' }, { service: 'redis-server', absent: true }], before)).toEqual([]);
+  });
+});
+
+describe('an image tag changed said as "off the old tag and onto the new" (h31-svc-86)', () => {
+  const before = ['add a service called api running ghcr.io/acme/api:2.4', 'add a service called worker running ghcr.io/acme/worker:3.1'];
+  it.each<[string, string]>([
+    ['can we get the worker off the 3.1 tag and onto latest', 'ghcr.io/acme/worker:latest'],
+    ['switch worker from 3.1 to latest', 'ghcr.io/acme/worker:latest'],
+    ['move the worker to the latest tag', 'ghcr.io/acme/worker:latest'],
+    ['take the worker off version 3.1 and onto 3.2', 'ghcr.io/acme/worker:3.2'],
+  ])('%j', (request, image) => {
+    expect(caseFailures(request, [{ service: 'worker', image }, { unchanged: 'api' }], before)).toEqual([]);
+  });
+  it('near miss: an address "from … to" a port is still a source', () => {
+    expect(caseFailures('allow traffic from 10.0.0.1 to 5432', [{ rule_for: 5432, source: '10.0.0.1' }])).toEqual([]);
+  });
+});
+
+describe("a job's image said as a plain word before its command (h31-job-13)", () => {
+  it.each<[string, string, string, string]>([
+    ["quarter past every hour, run busybox with `sh -c 'date >> /tmp/tick'`", '15 * * * *', 'busybox', 'date'],
+    ["every night at 3 run alpine with 'rm -rf /tmp/cache'", '0 3 * * *', 'alpine', 'rm -rf /tmp/cache'],
+    ['every hour at quarter past, run busybox with `date`', '15 * * * *', 'busybox', 'date'],
+  ])('%j', (request, cron, image, command) => {
+    expect(caseFailures(request, [{ job_schedule: cron, image, command_has: command }])).toEqual([]);
+  });
+  it('near miss: a service there is the container the job runs in', () => {
+    expect(caseFailures('every night at 3 run worker with `cleanup.sh`', [{ job_schedule: '0 3 * * *', container: 'worker', command_has: 'cleanup.sh' }], ['run ghcr.io/acme/worker:2 as worker'])).toEqual([]);
+  });
+});
