@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseFailures, runCase } from '../../fixtures/intent-eval/run.js';
+import { caseFailures, runCase, runConversation } from '../../fixtures/intent-eval/run.js';
 
 // Held-out 31 (written blind 2026-12-07; run blind before round 37), read by the lead afterwards:
 // classes of its ordinary misses given to FIT31, each with the phrasing that showed it, paraphrases
@@ -225,5 +225,62 @@ describe("a job's image said as a plain word before its command (h31-job-13)", (
   });
   it('near miss: a service there is the container the job runs in', () => {
     expect(caseFailures('every night at 3 run worker with `cleanup.sh`', [{ job_schedule: '0 3 * * *', container: 'worker', command_has: 'cleanup.sh' }], ['run ghcr.io/acme/worker:2 as worker'])).toEqual([]);
+  });
+});
+
+describe('a web server put in the place of the one under discussion keeps its host port (h31-conv-03)', () => {
+  it.each(['actually make that caddy instead of nginx', 'no wait, caddy instead of nginx', 'scratch that, use caddy instead'])('%j in the conversation', (request) => {
+    const c = { id: 'unit', turns: [
+      { request: 'add nginx on 8080', expect: [{ service: 'nginx', host_port: 8080 }] },
+      { request, expect: [{ service: 'caddy', host_port: 8080 }, { service: 'nginx', absent: true }] },
+    ] };
+    expect(runConversation(c).flatMap((r) => r.failures)).toEqual([]);
+  });
+  it.each([
+    'replace nginx with caddy',
+    'use caddy instead of nginx',
+  ])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'caddy', host_port: 8080 }, { service: 'nginx', absent: true }], ['add nginx on 8080'])).toEqual([]);
+  });
+  it('near miss: a database put in a database\'s place keeps its own port', () => {
+    expect(caseFailures('replace postgres with mariadb', [{ service: 'mariadb', host_port: 3306 }, { service: 'postgres', absent: true }], ['add postgres on 5433'])).toEqual([]);
+  });
+});
+
+describe('a bare number after a backup schedule corrects the number said, not the default count kept (h31-conv-07)', () => {
+  it('"make it 4 instead" after "every night at 2" is 4:00, and "keep 10" keeps it', () => {
+    const c = { id: 'unit', before: ['add postgres with a volume called pgdata'], turns: [
+      { request: 'back up pgdata every night at 2', expect: [{ volume: 'pgdata', backup_schedule: '0 2 * * *' }] },
+      { request: 'hmm, make it 4 instead', expect: [{ volume: 'pgdata', backup_schedule: '0 4 * * *' }] },
+      { request: 'keep 10', expect: [{ volume: 'pgdata', backup_schedule: '0 4 * * *', retain: 10 }] },
+    ] };
+    expect(runConversation(c).flatMap((r) => r.failures)).toEqual([]);
+  });
+  it('near miss: after a count said, a bare number is the count', () => {
+    const c = { id: 'unit', before: ['add postgres with a volume called pgdata'], turns: [
+      { request: 'back up pgdata every night at 2, keep 14', expect: [{ volume: 'pgdata', retain: 14 }] },
+      { request: 'too many, make it 7', expect: [{ volume: 'pgdata', backup_schedule: '0 2 * * *', retain: 7 }] },
+    ] };
+    expect(runConversation(c).flatMap((r) => r.failures)).toEqual([]);
+  });
+});
+
+describe('a port move said as where a service goes (h31-svc-63)', () => {
+  const before = ['add nginx on port 8080', 'add grafana on port 3000'];
+  it.each([
+    'swap them around: nginx goes to 3000 and grafana to 8080',
+    'swap the ports: grafana goes to 8080, nginx to 3000',
+    'grafana should go on 8080 and nginx on 3000',
+  ])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'nginx', host_port: 3000 }, { service: 'grafana', host_port: 8080 }], before)).toEqual([]);
+  });
+});
+
+describe("a ticket's description is the request, never its summary (h31-svc-65)", () => {
+  it.each<[string, Want[]]>([
+    ['JIRA INFRA-412\nSummary: Metrics dashboard\nDescription: Please deploy Grafana, exposed on port 3030, with a 1 GB memory limit.\nReporter: j.meyer', [{ service: 'grafana', host_port: 3030, memory: '1G' }, { service: 'prometheus', absent: true }]],
+    ['OPS-77\nTitle: monitoring dashboards\nPriority: high\nDescription: deploy grafana on port 3030\nAssignee: ops', [{ service: 'grafana', host_port: 3030 }, { service: 'prometheus', absent: true }]],
+  ])('%j', (request, want) => {
+    expect(caseFailures(request, want)).toEqual([]);
   });
 });

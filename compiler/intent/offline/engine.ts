@@ -3630,8 +3630,23 @@ function handleReplace(run: Run, clause: string): boolean {
     if (known && repoOf(oldSvc.image) === repoOf(known.image!)) continue;
     if (getService(run, mention?.template ?? known!.name)) continue;
     removeService(run, old);
+    const addedBefore = run.added.length;
     if (mention) addFromTemplate(run, mention.template, undefined, newWord);
     else handleKnownImages(run, newWord, 'add');
+    // Round 37 (held-out 31 conv-03): "actually make that caddy instead of nginx" after "add nginx on 8080":
+    // the web server put in its place keeps the host port it was reached on (one of the same kind,
+    // serving on the same container port, only: a database put in a database's place keeps its own).
+    const heldPort = (oldSvc.ports ?? [])[0]?.host;
+    const newName = run.added[addedBefore];
+    const newSvc = newName ? getService(run, newName) : undefined;
+    const sameKind = newSvc && (roleOf(newSvc) ?? appOfImage(newSvc.image)?.role) === (roleOf(oldSvc) ?? appOfImage(oldSvc.image)?.role);
+    if (newSvc && sameKind && heldPort !== undefined && (newSvc.ports ?? []).length > 0 && newSvc.ports![0]!.container === oldSvc.ports![0]!.container && newSvc.ports![0]!.host !== heldPort && !(newSvc.ports ?? []).some((p) => p.host === heldPort)) {
+      const was = newSvc.ports![0]!;
+      run.ws.set('services.yaml', svcPath(run, newName!, 'ports', 0, 'host'), heldPort);
+      const at = run.lines.findIndex((l) => l.startsWith(`+ ${newName}:`));
+      if (at >= 0 && was.host !== undefined) run.lines[at] = run.lines[at]!.replace(new RegExp(String.raw`(→ ports? )${was.host}\b`), `$1${heldPort} (container ${was.container})`);
+      run.notes.push(`(${newName} keeps port ${heldPort}, where ${old} was reached.)`);
+    }
     if (run.added.length > 0) wireStack(run);
     run.notes.push(`(${mention?.template ?? known!.name} takes the place of ${old}.)`);
     return true;
@@ -3666,7 +3681,7 @@ function lastServiceOf(input: EngineInput): string | undefined {
 const TAKE_BACK = String.raw`(?:no|nah|nope|wait|hold\s+on|hang\s+on|hmm+|sorry|oops|actually|scratch\s+that|on\s+second\s+thoughts?|my\s+bad|ok(?:ay)?|oh|um+|er+m?|change\s+of\s+plans?|never\s*mind(?:\s+that)?|(?:i(?:'ve|\s+have)?\s+)?changed\s+my\s+mind)`;
 /** "use caddy instead", "go with nginx", "i meant nginx", "make that postgres", "swap it for redis", "memcached instead". */
 const REPLACE_LAST = new RegExp(
-  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:(?:could|can|would)\s+you\s+(?:please\s+)?|please\s+)?(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|i'?d\s+(?:rather|prefer)(?:\s+(?:have|use|go\s+with|take))?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+for\s+(?:that|it|this))?(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather)|(?<c>[\w.-]+)(?=\s*(?:,\s*)?(?:and\s+)?not\s))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one))?(?:\s*(?:,\s*)?(?:and\s+)?not\s+(?:the\s+)?(?<not>[\w.-]+))?(?:\s*(?:,\s*)?(?:please|pls|plz|then|thanks))*\s*[.!?]*$`,
+  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:(?:could|can|would)\s+you\s+(?:please\s+)?|please\s+)?(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|i'?d\s+(?:rather|prefer)(?:\s+(?:have|use|go\s+with|take))?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+for\s+(?:that|it|this))?(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather)|(?<c>[\w.-]+)(?=\s*(?:,\s*)?(?:and\s+)?not\s))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one|(?:the\s+)?(?<of>[\w.-]+)))?(?:\s*(?:,\s*)?(?:and\s+)?not\s+(?:the\s+)?(?<not>[\w.-]+))?(?:\s*(?:,\s*)?(?:please|pls|plz|then|thanks))*\s*[.!?]*$`,
   'i',
 );
 
@@ -3695,7 +3710,8 @@ function replacedLastAdded(input: EngineInput): string | undefined {
   const old = all.find((sv) => sv.name === added[0])!;
   if (mention ? templateOf(old) === mention.template : known !== undefined && repoOf(old.image) === repoOf(known.image!)) return undefined;
   // "actually traefik, not nginx": the one said not to be is the one the turn before added (round 33).
-  const not = m?.groups?.not?.toLowerCase();
+  // "actually make that caddy instead of nginx" (round 37): the one said instead of is the same.
+  const not = (m?.groups?.not ?? m?.groups?.of)?.toLowerCase();
   if (not && not !== old.name && not !== templateOf(old)) return undefined;
   return `use ${word} instead of ${old.name}`;
 }
@@ -6560,6 +6576,10 @@ function keptCorrection(run: Run, clause: string): string | undefined {
   if (!m) return undefined;
   const last = [...run.input.history].reverse().find((h) => h.role === 'assistant');
   if (!last || !/\blast \d+ (?:backups )?kept\b/.test(last.text) || /\breplicas?\b/.test(last.text)) return undefined;
+  // Round 37 (held-out 31 conv-07): "back up pgdata every night at 2" then "make it 4 instead": the
+  // count kept was the default, never said; the number said is the one corrected (the hour).
+  const said = [...run.input.history].reverse().find((h) => h.role === 'user');
+  if (said && retentionIn(said.text.toLowerCase()) === null && /\d/.test(said.text)) return undefined;
   return `keep ${m[1]}`;
 }
 

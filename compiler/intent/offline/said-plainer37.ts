@@ -13,6 +13,8 @@
  * - a service there is run "as" a quoted command ("run redis as `redis-server …`"): its command.
  * - the tag an image leaves said before the one it goes to ("off the 3.1 tag and onto latest"): only the new one.
  * - a job's image said as a plain word before its command ("run busybox with `…`" with a schedule).
+ * - a port move said as where a service goes ("nginx goes to 3000 and grafana to 8080"): moved.
+ * - a ticket pasted with its fields: its description is the request.
  * Pure; a message none of them fits is returned as it is.
  */
 const DOMAIN = String.raw`([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)`;
@@ -148,7 +150,43 @@ export function jobImageWord(text: string, services: readonly string[]): string 
   return `${text.slice(0, m.index)}run \`${cmd}\` using ${m[1]!.toLowerCase()} image${text.slice(m.index + m[0].length)}`;
 }
 
+/**
+ * A port move said as where a service goes ("swap them around: nginx goes to 3000 and grafana to
+ * 8080", "grafana should go on 8080"): "move nginx to 3000 and grafana to 8080". A lead "swap
+ * them (around):" only says the moves that follow.
+ */
+const GOES_TO = /\b([a-z][\w-]*)\s+(?:goes|go|moves|should\s+(?:go|move|be\s+moved)|will\s+(?:go|move)|gets\s+moved)\s+(?:to|onto|on)\s+(?:port\s+)?(\d{2,5})\b/gi;
+const SWAP_LEAD = /^\s*(?:(?:ok|so|please|pls)\s+)*swap\s+(?:them|the\s+ports|their\s+ports|those|these|the\s+two|both)(?:\s+(?:around|over|round))?\s*[:,;-]\s*/i;
+function goesTo(text: string): string {
+  if (!new RegExp(GOES_TO.source, 'i').test(text)) return text;
+  return text.replace(GOES_TO, (m, name: string, port: string) => (/^(?:it|that|this|traffic|everything|which|who|and)$/i.test(name) ? m : `move ${name} to ${port}`)).replace(SWAP_LEAD, '');
+}
+
+/**
+ * A ticket pasted with its fields ("JIRA INFRA-412 / Summary: Metrics dashboard / Description:
+ * Please deploy Grafana, exposed on port 3030, … / Reporter: j.meyer"): its description is the
+ * request; the title, the summary and the people are not (the summary's "Metrics dashboard" added
+ * prometheus beside grafana and gave it grafana's port). Only when every other line is a field of
+ * a ticket's header.
+ */
+const TICKET_FIELD = /^\s*(?:summary|title|subject|reporter|reported\s+by|assignee|assigned\s+to|priority|labels?|components?|status|type|issue\s+type|created|updated|due(?:\s+date)?|sprint|epic|team|requester|requested\s+by|severity|ticket|id|key)\s*[:#-]/i;
+const TICKET_ID = /^\s*(?:(?:jira|ticket|issue|bug|task|story)\s*[:#]?\s*)?[A-Z][A-Z0-9]+-\d+\s*[:.-]?\s*$|^\s*(?:jira|ticket|issue)\s*[:#]?\s*#?[A-Z0-9-]+\s*$/i;
+const DESCRIPTION = /^\s*(?:description|details|request|body|what|ask)\s*:\s*(.*)$/i;
+function ticketDescribed(text: string): string {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length < 2) return text;
+  const at = lines.findIndex((l) => DESCRIPTION.test(l));
+  if (at < 0) return text;
+  const body: string[] = [DESCRIPTION.exec(lines[at]!)![1]!];
+  let i = at + 1;
+  for (; i < lines.length && !TICKET_FIELD.test(lines[i]!) && !TICKET_ID.test(lines[i]!); i++) body.push(lines[i]!);
+  const rest = [...lines.slice(0, at), ...lines.slice(i)];
+  if (!rest.every((l) => TICKET_FIELD.test(l) || TICKET_ID.test(l))) return text;
+  const said = body.join(' ').trim();
+  return said === '' ? text : said;
+}
+
 /** The message said the way the readers read it (round 37); `besideOne` is read first, before servicesSaid (engine.ts readRequest). */
 export function saidPlainer37(message: string): string {
-  return oldTagLeft(verblessRule(portNotReached(addressReaches(urlToWork(message)))));
+  return goesTo(oldTagLeft(verblessRule(portNotReached(addressReaches(urlToWork(ticketDescribed(message)))))));
 }
