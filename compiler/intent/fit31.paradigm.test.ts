@@ -284,3 +284,16 @@ describe("a ticket's description is the request, never its summary (h31-svc-65)"
     expect(caseFailures(request, want)).toEqual([]);
   });
 });
+
+describe('services put on "their own network called X" join it (h31-multi-14)', () => {
+  const before = ['add a service called api running ghcr.io/acme/api:2.4', 'add postgres', 'add nginx'];
+  it.each([
+    'put api and postgres on their own network called backend, and api depends on postgres',
+    'put api and postgres on a separate network named backend; api depends on postgres',
+  ])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'api', network: 'backend', depends_on: ['postgres'] }, { service: 'postgres', network: 'backend' }, { unchanged: 'nginx' }], before)).toEqual([]);
+  });
+  it('near miss: "its own network" names no network', () => {
+    expect(caseFailures('put api on its own network', [{ service: 'api', network: 'own' }], before)).not.toEqual([]);
+  });
+});

@@ -5097,7 +5097,7 @@ function handleServiceCommand(run: Run, clause: string): boolean {
  * join the internal network": the service joins that container network (made when there is none
  * of that name). The host's network is never this (refused before: it shares the host's stack).
  */
-const NETWORK_SAID = /\b(?:on|to|join|joins|into|onto|in|inside)\s+(?:the\s+|a\s+|our\s+)?(?:(?:docker|container|private|internal)\s+)?(?:network\s+['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?(?![\w-])|['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?\s+(?:docker\s+|container\s+)?network\b)/i;
+const NETWORK_SAID = /\b(?:on|to|join|joins|into|onto|in|inside)\s+(?:the\s+|a\s+|an\s+|our\s+|their\s+|its\s+)?(?:(?:own|separate|dedicated|new)\s+)?(?:(?:docker|container|private|internal)\s+)?(?:network\s+['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?(?![\w-])|['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?\s+(?:docker\s+|container\s+)?network\b)/i;
 function handleServiceNetwork(run: Run, clause: string): boolean {
   const m = NETWORK_SAID.exec(clause);
   if (!m) return false;
