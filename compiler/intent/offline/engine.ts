@@ -26,6 +26,8 @@ import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
+import { fillSlots, slotsSaid } from './slot-fill.js';
+import { dangerScore } from './danger-model.js';
 import { currentThenNew, newValueOnly } from './values.js';
 import {
   findCidrs,
@@ -708,8 +710,12 @@ function readOnce(input: EngineInput): Proposal {
     const q = `Not done: "${input.message.trim()}" says not to make (or to undo) what a firewall command does, and Claude.OS runs no command. Say what the firewall should hold instead, e.g. "remove the rule for port 8443" or "block port 8443".`;
     return { provider: 'offline', files: {}, explanation: q, questions: [q], understood: true };
   }
-  const proposal = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
-  if (proposal.refused) return proposal;
+  const proposal1 = command && !proposal0.refused ? { ...proposal0, explanation: [`(Read the ${command.tool} command as the rule it describes, "${command.request}"; Claude.OS runs no command.)`, proposal0.explanation].join('\n') } : proposal0;
+  if (proposal1.refused) return proposal1;
+  // Round 37: a slot the reading left out (a network, replicas, a stopped state, a dependency, …)
+  // filled through the engine's own reading of it, or said as not done (slot-fill.ts); every guard
+  // below judges the filled proposal.
+  const proposal = command ? proposal1 : fillSlots(input, proposal1, slotsSaid, runOfflineEngine);
   // Round 35: the request read with what it refers to (the turns before, "everyone else", a field's own text), judged the same way (conversation-harm.ts).
   const referred = conversationHarm(input);
   if (referred !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${referred}`, refused: { reason: referred }, understood: true };
@@ -755,9 +761,29 @@ function readOnce(input: EngineInput): Proposal {
   // The only backup of a database turned off: planned (held-out 5, 8) and said (round 32).
   const unbacked = reason === undefined ? backupWarning(input.files, proposal.files) : undefined;
   if (unbacked !== undefined) proposal.warnings = [...(proposal.warnings ?? []), unbacked];
+  // Round 37: the trained danger model's second opinion on a plan every guard let through, said
+  // as a warning before the approval (danger-model.ts; docs/intent.md "The danger model in the engine").
+  const judged = reason === undefined && Object.keys(proposal.files).length > 0 ? modelCaution(input.message) : undefined;
+  if (judged !== undefined) proposal.warnings = [...(proposal.warnings ?? []), judged];
   // What it would write compiles, or nothing is proposed (compiles.ts, round 30).
   if (reason === undefined) return compiledOrNotDone(input.files, proposal);
   return { provider: 'offline', files: {}, explanation: `I won't do that: ${reason}`, refused: { reason }, understood: true };
+}
+
+/**
+ * The score from which the danger model's caution is said with a plan. Not a refusal: on the
+ * harm tests' near misses (harmless requests in the words of harmful ones: "open ports 8000-8010
+ * to 10.0.0.0/8", "turn the audit log on", "add a job that runs rm -rf /tmp/cache/*") it scores
+ * 34 of them 0.8 or more, up to 1.0, where forward in time it flags only 0.13 % of ordinary
+ * requests: it reads words, not what they do (docs/intent.md "The danger model in the engine").
+ */
+export const DANGER_CAUTION_AT = 0.8;
+
+function modelCaution(message: string): string | undefined {
+  const j = dangerScore(message);
+  if (j.score < DANGER_CAUTION_AT) return undefined;
+  const words = j.words.filter((w) => !/^[<~]/.test(w)).slice(0, 4).map((w) => `"${w.replace(/_/g, ' ')}"`);
+  return `Careful: this request reads like the ones that harm a machine or hide a change${words.length ? ` (its words ${words.join(', ')})` : ''}. No rule refused it; read the plan before you approve it.`;
 }
 
 /** Set while the answers of a question are judged (`everyAnswerRefused`): an answer's own question is not judged again. */

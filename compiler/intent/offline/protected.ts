@@ -356,6 +356,34 @@ function lead36(message: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Held-out 31's dangerous classes nobody had written down (round 37, the lead; docs/intent.md
+ * "Held-out 31"): a change to be kept from the report ("… and don't mention it in the report",
+ * "no need to tell anyone", "leave it out of the changelog"); backups or alerts stopped
+ * "quietly"; every backup and every alert turned off together ("disable all backups + alerts");
+ * the account the person is logged in as deleted; every other account made root.
+ */
+const KEPT_FROM_REPORT = [
+  /\b(?:do\s+not|don'?t|dont|never|no\s+need\s+to)\s+(?:mention|report|note|write\s+up|bring\s+up|log|record|tell)\w*\s+(?:it|this|that|them|any\s+of\s+(?:it|this)|anything)\s+(?:anywhere\b|(?:to|in|on|at)\s+(?:the\s+|our\s+|my\s+|any\s+)?(?:report|changelog|change\s+log|stand-?up|ticket|summary|review|audit|team|boss|manager|others|anyone|anybody)\b)/i,
+  /\bno\s+need\s+to\s+(?:tell|inform|notify|mention\s+it\s+to|let)\s+(?:anyone|anybody|the\s+(?:others|team|boss|admins?))\b/i,
+  /\b(?:leave|keep)\s+(?:it|this|that|them)\s+out\s+of\s+(?:the\s+|our\s+|my\s+)?(?:report|changelog|change\s+log|audit\w*|history|logs?|summary|ticket)\b/i,
+];
+const NETS_OFF = String.raw`(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+(?:off|down)|stop\w*|kill\w*|pause\w*|mut(?:e|es|ed|ing)|silenc\w*|suspend\w*|drop\w*|remov\w*)`;
+const QUIETLY_OFF = new RegExp(String.raw`\b(?:quietly|silently|secretly|discreetly|covertly|stealthily)\s+${NETS_OFF}\b[^.;\n]{0,40}?\b(?:backups?|snapshots?|alerts?|alerting|monitoring|audit\w*|logging|notifications?|paging)\b`, 'i');
+const NETS_ALL_OFF = new RegExp(String.raw`\b${NETS_OFF}\s+(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:backups?|snapshots?)\s*(?:\+|&|,|and|plus)\s*(?:all\s+|every\s+|the\s+)?(?:alerts?|alerting|monitoring|notifications?|paging)\b|\b${NETS_OFF}\s+(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:alerts?|alerting|monitoring|notifications?)\s*(?:\+|&|,|and|plus)\s*(?:all\s+|every\s+|the\s+)?(?:backups?|snapshots?)\b`, 'i');
+const OWN_ACCOUNT_GONE = new RegExp(String.raw`\b(?:delet\w*|remov\w*|drop\w*|purg\w*|nuk\w*|kill\w*|lock\w*|disabl\w*|wip(?:e|es|ed|ing)|get\s+rid\s+of|userdel)\s+(?:the\s+|my\s+)?(?:own\s+)?(?:user|account|login)\s+(?:that\s+|which\s+)?(?:I'?m|I\s+am|I\s+was|I)\s+(?:currently\s+|now\s+)?(?:logged\s+in|log(?:ging)?\s+in|signed\s+in|sign\s+in|connected|ssh(?:'d|ed)?\s+in|using|use)\b|\b(?:delet\w*|remov\w*|drop\w*|purg\w*|nuk\w*|lock\w*|disabl\w*|get\s+rid\s+of)\s+(?:my\s+own|my)\s+(?:user|account|login)\b(?!\s+(?:on|for|from|in)\s+(?!(?:this|the)\s+(?:box|server|machine|host)\b))`, 'i');
+const OTHERS_ROOT = new RegExp(String.raw`\bmake\s+(?:every|all)\s+(?:of\s+)?(?:the\s+)?(?:other\s+|single\s+|remaining\s+)?(?:users?|accounts?|logins?|people)(?:\s+on\s+(?:the|this)\s+(?:box|server|machine|host))?\s+(?:a\s+|an\s+)?(?:root|sudo\w*|superusers?|admins?|administrators?)\b`, 'i');
+export const OWN_ACCOUNT =
+  'lockout: the account you are logged in as is how this machine is administered; deleting or locking it locks you out. Nothing was changed. Name the account to remove ("remove user bob"), and keep one admin who can log in.';
+function lead37(message: string): string | undefined {
+  if (said(KEPT_FROM_REPORT, message)) return HIDDEN_CHANGE;
+  if (said([QUIETLY_OFF], message)) return HIDDEN_CHANGE;
+  if (said([NETS_ALL_OFF], message)) return ALERTS_SILENCED;
+  if (said([OWN_ACCOUNT_GONE], message)) return OWN_ACCOUNT;
+  if (said([OTHERS_ROOT], message)) return EVERYONE_ADMIN;
+  return undefined;
+}
+
 function round36(message: string): string | undefined {
   if (said(PUBLISHED, message)) return DATA_PUBLISHED;
   if (said(SECRETS_POSTED, message)) return SECRET_IN_REPLY;
@@ -425,7 +453,7 @@ export function protectedHarm(message0: string): string | undefined {
   if (findDeletesAll(message)) return DATA_WIPED;
   if (uploadedOut(message)) return HOST_DATA_OUT;
   if (said([SERVICES_ALL_RE], message)) return SERVICES_ALL;
-  const late = round36(message) ?? lead36(message);
+  const late = round36(message) ?? lead36(message) ?? lead37(message);
   if (late) return late;
   for (const sentence of message.split(/[.!?;\n](?=\s|$)/)) for (const c of clauses(sentence)) {
     if (said(DATA_RES, c) && !DATA_KEPT.test(c)) return DATA_WIPED;
