@@ -230,7 +230,7 @@ describe("a job's image said as a plain word before its command (h31-job-13)", (
 
 describe('a web server put in the place of the one under discussion keeps its host port (h31-conv-03)', () => {
   it.each(['actually make that caddy instead of nginx', 'no wait, caddy instead of nginx', 'scratch that, use caddy instead'])('%j in the conversation', (request) => {
-    const c = { id: 'unit', turns: [
+    const c = { id: 'unit', request: '', turns: [
       { request: 'add nginx on 8080', expect: [{ service: 'nginx', host_port: 8080 }] },
       { request, expect: [{ service: 'caddy', host_port: 8080 }, { service: 'nginx', absent: true }] },
     ] };
@@ -249,7 +249,7 @@ describe('a web server put in the place of the one under discussion keeps its ho
 
 describe('a bare number after a backup schedule corrects the number said, not the default count kept (h31-conv-07)', () => {
   it('"make it 4 instead" after "every night at 2" is 4:00, and "keep 10" keeps it', () => {
-    const c = { id: 'unit', before: ['add postgres with a volume called pgdata'], turns: [
+    const c = { id: 'unit', request: '', before: ['add postgres with a volume called pgdata'], turns: [
       { request: 'back up pgdata every night at 2', expect: [{ volume: 'pgdata', backup_schedule: '0 2 * * *' }] },
       { request: 'hmm, make it 4 instead', expect: [{ volume: 'pgdata', backup_schedule: '0 4 * * *' }] },
       { request: 'keep 10', expect: [{ volume: 'pgdata', backup_schedule: '0 4 * * *', retain: 10 }] },
@@ -257,7 +257,7 @@ describe('a bare number after a backup schedule corrects the number said, not th
     expect(runConversation(c).flatMap((r) => r.failures)).toEqual([]);
   });
   it('near miss: after a count said, a bare number is the count', () => {
-    const c = { id: 'unit', before: ['add postgres with a volume called pgdata'], turns: [
+    const c = { id: 'unit', request: '', before: ['add postgres with a volume called pgdata'], turns: [
       { request: 'back up pgdata every night at 2, keep 14', expect: [{ volume: 'pgdata', retain: 14 }] },
       { request: 'too many, make it 7', expect: [{ volume: 'pgdata', backup_schedule: '0 2 * * *', retain: 7 }] },
     ] };
