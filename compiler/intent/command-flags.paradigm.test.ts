@@ -12,7 +12,7 @@ import { paradigm, type ParadigmRow } from './offline/testutil/paradigm.js';
 const STACK = ['add a service called api using image ghcr.io/acme/api:1.4 on port 8080', 'add a service called worker using image ghcr.io/acme/worker:2', 'add redis'];
 
 /** Rows still failing (each asserted to fail; a fix takes its id off). */
-const GAPS: string[] = ['flags-double-quotes', 'flags-args', 'flags-passing', 'flags-existing', 'with-the-command-program', 'that-runs-quotes', 'existing-run-with', 'dollar-kept', 'flags-on-product', 'uses-image-and-runs', 'from-image-which-run'];
+const GAPS: string[] = ['flags-double-quotes', 'flags-args', 'flags-passing', 'flags-existing', 'with-the-command-program', 'that-runs-quotes', 'dollar-kept', 'uses-image-and-runs', 'from-image-which-run', 'unquoted-flags-ask-or-keep'];
 
 const rows: Record<string, ParadigmRow> = {
   // Flags only, in quotes, after "with the command" / "command" / "args".

@@ -41,4 +41,4 @@ paradigm('conversation repairs', {
   'timezone-sorry': { turns: ['add nginx', 'set the timezone to Europe/Paris', 'sorry, Europe/Berlin'], expect: [{ timezone: 'Europe/Berlin' }] },
   'cpu-make-that': { turns: ['add grafana', 'give grafana 2 cpus', 'make that 1'], expect: [{ service: 'grafana', cpu: '1' }] },
   'mem-then-other-service': { turns: ['add nginx', 'add redis', 'give nginx 256m', 'and 512 for redis'], expect: [{ service: 'redis', memory: '512Mi' }, { service: 'nginx', memory: '256Mi' }] },
-}, ['mem-no-wait', 'swap-scratch-named', 'swap-mariadb-instead-of', 'swap-rather', 'backup-make-that', 'mem-then-other-service']);
+}, ['mem-no-wait', 'swap-scratch-named', 'swap-rather', 'mem-then-other-service']);

@@ -82,7 +82,7 @@ import { carriesPeople, carriesUser, peopleFrame, sudoExcept, userByPrefix, user
 import { KEPT_OUT } from './outcome-firewall.js';
 import { sudoersRemoval, userRightsSaid, userTicket } from './user-ticket.js';
 import { saidPlainer36 } from './said-plainer36.js';
-import { saidPlainer37 } from './said-plainer37.js';
+import { besideOne, jobImageWord, runAs, saidPlainer37, worksWith } from './said-plainer37.js';
 import { servicesSaid } from './services-said.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -486,6 +486,9 @@ function dangerIn(message0: string): string | undefined {
   return judgeClass(message)?.reason ?? judgeAssets(message)?.reason ?? protectedHarm(message);
 }
 
+/** "set up the database", "install our db" with none there (held-out 31 amb-05): which one is asked, as for "a database". */
+const THE_DATABASE_ALONE = /^\s*(?:(?:please|pls|ok|now|can\s+you|could\s+you)\s+)*(?:add|set\s*up|install|deploy|create|spin\s+up|stand\s+up|provision|(?:i|we)\s+(?:need|want))\s+(?:the|my|our)\s+(?:database|db)(?:\s+(?:please|pls|now|for\s+me))?\s*[.!?]*$/i;
+
 // ── vocabulary ─────────────────────────────────────────────────────────────
 
 type Verb = 'add' | 'remove' | 'stop' | 'start' | 'restart' | 'scale' | 'change';
@@ -827,7 +830,9 @@ function leftOut(proposal: Proposal): string | undefined {
  * a service's command; nothing else the guard refuses is read again.
  */
 function readRequest(input: EngineInput): Proposal {
-  const said = servicesSaid(input.message, new Workspace(input.files).items<Service>('services.yaml', SVC).map((s) => s.name), productNames());
+  const names = new Workspace(input.files).items<Service>('services.yaml', SVC).map((s) => s.name);
+  // Round 37 (said-plainer37.ts): "put adminer next to the existing postgres" is adminer for it.
+  const said = servicesSaid(jobImageWord(runAs(worksWith(besideOne(input.message, names), [...names, ...productNames()]), names), names), names, productNames());
   if (said === input.message) return readRequestSaid(input);
   const danger = detectDanger(input.message);
   if (danger !== undefined && (danger !== HOST_COMMAND || detectDanger(said) !== undefined)) return readRequestSaid(input);
@@ -1304,7 +1309,8 @@ function respond(original: EngineInput, answer?: Answer): { proposal: Proposal; 
       !isComplaint(c) &&
       // "…, every hour is fine", "…, nightly will do": a schedule with a word of assent is only a schedule.
       (SCHEDULE_FRAGMENT.test(c.trim()) || onlySchedule(c) || onlySchedule(c.replace(/\s+(?:is|would\s+be|'?s)\s+(?:fine|ok(?:ay)?|enough|plenty|good|great|perfect)\b|\s+(?:will|would|should)\s+do\b|\s+works\b/gi, ' ')) || /^(?:(?:no|without|with|and|plus|\+|not\s+(?:an?\s+)?|non-?)\s*)?(?:sudo|admin|sudoer|root access|a password|backups?)\b(?:\s+(?:rights|access|privileges|too|as\s+well|please|pls|needed|required))*\s*$|^(?:no|without|with|and|not\s+(?:an?\s+)?)\s+(?:sudo|admin|root access|a password|backups?)\b/i.test(c.trim()) ||
-        (!TOPIC.test(c.toLowerCase()) && (findServiceMentions(c).length > 0 || findCidrs(c).length > 0 || findSizes(c).length > 0) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s*\(\s*[a-z][\w\s-]{0,30}\))?(?:\s+(?:tcp|udp)(?:\s*(?:\+|\/|&|and|or)\s*(?:tcp|udp))?)?(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
+        // An address or a size inside a quoted command is the command's ("pinger command: `ping -i 60 1.1.1.1`", held-out 31 svc-62).
+        (!TOPIC.test(c.toLowerCase()) && ((u) => findServiceMentions(u).length > 0 || findCidrs(u).length > 0 || findSizes(u).length > 0)(c.replace(new RegExp(QUOTED, 'g'), ' ')) && !ownSetting(c) && !ownFirewallRule(c)) || /^(?:https?|ssh|web(?:\s+traffic)?|(?:(?:tcp|udp)\s+)?(?:ports?\s+)?\d{1,5}(?:\s*(?:-|–|\.\.)\s*\d{1,5})?(?:\/(?:tcp|udp))?)(?:\s*\(\s*[a-z][\w\s-]{0,30}\))?(?:\s+(?:tcp|udp)(?:\s*(?:\+|\/|&|and|or)\s*(?:tcp|udp))?)?(?:\s+(?:in|inbound|incoming))?(?:\s+(?:to|from|for)\s.*)?(?:\s+(?:on|in|through|at)\s+(?:the\s+|this\s+|my\s+)?(?:firewall|host|server|box|machine|vps)|\s+through)?(?:\s*[,!.]?\s*(?:please|pls|plz|too|as\s+well|also|thanks|thx|now))*\s*[.!?]*$/i.test(c.trim())))));
     // "give redis 512mb and memcached 128mb": a part with no verb that is the part before said again with its own
     // service and value (ellipsis.ts) is a clause of its own, never a continuation of that one (review 23 MED-3:
     // memcached got redis's 512mb).
@@ -2509,7 +2515,7 @@ const BARE_SERVICE = /\b(?:the|that|this)\s+(container|service|app|application|w
 const JOB_REF = /\b(?:the|that|this)\s+(?:(?:cron|scheduled|nightly|daily|hourly|weekly)\s+)?(?:cron\s?job|job|task|cron)\b(?!\s*(?:named|called|[:'"“‘`]|s\b))/i;
 /** An ssh key given to a person with no key in the request ("add an ssh key for bob", "bob's ssh key"). */
 const KEY_FOR =
-  /\b(?:add|give|set\s*up|install|put|upload|register)\b[^.;]{0,40}?\b(?:ssh\s+|public\s+|pub\s+)?key(?![\w-])(?:\s+login)?\s+(?:for|to)\s+(?:user\s+)?([a-z_][\w-]*)|\b([a-z_][\w-]*)(?:'s|’s)\s+(?:ssh\s+|public\s+|pub\s+)?key(?![\w-])|\b([a-z_][\w-]*)\s+needs?\s+(?:an?\s+)?(?:ssh\s+|public\s+)?key(?![\w-])|\bgive\s+([a-z_][\w-]*)\s+(?:an?\s+)?(?:ssh\s+|public\s+)key(?![\w-])/i;
+  /\b(?:add|give|set\s*up|install|put|upload|register)\b[^.;]{0,40}?\b(?:ssh\s+|public\s+|pub\s+)?key(?![\w-])(?:\s+login)?\s+(?:for|to)\s+(?:user\s+)?([a-z_][\w-]*)|\b([a-z_][\w-]*)(?:'s|’s)\s+(?:ssh\s+|public\s+|pub\s+)?key(?![\w-])|\b([a-z_][\w-]*)\s+needs?\s+(?:an?\s+)?(?:ssh\s+|public\s+)?key(?![\w-])|\bgive\s+([a-z_][\w-]*)\s+(?:an?\s+)?(?:ssh\s+|public\s+)key(?![\w-])|\bgive\s+([a-z_][\w-]*)\s+(?:the|that|this|my|our)\s+(?:ssh\s+|public\s+|pub\s+)?key(?![\w-])/i;
 
 /**
  * Round 26: a reference that fits several things asks which, one that fits one proceeds with it
@@ -2544,7 +2550,14 @@ function vagueReference(run: Run, clause: string, verb: Verb | undefined): strin
   }
   // "remove oscar's ssh key": a key taken away is never asked for (handleKeyRemoval, round 36).
   const key = KEY_RE.test(run.input.message) || KEY_TAKEN.test(clause) ? null : KEY_FOR.exec(clause);
-  const keyOwner = key ? (key[1] ?? key[2] ?? key[3] ?? key[4])!.toLowerCase() : undefined;
+  const keyOwner = key ? (key[1] ?? key[2] ?? key[3] ?? key[4] ?? key[5])!.toLowerCase() : undefined;
+  // "give them the key I sent earlier" (held-out 31 amb-13): a key only referred to, for people said as a pronoun: who, and the key, are asked.
+  if (key && keyOwner && /^(?:them|him|her)$/.test(keyOwner) && !/\b(?:api|secret|license|licence|access|env|environment|variable|gpg|pgp|tls|ssl|private)\s+keys?\b/.test(t)) {
+    const users = run.ws.items<{ name: string }>('security.yaml', ['spec', 'users']).map((u) => u.name);
+    const one = keyOwner !== 'them' && run.lastUser ? run.lastUser : undefined;
+    if (one) return need(run, { slot: 'ssh-key', question: `Paste ${one}'s public key: one line, such as "ssh-ed25519 AAAA… ${one}@laptop" (the private key never leaves their machine).`, fill: (v) => `add ${one}'s ssh key ${v}` });
+    return need(run, { slot: 'username', question: `Which user should get the key${users.length ? `: ${orList(users)}` : ''}? The key itself is not in this request: paste it as one line, such as "ssh-ed25519 AAAA… ${users[0] ?? 'alice'}@laptop".`, fill: (v) => `add an ssh key for ${v}` });
+  }
   if (key && keyOwner && !NOT_A_PERSON.test(keyOwner) && !/^(?:i|we|they|he|she|someone|somebody|everyone|nobody)$/.test(keyOwner) && !getService(run, keyOwner) && findServiceMentions(keyOwner).length === 0 && !/\b(?:api|secret|license|licence|access|env|environment|variable|gpg|pgp|tls|ssl|private)\s+keys?\b/.test(t)) {
     return need(run, {
       slot: 'ssh-key',
@@ -2607,7 +2620,7 @@ function openSlot(run: Run, clause: string, verb: Verb | undefined): string | un
   if (
     db &&
     (verb === 'add' || verb === undefined) &&
-    /\b(?:an?|another|new|some|one)\s+(?:(?:new|sql|relational|separate|small|simple)\s+)?$/.test(t.slice(0, db.index)) &&
+    (/\b(?:an?|another|new|some|one)\s+(?:(?:new|sql|relational|separate|small|simple)\s+)?$/.test(t.slice(0, db.index)) || THE_DATABASE_ALONE.test(run.input.message)) &&
     !findServiceMentions(run.input.message).some((m) => !m.generic && ['postgres', 'mariadb', 'mysql'].includes(m.template)) &&
     !/\b(?:mongo\w*|sqlite|couch\w*|cassandra|clickhouse|influx\w*|timescale\w*|cockroach\w*|maria|my\s?sql|postgres\w*)\b/i.test(run.input.message) &&
     findAppMentions(run.input.message).length === 0 &&
@@ -3643,8 +3656,23 @@ function handleReplace(run: Run, clause: string): boolean {
     if (known && repoOf(oldSvc.image) === repoOf(known.image!)) continue;
     if (getService(run, mention?.template ?? known!.name)) continue;
     removeService(run, old);
+    const addedBefore = run.added.length;
     if (mention) addFromTemplate(run, mention.template, undefined, newWord);
     else handleKnownImages(run, newWord, 'add');
+    // Round 37 (held-out 31 conv-03): "actually make that caddy instead of nginx" after "add nginx on 8080":
+    // the web server put in its place keeps the host port it was reached on (one of the same kind,
+    // serving on the same container port, only: a database put in a database's place keeps its own).
+    const heldPort = (oldSvc.ports ?? [])[0]?.host;
+    const newName = run.added[addedBefore];
+    const newSvc = newName ? getService(run, newName) : undefined;
+    const sameKind = newSvc && (roleOf(newSvc) ?? appOfImage(newSvc.image)?.role) === (roleOf(oldSvc) ?? appOfImage(oldSvc.image)?.role);
+    if (newSvc && sameKind && heldPort !== undefined && (newSvc.ports ?? []).length > 0 && newSvc.ports![0]!.container === oldSvc.ports![0]!.container && newSvc.ports![0]!.host !== heldPort && !(newSvc.ports ?? []).some((p) => p.host === heldPort)) {
+      const was = newSvc.ports![0]!;
+      run.ws.set('services.yaml', svcPath(run, newName!, 'ports', 0, 'host'), heldPort);
+      const at = run.lines.findIndex((l) => l.startsWith(`+ ${newName}:`));
+      if (at >= 0 && was.host !== undefined) run.lines[at] = run.lines[at]!.replace(new RegExp(String.raw`(→ ports? )${was.host}\b`), `$1${heldPort} (container ${was.container})`);
+      run.notes.push(`(${newName} keeps port ${heldPort}, where ${old} was reached.)`);
+    }
     if (run.added.length > 0) wireStack(run);
     run.notes.push(`(${mention?.template ?? known!.name} takes the place of ${old}.)`);
     return true;
@@ -3679,7 +3707,7 @@ function lastServiceOf(input: EngineInput): string | undefined {
 const TAKE_BACK = String.raw`(?:no|nah|nope|wait|hold\s+on|hang\s+on|hmm+|sorry|oops|actually|scratch\s+that|on\s+second\s+thoughts?|my\s+bad|ok(?:ay)?|oh|um+|er+m?|change\s+of\s+plans?|never\s*mind(?:\s+that)?|(?:i(?:'ve|\s+have)?\s+)?changed\s+my\s+mind)`;
 /** "use caddy instead", "go with nginx", "i meant nginx", "make that postgres", "swap it for redis", "memcached instead". */
 const REPLACE_LAST = new RegExp(
-  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:(?:could|can|would)\s+you\s+(?:please\s+)?|please\s+)?(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|i'?d\s+(?:rather|prefer)(?:\s+(?:have|use|go\s+with|take))?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+for\s+(?:that|it|this))?(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather)|(?<c>[\w.-]+)(?=\s*(?:,\s*)?(?:and\s+)?not\s))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one))?(?:\s*(?:,\s*)?(?:and\s+)?not\s+(?:the\s+)?(?<not>[\w.-]+))?(?:\s*(?:,\s*)?(?:please|pls|plz|then|thanks))*\s*[.!?]*$`,
+  String.raw`^(?:${TAKE_BACK}[\s,.:;!-]+)*(?:(?:(?:could|can|would)\s+you\s+(?:please\s+)?|please\s+)?(?:let'?s\s+)?(?:use|go\s+(?:with|for)|pick|choose|take|i\s+meant?|i\s+want(?:ed)?|i'?d\s+(?:rather|prefer)(?:\s+(?:have|use|go\s+with|take))?|make\s+(?:that|it)|swap\s+(?:that|it|this)\s+(?:out\s+)?(?:for|with)|switch\s+(?:that|it|this)\s+(?:to|for)|replace\s+(?:that|it|this)\s+with|change\s+(?:that|it|this)\s+to)\s+(?:a\s+|an\s+)?(?<a>[\w.-]+)(?:\s+for\s+(?:that|it|this))?(?:\s+(?:instead|rather))?|(?<b>[\w.-]+)\s+(?:instead|rather)|(?<c>[\w.-]+)(?=\s*(?:,\s*)?(?:and\s+)?not\s))(?:\s+(?:of|than)\s+(?:that|it|this|the\s+other\s+one|(?:the\s+)?(?<of>[\w.-]+)))?(?:\s*(?:,\s*)?(?:and\s+)?not\s+(?:the\s+)?(?<not>[\w.-]+))?(?:\s*(?:,\s*)?(?:please|pls|plz|then|thanks))*\s*[.!?]*$`,
   'i',
 );
 
@@ -3708,7 +3736,8 @@ function replacedLastAdded(input: EngineInput): string | undefined {
   const old = all.find((sv) => sv.name === added[0])!;
   if (mention ? templateOf(old) === mention.template : known !== undefined && repoOf(old.image) === repoOf(known.image!)) return undefined;
   // "actually traefik, not nginx": the one said not to be is the one the turn before added (round 33).
-  const not = m?.groups?.not?.toLowerCase();
+  // "actually make that caddy instead of nginx" (round 37): the one said instead of is the same.
+  const not = (m?.groups?.not ?? m?.groups?.of)?.toLowerCase();
   if (not && not !== old.name && not !== templateOf(old)) return undefined;
   return `use ${word} instead of ${old.name}`;
 }
@@ -5060,7 +5089,7 @@ function backupLikeAnother(message0: string, files: StateFiles): string {
  * path inside it ("config/sidekiq.yml") is never read as the service's image.
  */
 // "api should run with `gunicorn …`", "… should start using the command `…`" (round 35).
-const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:(?:run|execute|start|launch|boot)\s+(?:with|using)\s+(?:the\s+|this\s+)?(?:(?:command|cmd|entrypoint)\s*:?\s*)?|run|execute)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
+const COMMAND_QUOTED_SAID = String.raw`\b(?:should|must|needs?\s+to|has\s+to|shall)\s+(?:just\s+|only\s+|always\s+)?(?:(?:run|execute|start|launch|boot)\s+(?:with|using)\s+(?:the\s+|this\s+)?(?:(?:command|cmd|entrypoint)\s*:?\s*)?|run\s+as|run|execute)\s*(?=[\x60'"“‘])|\bas\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w-]*(?:'s|’s)?\s+)?(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\b|\b(?!(?:the|a|an|with|its|their|his|her|my|our|this|that|new|and|or|using|via)\b)[a-z][\w-]*(?:'s|’s)?\s+(?:(?:default|startup|start|container|new)\s+)*(?:command|cmd|entrypoint)\s*(?=[\x60'"“‘])`;
 /** Compiled once (review 22 LOW-7: it was compiled on every clause). */
 const COMMAND_QUOTED = new RegExp(COMMAND_QUOTED_SAID, 'i');
 const SCHEDULED = /\b(?:jobs?|cron\w*|every|each|daily|nightly|hourly|weekly|monthly|at\s+\d|[0-9*]+\s+[0-9*]+\s+[0-9*]+)\b/i;
@@ -5094,7 +5123,7 @@ function handleServiceCommand(run: Run, clause: string): boolean {
  * join the internal network": the service joins that container network (made when there is none
  * of that name). The host's network is never this (refused before: it shares the host's stack).
  */
-const NETWORK_SAID = /\b(?:on|to|join|joins|into|onto|in|inside)\s+(?:the\s+|a\s+|our\s+)?(?:(?:docker|container|private|internal)\s+)?(?:network\s+['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?(?![\w-])|['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?\s+(?:docker\s+|container\s+)?network\b)/i;
+const NETWORK_SAID = /\b(?:on|to|join|joins|into|onto|in|inside)\s+(?:the\s+|a\s+|an\s+|our\s+|their\s+|its\s+)?(?:(?:own|separate|dedicated|new)\s+)?(?:(?:docker|container|private|internal)\s+)?(?:network\s+['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?(?![\w-])|['"“‘`]?([a-z][a-z0-9_-]{0,62})['"”’`]?\s+(?:docker\s+|container\s+)?network\b)/i;
 function handleServiceNetwork(run: Run, clause: string): boolean {
   const m = NETWORK_SAID.exec(clause);
   if (!m) return false;
@@ -5604,6 +5633,9 @@ function saidFirst(run: Run, t: string, names: string[]): string[] {
  */
 const PUBLISH_SAID = /\b(?:publish\w*|x?pos(?:e|ed|es|ing)|expos\w*|reachable|accessible|available|public(?:ly)?|internet|outside|(?:the\s+)?world|reach|(?:host|public)\s+port|bind|map)\b/;
 
+/** The latest tag said as where an image goes: "onto latest", "to the latest tag", "use the latest version" (round 37). */
+const LATEST_TAG = /\b(?:onto|to|on)\s+(?:the\s+)?latest\b(?!\s+(?:backups?|snapshots?|dumps?|logs?|config\w*|settings?))|\b(?:use|run|pull|take)\s+(?:the\s+)?latest\s+(?:tag|version|image|release)\b|\b(?:upgrade|update|bump)\s+(?:the\s+)?[\w-]+\s+to\s+(?:the\s+)?latest\b/;
+
 function handleModifiers(run: Run, clause: string): boolean {
   const t = clause.toLowerCase();
   let did = false;
@@ -5949,6 +5981,19 @@ function handleModifiers(run: Run, clause: string): boolean {
         // "postgres 17 please", "redis to 8": a whole number near the major version it runs now.
         ((m) => (m && nearMajor(run, verTargets[0]!, Number(m[1])) ? m : null))(new RegExp(String.raw`(?:\b(?:to|on|onto|use|run)\s+|->\s*|→\s*|\b(?:${verTargets.map(escapeRe).join('|')})\s+)v?(\d{1,2})(?![\w.%:])\s*(?:please|pls|now|instead|then|thanks)?\s*[.!]*$`).exec(t))
       : null);
+  // Round 37 (held-out 31 svc-86): "get the worker off the 3.1 tag and onto latest", "move worker to the latest tag": the latest tag.
+  const latest = ver ? null : LATEST_TAG.exec(t);
+  if (latest && !conn && !rep && ports.length === 0) {
+    const names = targets();
+    if (names.length === 0) ask('the latest tag');
+    for (const name of names.slice(0, 1)) {
+      const svc = getService(run, name)!;
+      const repo = repoOf(svc.image);
+      const suffix = variantOf(svc.image.slice(repo.length + 1) || 'latest');
+      setImage(run, name, suffix ? `${repo}:${suffix.replace(/^-/, '')}` : `${repo}:latest`);
+    }
+    return true;
+  }
   if (ver && !conn && !rep && ports.length === 0 && !/^\d+$/.test(ver[1]!) || (ver && Number(ver[1]) < 80 && !conn && !rep && ports.length === 0)) {
     const names = targets();
     if (names.length === 0) ask(`version ${ver[1]}`);
@@ -6557,6 +6602,10 @@ function keptCorrection(run: Run, clause: string): string | undefined {
   if (!m) return undefined;
   const last = [...run.input.history].reverse().find((h) => h.role === 'assistant');
   if (!last || !/\blast \d+ (?:backups )?kept\b/.test(last.text) || /\breplicas?\b/.test(last.text)) return undefined;
+  // Round 37 (held-out 31 conv-07): "back up pgdata every night at 2" then "make it 4 instead": the
+  // count kept was the default, never said; the number said is the one corrected (the hour).
+  const said = [...run.input.history].reverse().find((h) => h.role === 'user');
+  if (said && retentionIn(said.text.toLowerCase()) === null && /\d/.test(said.text)) return undefined;
   return `keep ${m[1]}`;
 }
 

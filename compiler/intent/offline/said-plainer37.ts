@@ -8,6 +8,13 @@
  *   exporter on 9100"): that address allowed to the port.
  * - a service's port said not to be reachable from outside ("the postgres port should not be
  *   reachable from outside"): blocked from outside.
+ * - a new service put "next to" one there is ("put adminer next to the existing postgres"): added for it.
+ * - a dependency said as what one does with the other ("a worker … that pulls jobs from rabbitmq"): "that uses rabbitmq".
+ * - a service there is run "as" a quoted command ("run redis as `redis-server …`"): its command.
+ * - the tag an image leaves said before the one it goes to ("off the 3.1 tag and onto latest"): only the new one.
+ * - a job's image said as a plain word before its command ("run busybox with `…`" with a schedule).
+ * - a port move said as where a service goes ("nginx goes to 3000 and grafana to 8080"): moved.
+ * - a ticket pasted with its fields: its description is the request.
  * Pure; a message none of them fits is returned as it is.
  */
 const DOMAIN = String.raw`([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)`;
@@ -72,7 +79,114 @@ function portNotReached(text: string): string {
   return text;
 }
 
-/** The message said the way the readers read it (round 37). */
+/**
+ * A new service put "next to" one there is ("put adminer next to the existing postgres so I can
+ * browse it", "run pgadmin alongside our postgres"): added for it ("add adminer for the existing
+ * postgres", which depends on it). Only when the second is a service there is and the first is not.
+ */
+const BESIDE = /^(\s*(?:(?:please|pls|can\s+you|could\s+you)\s+)*)(?:put|place|stick|drop|run|deploy|add|set\s*up|install|spin\s+up)\s+(?:an?\s+|the\s+)?([a-z][\w.-]*)\s+(?:right\s+)?(?:next\s+to|beside|alongside|along\s+with|together\s+with)\s+(?:the\s+|our\s+|my\s+)?(?:existing\s+|current\s+|running\s+)?([a-z][\w.-]*)\b/i;
+export function besideOne(text: string, services: readonly string[]): string {
+  const m = BESIDE.exec(text);
+  if (!m) return text;
+  const [newOne, there] = [m[2]!.toLowerCase(), m[3]!.toLowerCase()];
+  if (!services.includes(there) || services.includes(newOne) || newOne === there) return text;
+  return `${m[1]}add ${newOne} for the existing ${there}${text.slice(m.index + m[0].length)}`;
+}
+
+/**
+ * A dependency said as what one service does with the other ("a worker … that pulls jobs from
+ * rabbitmq", "an api which reads from postgres", "a consumer that takes messages off the queue
+ * in redis"): said as "that uses X", which the dependency reader reads (engine.ts needsService).
+ * Only when X is a service there is or a product (`names`): "it keeps its data in a volume" is no dependency.
+ */
+const WORKS_WITH = /\b(that|which|who|it)\s+(?:(?:will|should|must|can|just)\s+)?(?:pulls?|reads?|takes?|fetches|fetch|gets?|consumes?|grabs?|polls?|picks?\s+up|listens?|subscribes?|stores?|writes?|pushes|push|publishes|publish|sends?|saves?|caches|cache|queues?|keeps?)(?:\s+(?:its\s+|the\s+|their\s+)?(?:jobs?|tasks?|messages?|work|events?|data|sessions?|state|results?|stuff|things|items?))?\s+(?:from|off|out\s+of|to|on|in|into|with|through|via)\s+(?=[a-z])/gi;
+export function worksWith(text: string, names: readonly string[]): string {
+  return text.replace(WORKS_WITH, (m, who: string, at: number) => {
+    const next = /^(?:the\s+|our\s+|my\s+|a\s+|an\s+)?([a-z][\w.-]*)/i.exec(text.slice(at + m.length))?.[1]?.toLowerCase();
+    return next !== undefined && names.includes(next) ? `${who} uses ` : m;
+  });
+}
+
+/**
+ * A service there is said to run "as" a quoted command ("run redis as `redis-server --maxmemory
+ * 200mb`", "start worker with `celery -A app worker`"): that service's command ("redis should run
+ * `…`"), never a new service named after the command's first word.
+ */
+const RUN_AS = /^(\s*(?:(?:please|pls|now|ok)\s+)*)(?:run|start|launch|boot)\s+(?:the\s+)?([a-z][\w.-]*)\s+(?:as|with|using)\s+(?:the\s+command\s+)?(?=[\x60'"“‘])/i;
+export function runAs(text: string, services: readonly string[]): string {
+  const m = RUN_AS.exec(text);
+  if (!m || !services.includes(m[2]!.toLowerCase())) return text;
+  return `${m[1]}${m[2]!.toLowerCase()} should run ${text.slice(m.index + m[0].length)}`;
+}
+
+/**
+ * The tag an image leaves, said before the one it goes to ("get the worker off the 3.1 tag and
+ * onto latest", "switch worker from 3.1 to latest"): only the tag it goes to is said ("get the
+ * worker onto latest"); the old tag said apart was a clause of its own with no target.
+ */
+const OLD_TAG = [
+  /\s+(?:off|from)\s+(?:the\s+)?(?:(?:tag|version|release)\s+v?\d[\w.-]*|v?\d[\w.-]*\s+(?:tag|version|release))\s+(?:and\s+)?(?=(?:onto|to|on)\s)/gi,
+  /\s+(?:off|from)\s+(?:the\s+)?v?\d[\w.-]*\s+(?:and\s+)?(?=(?:onto|to|on)\s+(?:the\s+)?latest\b)/gi,
+];
+function oldTagLeft(text: string): string {
+  return OLD_TAG.reduce((t, re) => t.replace(re, ' '), text);
+}
+
+/**
+ * A job's image said as a plain word before its command, with a schedule ("quarter past every
+ * hour, run busybox with `sh -c 'date >> /tmp/tick'`"): said as the job readers read it, "run
+ * `COMMAND` using WORD image". Only when the word is no service there is (then it is the service
+ * the job runs in) and no word of the frame.
+ */
+const JOB_SCHEDULED = /\b(?:every|each|daily|nightly|weekly|monthly|hourly|yearly|annually|weekdays?|cron|past|midnight|noon)\b|\bat\s+\d/i;
+const WORD_WITH_CMD = /\b(?:run|execute|start)\s+(?:the\s+)?(?:image\s+)?([a-z][a-z0-9._-]*)\s+(?:with|running|to\s+run|and\s+run)\s+(?:the\s+command\s+)?(\x60[^\x60\n]{1,200}\x60|'[^'\n]{1,200}'|"[^"\n]{1,200}")/i;
+const NOT_AN_IMAGE = /^(?:a|an|the|it|this|that|them|job|jobs|task|tasks|script|scripts|command|commands|cron|cronjob|something|me|in|inside|on)$/;
+export function jobImageWord(text: string, services: readonly string[]): string {
+  if (!JOB_SCHEDULED.test(text.replace(/\x60[^\x60]*\x60/g, ' '))) return text;
+  const m = WORD_WITH_CMD.exec(text);
+  if (!m || NOT_AN_IMAGE.test(m[1]!.toLowerCase()) || services.includes(m[1]!.toLowerCase())) return text;
+  const cmd = m[2]!.slice(1, -1).trim();
+  if (cmd === '' || cmd.includes('`')) return text;
+  return `${text.slice(0, m.index)}run \`${cmd}\` using ${m[1]!.toLowerCase()} image${text.slice(m.index + m[0].length)}`;
+}
+
+/**
+ * A port move said as where a service goes ("swap them around: nginx goes to 3000 and grafana to
+ * 8080", "grafana should go on 8080"): "move nginx to 3000 and grafana to 8080". A lead "swap
+ * them (around):" only says the moves that follow.
+ */
+const GOES_TO = /\b([a-z][\w-]*)\s+(?:goes|go|moves|should\s+(?:go|move|be\s+moved)|will\s+(?:go|move)|gets\s+moved)\s+(?:to|onto|on)\s+(?:port\s+)?(\d{2,5})\b/gi;
+const SWAP_LEAD = /^\s*(?:(?:ok|so|please|pls)\s+)*swap\s+(?:them|the\s+ports|their\s+ports|those|these|the\s+two|both)(?:\s+(?:around|over|round))?\s*[:,;-]\s*/i;
+function goesTo(text: string): string {
+  if (!new RegExp(GOES_TO.source, 'i').test(text)) return text;
+  return text.replace(GOES_TO, (m, name: string, port: string) => (/^(?:it|that|this|traffic|everything|which|who|and)$/i.test(name) ? m : `move ${name} to ${port}`)).replace(SWAP_LEAD, '');
+}
+
+/**
+ * A ticket pasted with its fields ("JIRA INFRA-412 / Summary: Metrics dashboard / Description:
+ * Please deploy Grafana, exposed on port 3030, … / Reporter: j.meyer"): its description is the
+ * request; the title, the summary and the people are not (the summary's "Metrics dashboard" added
+ * prometheus beside grafana and gave it grafana's port). Only when every other line is a field of
+ * a ticket's header.
+ */
+const TICKET_FIELD = /^\s*(?:summary|title|subject|reporter|reported\s+by|assignee|assigned\s+to|priority|labels?|components?|status|type|issue\s+type|created|updated|due(?:\s+date)?|sprint|epic|team|requester|requested\s+by|severity|ticket|id|key)\s*[:#-]/i;
+const TICKET_ID = /^\s*(?:(?:jira|ticket|issue|bug|task|story)\s*[:#]?\s*)?[A-Z][A-Z0-9]+-\d+\s*[:.-]?\s*$|^\s*(?:jira|ticket|issue)\s*[:#]?\s*#?[A-Z0-9-]+\s*$/i;
+const DESCRIPTION = /^\s*(?:description|details|request|body|what|ask)\s*:\s*(.*)$/i;
+function ticketDescribed(text: string): string {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length < 2) return text;
+  const at = lines.findIndex((l) => DESCRIPTION.test(l));
+  if (at < 0) return text;
+  const body: string[] = [DESCRIPTION.exec(lines[at]!)![1]!];
+  let i = at + 1;
+  for (; i < lines.length && !TICKET_FIELD.test(lines[i]!) && !TICKET_ID.test(lines[i]!); i++) body.push(lines[i]!);
+  const rest = [...lines.slice(0, at), ...lines.slice(i)];
+  if (!rest.every((l) => TICKET_FIELD.test(l) || TICKET_ID.test(l))) return text;
+  const said = body.join(' ').trim();
+  return said === '' ? text : said;
+}
+
+/** The message said the way the readers read it (round 37); `besideOne` is read first, before servicesSaid (engine.ts readRequest). */
 export function saidPlainer37(message: string): string {
-  return verblessRule(portNotReached(addressReaches(urlToWork(message))));
+  return goesTo(oldTagLeft(verblessRule(portNotReached(addressReaches(urlToWork(ticketDescribed(message)))))));
 }
