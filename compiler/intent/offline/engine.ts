@@ -26,7 +26,7 @@ import type { Service } from '../../../generated/services.js';
 import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
-import { fillSlots, slotsSaid } from './slot-fill.js';
+import { fillSlots, slotsSaid, unreadParts } from './slot-fill.js';
 import { dangerScore } from './danger-model.js';
 import { currentThenNew, newValueOnly } from './values.js';
 import {
@@ -819,7 +819,7 @@ function everyAnswerRefused(input: EngineInput, proposal: Proposal): string | un
 
 /** The parts of a request a proposal left out as not understood ("Not done: "…" (I did not understand …"), one per line, or undefined. */
 function leftOut(proposal: Proposal): string | undefined {
-  const parts = (proposal.questions ?? []).flatMap((q) => (/^Not done: (.*) \(I did not understand/.exec(q)?.[1] ?? '').match(/"[^"]*"/g) ?? []).map((p) => p.slice(1, -1));
+  const parts = (proposal.questions ?? []).flatMap(unreadParts);
   return parts.length ? parts.join('\n') : undefined;
 }
 

@@ -165,13 +165,12 @@ function mentions(message: string, svcs: Svc[]): { name: string; at: number; end
   return out.sort((a, b) => a.at - b.at);
 }
 
-function serviceNamed(word: string, svcs: Svc[], message: string): string | undefined {
+function serviceNamed(word: string, svcs: Svc[]): string | undefined {
   const w = word.toLowerCase();
   const exact = svcs.find((s) => s.name.toLowerCase() === w);
   if (exact) return exact.name;
   const hits = mentions(word, svcs).filter((m) => m.at === 0 && m.end === word.length).map((m) => m.name);
   const unique = [...new Set(hits)];
-  void message;
   return unique.length === 1 ? unique[0] : undefined;
 }
 
@@ -260,7 +259,7 @@ function missing(kind: FillKind, slot: Slot, owner: Svc, svcs: Svc[], message: s
       return { ...base, value: cpu.value, request: `give ${owner.name} ${cpu.value} cpus` };
     }
     case 'dep': {
-      const dep = /^both$/i.test(said) ? undefined : serviceNamed(said, svcs, message);
+      const dep = /^both$/i.test(said) ? undefined : serviceNamed(said, svcs);
       const deps = /^both$/i.test(said) ? (others.length === 2 ? others : []) : dep ? [dep] : [];
       const want = deps.filter((d) => d !== owner.name && !(owner.depends_on ?? []).includes(d));
       if (want.length < 1 || want.length > 2) return undefined;
@@ -290,7 +289,12 @@ export function slotsSaid(message: string): Slot[] {
 let filling = false;
 
 /** The engine's question for the parts it left out: `Not done: "PART" and "PART" (I did not understand those parts, …`. */
-const UNREAD = /^Not done: ("[^"]*"(?: and "[^"]*")*) \(I did not understand/;
+const UNREAD = /^Not done: (.*) \(I did not understand/;
+
+/** The parts a question says were left out as not understood (none when it is another question). */
+export function unreadParts(question: string): string[] {
+  return (UNREAD.exec(question)?.[1] ?? '').match(/"[^"]*"/g)?.map((x) => x.slice(1, -1)) ?? [];
+}
 
 /**
  * The proposal with the slots its reading left out filled (each through the engine's own reading
@@ -298,8 +302,7 @@ const UNREAD = /^Not done: ("[^"]*"(?: and "[^"]*")*) \(I did not understand/;
  */
 export function fillSlots(input: EngineInput, proposal: Proposal, find: (message: string) => Slot[], read: (input: EngineInput) => Proposal): Proposal {
   // A question is only allowed when it says a part was left out as not understood: that part may be a slot.
-  const unreadParts = (proposal.questions ?? []).map((q) => UNREAD.exec(q));
-  if (filling || proposal.refused || proposal.understood === false || unreadParts.some((m) => m === null) || !proposal.files['services.yaml']) return proposal;
+  if (filling || proposal.refused || proposal.understood === false || (proposal.questions ?? []).some((q) => !UNREAD.test(q)) || !proposal.files['services.yaml']) return proposal;
   const before = servicesOf(input.files);
   const merged0: StateFiles = { ...input.files, ...proposal.files };
   const after = servicesOf(merged0);
@@ -324,7 +327,7 @@ export function fillSlots(input: EngineInput, proposal: Proposal, find: (message
     // reading did not touch there means the slot is that one's, and is left alone), else the one
     // service the reading touched, else the first touched one named after it.
     const inSentence = named.filter((m) => m.at >= a && m.end <= b && !(m.at <= slot.start && m.end >= slot.end));
-    const isDep = (m: { name: string }): boolean => kind === 'dep' && serviceNamed(slot.text, after, message) === m.name;
+    const isDep = (m: { name: string }): boolean => kind === 'dep' && serviceNamed(slot.text, after) === m.name;
     const beforeIt = inSentence.filter((m) => m.end <= slot.start && !isDep(m));
     const afterIt = inSentence.filter((m) => m.at >= slot.end && touched.includes(m.name));
     const last = beforeIt[beforeIt.length - 1];
@@ -350,7 +353,7 @@ export function fillSlots(input: EngineInput, proposal: Proposal, find: (message
     // A stopped state is filled only on a service this request adds ("… but keep it stopped"):
     // stopping one that runs is a verb the readers read ("stop and start nginx" is a restart).
     if (kind === 'stopped' && before.some((b) => b.name === owner)) continue;
-    if (kind === 'dep' && serviceNamed(slot.text, after, message) === owner) continue;
+    if (kind === 'dep' && serviceNamed(slot.text, after) === owner) continue;
     const others = [...new Set(named.filter((m) => m.name !== owner).map((m) => m.name))];
     if (decided(kind, svc, before.find((x) => x.name === owner))) {
       // Said twice ("8080 -> 8000", "from half a cpu to 1.5"): the reading's value stands.
@@ -400,7 +403,7 @@ export function fillSlots(input: EngineInput, proposal: Proposal, find: (message
   // A part left out as not understood that holds a slot now filled is read: its "Not done" goes.
   const readSlots = filled.map((w) => w.slot);
   const questions = (proposal.questions ?? []).filter((q) => {
-    const parts = (UNREAD.exec(q)?.[1] ?? '').match(/"[^"]*"/g)?.map((x) => x.slice(1, -1)) ?? [];
+    const parts = unreadParts(q);
     const isRead = (part: string): boolean => {
       const at = message.indexOf(part);
       return at >= 0 && readSlots.some((r) => r.start >= at && r.end <= at + part.length);
