@@ -155,7 +155,7 @@ export function jobImageWord(text: string, services: readonly string[]): string 
  * 8080", "grafana should go on 8080"): "move nginx to 3000 and grafana to 8080". A lead "swap
  * them (around):" only says the moves that follow.
  */
-const GOES_TO = /\b([a-z][\w-]*)\s+(?:goes|go|moves|should\s+(?:go|move|be\s+moved)|will\s+(?:go|move)|gets\s+moved)\s+(?:to|onto|on)\s+(?:port\s+)?(\d{2,5})\b/gi;
+const GOES_TO = /(?<![\w.-])([a-z][\w-]*)\s+(?:goes|go|moves|should\s+(?:go|move|be\s+moved)|will\s+(?:go|move)|gets\s+moved)\s+(?:to|onto|on)\s+(?:port\s+)?(\d{2,5})\b(?![.:]\d)/gi;
 const SWAP_LEAD = /^\s*(?:(?:ok|so|please|pls)\s+)*swap\s+(?:them|the\s+ports|their\s+ports|those|these|the\s+two|both)(?:\s+(?:around|over|round))?\s*[:,;-]\s*/i;
 function goesTo(text: string): string {
   if (!new RegExp(GOES_TO.source, 'i').test(text)) return text;
