@@ -1741,6 +1741,10 @@ function paraphrase(text: string, keptPorts: (name: string) => number[] | undefi
     .replace(/\b(\d+),(\d{1,2})\s?(?=(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?|mebibytes?|gibibytes?|v?cpus?|cores?)\b)/gi, '$1.$2 ')
     // "start a minio server", "start up an nginx": starting something new adds it.
     .replace(/\bstart(?:\s+up)?\s+(?=(?:a|an|some|another|new|one\s+more)\s+(?!(?:backups?|back\s+up|job|cron|scan|check|restart|rollback)\b))/gi, 'set up ')
+    // "app ghcr.io/acme/web:1 on 8080 with a redis cache": a word for what it is, then an image and
+    // what it is added with, is that image added (round 38, fit32b: h32-multi-09). Never "the app …"
+    // (one there) or an image followed by anything else ("app ghcr.io/acme/web:1 keeps crashing").
+    .replace(new RegExp(String.raw`^(\s*)(?:(?:a|an|our|my|new|one)\s+)?(?:app|application|service|container)\s+(?=(?:${IMAGE_SAID})(?![\w/:@.-])\s*(?:$|[,;]|on\s+(?:port\s+)?:?\d|with\b|as\b|called\b|named\b))`, 'i'), '$1add ')
     // Several services in one sentence, each said "NAME (IMAGE[, port N]) [x N]" or "N NAMEs
     // from IMAGE [named NAME]": the form the grammar reads, "IMAGE as NAME [on port N] [with N replicas]".
     .replace(new RegExp(String.raw`\b(?:(?:a|an|our|my|the)\s+)?([a-z][\w-]*)\s*\(\s*(?:image\s*:?\s*)?(${IMAGE_SAID})\s*(?:,\s*(?:on\s+)?(?:port\s+)?(\d{2,5})\s*)?\)`, 'gi'), (_m, name: string, image: string, port: string | undefined, at: number, all: string) =>
@@ -3252,7 +3256,8 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
     if (existing) {
       mentionFocus(run, existing);
       if (verb === 'add' && !run.clauseAdded.includes(existing) && !hasModifier(clause) && !/\bback ?ups?\b|\bback up\b/.test(clause.toLowerCase())) {
-        run.notes.push(`${existing} is already set up; nothing to add for it.`);
+        // Added by an earlier clause of this request ("api should wait for postgres; add postgres too"): said once, as added.
+        if (!run.added.includes(existing)) run.notes.push(`${existing} is already set up; nothing to add for it.`);
         did = true;
       }
       continue;
@@ -5457,7 +5462,10 @@ function handleDependsOnSaid(run: Run, before: string, rest: string, verbWords: 
     const said = findServiceMentions(rest).filter((x) => !x.generic || talking);
     const mentions = [...said.map((x) => x.text), ...findAppMentions(rest).filter((a) => !said.some((x) => x.index < a.index + a.text.length && a.index < x.index + x.text.length)).map((x) => x.text)];
     // "it needs redis too": what a service needs is added with it, whenever the service came.
-    if (mentions.length > 0 && (/^(?:needs?|needing|requires?|requiring)\b/i.test(verbWords) || subjects.every((n) => run.added.includes(n)))) {
+    // "api should wait for postgres; add postgres too": a service the request adds in a later clause
+    // is added here, before it is waited for (round 38, fit32b: h32-multi-10).
+    const addedLater = (x: string) => new RegExp(String.raw`\b(?:add|deploy|install|create|set\s*up|spin\s+up|bring\s+up)\s+(?:a\s+|an\s+|the\s+)?${escapeRe(x)}(?![\w-])`, 'i').test(run.input.message.slice(run.input.message.indexOf(clause) + clause.length));
+    if (mentions.length > 0 && (/^(?:needs?|needing|requires?|requiring)\b/i.test(verbWords) || subjects.every((n) => run.added.includes(n)) || (!remove && mentions.every(addedLater)))) {
       for (const x of mentions) interpretClause(run, `add ${x}`, 'add');
       targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
     }
@@ -6096,7 +6104,7 @@ function portNumber(s: string): number | undefined {
  * ("14 days" of daily backups is 14, of hourly ones 336).
  */
 const RETENTION =
-  /\b(?:keep(?:ing|s)?|kept|retain(?:ing|s|ed)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:only\s+|just\s+|at\s+most\s+|no\s+more\s+than\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
+  /\b(?:keep(?:ing|s)?|kept|retain(?:ing|s|ed)?|hold(?:ing)?\s+on\s*to|hang(?:ing)?\s+on\s*to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:only\s+|just\s+|at\s+most\s+|no\s+more\s+than\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s*to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
 
 /** RETENTION read after the durations and counts said in words are put plainly (retention.ts). */
 const retentionIn = (t: string): RegExpExecArray | null => RETENTION.exec(retentionWords(t));
@@ -6288,6 +6296,9 @@ function handleBackups(run: Run, clause: string): boolean {
     if (owners.length > 0) names = owners;
   }
   if (names.length === 0) names = services(run).filter(hasData).map((s) => s.name);
+  // A service said by name with no volume, run from a catalogue app's image ("deploy gitea/gitea:1.21
+  // as gitea", then "backup gitea repos nightly"): its data is where the app keeps it (round 38, fit32b).
+  for (const n of explicit) if (!hasData(getService(run, n)!)) appDataVolumes(run, n);
   const withData = names.filter((n) => hasData(getService(run, n)!));
   const without = names.filter((n) => !withData.includes(n));
   if (withData.length === 0) {
@@ -6322,6 +6333,23 @@ function handleBackups(run: Run, clause: string): boolean {
     if (MYSQL_PROGRAMS[tpl ?? '']) dumpJob(run, name, tpl!, schedule.cron);
   }
   if (without.length > 0 && explicit.length > 0) run.notes.push(`${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no data to back up.`);
+  return true;
+}
+
+/**
+ * A service with no volume, run from the image of a catalogue app that keeps data ("deploy
+ * gitea/gitea:1.21 as gitea"; stdlib-templates/apps/catalog.yaml): each path the app keeps its
+ * data in gets a volume of its own (`<service>-<suffix>`), as "add gitea" would have made, so a
+ * backup asked of it has something to back up (round 38, fit32b: h32-bak-15). The container's
+ * own files there are not copied: a volume starts with the image's files at that path.
+ */
+function appDataVolumes(run: Run, name: string): boolean {
+  const svc = getService(run, name);
+  if (!svc?.image || (svc.volumes ?? []).length > 0) return false;
+  const app = loadAppCatalog().apps.find((a) => a.image !== undefined && repoOf(a.image) === repoOf(svc.image!) && (a.volumes ?? []).length > 0);
+  if (!app) return false;
+  for (const v of app.volumes!) mountVolume(run, name, { names: [`${name}-${v.suffix}`], paths: [{ path: v.target, index: 0, host: false }], readonly: false, size: v.size, storage: true, placing: true, spans: [] });
+  run.notes.push(`${name} kept its data inside the container: ${app.volumes!.map((v) => v.target).join(' and ')} (where ${app.name} keeps it) now ${app.volumes!.length === 1 ? 'is a volume' : 'are volumes'} of its own, backed up. What the running container wrote there is not copied into the new volume.`);
   return true;
 }
 

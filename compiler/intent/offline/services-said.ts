@@ -204,9 +204,9 @@ function dependingSaid(text: string, here: readonly string[], products: readonly
   return `${rest}; ${subject} depends on ${list}`;
 }
 
-/** "the db must not be exposed", "postgres shouldn't be published": that service publishes no host port. */
+/** "the db must not be exposed", "postgres shouldn't be published", "redis not exposed" (round 38, fit32b): that service publishes no host port. */
 function notExposedSaid(text: string, here: readonly string[], products: readonly string[]): string {
-  const m = /(?:;|,|\.|\band\b)\s*(?:but\s+)?(?:the\s+)?(db|database|[a-z][a-z0-9_-]{0,62})\s+(?:must|should|shall)\s*(?:not|n't|never)\s+be\s+(?:exposed|published|public|reachable\s+from\s+(?:outside|the\s+host|the\s+internet))\s*[.!]*$/i.exec(text);
+  const m = /(?:;|,|\.|\band\b)\s*(?:but\s+)?(?:the\s+)?(db|database|[a-z][a-z0-9_-]{0,62})\s+(?:(?:must|should|shall)\s*(?:not|n't|never)\s+be|(?:is|are)\s+(?:not|never)|isn't|aren't|not|never)\s+(?:exposed|published|public|reachable\s+from\s+(?:outside|the\s+host|the\s+internet))\s*[.!]*$/i.exec(text);
   if (!m) return text;
   let name = m[1]!.toLowerCase();
   if (name === 'db' || name === 'database') {
