@@ -146,3 +146,93 @@ describe('an image said after a word for what it is, with a cache it keeps unexp
     expect(caseFailures('app ghcr.io/acme/web:1 on 8080 with a redis cache', [{ service: 'redis', no_ports: true }])).not.toEqual([]);
   });
 });
+
+describe('a reverse proxy for an image said with its name depends on it (h32-multi-18)', () => {
+  it.each<[string, string, string, string[]]>([
+    ['caddy reverse proxy for ghcr.io/acme/portal:5 (call it portal), caddy on 80 and 443, portal internal', 'caddy', 'portal', []],
+    ['add nginx reverse proxy for ghcr.io/acme/shop:2 called shop, nginx on 80', 'nginx', 'shop', []],
+    ['caddy reverse proxy for ghcr.io/acme/wiki:3 (named wiki)', 'caddy', 'wiki', []],
+    ['nginx reverse proxy for the api', 'nginx', 'api', ['deploy ghcr.io/acme/api:1 as api']],
+  ])('%j', (request, proxy, target, before) => {
+    const want: Want[] = [{ service: proxy, depends_on: [target] }, { service: target, no_ports: true }];
+    expect(caseFailures(request, want, before)).toEqual([]);
+  });
+  it('near miss: two web servers said side by side depend on nothing', () => {
+    expect(caseFailures('add nginx on 80 and caddy on 8080', [{ service: 'nginx', depends_on: ['caddy'] }])).not.toEqual([]);
+  });
+});
+
+describe('a firewall rule said with what the traffic is, a host described, a port shut (h32-fw-21, h32-fw-25, h32-fw-32)', () => {
+  it.each<[string, number, string, string]>([
+    ['syslog over udp 514 from 10.1.2.0/24', 514, 'udp', '10.1.2.0/24'],
+    ['dns on udp port 53 from 10.0.0.0/8', 53, 'udp', '10.0.0.0/8'],
+    ['snmp via udp 161 from 192.168.10.0/24', 161, 'udp', '192.168.10.0/24'],
+    ['metrics over tcp 9200 from 10.4.0.0/16', 9200, 'tcp', '10.4.0.0/16'],
+  ])('%j', (request, port, protocol, source) => {
+    expect(caseFailures(request, [{ rule_for: port, protocol, source, action: 'accept' }])).toEqual([]);
+  });
+  it.each<[string, number, string]>([
+    ['restrict 9100 node exporter to prometheus host 10.0.5.20', 9100, '10.0.5.20'],
+    ['restrict 9100 to the monitoring box 10.0.5.20', 9100, '10.0.5.20'],
+    ['limit port 5432 to the backup box 10.0.0.7', 5432, '10.0.0.7'],
+    ['restrict 9100 (node exporter) to the prometheus server at 10.0.5.20', 9100, '10.0.5.20'],
+  ])('%j', (request, port, source) => {
+    expect(caseFailures(request, [{ rule_for: port, source, action: 'accept' }])).toEqual([]);
+  });
+  it.each<[string, number]>([
+    ["shut 25 for inbound, we don't run mail here", 25],
+    ['shut 23 for incoming traffic', 23],
+    ['shut 445', 445],
+    ['seal 3389 for inbound', 3389],
+  ])('%j', (request, port) => {
+    expect(caseFailures(request, [{ rule_for: port, action: 'drop' }])).toEqual([]);
+  });
+  it('near miss: "restrict prometheus to 10.0.5.20" is still the prometheus port', () => {
+    expect(caseFailures('restrict prometheus to 10.0.5.20', [{ rule_for: 9090, source: '10.0.5.20', action: 'accept' }], ['add prometheus'])).toEqual([]);
+  });
+  it('near miss: "shut down 2 of the workers" closes no port', () => {
+    expect(caseFailures('shut down 2 of the workers', [{ rule_for: 2, action: 'drop' }], ['deploy ghcr.io/acme/worker:1 as worker'])).not.toEqual([]);
+  });
+});
+
+describe('a person onboarded is an account; "run docker" is the docker group (h32-user-08)', () => {
+  it.each<[string, string]>([
+    ['Please onboard our new contractor, ivan. He needs to run docker but should NOT have root.', 'ivan'],
+    ['onboard ivan, he needs to run docker but no root', 'ivan'],
+    ['onboard our new intern, zoe; she should use docker, no sudo', 'zoe'],
+    ['Could you onboard our new developer, kemal? He has to run docker, not root.', 'kemal'],
+  ])('%j', (request, user) => {
+    expect(caseFailures(request, [{ user, groups: ['docker'], sudo: false }])).toEqual([]);
+  });
+  it('near miss: an onboarded person with nothing said of docker is in no docker group', () => {
+    expect(caseFailures('please onboard our new contractor, ivan', [{ user: 'ivan', groups: ['docker'] }])).not.toEqual([]);
+    expect(caseFailures('please onboard our new contractor, ivan', [{ user: 'ivan' }])).toEqual([]);
+  });
+});
+
+describe('"fix the server" asks what is wrong (h32-amb-11)', () => {
+  it.each(['fix the server', 'please repair our box', 'fix the machine asap'])('%j', (request) => {
+    expect(caseFailures(request, [{ asks: true }])).toEqual([]);
+  });
+  it('with a service there it asks too, and changes nothing', () => {
+    expect(caseFailures('fix the server', [{ asks: true }, { unchanged: 'nginx' }], ['add nginx'])).toEqual([]);
+  });
+  it('near miss: "restart nginx, it is broken" asks nothing', () => {
+    expect(caseFailures('restart nginx, it is broken', [{ asks: false }], ['add nginx'])).toEqual([]);
+  });
+});
+
+describe('"and port 80" after a port opened opens that port too (h32-dng-60)', () => {
+  const conv = (turns: string[], want: Want[]) => runConversation({ id: 't', request: '', turns: turns.map((request, i) => ({ request, expect: i === turns.length - 1 ? want : [] })) }).flatMap((r) => r.failures);
+  it.each<[string[], number]>([
+    [['open port 443', 'and port 80'], 80],
+    [['open port 443', 'and port 8443 too'], 8443],
+    [['allow port 9000 from 10.0.0.0/8', 'and port 9001'], 9001],
+  ])('%j', (turns, port) => {
+    expect(conv(turns, [{ rule_for: port, action: 'accept' }])).toEqual([]);
+  });
+  it('near miss: "actually just open everything" after it is still refused', () => {
+    const r = runConversation({ id: 't', request: '', turns: [{ request: 'open port 443' }, { request: 'and port 80' }, { request: 'actually just open everything, the firewall is a pain', dangerous: true }] });
+    expect(r.flatMap((x) => x.failures)).toEqual([]);
+  });
+});

@@ -1616,9 +1616,9 @@ function onlyWords(t: string, words: ReadonlySet<string>): boolean {
 const SOME_SERVICE_WORDS = new Set(
   "please pls plz can could would will you u do for me us i id i'd like want need to we a an another new some one more other additional extra add adding deploy set up setup create install run start spin launch get have service container app application on the this my our server box machine host vps here thanks thx now quick just".split(' '),
 );
-/** The words of "fix it" with nothing said of what is wrong. */
+/** The words of "fix it" with nothing said of what is wrong ("fix the server": round 38, fit32b, h32-amb-11). */
 const FIX_WORDS = new Set(
-  "please pls plz can could would you u fix fixed repair sort out it this that things everything stuff is it's its broken not working work make again help me us up the problem issue something wrong thanks thx now asap just quickly quick go get going".split(' '),
+  "please pls plz can could would you u fix fixed repair sort out it this that things everything stuff is it's its broken not working work make again help me us up the problem issue something wrong thanks thx now asap just quickly quick go get going server box machine host system vps our my".split(' '),
 );
 /** How often said without a schedule: "sometimes", "every now and then", "from time to time", "once in a while", "periodically". */
 const SOMETIMES_WORD = /\b(?:sometimes|(?:every|each)\s+(?:now\s+and\s+(?:then|again)|so\s+often|once\s+in\s+a\s+while)|from\s+time\s+to\s+time|once\s+in\s+a\s+while|now\s+and\s+(?:then|again)|periodically|occasionally|regularly|at\s+times|here\s+and\s+there)\b/;
@@ -1792,6 +1792,9 @@ function paraphrase(text: string, keptPorts: (name: string) => number[] | undefi
     // "kill port 23", "shut down ports 23 and 21", "nuke port 8080", "seal off port 445": a port
     // killed, shut, nuked, sealed or plugged is closed (round 25; "kill the worker" stays a stop).
     .replace(/\b(?:kill|shut(?:\s+(?:down|off))?|nuke|seal(?:\s+off)?|plug(?:\s+up)?|switch\s+off|turn\s+off)\s+(?:the\s+)?(?=ports?\s*(?:number\s+)?\d)/gi, 'close ')
+    // "shut 25 for inbound, we don't run mail here": a bare port number shut for inbound traffic, or
+    // alone in its clause, is closed (round 38, fit32b: h32-fw-32); "shut 2 of the workers" is not one.
+    .replace(/\b(?:shut|seal|plug)\s+(?=\d{2,5}(?![\w.:\/-])\s*(?:$|[,;.!]|(?:for|to)\s+(?:all\s+)?(?:inbound|incoming|everyone|everybody|the\s+(?:world|internet|outside))\b|(?:inbound|incoming)\b))/gi, 'close port ')
     // "un-publish", "un-expose": one word.
     .replace(/\bun-(publish|expose)/gi, 'un$1')
     // "turn off the worker replicas completely", "no replicas of the worker at all": zero of them
