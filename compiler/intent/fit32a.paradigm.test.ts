@@ -116,3 +116,45 @@ describe('a count of a product wanted, said first, adds it with that many replic
     expect(caseFailures('we want three copies of nginx running', [{ service: 'nginx', replicas: 3 }], ['add nginx'])).toEqual([]);
   });
 });
+
+describe("a service's command said after \"command\" or in brackets (h32-svc-36, h32-svc-81)", () => {
+  it.each([
+    'start redis with appendonly: command redis-server --appendonly yes',
+    'redis: command redis-server --appendonly yes',
+    'turn on appendonly for redis (redis-server --appendonly yes)',
+  ])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'redis', command: 'redis-server --appendonly yes' }, { unchanged: 'nginx' }], ['add redis', 'add nginx'])).toEqual([]);
+  });
+  it.each<[string, Want]>([
+    ['Could I please get a Redis instance? Port 6380, half a gig of memory, and appendonly turned on (redis-server --appendonly yes).', { service: 'redis', host_port: 6380, memory: '512M', command: 'redis-server --appendonly yes' }],
+    ['add mongodb (mongod --bind_ip_all --quiet)', { service: 'mongodb', command: 'mongod --bind_ip_all --quiet' }],
+    ['I need memcached on 11212 with the command memcached -m 64 -v', { service: 'memcached', host_port: 11212, command: 'memcached -m 64 -v' }],
+  ])('%j', (request, want) => {
+    expect(caseFailures(request, [want])).toEqual([]);
+  });
+  it('near miss: a version in brackets is no command', () => {
+    expect(caseFailures('add redis (version 7)', [{ service: 'redis', command: 'version 7' }])).not.toEqual([]);
+    expect(caseFailures('add redis (version 7)', [{ service: 'redis', image: 'redis:7-alpine' }])).toEqual([]);
+  });
+  it('near miss: a program of another product in brackets is no command of this one', () => {
+    expect(caseFailures('add redis (like nginx -g daemon)', [{ service: 'redis', command: 'like nginx -g daemon' }])).not.toEqual([]);
+  });
+});
+
+describe('a share of a core said as a fraction, a size after it its memory (h32-svc-50, h32-svc-84)', () => {
+  it.each<[string, Want]>([
+    ['launch a quarter-core memcached with 64m', { service: 'memcached', cpu: '0.25', memory: '64M' }],
+    ['run a half-core redis with 128m', { service: 'redis', cpu: '0.5', memory: '128M' }],
+    ['add memcached on 11212 w/ 1/2 core', { service: 'memcached', host_port: 11212, cpu: '0.5' }],
+    ['add nginx with 1/4 cpu', { service: 'nginx', cpu: '0.25' }],
+    ['give me memcached with three quarters of a core', { service: 'memcached', cpu: '0.75' }],
+  ])('%j', (request, want) => {
+    expect(caseFailures(request, [want])).toEqual([]);
+  });
+  it('near miss: a CPU said in millicores is still millicores', () => {
+    expect(caseFailures('add memcached with 500m cpu', [{ service: 'memcached', cpu: '500m' }])).toEqual([]);
+  });
+  it('near miss: a size alone is memory', () => {
+    expect(caseFailures('add memcached with 64m', [{ service: 'memcached', memory: '64M' }])).toEqual([]);
+  });
+});

@@ -834,7 +834,7 @@ function readRequest(input: EngineInput): Proposal {
   const names = new Workspace(input.files).items<Service>('services.yaml', SVC).map((s) => s.name);
   // Round 37 (said-plainer37.ts): "put adminer next to the existing postgres" is adminer for it.
   // Round 38 (said-plainer38.ts): "remove nothing, just add …", "mongodb -> stopped", "grafana's toast, pull it off the server".
-  const said = servicesSaid(jobImageWord(runAs(worksWith(besideOne(saidPlainer38(input.message, names, (n) => new Workspace(input.files).items<Service>('services.yaml', SVC).find((s) => s.name === n)?.replicas), names), [...names, ...productNames()]), names), names), names, productNames());
+  const said = servicesSaid(jobImageWord(runAs(worksWith(besideOne(saidPlainer38(input.message, names, (n) => new Workspace(input.files).items<Service>('services.yaml', SVC).find((s) => s.name === n)?.replicas, productNames()), names), [...names, ...productNames()]), names), names), names, productNames());
   if (said === input.message) return readRequestSaid(input);
   const danger = detectDanger(input.message);
   if (danger !== undefined && (danger !== HOST_COMMAND || detectDanger(said) !== undefined)) return readRequestSaid(input);
