@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseFailures, runCase } from '../../fixtures/intent-eval/run.js';
+import { caseFailures, caseFiles, runCase } from '../../fixtures/intent-eval/run.js';
 
 // Held-out 32 (written blind 2026-12-07; run blind before round 38), read by the lead afterwards:
 // classes of its ordinary misses about services given to FIT32A, each with the phrasing that showed
@@ -156,5 +156,39 @@ describe('a share of a core said as a fraction, a size after it its memory (h32-
   });
   it('near miss: a size alone is memory', () => {
     expect(caseFailures('add memcached with 64m', [{ service: 'memcached', memory: '64M' }])).toEqual([]);
+  });
+});
+
+describe("a database's name and user said as fields are the image's variables, never a login of the host (h32-svc-34, h32-svc-69, h32-svc-88)", () => {
+  it.each<[string, string, Want]>([
+    ["postgres with database name 'shop' and user 'shop', generate the password", 'postgres', { POSTGRES_DB: 'shop', POSTGRES_USER: 'shop' }],
+    ['add postgres on port 5433 with db name ledger and username acct', 'postgres', { POSTGRES_DB: 'ledger', POSTGRES_USER: 'acct' }],
+    ['mariadb, db name wiki, user wiki, random pw', 'mariadb', { MARIADB_DATABASE: 'wiki', MARIADB_USER: 'wiki' }],
+    ['set up mariadb: database name=notes, user=notes', 'mariadb', { MARIADB_DATABASE: 'notes', MARIADB_USER: 'notes' }],
+    ["install mysql, database 'crm', let the system pick a secure password", 'mysql', { MYSQL_DATABASE: 'crm' }],
+    ['mysql with db name shop and user app', 'mysql', { MYSQL_DATABASE: 'shop', MYSQL_USER: 'app' }],
+  ])('%j', (request, service, env) => {
+    expect(caseFailures(request, [{ service, env, secret_ref: true }])).toEqual([]);
+    const f = caseFiles({ id: 'unit', request });
+    expect(f['security.yaml'] ?? '').not.toMatch(/users:\s*\n\s*-/);
+  });
+  it('near miss: a host login said with sudo stays a login of the host', () => {
+    expect(caseFailures('add postgres and a linux user shop with sudo', [{ service: 'postgres' }, { user: 'shop', sudo: true }])).toEqual([]);
+  });
+  it('near miss: the database behind wordpress is named by wordpress, no field said', () => {
+    expect(caseFailures('wordpress with a mysql database', [{ service: 'mysql', env: { MYSQL_DATABASE: 'wordpress' } }])).toEqual([]);
+  });
+});
+
+describe('a data service behind what it serves is not published (h32-multi-01)', () => {
+  it.each<[string, string, string]>([
+    ['wordpress with a mysql database behind it', 'wordpress', 'mysql'],
+    ['set up wordpress with mariadb behind it.', 'wordpress', 'mariadb'],
+    ['add gitea with a postgres db behind it', 'gitea', 'postgres'],
+  ])('%j', (request, app, db) => {
+    expect(caseFailures(request, [{ service: app, depends_on: [db] }, { service: db, no_ports: true }])).toEqual([]);
+  });
+  it('near miss: said with no "behind", the database keeps its loopback port', () => {
+    expect(caseFailures('wordpress with a mysql database', [{ service: 'mysql', host_port: 3306 }])).toEqual([]);
   });
 });

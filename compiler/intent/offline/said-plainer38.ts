@@ -18,6 +18,13 @@
  * - a share of a core said as a fraction ("a quarter-core memcached", "1/2 core", "half-a-cpu",
  *   "three quarters of a core"): "0.25 cpu" (never after "one and", "1 1/2 cores" is its own); said before the product as its adjective, "memcached
  *   with 0.25 cpu" (a size after it, "with 64m", is then its memory, never a CPU in millicores).
+ * - a database's name and user said as fields for PostgreSQL, MySQL or MariaDB ("postgres with
+ *   database name 'shop' and user 'shop', generate the password", "mariadb, db name wiki, user wiki,
+ *   random pw", "install mysql, database 'crm'"): "postgres with database name shop owned by shop",
+ *   which engine.ts addFromTemplate reads as the image's variables (POSTGRES_DB, MYSQL_DATABASE,
+ *   …), never a login of the host. Only with no other product said.
+ * - a data service said to be behind what it serves ("wordpress with a mysql database behind it",
+ *   "an api with postgres behind it"): added for it and not published ("…, mysql not published").
  * Only services there are (`names`), so an unknown word is never read as one. Pure; a message
  * none of them fits is returned as it is.
  */
@@ -125,6 +132,53 @@ export function cpuSaid(text: string, products: readonly string[]): string {
   return before.replace(new RegExp(String.raw`(?<!\b(?:and|&|plus)\s+(?:an?\s+)?)\b(?:an?\s+)?${FRACTION_WORD}[- ]${CORE}\b`, 'gi'), (_m, f: string) => `${FRACTION[f.toLowerCase()]} cpu`);
 }
 
+const DATABASES: Record<string, string> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mariadb', 'maria db': 'mariadb' };
+const DB_PRODUCT = /\b(postgres(?:ql)?|mysql|maria\s?db)\b/gi;
+const NOT_A_NAME = /^(?:a|an|the|and|with|for|behind|server|service|services|container|instance|user|users|password|passwords|pw|pwd|name|called|named|is|of|on|to|in|it|that|this|db|dbs|database|databases|backed|port|too|also|as|root|admin|account|login|please|pls|random|secure|generated)$/i;
+const DB_NAME = /\b(?:database|db)(?:[\s_-]+name)?(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,62})['"”’]?(?![\w-])/i;
+const DB_USER = /\b(?:(?:db|database)\s+)?(?:user(?:name)?|owner|role)(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,31})['"”’]?(?![\w-])/i;
+/** The separators and small words before a field, taken off without a pattern that reads back over spaces. */
+function beforeField(head: string): string {
+  let h = head.trimEnd();
+  for (;;) {
+    const w = /(?:^|\s)(and|with|a|the|its|plus)$/i.exec(h.slice(-6));
+    if (w) h = h.slice(0, h.length - w[1]!.length).trimEnd();
+    else if (/[,;]$/.test(h)) h = h.slice(0, -1).trimEnd();
+    else return h;
+  }
+}
+export function databaseFields(text: string, products: readonly string[]): string {
+  const said = [...text.matchAll(DB_PRODUCT)];
+  const kinds = new Set(said.map((m) => DATABASES[m[1]!.toLowerCase().replace(/\s+/, ' ')]));
+  if (kinds.size !== 1 || /\b(?:linux|system|host|unix|ssh|sudo|shell)\s+(?:user|account|login)s?\b|\bsudo\b/i.test(text)) return text;
+  const others = products.filter((p) => !DATABASES[p] && p.length >= 3 && new RegExp(String.raw`(?<![\w-])${escapeRe(p)}(?![\w-])`, 'i').test(text));
+  if (others.length) return text;
+  const product = said[0]!;
+  const after = text.slice(product.index! + product[0].length);
+  let rest = after;
+  const take = (re: RegExp): string | undefined => {
+    const m = re.exec(rest);
+    if (!m || NOT_A_NAME.test(m[1]!)) return undefined;
+    rest = `${beforeField(rest.slice(0, m.index))}${rest.slice(m.index + m[0].length)}`;
+    return m[1]!.toLowerCase();
+  };
+  const db = take(DB_NAME);
+  const user = take(DB_USER);
+  if (db === undefined && user === undefined) return text;
+  const fields = `${db !== undefined ? ` with database name ${db}` : ''}${user !== undefined ? ` owned by ${user}` : ''}`;
+  return `${text.slice(0, product.index! + product[0].length)}${fields}${rest}`;
+}
+
+const DATA_BEHIND = /\b(postgres(?:ql)?|mysql|maria\s?db|redis|mongo(?:db)?|memcached|valkey)(?:\s+(?:database|db|server|instance|cache))?\s+(?:behind|underneath|beneath)\s+(?:it|them|that|this)\b/i;
+export function dataBehind(text: string): string {
+  const m = DATA_BEHIND.exec(text);
+  if (!m) return text;
+  const name = m[1]!.toLowerCase().replace(/\s+/g, '');
+  const said = `${text.slice(0, m.index)}${m[1]}${text.slice(m.index + m[0].length)}`.trimEnd();
+  const end = /[.!]*$/.exec(said)![0];
+  return `${said.slice(0, said.length - end.length)}, ${name === 'postgresql' ? 'postgres' : name === 'mongo' ? 'mongodb' : name} not published${end}`;
+}
+
 export function saidPlainer38(text: string, names: readonly string[], replicas: (name: string) => number | undefined = () => undefined, products: readonly string[] = []): string {
-  return cpuSaid(commandSaid(replicasTaken(staySaid(removalIdioms(stateArrow(nothingRemoved(text), names), names), names), names, replicas), [...names, ...products]), [...names, ...products]);
+  return dataBehind(databaseFields(cpuSaid(commandSaid(replicasTaken(staySaid(removalIdioms(stateArrow(nothingRemoved(text), names), names), names), names, replicas), [...names, ...products]), [...names, ...products]), products));
 }
