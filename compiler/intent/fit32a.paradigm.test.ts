@@ -175,6 +175,10 @@ describe("a database's name and user said as fields are the image's variables, n
   it('near miss: a host login said with sudo stays a login of the host', () => {
     expect(caseFailures('add postgres and a linux user shop with sudo', [{ service: 'postgres' }, { user: 'shop', sudo: true }])).toEqual([]);
   });
+  it('near miss: "a postgres database called analytics" names the service', () => {
+    expect(caseFailures('add a postgres database called analytics', [{ service: 'analytics', image: 'postgres:16-alpine' }])).toEqual([]);
+    expect(caseFailures('add a mysql db named crm', [{ service: 'crm' }])).toEqual([]);
+  });
   it('near miss: the database behind wordpress is named by wordpress, no field said', () => {
     expect(caseFailures('wordpress with a mysql database', [{ service: 'mysql', env: { MYSQL_DATABASE: 'wordpress' } }])).toEqual([]);
   });
@@ -190,5 +194,18 @@ describe('a data service behind what it serves is not published (h32-multi-01)',
   });
   it('near miss: said with no "behind", the database keeps its loopback port', () => {
     expect(caseFailures('wordpress with a mysql database', [{ service: 'mysql', host_port: 3306 }])).toEqual([]);
+  });
+});
+
+describe('a product said with what it is and its own image in brackets is named after the product (h32-svc-74)', () => {
+  it.each<[string, Want]>([
+    ['I want to host a ghost blog (ghost:5) on port 2368', { service: 'ghost', image: 'ghost:5', host_port: 2368 }],
+    ['add a grafana dashboard (grafana/grafana:11.1.0)', { service: 'grafana', image: 'grafana/grafana:11.1.0' }],
+    ['run a redis cache (redis:7.2) please', { service: 'redis', image: 'redis:7.2' }],
+  ])('%j', (request, want) => {
+    expect(caseFailures(request, [want])).toEqual([]);
+  });
+  it('near miss: a noun alone before an image names the service', () => {
+    expect(caseFailures('add a blog (ghost:5)', [{ service: 'blog', image: 'ghost:5' }])).toEqual([]);
   });
 });

@@ -3328,7 +3328,8 @@ function explicitName(clause: string): string | undefined {
     // "owned by a user called shop" names a user, not the service.
     // "its data on a volume called pg" names the volume (volumes.ts), not the service.
     // "with database name shop" names the database the image makes (round 38), not the service.
-    if (/\b(user|account|owner|role|group|login|volume|dir|directory|folder|disk|storage|database|db)\s+$/i.test(clause.slice(0, m.index))) continue;
+    if (/\b(user|account|owner|role|group|login|volume|dir|directory|folder|disk|storage)\s+$/i.test(clause.slice(0, m.index))) continue;
+    if (/^name\b/i.test(m[0]) && /\b(?:database|db)[\s_-]+$/i.test(clause.slice(0, m.index))) continue;
     return m[1]!.toLowerCase().replace(/_/g, '-');
   }
   // "add a service webui19 using image …", "a container called" handled above.

@@ -25,6 +25,9 @@
  *   …), never a login of the host. Only with no other product said.
  * - a data service said to be behind what it serves ("wordpress with a mysql database behind it",
  *   "an api with postgres behind it"): added for it and not published ("…, mysql not published").
+ * - a product said with what it is and its image in brackets ("a ghost blog (ghost:5)", "a
+ *   grafana dashboard (grafana/grafana:11.1.0)"): "ghost (ghost:5)", the product's name the
+ *   service's, never the noun after it ("blog"). Only when the image is the product's own.
  * Only services there are (`names`), so an unknown word is never read as one. Pure; a message
  * none of them fits is returned as it is.
  */
@@ -135,7 +138,7 @@ export function cpuSaid(text: string, products: readonly string[]): string {
 const DATABASES: Record<string, string> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mariadb', 'maria db': 'mariadb' };
 const DB_PRODUCT = /\b(postgres(?:ql)?|mysql|maria\s?db)\b/gi;
 const NOT_A_NAME = /^(?:a|an|the|and|with|for|behind|server|service|services|container|instance|user|users|password|passwords|pw|pwd|name|called|named|is|of|on|to|in|it|that|this|db|dbs|database|databases|backed|port|too|also|as|root|admin|account|login|please|pls|random|secure|generated)$/i;
-const DB_NAME = /\b(?:database|db)(?:[\s_-]+name)?(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,62})['"”’]?(?![\w-])/i;
+const DB_NAME = /\b(?:database|db)([\s_-]+name)?(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,62})['"”’]?(?![\w-])/i;
 const DB_USER = /\b(?:(?:db|database)\s+)?(?:user(?:name)?|owner|role)(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,31})['"”’]?(?![\w-])/i;
 /** The separators and small words before a field, taken off without a pattern that reads back over spaces. */
 function beforeField(head: string): string {
@@ -156,14 +159,16 @@ export function databaseFields(text: string, products: readonly string[]): strin
   const product = said[0]!;
   const after = text.slice(product.index! + product[0].length);
   let rest = after;
-  const take = (re: RegExp): string | undefined => {
+  const take = (re: RegExp, group: number): string | undefined => {
     const m = re.exec(rest);
-    if (!m || NOT_A_NAME.test(m[1]!)) return undefined;
+    if (!m || NOT_A_NAME.test(m[group]!)) return undefined;
+    // "a postgres database called analytics": right after the product, with no "name", it names the service.
+    if (re === DB_NAME && m[1] === undefined && rest.slice(0, m.index).trim() === '') return undefined;
     rest = `${beforeField(rest.slice(0, m.index))}${rest.slice(m.index + m[0].length)}`;
-    return m[1]!.toLowerCase();
+    return m[group]!.toLowerCase();
   };
-  const db = take(DB_NAME);
-  const user = take(DB_USER);
+  const db = take(DB_NAME, 2);
+  const user = take(DB_USER, 1);
   if (db === undefined && user === undefined) return text;
   const fields = `${db !== undefined ? ` with database name ${db}` : ''}${user !== undefined ? ` owned by ${user}` : ''}`;
   return `${text.slice(0, product.index! + product[0].length)}${fields}${rest}`;
@@ -179,6 +184,13 @@ export function dataBehind(text: string): string {
   return `${said.slice(0, said.length - end.length)}, ${name === 'postgresql' ? 'postgres' : name === 'mongo' ? 'mongodb' : name} not published${end}`;
 }
 
+const KIND_NOUN = String.raw`(?:blog|site|website|server|instance|app|service|container|wiki|forum|shop|store|dashboard|database|db|cache|queue|broker|proxy)`;
+export function productNounImage(text: string, products: readonly string[]): string {
+  if (!products.length || !text.includes('(')) return text;
+  const re = new RegExp(String.raw`\b(${nameAlt(products)})\s+${KIND_NOUN}(\s*\(\s*)((?:[a-z0-9][\w.-]*(?::\d+)?\/)*([a-z0-9][\w.-]*):[\w][\w.-]*)(?=\s*\))`, 'gi');
+  return text.replace(re, (m, product: string, open: string, image: string, repo: string) => (repo.toLowerCase() === product.toLowerCase() ? `${product}${open}${image}` : m));
+}
+
 export function saidPlainer38(text: string, names: readonly string[], replicas: (name: string) => number | undefined = () => undefined, products: readonly string[] = []): string {
-  return dataBehind(databaseFields(cpuSaid(commandSaid(replicasTaken(staySaid(removalIdioms(stateArrow(nothingRemoved(text), names), names), names), names, replicas), [...names, ...products]), [...names, ...products]), products));
+  return productNounImage(dataBehind(databaseFields(cpuSaid(commandSaid(replicasTaken(staySaid(removalIdioms(stateArrow(nothingRemoved(text), names), names), names), names, replicas), [...names, ...products]), [...names, ...products]), products)), products);
 }
