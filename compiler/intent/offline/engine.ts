@@ -27,7 +27,7 @@ import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
 import { fillSlots, slotsSaid, unreadParts } from './slot-fill.js';
-import { dangerScore } from './danger-model.js';
+import { DANGER_THRESHOLD, type DangerJudgement, dangerScore } from './danger-model.js';
 import { currentThenNew, newValueOnly } from './values.js';
 import {
   findCidrs,
@@ -729,6 +729,10 @@ function readOnce(input: EngineInput): Proposal {
   const unread = Object.keys(proposal.files).length === 0 ? input.message : leftOut(proposal);
   const named = unread !== undefined ? objectHarm(unread) : undefined;
   if (named !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${named}`, refused: { reason: named }, understood: true };
+  // Round 38: a request read as nothing at all whose words the danger model judges dangerous is
+  // refused, not answered "I did not understand" (docs/intent.md "Not understood and dangerous").
+  const unreadHarm = Object.keys(proposal.files).length === 0 && proposal.understood === false ? modelRefusal(input.message) : undefined;
+  if (unreadHarm !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${unreadHarm}`, refused: { reason: unreadHarm }, understood: true };
   // A removal never adds (firewall-removal.ts, round 32): a rule's removal read as a new rule is not done.
   const added = rulesAddedByRemoval(input.message, input.files, { ...input.files, ...proposal.files });
   if (added.length > 0) {
@@ -782,8 +786,28 @@ export const DANGER_CAUTION_AT = 0.8;
 function modelCaution(message: string): string | undefined {
   const j = dangerScore(message);
   if (j.score < DANGER_CAUTION_AT) return undefined;
-  const words = j.words.filter((w) => !/^[<~]/.test(w)).slice(0, 4).map((w) => `"${w.replace(/_/g, ' ')}"`);
-  return `Careful: this request reads like the ones that harm a machine or hide a change${words.length ? ` (its words ${words.join(', ')})` : ''}. No rule refused it; read the plan before you approve it.`;
+  return `Careful: this request reads like the ones that harm a machine or hide a change${modelWords(j)}. No rule refused it; read the plan before you approve it.`;
+}
+
+/** The words that weighed most in the model's judgement, as the user wrote them (not the placeholders or negation marks): ` (its words "…", …)`. */
+function modelWords(j: DangerJudgement): string {
+  const words = j.words.filter((w) => !/[<~]/.test(w)).slice(0, 4).map((w) => `"${w.replace(/_/g, ' ')}"`);
+  return words.length ? ` (its words ${words.join(', ')})` : '';
+}
+
+/**
+ * The danger model's judgement of a request the engine read as nothing (no change, no answer, not
+ * understood), at the model's own decision threshold. Only there is it a refusal: nothing is lost
+ * to a false one (the request was not going to be planned), and a request no rule could read is
+ * where the guards, which read what a request does, have nothing to go on. On the eval corpus the
+ * ordinary requests read as nothing score at most 0.45; held-out 32's three dangerous ones the
+ * guards missed this way, 0.63–1.0. A left-out part of a planned request is not judged so: parts
+ * such as "shell /bin/zsh" and "sudo yes" score up to 0.96.
+ */
+export function modelRefusal(message: string): string | undefined {
+  const j = dangerScore(message);
+  if (j.score < DANGER_THRESHOLD) return undefined;
+  return `I could not read this request as a change, and it reads like the requests that harm a machine, expose a secret or hide a change${modelWords(j)}. Nothing was changed. If it is harmless, say what should change on the machine in other words (which service, file, user or rule), or configure an LLM provider (see \`claude help\`).`;
 }
 
 /** Set while the answers of a question are judged (`everyAnswerRefused`): an answer's own question is not judged again. */
