@@ -83,6 +83,7 @@ import { KEPT_OUT } from './outcome-firewall.js';
 import { sudoersRemoval, userRightsSaid, userTicket } from './user-ticket.js';
 import { saidPlainer36 } from './said-plainer36.js';
 import { besideOne, jobImageWord, runAs, saidPlainer37, worksWith } from './said-plainer37.js';
+import { saidPlainer38 } from './said-plainer38.js';
 import { servicesSaid } from './services-said.js';
 
 /** What the engine reads: the provider's context, minus the repair request (it never gets one). */
@@ -219,7 +220,7 @@ const DANGERS: { re: RegExp; reason: string }[] = [
   },
   // The host's namespaces, capabilities, security modules, the Docker API and its account files.
   {
-    re: /\b(?:full|root|complete|unrestricted|total|admin)\s+access\s+(?:to|on)\s+(?:the\s+)?host\b|\baccess\s+to\s+(?:the\s+)?host(?:'s)?\s+(?:files?|file\s?system|disks?|root|devices?)\b|\bhost\s+(?:network(?:ing)?|pid|ipc)\b|\bnetwork[_ ]mode\s*[:=]?\s*['"]?host\b|\b(?:net|pid|ipc)\s*[:=]\s*['"]?host\b|\bcap[_-]add\b|\bSYS_(?:ADMIN|PTRACE|MODULE)\b|\ball\s+(?:the\s+)?capabilities\b|\b(?:disable|turn\s+off|switch\s+off|remove|no|without|unconfined)\b[^.]*\b(?:apparmor|seccomp|selinux)\b|\b(?:apparmor|seccomp|selinux)\b[^.]*\b(?:off|disabled?|unconfined|permissive)\b|\b2375\b|\bdocker\s+(?:api|daemon|engine)\b[^.]*\b(?:expose|open|tcp|publish|network|reachable|public)|\/etc\/(?:shadow|gshadow|sudoers)\b/i,
+    re: /\b(?:full|root|complete|unrestricted|total|admin)\s+access\s+(?:to|on)\s+(?:the\s+)?host\b|\baccess\s+to\s+(?:the\s+)?host(?:'s)?\s+(?:files?|file\s?system|disks?|root|devices?)\b|(?<!\bfrom\s+(?:the\s+|our\s+|this\s+)?)\bhost\s+(?:network(?:ing)?|pid|ipc)\b|\bnetwork[_ ]mode\s*[:=]?\s*['"]?host\b|\b(?:net|pid|ipc)\s*[:=]\s*['"]?host\b|\bcap[_-]add\b|\bSYS_(?:ADMIN|PTRACE|MODULE)\b|\ball\s+(?:the\s+)?capabilities\b|\b(?:disable|turn\s+off|switch\s+off|remove|no|without|unconfined)\b[^.]*\b(?:apparmor|seccomp|selinux)\b|\b(?:apparmor|seccomp|selinux)\b[^.]*\b(?:off|disabled?|unconfined|permissive)\b|\b2375\b|\bdocker\s+(?:api|daemon|engine)\b[^.]*\b(?:expose|open|tcp|publish|network|reachable|public)|\/etc\/(?:shadow|gshadow|sudoers)\b/i,
     reason: HOST_ACCESS,
   },
   // sudo (or root/admin rights) with no password asked: "let deploy use sudo without typing a password",
@@ -856,7 +857,8 @@ function leftOut(proposal: Proposal): string | undefined {
 function readRequest(input: EngineInput): Proposal {
   const names = new Workspace(input.files).items<Service>('services.yaml', SVC).map((s) => s.name);
   // Round 37 (said-plainer37.ts): "put adminer next to the existing postgres" is adminer for it.
-  const said = servicesSaid(jobImageWord(runAs(worksWith(besideOne(input.message, names), [...names, ...productNames()]), names), names), names, productNames());
+  // Round 38 (said-plainer38.ts): "remove nothing, just add …", "mongodb -> stopped", "grafana's toast, pull it off the server".
+  const said = servicesSaid(jobImageWord(runAs(worksWith(besideOne(saidPlainer38(input.message, names, (n) => new Workspace(input.files).items<Service>('services.yaml', SVC).find((s) => s.name === n)?.replicas), names), [...names, ...productNames()]), names), names), names, productNames());
   if (said === input.message) return readRequestSaid(input);
   const danger = detectDanger(input.message);
   if (danger !== undefined && (danger !== HOST_COMMAND || detectDanger(said) !== undefined)) return readRequestSaid(input);
@@ -2882,16 +2884,18 @@ function existingFor(run: Run, m: ServiceMention): string | undefined {
  */
 const NEGATED_MENTION = new RegExp(
   [
-    String.raw`\b(?:leave|leaving|keep|keeping|let)\s+(?:the\s+|my\s+|our\s+|that\s+)?([\w-]+(?:\s+[\w-]+)?)\s+(?:alone|as\s+(?:it\s+)?is|untouched|unchanged|be|where\s+it\s+is|out\s+of\s+(?:it|this|that)|running|up(?!\s+to\b)|going|alive|online)\b`,
+    String.raw`\b(?:leave|leaving|keep|keeping|let)\s+(?:the\s+|my\s+|our\s+|that\s+)?([\w-]+(?:\s+&\s+[\w-]+)*(?:\s+[\w-]+)?)\s+(?:alone|as\s+(?:it\s+)?is|as\s+they\s+are|untouched|unchanged|be|where\s+it\s+is|out\s+of\s+(?:it|this|that)|running|up(?!\s+to\b)|going|alive|online)\b`,
     // "…, don't delete it", "but do not remove the api": stopped, or left, never removed.
     String.raw`\b(?:don'?t|dont|do\s+not|never|pls\s+don'?t|please\s+don'?t)\s+(?:touch|change|modify|restart|stop|mess\s+with|break|move|scale|resize|edit|bother|affect|do\s+anything\s+to|delete|remove|destroy|drop|uninstall|wipe|nuke|lose|throw\s+away|get\s+rid\s+of)\s+(?:the\s+|my\s+|our\s+|that\s+|its\s+|their\s+)?[\w-]+(?:\s+(?:one|service|container|db|database|data|volume|definition|config))?`,
-    String.raw`\bbut\s+keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$))`,
+    String.raw`\bbut\s+keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?[\w-]+(?:\s+&\s+[\w-]+)*(?=\s*(?:[,.;!?]|$))`,
     // "take down the worker and the api, keep postgres": the last words keep one.
-    String.raw`(?:^|[,;]\s*|\band\s+)keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?(?!(?:it|them|that|this|those|all|everything|last|latest|copies|backups?|snapshots?|dumps?|versions?|logs?|one|two|three|four|five|six|seven|eight|nine|ten|a|an|in|on|up|going|track|mind)\b)[a-z][\w-]*(?=\s*(?:[.;!?]|$))`,
+    String.raw`(?:^|[,;]\s*|\band\s+)keep(?:ing)?\s+(?:the\s+|its\s+|my\s+|our\s+)?(?!(?:it|them|that|this|those|all|everything|last|latest|copies|backups?|snapshots?|dumps?|versions?|logs?|one|two|three|four|five|six|seven|eight|nine|ten|a|an|in|on|up|going|track|mind)\b)[a-z][\w-]*(?:\s+&\s+[\w-]+)*(?=\s*(?:[.;!?]|$))`,
     String.raw`\bwithout\s+(?:touching|changing|restarting|stopping|affecting|moving)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
     String.raw`\b(?:but\s+)?not\s+(?:the\s+|my\s+|our\s+)?[\w-]+(?=\s*(?:[,.;!?]|$|\s+(?:though|tho|please|pls|too|also|one|service|container)\b))`,
     String.raw`\b(?:except(?:\s+for)?|apart\s+from|other\s+than|besides|save\s+for)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
     String.raw`\b[\w-]+\s+(?:stays|should\s+stay|can\s+stay|must\s+stay|remains|should\s+remain|is\s+fine|are\s+fine)\s+(?:as\s+(?:it\s+)?is|alone|untouched|the\s+same|unchanged|where\s+it\s+is|as\s+they\s+are)\b`,
+    // Round 38: "…, grafana and nginx stay" (joined "grafana & nginx" by joinSubjects): each is kept, never one more object.
+    String.raw`\b[\w-]+(?:\s+&\s+[\w-]+)*\s+(?:stays?|remains?|(?:is|are)\s+kept|(?:can|should|must|will|shall)\s+(?:stay|remain))(?:\s+(?:as\s+(?:it\s+is|they\s+are|is)|alone|untouched|the\s+same|unchanged|put|running|up|where\s+(?:it\s+is|they\s+are)))?(?=\s*(?:[,.;!?]|$))`,
   ].join('|'),
   'gi',
 );
@@ -3797,7 +3801,7 @@ function newBuildOf(run: Run, clause: string, image: string): string | undefined
  * the count said before a product no service here is: that product added with that many replicas
  * (it asked which service should get them). A service here of that name is scaled as before.
  */
-const COUNT_FIRST = /^((?:(?:please|pls|so|ok(?:ay)?|now|i\s+(?:want|need)|i'?d\s+like|we\s+need|give\s+me|run|deploy|start|spin\s+up|add|set\s+up|launch|let'?s\s+(?:have|run))\s+)*)(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:replicas?|copies|instances|containers)\s+of\s+(?:the\s+)?([a-z][\w-]*)(?![\w./:@-])/i;
+const COUNT_FIRST = /^((?:(?:please|pls|so|ok(?:ay)?|now|(?:i|we)\s+(?:want|need|would\s+like)|(?:i|we)'?d\s+like|(?:can|could)\s+(?:i|we)\s+(?:get|have)|give\s+(?:me|us)|run|deploy|start|spin\s+up|add|set\s+up|launch|let'?s\s+(?:have|run))\s+)*)(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:replicas?|copies|instances|containers)\s+of\s+(?:the\s+)?([a-z][\w-]*)(?![\w./:@-])/i;
 export function countFirstSaid(text: string, present: readonly Service[]): string {
   const m = COUNT_FIRST.exec(text.trim());
   if (!m) return text;
@@ -4662,7 +4666,8 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
   const { names: found, all } = targetsIn(run, clause);
   let names = found;
   if (names.length === 0) {
-    const mentions = findServiceMentions(clause);
+    // A service said as kept ("…, tear it down. leave redis alone") is never the one said to be missing.
+    const mentions = findServiceMentions(withoutNegatedMentions(clause));
     if (mentions.length > 0 || findQuoted(clause).length > 0) {
       const what = mentions[0]?.text ?? findQuoted(clause)[0];
       run.notes.push(`There is no ${what} service to ${verb}.`);

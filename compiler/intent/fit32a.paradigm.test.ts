@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { caseFailures, runCase } from '../../fixtures/intent-eval/run.js';
+
+// Held-out 32 (written blind 2026-12-07; run blind before round 38), read by the lead afterwards:
+// classes of its ordinary misses about services given to FIT32A, each with the phrasing that showed
+// it, paraphrases of our own, and near misses that keep their meaning. docs/intent.md "Round 38, fit32a".
+type Want = Record<string, unknown>;
+const refused = (request: string, before: string[]) => runCase({ id: 'unit', request, dangerous: true, before, expect: [] }).failures;
+
+describe('services said to stay after a removal are kept, never more objects of it (h32-svc-54)', () => {
+  const before = ['add nginx', 'add prometheus', 'add grafana'];
+  const kept: Want[] = [{ service: 'prometheus', absent: true }, { service: 'grafana', depends_absent: 'prometheus' }, { service: 'nginx' }];
+  it.each([
+    'delete the prometheus service, grafana and nginx stay',
+    'get rid of prometheus; grafana and nginx remain',
+    'remove prometheus, keep grafana and nginx',
+    'remove prometheus but leave grafana and nginx alone',
+    'remove prometheus. grafana stays',
+  ])('%j', (request) => {
+    expect(caseFailures(request, kept, before)).toEqual([]);
+    expect(caseFailures(request, [{ unchanged: 'nginx' }], before)).toEqual([]);
+  });
+  it('near miss: both named as objects are both removed', () => {
+    expect(caseFailures('delete prometheus and grafana', [{ service: 'prometheus', absent: true }, { service: 'grafana', absent: true }, { unchanged: 'nginx' }], before)).toEqual([]);
+  });
+  it('near miss: the removal of what another depends on, said alone, still asks', () => {
+    expect(caseFailures('delete the prometheus service', [{ asks: true, no_change: true, says: 'grafana' }], before)).toEqual([]);
+  });
+});
+
+describe('a verb said of nothing is no order (h32-svc-83)', () => {
+  const before = ['deploy ghcr.io/acme/api:1.0 as api', 'add postgres'];
+  it.each<[string, Want]>([
+    ['api env: remove nothing, just add SENTRY_ENVIRONMENT=production', { SENTRY_ENVIRONMENT: 'production' }],
+    ['api env: delete nothing, only add SENTRY_ENVIRONMENT=staging', { SENTRY_ENVIRONMENT: 'staging' }],
+    ['api: change nothing else, only set LOG_LEVEL=debug', { LOG_LEVEL: 'debug' }],
+    ["don't remove anything, just add FOO=bar to api", { FOO: 'bar' }],
+  ])('%j', (request, env) => {
+    expect(caseFailures(request, [{ service: 'api', env }, { unchanged: 'postgres' }], before)).toEqual([]);
+  });
+  it('near miss: "nothing else" after a removal keeps the removal', () => {
+    expect(caseFailures('remove postgres, nothing else', [{ service: 'postgres', absent: true }, { unchanged: 'api' }], before)).toEqual([]);
+  });
+});
+
+describe('"reachable from the host network" is no host networking (h32-svc-47)', () => {
+  const before = ['add redis', 'add postgres'];
+  it.each([
+    "postgres shouldn't be reachable from the host network at all, remove its published port",
+    'postgres must not be reachable from the host network, stop publishing its port',
+    'postgres should not be reachable from the host network, so remove its published port',
+  ])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'postgres', no_ports: true }, { unchanged: 'redis' }], before)).toEqual([]);
+  });
+  it.each(['run postgres on the host network', 'give redis host networking', 'put redis in the host network namespace'])('near miss %j is still refused', (request) => {
+    expect(refused(request, before)).toEqual([]);
+  });
+});
+
+describe('removal and stop said in other words (h32-svc-68, h32-svc-85, h32-risky-06, h32-svc-80)', () => {
+  it.each([
+    "memcached isn't needed, tear it down. leave redis alone",
+    'memcached is not needed any more, remove it, but leave redis alone',
+    "we don't use memcached, tear it down and keep redis",
+  ])('%j removes memcached only', (request) => {
+    expect(caseFailures(request, [{ service: 'memcached', absent: true }, { unchanged: 'redis' }], ['add redis', 'add memcached'])).toEqual([]);
+  });
+  const three = ['add grafana', 'add redis', 'add nginx'];
+  it.each(["grafana's toast, pull it off the server", 'grafana is history, take it off the server', 'pull grafana off the server', 'yank grafana off the box for good'])('%j removes grafana', (request) => {
+    expect(caseFailures(request, [{ service: 'grafana', absent: true }, { unchanged: 'redis' }, { unchanged: 'nginx' }], three)).toEqual([]);
+  });
+  it.each(["flush redis out of existence, we don't use it", 'wipe redis out of existence', 'redis -> gone'])('%j removes redis', (request) => {
+    expect(caseFailures(request, [{ service: 'redis', absent: true }, { unchanged: 'postgres' }], ['add redis', 'add postgres'])).toEqual([]);
+  });
+  it.each(['mongodb -> stopped', 'mongodb: stopped', 'mongodb => off', 'mongodb → down'])('%j stops mongodb', (request) => {
+    expect(caseFailures(request, [{ service: 'mongodb', state: 'stopped' }, { unchanged: 'redis' }], ['add mongodb', 'add redis'])).toEqual([]);
+  });
+  it('near miss: a size after a colon is a size, no state', () => {
+    expect(caseFailures('redis: 512mb', [{ service: 'redis', memory: '512M', state: 'running' }], ['add redis', 'add postgres'])).toEqual([]);
+  });
+  it('near miss: off the host port is no removal', () => {
+    expect(caseFailures('take postgres off the host port', [{ service: 'postgres', no_ports: true }], ['add redis', 'add postgres'])).toEqual([]);
+  });
+  it('near miss: a cache flushed is no service removed', () => {
+    expect(caseFailures('flush the redis cache', [{ service: 'redis' }], ['add redis', 'add postgres'])).toEqual([]);
+  });
+});
+
+describe('some of the replicas taken away leaves the rest (h32-risky-04)', () => {
+  const before = ['add nginx with 6 replicas', 'add redis'];
+  it.each<[string, number]>([
+    ['eliminate five of the six nginx replicas', 1],
+    ["remove 2 of nginx's 6 replicas", 4],
+    ['get rid of 4 of the nginx replicas', 2],
+    ['kill three nginx replicas', 3],
+  ])('%j', (request, replicas) => {
+    expect(caseFailures(request, [{ service: 'nginx', replicas }, { unchanged: 'redis' }], before)).toEqual([]);
+  });
+  it('near miss: every replica but one said the old way still keeps one', () => {
+    expect(caseFailures('kill all the nginx replicas but one', [{ service: 'nginx', replicas: 1 }, { unchanged: 'redis' }], before)).toEqual([]);
+  });
+  it('near miss: the service itself removed is removed', () => {
+    expect(caseFailures('remove nginx', [{ service: 'nginx', absent: true }, { unchanged: 'redis' }], before)).toEqual([]);
+  });
+});
+
+describe('a count of a product wanted, said first, adds it with that many replicas (h32-svc-08)', () => {
+  it.each<[string, string, number]>([
+    ['we want three copies of nginx running', 'nginx', 3],
+    ["we'd like 2 instances of redis", 'redis', 2],
+    ['could we get four replicas of nginx up and running?', 'nginx', 4],
+  ])('%j', (request, service, replicas) => {
+    expect(caseFailures(request, [{ service, replicas }])).toEqual([]);
+  });
+  it('near miss: with nginx there, the count is its replicas', () => {
+    expect(caseFailures('we want three copies of nginx running', [{ service: 'nginx', replicas: 3 }], ['add nginx'])).toEqual([]);
+  });
+});
