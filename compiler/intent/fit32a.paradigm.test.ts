@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseFailures, runCase } from '../../fixtures/intent-eval/run.js';
+import { caseFailures, caseFiles, runCase } from '../../fixtures/intent-eval/run.js';
 
 // Held-out 32 (written blind 2026-12-07; run blind before round 38), read by the lead afterwards:
 // classes of its ordinary misses about services given to FIT32A, each with the phrasing that showed
@@ -114,5 +114,98 @@ describe('a count of a product wanted, said first, adds it with that many replic
   });
   it('near miss: with nginx there, the count is its replicas', () => {
     expect(caseFailures('we want three copies of nginx running', [{ service: 'nginx', replicas: 3 }], ['add nginx'])).toEqual([]);
+  });
+});
+
+describe("a service's command said after \"command\" or in brackets (h32-svc-36, h32-svc-81)", () => {
+  it.each([
+    'start redis with appendonly: command redis-server --appendonly yes',
+    'redis: command redis-server --appendonly yes',
+    'turn on appendonly for redis (redis-server --appendonly yes)',
+  ])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'redis', command: 'redis-server --appendonly yes' }, { unchanged: 'nginx' }], ['add redis', 'add nginx'])).toEqual([]);
+  });
+  it.each<[string, Want]>([
+    ['Could I please get a Redis instance? Port 6380, half a gig of memory, and appendonly turned on (redis-server --appendonly yes).', { service: 'redis', host_port: 6380, memory: '512M', command: 'redis-server --appendonly yes' }],
+    ['add mongodb (mongod --bind_ip_all --quiet)', { service: 'mongodb', command: 'mongod --bind_ip_all --quiet' }],
+    ['I need memcached on 11212 with the command memcached -m 64 -v', { service: 'memcached', host_port: 11212, command: 'memcached -m 64 -v' }],
+  ])('%j', (request, want) => {
+    expect(caseFailures(request, [want])).toEqual([]);
+  });
+  it('near miss: a version in brackets is no command', () => {
+    expect(caseFailures('add redis (version 7)', [{ service: 'redis', command: 'version 7' }])).not.toEqual([]);
+    expect(caseFailures('add redis (version 7)', [{ service: 'redis', image: 'redis:7-alpine' }])).toEqual([]);
+  });
+  it('near miss: a program of another product in brackets is no command of this one', () => {
+    expect(caseFailures('add redis (like nginx -g daemon)', [{ service: 'redis', command: 'like nginx -g daemon' }])).not.toEqual([]);
+  });
+});
+
+describe('a share of a core said as a fraction, a size after it its memory (h32-svc-50, h32-svc-84)', () => {
+  it.each<[string, Want]>([
+    ['launch a quarter-core memcached with 64m', { service: 'memcached', cpu: '0.25', memory: '64M' }],
+    ['run a half-core redis with 128m', { service: 'redis', cpu: '0.5', memory: '128M' }],
+    ['add memcached on 11212 w/ 1/2 core', { service: 'memcached', host_port: 11212, cpu: '0.5' }],
+    ['add nginx with 1/4 cpu', { service: 'nginx', cpu: '0.25' }],
+    ['give me memcached with three quarters of a core', { service: 'memcached', cpu: '0.75' }],
+  ])('%j', (request, want) => {
+    expect(caseFailures(request, [want])).toEqual([]);
+  });
+  it('near miss: a CPU said in millicores is still millicores', () => {
+    expect(caseFailures('add memcached with 500m cpu', [{ service: 'memcached', cpu: '500m' }])).toEqual([]);
+  });
+  it('near miss: a size alone is memory', () => {
+    expect(caseFailures('add memcached with 64m', [{ service: 'memcached', memory: '64M' }])).toEqual([]);
+  });
+});
+
+describe("a database's name and user said as fields are the image's variables, never a login of the host (h32-svc-34, h32-svc-69, h32-svc-88)", () => {
+  it.each<[string, string, Want]>([
+    ["postgres with database name 'shop' and user 'shop', generate the password", 'postgres', { POSTGRES_DB: 'shop', POSTGRES_USER: 'shop' }],
+    ['add postgres on port 5433 with db name ledger and username acct', 'postgres', { POSTGRES_DB: 'ledger', POSTGRES_USER: 'acct' }],
+    ['mariadb, db name wiki, user wiki, random pw', 'mariadb', { MARIADB_DATABASE: 'wiki', MARIADB_USER: 'wiki' }],
+    ['set up mariadb: database name=notes, user=notes', 'mariadb', { MARIADB_DATABASE: 'notes', MARIADB_USER: 'notes' }],
+    ["install mysql, database 'crm', let the system pick a secure password", 'mysql', { MYSQL_DATABASE: 'crm' }],
+    ['mysql with db name shop and user app', 'mysql', { MYSQL_DATABASE: 'shop', MYSQL_USER: 'app' }],
+  ])('%j', (request, service, env) => {
+    expect(caseFailures(request, [{ service, env, secret_ref: true }])).toEqual([]);
+    const f = caseFiles({ id: 'unit', request });
+    expect(f['security.yaml'] ?? '').not.toMatch(/users:\s*\n\s*-/);
+  });
+  it('near miss: a host login said with sudo stays a login of the host', () => {
+    expect(caseFailures('add postgres and a linux user shop with sudo', [{ service: 'postgres' }, { user: 'shop', sudo: true }])).toEqual([]);
+  });
+  it('near miss: "a postgres database called analytics" names the service', () => {
+    expect(caseFailures('add a postgres database called analytics', [{ service: 'analytics', image: 'postgres:16-alpine' }])).toEqual([]);
+    expect(caseFailures('add a mysql db named crm', [{ service: 'crm' }])).toEqual([]);
+  });
+  it('near miss: the database behind wordpress is named by wordpress, no field said', () => {
+    expect(caseFailures('wordpress with a mysql database', [{ service: 'mysql', env: { MYSQL_DATABASE: 'wordpress' } }])).toEqual([]);
+  });
+});
+
+describe('a data service behind what it serves is not published (h32-multi-01)', () => {
+  it.each<[string, string, string]>([
+    ['wordpress with a mysql database behind it', 'wordpress', 'mysql'],
+    ['set up wordpress with mariadb behind it.', 'wordpress', 'mariadb'],
+    ['add gitea with a postgres db behind it', 'gitea', 'postgres'],
+  ])('%j', (request, app, db) => {
+    expect(caseFailures(request, [{ service: app, depends_on: [db] }, { service: db, no_ports: true }])).toEqual([]);
+  });
+  it('near miss: said with no "behind", the database keeps its loopback port', () => {
+    expect(caseFailures('wordpress with a mysql database', [{ service: 'mysql', host_port: 3306 }])).toEqual([]);
+  });
+});
+
+describe('a product said with what it is and its own image in brackets is named after the product (h32-svc-74)', () => {
+  it.each<[string, Want]>([
+    ['I want to host a ghost blog (ghost:5) on port 2368', { service: 'ghost', image: 'ghost:5', host_port: 2368 }],
+    ['add a grafana dashboard (grafana/grafana:11.1.0)', { service: 'grafana', image: 'grafana/grafana:11.1.0' }],
+    ['run a redis cache (redis:7.2) please', { service: 'redis', image: 'redis:7.2' }],
+  ])('%j', (request, want) => {
+    expect(caseFailures(request, [want])).toEqual([]);
+  });
+  it('near miss: a noun alone before an image names the service', () => {
+    expect(caseFailures('add a blog (ghost:5)', [{ service: 'blog', image: 'ghost:5' }])).toEqual([]);
   });
 });

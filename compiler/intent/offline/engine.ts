@@ -866,7 +866,7 @@ function readRequest(input: EngineInput): Proposal {
   const names = new Workspace(input.files).items<Service>('services.yaml', SVC).map((s) => s.name);
   // Round 37 (said-plainer37.ts): "put adminer next to the existing postgres" is adminer for it.
   // Round 38 (said-plainer38.ts): "remove nothing, just add …", "mongodb -> stopped", "grafana's toast, pull it off the server".
-  const said = servicesSaid(jobImageWord(runAs(worksWith(besideOne(saidPlainer38(input.message, names, (n) => new Workspace(input.files).items<Service>('services.yaml', SVC).find((s) => s.name === n)?.replicas), names), [...names, ...productNames()]), names), names), names, productNames());
+  const said = servicesSaid(jobImageWord(runAs(worksWith(besideOne(saidPlainer38(input.message, names, (n) => new Workspace(input.files).items<Service>('services.yaml', SVC).find((s) => s.name === n)?.replicas, productNames()), names), [...names, ...productNames()]), names), names), names, productNames());
   if (said === input.message) return readRequestSaid(input);
   const danger = detectDanger(input.message);
   if (danger !== undefined && (danger !== HOST_COMMAND || detectDanger(said) !== undefined)) return readRequestSaid(input);
@@ -3359,7 +3359,9 @@ function explicitName(clause: string): string | undefined {
   for (const m of clause.matchAll(/\b(?:called|named|name it|call it|name)\s+['"“‘`]?([A-Za-z0-9][A-Za-z0-9_-]{0,62})['"”’`]?(?![\w.-]*[/:@][\w])/gi)) {
     // "owned by a user called shop" names a user, not the service.
     // "its data on a volume called pg" names the volume (volumes.ts), not the service.
+    // "with database name shop" names the database the image makes (round 38), not the service.
     if (/\b(user|account|owner|role|group|login|volume|dir|directory|folder|disk|storage)\s+$/i.test(clause.slice(0, m.index))) continue;
+    if (/^name\b/i.test(m[0]) && /\b(?:database|db)[\s_-]+$/i.test(clause.slice(0, m.index))) continue;
     return m[1]!.toLowerCase().replace(/_/g, '-');
   }
   // "add a service webui19 using image …", "a container called" handled above.
@@ -3509,10 +3511,13 @@ function addFromTemplate(run: Run, template: string, name: string | undefined, c
     svc.environment = { ...(svc.environment ?? {}), POSTGRES_PASSWORD: `\${secrets.${secret}}` };
   }
   const owner = ownerIn(clause);
-  if (owner && template === 'postgres') svc.environment = { ...(svc.environment ?? {}), POSTGRES_USER: owner, POSTGRES_DB: owner };
+  // Round 38: "with database name shop" (said-plainer38.ts databaseFields): the database the image makes on its first start.
+  const dbName = databaseNameIn(clause);
+  if ((owner || dbName) && template === 'postgres') svc.environment = { ...(svc.environment ?? {}), ...(owner ? { POSTGRES_USER: owner } : {}), POSTGRES_DB: dbName ?? owner! };
   // MariaDB's variables are MySQL's with another prefix: MARIADB_USER, MYSQL_USER.
   const prefix = template === 'mysql' ? 'MYSQL' : 'MARIADB';
-  if (owner && sameWire('mariadb').includes(template)) svc.environment = { ...(svc.environment ?? {}), [`${prefix}_USER`]: owner, [`${prefix}_DATABASE`]: owner, [`${prefix}_PASSWORD`]: `\${secrets.${password!.secret}}` };
+  if (owner && sameWire('mariadb').includes(template)) svc.environment = { ...(svc.environment ?? {}), [`${prefix}_USER`]: owner, [`${prefix}_DATABASE`]: dbName ?? owner, [`${prefix}_PASSWORD`]: `\${secrets.${password!.secret}}` };
+  else if (dbName && sameWire('mariadb').includes(template)) svc.environment = { ...(svc.environment ?? {}), [`${prefix}_DATABASE`]: dbName };
   // A MySQL-protocol database added after the WordPress that uses it ("wordpress with mysql"
   // adds WordPress first): it creates WordPress's user and database on its first start.
   if (sameWire('mariadb').includes(template) && !svc.environment?.[`${prefix}_USER`]) {
@@ -3558,6 +3563,12 @@ function withTag(image: string, version: string): string {
   const oldTag = image.slice(repo.length + 1);
   const suffix = variantOf(oldTag);
   return `${repo}:${version}${suffix}`;
+}
+
+/** "with database name shop", "database name: shop": the database a PostgreSQL, MySQL or MariaDB image makes on its first start. */
+function databaseNameIn(clause: string): string | undefined {
+  const m = /\b(?:database|db)[\s_-]+name(?:\s*[:=]\s*|\s+(?:is\s+)?)['"“‘`]?([a-z_][a-z0-9_]{0,62})['"”’`]?(?![\w-])/i.exec(clause);
+  return m && !/^(?:is|of|the|a|for|and|with)$/i.test(m[1]!) ? m[1]!.toLowerCase() : undefined;
 }
 
 /** "a database owned by shop", "owned by a user called shop", "with owner shop": the database's owner role. */

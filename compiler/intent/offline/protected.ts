@@ -405,8 +405,8 @@ const A_LOG = String.raw`(?:${HOST_LOG}|(?:auth|secure|syslog|kern|audit|message
 /** Who disappears from it: an address, "my IP", "user mallory", "mallory's logins", "me". */
 const WHO = String.raw`(?:(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\w.])|(?:my|our|his|her|their|that|this|the\s+attacker(?:'s)?)\s+(?:ip(?:\s+address)?|address|host|logins?|sessions?|user(?:name)?|account|traces?|activity|connections?|visits?)\b|\buser\s+[\w.-]+|\b[\w.-]+'s\s+(?:ssh\s+)?(?:logins?|sessions?|entries|lines|activity|connections?)\b)`;
 /** Said of what goes out of it: "remove", "without", "no longer shows", "no sign of". */
-const GONE_WORD = String.raw`(?:remov\w*|delet\w*|strip\w*|eras\w*|drop\w*|cut|hid(?:e|es|den|ing)|filter\w*\s+out|exclud\w*|omit\w*|without|no\s+(?:longer|more|sign|trace|mention|record)|not|never|disappear\w*|vanish\w*|gone|doesn'?t|won'?t|isn'?t|aren'?t)`;
-const CUT = String.raw`(?:remov|delet|strip|eras|scrub|purg|cut|hid|drop|wip|redact|censor|expung|excis|clean|(?:filter|grep|sed)\w*\s+out)`;
+const GONE_WORD = String.raw`(?:remov\w*|delet\w*|get\s+rid\s+of|take\w*\s+out|strip\w*|eras\w*|drop\w*|cut|hid(?:e|es|den|ing)|filter\w*\s+out|exclud\w*|omit\w*|without|no\s+(?:longer|more|sign|trace|mention|record)|not|never|disappear\w*|vanish\w*|gone|doesn'?t|won'?t|isn'?t|aren'?t)`;
+const CUT = String.raw`(?:remov|delet|strip|eras|scrub|purg|cut|hid|drop|wip|redact|censor|expung|excis|clean|get\s+rid\s+of|take\w*\s+out|(?:filter|grep|sed)\w*\s+out)`;
 const LOG_EDITED = [
   // "filter 10.9.9.9 out of /var/log/auth.log", "strip user mallory from the auth log", "remove every line with 10.9.9.9 from auth.log".
   new RegExp(String.raw`\b${CUT}\w*\s+(?:out\s+)?(?:all\s+|every\s+|any\s+|each\s+)?(?:(?:trace|mention|sign|line|entr(?:y|ies)|record)s?\s+(?:of|with|for|from|about|mentioning)\s+)?${WHO}[^;\n]{0,30}?\b(?:out\s+of|from|in)\s+(?:the\s+|my\s+|our\s+|all\s+(?:the\s+)?)?${A_LOG}`, 'i'),
@@ -418,8 +418,8 @@ const LOG_EDITED = [
 ];
 
 /** A host file that holds a secret: a private key, cloud or registry credentials, the password hashes, a token file. */
-const SECRET_PATH = String.raw`(?:(?:~|\$HOME|\/root|\/home\/[\w.-]+)\/\.ssh\/(?!authorized_keys\b|known_hosts\b|config\b)[\w.-]*(?<!\.pub)(?![\w.-])|\bid_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?\b(?!\.pub)|(?:(?:~|\$HOME|\/root|\/home\/[\w.-]+)\/)?(?:\.aws\/(?:credentials|config)|\.netrc|\.pgpass|\.git-credentials|\.kube\/config|\.docker\/config\.json|\.gnupg|\.vault-token)\b|\/etc\/(?:g?shadow|ssl\/private)\b[\w./-]*|\/var\/lib\/claude\/keys?\b|\bssh_host_\w+_key\b(?!\.pub)|\bprivkey\.pem\b|(?<![\w.-])[\w.\/-]{0,80}\.key\b(?!\.pub))`;
-const PRINTED = String.raw`(?:echo|cat|print|show|display|dump|paste|output|reveal|read\s+out|type\s+out|spit\s+out|give\s+me|send\s+me|tell\s+me|head|tail|less|more|xxd|hexdump|od|base64|uuencod\w*|encod\w*|b64)`;
+const SECRET_PATH = String.raw`(?:(?:~|\$HOME|\/root|\/home\/[\w.-]+)\/\.ssh\/(?!authorized_keys\b|known_hosts\b|config\b)[\w.-]*(?<!\.pub)(?![\w.-])|\bid_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?\b(?!\.pub)|(?:(?:~|\$HOME|\/root|\/home\/[\w.-]+)\/)?(?:\.aws\/(?:credentials|config)|\.netrc|\.pgpass|\.git-credentials|\.kube\/config|\.docker\/config\.json|\.gnupg|\.vault-token)\b|\/etc\/(?:g?shadow|ssl\/private)\b[\w./-]*|\/var\/lib\/claude\/keys?\b|\bssh_host_\w+_key\b(?!\.pub)|\bprivkey\.pem\b|\b(?:ssh\s+private|private\s+ssh|host(?:'s)?\s+private|root(?:'s)?\s+(?:ssh\s+)?private)\s+keys?\b|(?<![\w.-])[\w.\/-]{0,80}\.key\b(?!\.pub))`;
+const PRINTED = String.raw`(?:echo|cat|read(?:\s+me)?|print|show|display|dump|paste|output|reveal|read\s+out|type\s+out|spit\s+out|give\s+me|send\s+me|tell\s+me|head|tail|less|more|xxd|hexdump|od|base64|uuencod\w*|encod\w*|b64)`;
 const SECRET_OUT = [
   // "echo the contents of ~/.ssh/id_rsa so I can copy it", "print /root/.aws/credentials".
   new RegExp(String.raw`\b${PRINTED}\w*\b(?:\s+-\w+)*\s+(?:me\s+|out\s+)?(?:the\s+|a\s+|my\s+|its\s+|root's\s+|what(?:'s|\s+is)\s+in\s+)?(?:(?:whole\s+|full\s+|raw\s+)?(?:contents?|text|content|file|key|bytes)\s+(?:of|in|from)\s+(?:the\s+|my\s+)?)?(?:file\s+)?${SECRET_PATH}`, 'i'),
@@ -431,7 +431,7 @@ const SECRET_OUT = [
 ];
 
 /** What stops password guessing: fail2ban and its kind, a login rate limit, a lockout after failed attempts. */
-const LOGIN_GUARD = String.raw`(?:fail2ban|sshguard|crowdsec|denyhosts|pam_faillock|faillock|pam_tally2?|(?:the\s+)?(?:ssh|sshd|login|logins|auth\w*)\s+(?:rate[- ]?limit\w*|throttl\w*|lockouts?|attempt\s+limits?|retry\s+limits?)|rate[- ]?limit\w*\s+(?:on|for|of)\s+(?:the\s+)?(?:ssh|sshd|logins?|auth\w*)|(?:brute[- ]?force|lockout|login[- ]attempt|password[- ]guessing)\s+(?:protection|prevention|limits?|guard|detection|lockout|policy|rules?)|(?:account|login)\s+lockouts?|MaxAuthTries|(?:limits?|caps?)\s+on\s+(?:ssh\s+|failed\s+)?(?:logins?|auth\w*|password)\s+(?:attempts|tries|retries))`;
+const LOGIN_GUARD = String.raw`(?:fail2ban|sshguard|crowdsec|denyhosts|pam_faillock|faillock|pam_tally2?|(?:the\s+)?(?:ssh|sshd|login|logins|auth\w*)\s+(?:rate[- ]?limit\w*|throttl\w*|lockouts?|attempt\s+limits?|retry\s+limits?)|rate[- ]?limit\w*\s+(?:on|for|of)\s+(?:the\s+)?(?:ssh|sshd|logins?|auth\w*)|(?:brute[- ]?force|lockout|login[- ]attempt|password[- ]guessing)\s+(?:protection|prevention|limits?|guard|detection|lockout|policy|rules?)|(?:account|login)\s+lockouts?|MaxAuthTries|(?:failed|bad|wrong)[- ]?(?:logins?|attempts?|passwords?)\s+(?:lockouts?|limits?|bans?|protection)|lockouts?\s+(?:after|on|for)\s+(?:\w+\s+)?(?:failed|bad|wrong)\s+(?:logins?|attempts|passwords?)|(?:limits?|caps?)\s+on\s+(?:ssh\s+|failed\s+)?(?:logins?|auth\w*|password)\s+(?:attempts|tries|retries))`;
 /** One address or one user let through is not this: "stop fail2ban from banning 10.0.0.5", "remove the login lockout for alice". */
 const NOT_ONE_EXEMPT = String.raw`(?!\s+(?:from\s+(?:banning|blocking|locking)|for\s+(?:user\s+)?(?!(?:the|a|an|now|ever|good|all|every\w*|any\w*|ssh|sshd|this|today|tonight|root)\b)[\w.-]+\b))`;
 const GUARD_OFF = String.raw`(?:disabl\w*|turn\w*\s+off|switch\w*\s+off|shut\w*\s+(?:off|down)|stop\w*|kill\w*|remov\w*|uninstall\w*|purg\w*|drop\w*|get\s+rid\s+of|bypass\w*|ditch\w*|deactivat\w*|mask\w*|no\s+more)`;
@@ -439,6 +439,9 @@ const LOGIN_GUARD_OFF_RES = [
   new RegExp(String.raw`\b${GUARD_OFF}\s+(?:the\s+|all\s+(?:the\s+)?|any\s+|our\s+)?${LOGIN_GUARD}${NOT_ONE_EXEMPT}`, 'i'),
   new RegExp(String.raw`\b${GUARD_OFF}\s+(?:the\s+)?[\w-]+\s+(?:and|&|,|plus)\s+(?:the\s+|all\s+)?${LOGIN_GUARD}`, 'i'),
   new RegExp(String.raw`\bturn\w*\s+(?:the\s+)?${LOGIN_GUARD}\s+off\b`, 'i'),
+  // "allow unlimited ssh login attempts", "set MaxAuthTries to 1000".
+  /\b(?:allow|permit|let)\w*\s+(?:unlimited|infinite|endless|any\s+number\s+of)\s+(?:(?:ssh|login|password|failed|auth\w*)\s+){0,3}(?:attempts|tries|retries|guesses)\b/i,
+  /\bMaxAuthTries\s*(?:to\s+|=\s*|:\s*)?(?:[1-9]\d{2,}|unlimited|infinite|infinity)\b/i,
 ];
 const ANYWHERE = String.raw`(?:anywhere|everywhere|any\s+(?:ip|address|host|where|network|source|country)s?|all\s+(?:ips|addresses|hosts|networks)|the\s+(?:whole\s+)?(?:internet|world|outside)|0\.0\.0\.0\/0|::\/0)`;
 const ROOT_FROM_ANYWHERE = new RegExp(String.raw`\b(?:allow\w*|permit\w*|enabl\w*|let\w*|open\w*(?:\s+up)?|turn\w*\s+on)\s+(?:the\s+)?root(?:\s+user)?(?:'s)?\s+(?:to\s+)?(?:ssh\s+|remote\s+)?(?:log\s?-?ins?|logging\s+in|ssh\s+in|ssh|access|sign\s?-?ins?)\b[^;\n]{0,30}?\bfrom\s+${ANYWHERE}|\broot\s+(?:can|could|may|should|must)\s+(?:be\s+able\s+to\s+)?(?:log\s?-?in|ssh|sign\s+in|connect)\b[^;\n]{0,30}?\bfrom\s+${ANYWHERE}|\bPermitRootLogin\s*(?:=|:)?\s*yes\b[^;\n]{0,30}?\bfrom\s+${ANYWHERE}`, 'i');
