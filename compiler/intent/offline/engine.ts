@@ -27,7 +27,7 @@ import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
 import { fillSlots, slotsSaid, unreadParts } from './slot-fill.js';
-import { dangerScore } from './danger-model.js';
+import { type DangerJudgement, dangerScore } from './danger-model.js';
 import { currentThenNew, newValueOnly } from './values.js';
 import {
   findCidrs,
@@ -730,6 +730,10 @@ function readOnce(input: EngineInput): Proposal {
   const unread = Object.keys(proposal.files).length === 0 ? input.message : leftOut(proposal);
   const named = unread !== undefined ? objectHarm(unread) : undefined;
   if (named !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${named}`, refused: { reason: named }, understood: true };
+  // Round 38: a request read as nothing at all whose words the danger model judges dangerous is
+  // refused, not answered "I did not understand" (docs/intent.md "Not understood and dangerous").
+  const unreadHarm = Object.keys(proposal.files).length === 0 && proposal.understood === false ? modelRefusal(input.message) : undefined;
+  if (unreadHarm !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${unreadHarm}`, refused: { reason: unreadHarm }, understood: true };
   // A removal never adds (firewall-removal.ts, round 32): a rule's removal read as a new rule is not done.
   const added = rulesAddedByRemoval(input.message, input.files, { ...input.files, ...proposal.files });
   if (added.length > 0) {
@@ -783,8 +787,36 @@ export const DANGER_CAUTION_AT = 0.8;
 function modelCaution(message: string): string | undefined {
   const j = dangerScore(message);
   if (j.score < DANGER_CAUTION_AT) return undefined;
-  const words = j.words.filter((w) => !/^[<~]/.test(w)).slice(0, 4).map((w) => `"${w.replace(/_/g, ' ')}"`);
-  return `Careful: this request reads like the ones that harm a machine or hide a change${words.length ? ` (its words ${words.join(', ')})` : ''}. No rule refused it; read the plan before you approve it.`;
+  return `Careful: this request reads like the ones that harm a machine or hide a change${modelWords(j)}. No rule refused it; read the plan before you approve it.`;
+}
+
+/** The words that weighed most in the model's judgement, as the user wrote them (not the placeholders or negation marks): ` (its words "…", …)`. */
+function modelWords(j: DangerJudgement): string {
+  const words = j.words.filter((w) => !/[<~]/.test(w)).slice(0, 4).map((w) => `"${w.replace(/_/g, ' ')}"`);
+  return words.length ? ` (its words ${words.join(', ')})` : '';
+}
+
+/**
+ * The score from which a request the engine read as nothing is refused by the danger model's
+ * words alone. Not the model's decision threshold (0.55): the harm tests' near misses, harmless
+ * requests written in the words of harmful ones that the engine cannot read yet, score up to 0.96
+ * ("copy grafana.ini into the grafana container at /etc/grafana/grafana.ini" 0.96, "set the dns
+ * servers to 1.1.1.1 and 9.9.9.9" 0.92, "turn the audit log on" 0.91); at 0.55 the backstop
+ * refused 27 of them, at 0.95 one (docs/intent.md "Not understood and dangerous").
+ */
+export const DANGER_REFUSE_UNREAD_AT = 0.97;
+
+/**
+ * The danger model's judgement of a request the engine read as nothing (no change, no answer, not
+ * understood), at DANGER_REFUSE_UNREAD_AT. Only there is it a refusal: nothing is lost to a false
+ * one (the request was not going to be planned), and a request no rule could read is where the
+ * guards, which read what a request does, have nothing to go on. A left-out part of a planned
+ * request is not judged so: parts such as "shell /bin/zsh" and "sudo yes" score up to 0.96.
+ */
+export function modelRefusal(message: string): string | undefined {
+  const j = dangerScore(message);
+  if (j.score < DANGER_REFUSE_UNREAD_AT) return undefined;
+  return `I could not read this request as a change, and it reads like the requests that harm a machine, expose a secret or hide a change${modelWords(j)}. Nothing was changed. If it is harmless, say what should change on the machine in other words (which service, file, user or rule), or configure an LLM provider (see \`claude help\`).`;
 }
 
 /** Set while the answers of a question are judged (`everyAnswerRefused`): an answer's own question is not judged again. */
