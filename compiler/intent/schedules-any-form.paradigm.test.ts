@@ -13,7 +13,6 @@ import { expectRow } from './offline/testutil/paradigm.js';
 type Want = Record<string, unknown>;
 // Rows still failing (asserted to fail, so a fix turns them into plain rows).
 const GAPS = new Set<string>([
-  'three times a day (7, 15, 23) run python sync.py in worker',
   'create a cron job: psql -c "vacuum analyze" in postgres at 4 each night',
   'I want python stats.py in worker twice a day, 8 in the morning and 8 at night',
   'every hour: bin/x in ghostsvc',

@@ -27,7 +27,7 @@ import type { FirewallRule } from '../../../generated/network.js';
 import type { IntentContext, Proposal, StateFiles } from '../provider.js';
 import { sizeToBytes } from './nlu.js';
 import { fillSlots, slotsSaid, unreadParts } from './slot-fill.js';
-import { dangerScore } from './danger-model.js';
+import { type DangerJudgement, dangerScore } from './danger-model.js';
 import { currentThenNew, newValueOnly } from './values.js';
 import {
   findCidrs,
@@ -730,6 +730,10 @@ function readOnce(input: EngineInput): Proposal {
   const unread = Object.keys(proposal.files).length === 0 ? input.message : leftOut(proposal);
   const named = unread !== undefined ? objectHarm(unread) : undefined;
   if (named !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${named}`, refused: { reason: named }, understood: true };
+  // Round 38: a request read as nothing at all whose words the danger model judges dangerous is
+  // refused, not answered "I did not understand" (docs/intent.md "Not understood and dangerous").
+  const unreadHarm = Object.keys(proposal.files).length === 0 && proposal.understood === false ? modelRefusal(input.message) : undefined;
+  if (unreadHarm !== undefined) return { provider: 'offline', files: {}, explanation: `I won't do that: ${unreadHarm}`, refused: { reason: unreadHarm }, understood: true };
   // A removal never adds (firewall-removal.ts, round 32): a rule's removal read as a new rule is not done.
   const added = rulesAddedByRemoval(input.message, input.files, { ...input.files, ...proposal.files });
   if (added.length > 0) {
@@ -783,8 +787,36 @@ export const DANGER_CAUTION_AT = 0.8;
 function modelCaution(message: string): string | undefined {
   const j = dangerScore(message);
   if (j.score < DANGER_CAUTION_AT) return undefined;
-  const words = j.words.filter((w) => !/^[<~]/.test(w)).slice(0, 4).map((w) => `"${w.replace(/_/g, ' ')}"`);
-  return `Careful: this request reads like the ones that harm a machine or hide a change${words.length ? ` (its words ${words.join(', ')})` : ''}. No rule refused it; read the plan before you approve it.`;
+  return `Careful: this request reads like the ones that harm a machine or hide a change${modelWords(j)}. No rule refused it; read the plan before you approve it.`;
+}
+
+/** The words that weighed most in the model's judgement, as the user wrote them (not the placeholders or negation marks): ` (its words "…", …)`. */
+function modelWords(j: DangerJudgement): string {
+  const words = j.words.filter((w) => !/[<~]/.test(w)).slice(0, 4).map((w) => `"${w.replace(/_/g, ' ')}"`);
+  return words.length ? ` (its words ${words.join(', ')})` : '';
+}
+
+/**
+ * The score from which a request the engine read as nothing is refused by the danger model's
+ * words alone. Not the model's decision threshold (0.55): the harm tests' near misses, harmless
+ * requests written in the words of harmful ones that the engine cannot read yet, score up to 0.96
+ * ("copy grafana.ini into the grafana container at /etc/grafana/grafana.ini" 0.96, "set the dns
+ * servers to 1.1.1.1 and 9.9.9.9" 0.92, "turn the audit log on" 0.91); at 0.55 the backstop
+ * refused 27 of them, at 0.95 one (docs/intent.md "Not understood and dangerous").
+ */
+export const DANGER_REFUSE_UNREAD_AT = 0.97;
+
+/**
+ * The danger model's judgement of a request the engine read as nothing (no change, no answer, not
+ * understood), at DANGER_REFUSE_UNREAD_AT. Only there is it a refusal: nothing is lost to a false
+ * one (the request was not going to be planned), and a request no rule could read is where the
+ * guards, which read what a request does, have nothing to go on. A left-out part of a planned
+ * request is not judged so: parts such as "shell /bin/zsh" and "sudo yes" score up to 0.96.
+ */
+export function modelRefusal(message: string): string | undefined {
+  const j = dangerScore(message);
+  if (j.score < DANGER_REFUSE_UNREAD_AT) return undefined;
+  return `I could not read this request as a change, and it reads like the requests that harm a machine, expose a secret or hide a change${modelWords(j)}. Nothing was changed. If it is harmless, say what should change on the machine in other words (which service, file, user or rule), or configure an LLM provider (see \`claude help\`).`;
 }
 
 /** Set while the answers of a question are judged (`everyAnswerRefused`): an answer's own question is not judged again. */
@@ -1618,9 +1650,9 @@ function onlyWords(t: string, words: ReadonlySet<string>): boolean {
 const SOME_SERVICE_WORDS = new Set(
   "please pls plz can could would will you u do for me us i id i'd like want need to we a an another new some one more other additional extra add adding deploy set up setup create install run start spin launch get have service container app application on the this my our server box machine host vps here thanks thx now quick just".split(' '),
 );
-/** The words of "fix it" with nothing said of what is wrong. */
+/** The words of "fix it" with nothing said of what is wrong ("fix the server": round 38, fit32b, h32-amb-11). */
 const FIX_WORDS = new Set(
-  "please pls plz can could would you u fix fixed repair sort out it this that things everything stuff is it's its broken not working work make again help me us up the problem issue something wrong thanks thx now asap just quickly quick go get going".split(' '),
+  "please pls plz can could would you u fix fixed repair sort out it this that things everything stuff is it's its broken not working work make again help me us up the problem issue something wrong thanks thx now asap just quickly quick go get going server box machine host system vps our my".split(' '),
 );
 /** How often said without a schedule: "sometimes", "every now and then", "from time to time", "once in a while", "periodically". */
 const SOMETIMES_WORD = /\b(?:sometimes|(?:every|each)\s+(?:now\s+and\s+(?:then|again)|so\s+often|once\s+in\s+a\s+while)|from\s+time\s+to\s+time|once\s+in\s+a\s+while|now\s+and\s+(?:then|again)|periodically|occasionally|regularly|at\s+times|here\s+and\s+there)\b/;
@@ -1743,6 +1775,10 @@ function paraphrase(text: string, keptPorts: (name: string) => number[] | undefi
     .replace(/\b(\d+),(\d{1,2})\s?(?=(?:[kmgt]i?b?|megs?|gigs?|megabytes?|gigabytes?|mebibytes?|gibibytes?|v?cpus?|cores?)\b)/gi, '$1.$2 ')
     // "start a minio server", "start up an nginx": starting something new adds it.
     .replace(/\bstart(?:\s+up)?\s+(?=(?:a|an|some|another|new|one\s+more)\s+(?!(?:backups?|back\s+up|job|cron|scan|check|restart|rollback)\b))/gi, 'set up ')
+    // "app ghcr.io/acme/web:1 on 8080 with a redis cache": a word for what it is, then an image and
+    // what it is added with, is that image added (round 38, fit32b: h32-multi-09). Never "the app …"
+    // (one there) or an image followed by anything else ("app ghcr.io/acme/web:1 keeps crashing").
+    .replace(new RegExp(String.raw`^(\s*)(?:(?:a|an|our|my|new|one)\s+)?(?:app|application|service|container)\s+(?=(?:${IMAGE_SAID})(?![\w/:@.-])\s*(?:$|[,;]|on\s+(?:port\s+)?:?\d|with\b|as\b|called\b|named\b))`, 'i'), '$1add ')
     // Several services in one sentence, each said "NAME (IMAGE[, port N]) [x N]" or "N NAMEs
     // from IMAGE [named NAME]": the form the grammar reads, "IMAGE as NAME [on port N] [with N replicas]".
     .replace(new RegExp(String.raw`\b(?:(?:a|an|our|my|the)\s+)?([a-z][\w-]*)\s*\(\s*(?:image\s*:?\s*)?(${IMAGE_SAID})\s*(?:,\s*(?:on\s+)?(?:port\s+)?(\d{2,5})\s*)?\)`, 'gi'), (_m, name: string, image: string, port: string | undefined, at: number, all: string) =>
@@ -1790,6 +1826,9 @@ function paraphrase(text: string, keptPorts: (name: string) => number[] | undefi
     // "kill port 23", "shut down ports 23 and 21", "nuke port 8080", "seal off port 445": a port
     // killed, shut, nuked, sealed or plugged is closed (round 25; "kill the worker" stays a stop).
     .replace(/\b(?:kill|shut(?:\s+(?:down|off))?|nuke|seal(?:\s+off)?|plug(?:\s+up)?|switch\s+off|turn\s+off)\s+(?:the\s+)?(?=ports?\s*(?:number\s+)?\d)/gi, 'close ')
+    // "shut 25 for inbound, we don't run mail here": a bare port number shut for inbound traffic, or
+    // alone in its clause, is closed (round 38, fit32b: h32-fw-32); "shut 2 of the workers" is not one.
+    .replace(/\b(?:shut|seal|plug)\s+(?=\d{2,5}(?![\w.:\/-])\s*(?:$|[,;.!]|(?:for|to)\s+(?:all\s+)?(?:inbound|incoming|everyone|everybody|the\s+(?:world|internet|outside))\b|(?:inbound|incoming)\b))/gi, 'close port ')
     // "un-publish", "un-expose": one word.
     .replace(/\bun-(publish|expose)/gi, 'un$1')
     // "turn off the worker replicas completely", "no replicas of the worker at all": zero of them
@@ -3256,7 +3295,8 @@ function handleAdd(run: Run, clause: string, verb: Verb | undefined): boolean {
     if (existing) {
       mentionFocus(run, existing);
       if (verb === 'add' && !run.clauseAdded.includes(existing) && !hasModifier(clause) && !/\bback ?ups?\b|\bback up\b/.test(clause.toLowerCase())) {
-        run.notes.push(`${existing} is already set up; nothing to add for it.`);
+        // Added by an earlier clause of this request ("api should wait for postgres; add postgres too"): said once, as added.
+        if (!run.added.includes(existing)) run.notes.push(`${existing} is already set up; nothing to add for it.`);
         did = true;
       }
       continue;
@@ -5473,7 +5513,10 @@ function handleDependsOnSaid(run: Run, before: string, rest: string, verbWords: 
     const said = findServiceMentions(rest).filter((x) => !x.generic || talking);
     const mentions = [...said.map((x) => x.text), ...findAppMentions(rest).filter((a) => !said.some((x) => x.index < a.index + a.text.length && a.index < x.index + x.text.length)).map((x) => x.text)];
     // "it needs redis too": what a service needs is added with it, whenever the service came.
-    if (mentions.length > 0 && (/^(?:needs?|needing|requires?|requiring)\b/i.test(verbWords) || subjects.every((n) => run.added.includes(n)))) {
+    // "api should wait for postgres; add postgres too": a service the request adds in a later clause
+    // is added here, before it is waited for (round 38, fit32b: h32-multi-10).
+    const addedLater = (x: string) => new RegExp(String.raw`\b(?:add|deploy|install|create|set\s*up|spin\s+up|bring\s+up)\s+(?:a\s+|an\s+|the\s+)?${escapeRe(x)}(?![\w-])`, 'i').test(run.input.message.slice(run.input.message.indexOf(clause) + clause.length));
+    if (mentions.length > 0 && (/^(?:needs?|needing|requires?|requiring)\b/i.test(verbWords) || subjects.every((n) => run.added.includes(n)) || (!remove && mentions.every(addedLater)))) {
       for (const x of mentions) interpretClause(run, `add ${x}`, 'add');
       targets = targetsIn(run, rest).names.filter((n) => !subjects.includes(n));
     }
@@ -6112,7 +6155,7 @@ function portNumber(s: string): number | undefined {
  * ("14 days" of daily backups is 14, of hourly ones 336).
  */
 const RETENTION =
-  /\b(?:keep(?:ing|s)?|kept|retain(?:ing|s|ed)?|hold(?:ing)?\s+on\s+to|hang(?:ing)?\s+on\s+to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:only\s+|just\s+|at\s+most\s+|no\s+more\s+than\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s+to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
+  /\b(?:keep(?:ing|s)?|kept|retain(?:ing|s|ed)?|hold(?:ing)?\s+on\s*to|hang(?:ing)?\s+on\s*to|stor(?:e|ing)|sav(?:e|ing)|retention(?:\s+(?:period|count|policy))?(?:\s*(?:of|is|to|=|:|at))?)\s+(?:them\s+|those\s+|backups?\s+|copies\s+|snapshots?\s+)?(?:for\s+)?(?:only\s+|just\s+|at\s+most\s+|no\s+more\s+than\s+)?(?:the\s+last\s+|last\s+|up\s+to\s+|about\s+)?(\d+|seven|ten|thirty|fourteen)\s*(days?|weeks?|months?|hours?|copies|backups?|snapshots?|dumps?|versions?)?(?:'?\s*worth)?\b|\b(\d+)\s+(days?|weeks?|months?)(?:'?\s*worth)?\s+of\s+(?:back ?ups?|snapshots?|dumps?|history)\b|\b(?:keep|retain|hold\s+on\s*to|store|save)\s+(?:them\s+|backups?\s+)?(?:for\s+)?(?:a|an|one)\s+(day|week|month|year)(?:'?s?\s*worth)?\b/;
 
 /** RETENTION read after the durations and counts said in words are put plainly (retention.ts). */
 const retentionIn = (t: string): RegExpExecArray | null => RETENTION.exec(retentionWords(t));
@@ -6304,6 +6347,9 @@ function handleBackups(run: Run, clause: string): boolean {
     if (owners.length > 0) names = owners;
   }
   if (names.length === 0) names = services(run).filter(hasData).map((s) => s.name);
+  // A service said by name with no volume, run from a catalogue app's image ("deploy gitea/gitea:1.21
+  // as gitea", then "backup gitea repos nightly"): its data is where the app keeps it (round 38, fit32b).
+  for (const n of explicit) if (!hasData(getService(run, n)!)) appDataVolumes(run, n);
   const withData = names.filter((n) => hasData(getService(run, n)!));
   const without = names.filter((n) => !withData.includes(n));
   if (withData.length === 0) {
@@ -6338,6 +6384,23 @@ function handleBackups(run: Run, clause: string): boolean {
     if (MYSQL_PROGRAMS[tpl ?? '']) dumpJob(run, name, tpl!, schedule.cron);
   }
   if (without.length > 0 && explicit.length > 0) run.notes.push(`${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no data to back up.`);
+  return true;
+}
+
+/**
+ * A service with no volume, run from the image of a catalogue app that keeps data ("deploy
+ * gitea/gitea:1.21 as gitea"; stdlib-templates/apps/catalog.yaml): each path the app keeps its
+ * data in gets a volume of its own (`<service>-<suffix>`), as "add gitea" would have made, so a
+ * backup asked of it has something to back up (round 38, fit32b: h32-bak-15). The container's
+ * own files there are not copied: a volume starts with the image's files at that path.
+ */
+function appDataVolumes(run: Run, name: string): boolean {
+  const svc = getService(run, name);
+  if (!svc?.image || (svc.volumes ?? []).length > 0) return false;
+  const app = loadAppCatalog().apps.find((a) => a.image !== undefined && repoOf(a.image) === repoOf(svc.image!) && (a.volumes ?? []).length > 0);
+  if (!app) return false;
+  for (const v of app.volumes!) mountVolume(run, name, { names: [`${name}-${v.suffix}`], paths: [{ path: v.target, index: 0, host: false }], readonly: false, size: v.size, storage: true, placing: true, spans: [] });
+  run.notes.push(`${name} kept its data inside the container: ${app.volumes!.map((v) => v.target).join(' and ')} (where ${app.name} keeps it) now ${app.volumes!.length === 1 ? 'is a volume' : 'are volumes'} of its own, backed up. What the running container wrote there is not copied into the new volume.`);
   return true;
 }
 

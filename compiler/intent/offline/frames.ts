@@ -53,6 +53,8 @@ function ellipsis(message: string): string | undefined {
   if (tail && tail.index > 0 && (lead || /\b(?:too|as\s*well|also)\b/.test(tail[0]))) [t, marked] = [t.slice(0, tail.index), true];
   t = t.replace(/^(?:and|now|then|ok(?:ay)?)\s+/, '').replace(/^(?:the|for|with)\s+/, '').replace(/\s+(?:one|service|container|app)$/, '').trim();
   if (bare) [t, marked] = [t.replace(/^(?:and|plus|also)\s+(?:the\s+)?/, ''), true];
+  // "and port 80" after "open port 443": the port said with its word (round 38, fit32b: h32-dng-60).
+  t = t.replace(/^ports?\s+(?=\d{2,5}(?:\s+from\s|$))/, '');
   if (!marked || !/^[a-z0-9][\w.-]*(?:\s+from\s+[\w./: -]+)?$/.test(t)) return undefined;
   return bare ? `${t}\u0000` : t;
 }

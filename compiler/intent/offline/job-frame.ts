@@ -211,10 +211,17 @@ const IMAGE_ONLY = new RegExp(String.raw`^(?:(?:use|using|with|on|in|from)\s+)?(
 /** The words an image is said with anywhere: "in X", "(X)", "(image: X)", "image X", "the image is X", "X:" first. */
 const IMAGE_ANYWHERE = new RegExp(String.raw`(\(\s*)?(?:(?:in|inside|with|using|on|from|use|run\s+on)\s+)?(?:the\s+)?(?:(?:docker\s+)?image\s*(?:is\s+|:\s*|=\s*)?)?${IMAGE_REF}(?:\s+(?:image|container))?(\s*\))?`, 'i');
 
+/**
+ * A host and its port ("host:8080", "web:80"), not an image with a number for its tag: an image's
+ * path ("ghcr.io/acme/report:1") or a short tag that is no port people say ("alpine:3", "busybox:1",
+ * "node:20") is an image's (round 38, fit32b: "schedule alpine:3 to run 'echo ping' …").
+ */
+const portSaid = (ref: string): boolean => /^[^/]*:(?:\d{3,}|2[1-5]|53|80|88)$/.test(ref);
+
 /** An image said bare: a reference that is no service's, no port ("host:8080") and no time. */
 export function imageSaidAnywhere(text: string): boolean {
   const m = IMAGE_ANYWHERE.exec(text);
-  return m !== null && !/:\d+$/.test(m[2]!) && !/^https?$/i.test(m[2]!.split(':')[0]!);
+  return m !== null && !portSaid(m[2]!) && !/^https?$/i.test(m[2]!.split(':')[0]!);
 }
 
 export function imageSlot(rest: string, services: readonly string[]): { image: string; rest: string } | undefined {
@@ -223,7 +230,7 @@ export function imageSlot(rest: string, services: readonly string[]): { image: s
   // Said anywhere else (round 34): "in python:3.12-slim", "(alpine:3.20)", "image ruby:3.3",
   // "alpine:3.19: du -sh …" — the brackets and the lead words go with it.
   const a = IMAGE_ANYWHERE.exec(rest);
-  if (!a || /:\d+$/.test(a[2]!) || services.includes(a[2]!.split(/[:/]/)[0]!.toLowerCase())) return undefined;
+  if (!a || portSaid(a[2]!) || services.includes(a[2]!.split(/[:/]/)[0]!.toLowerCase())) return undefined;
   const lead = a[1] && !a[3] ? a[1].length : 0;
   const whole = a[0].slice(lead, a[3] && !a[1] ? a[0].length - a[3].length : a[0].length);
   const at = a.index + lead;

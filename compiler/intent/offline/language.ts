@@ -35,8 +35,12 @@ export const TIME_JOIN = String.raw`(?:\s*,\s*(?:and\s+)?|\s+and\s+(?:(?:one|ano
 const MONTH_TOKEN = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
 /** Months listed ("jan, apr, jul and oct", "july and august"): one schedule's months, never split into clauses (round 31). */
 export const MONTH_LIST_SAID = String.raw`\b${MONTH_TOKEN}(?:\s*(?:,|&|\+)\s*(?:and\s+)?${MONTH_TOKEN}|\s+and\s+${MONTH_TOKEN})+(?![\w-])`;
-/** Several times of day in one list: "6am and 6pm", "at 9:00, 13:00 and 17:00", "at 6 and 18" (one schedule, never split into clauses). */
-export const TIME_LIST = String.raw`\b(?:${TIME_TOKEN}(?:${TIME_JOIN}${TIME_TOKEN})+|(?:at|like|say|e\.g\.|eg|i\.e\.|ie|around|about)[,:]?\s+\d{1,2}(?:${TIME_JOIN}\d{1,2})+\b(?!\s*(?::|am\b|pm\b|min|hour|hrs?\b|h\b|days?\b|%|[kmgt]i?b?\b)))`;
+/**
+ * Several times of day in one list: "6am and 6pm", "at 9:00, 13:00 and 17:00", "at 6 and 18" (one
+ * schedule, never split into clauses). Round 38 (fit32b): times with a slash between ("6am/6pm",
+ * "09:00/21:00"; bare numbers with a slash are a date) and bare hours in brackets ("twice a day (9 and 21)").
+ */
+export const TIME_LIST = String.raw`(?:\b(?:${TIME_TOKEN}(?:(?:${TIME_JOIN}|\s*\/\s*)${TIME_TOKEN})+|(?:at|like|say|e\.g\.|eg|i\.e\.|ie|around|about)[,:]?\s+\d{1,2}(?:${TIME_JOIN}\d{1,2})+\b(?!\s*(?::|am\b|pm\b|min|hour|hrs?\b|h\b|days?\b|%|[kmgt]i?b?\b)))|\(\s*\d{1,2}(?:${TIME_JOIN}\d{1,2})+\s*\))`;
 
 /**
  * Quoted text, one pattern for the whole engine: `backticks`, "double", “curly double” and

@@ -3,7 +3,8 @@
  * (engine.ts readRequestSaid, after said-plainer36.ts). Each is a class of held-out 31 misses:
  * - a site said as an https address to make work ("make https://status.example.com work", "get
  *   https://x.example.org working", "https://x.example.org should work"): "https for DOMAIN".
- * - a firewall rule said with no verb ("https from anywhere, but plain http only from 10.0.0.0/8"): allowed.
+ * - a firewall rule said with no verb ("https from anywhere, but plain http only from 10.0.0.0/8",
+ *   "syslog over udp 514 from 10.1.2.0/24"): allowed.
  * - an address that needs to reach a port ("the monitoring box 10.0.5.12 needs to scrape node
  *   exporter on 9100"): that address allowed to the port.
  * - a service's port said not to be reachable from outside ("the postgres port should not be
@@ -40,8 +41,14 @@ function urlToWork(text: string): string {
  */
 const ADDRESS = String.raw`(?:\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?|any\s*where|every\s*one|every\s*body|any\s*one|the\s+(?:internet|world|lan|office|vpn))`;
 const VERBLESS_RULE = new RegExp(String.raw`^(\s*)(?=(?:(?:plain|only|just)\s+)?(?:https?|ssh|(?:tcp\s+|udp\s+)?port\s+\d{1,5}|\d{2,5}(?:\/(?:tcp|udp))?)\s+(?:(?:only|just)\s+)?(?:from|to|for)\s+${ADDRESS}\b)`, 'i');
+/**
+ * What the traffic is, then its protocol and port, with no verb ("syslog over udp 514 from
+ * 10.1.2.0/24", "dns on udp port 53 from 10.0.0.0/8"): that protocol and port allowed from there
+ * (round 38, fit32b: h32-fw-21).
+ */
+const VERBLESS_PROTOCOL = new RegExp(String.raw`^(\s*)(?:[a-z][\w-]*\s+)?(?:over|on|via|using)\s+(tcp|udp)\s+(?:port\s+)?(\d{1,5})\s+(?=(?:(?:only|just)\s+)?(?:from|to|for)\s+${ADDRESS}\b)`, 'i');
 function verblessRule(text: string): string {
-  return text.replace(VERBLESS_RULE, '$1allow ');
+  return text.replace(VERBLESS_PROTOCOL, (_m, lead: string, proto: string, port: string) => `${lead}allow ${proto.toLowerCase()} port ${port} `).replace(VERBLESS_RULE, '$1allow ');
 }
 
 /**
@@ -59,6 +66,21 @@ const REACHES = new RegExp(
 function addressReaches(text: string): string {
   const m = REACHES.exec(text);
   return m ? `allow ${m[3] ? `${m[3].toLowerCase()} ` : ''}port ${m[2]} from ${m[1]}` : text;
+}
+
+/**
+ * A port restricted to one host described by what it is ("restrict 9100 node exporter to
+ * prometheus host 10.0.5.20", "limit port 5432 to the backup box 10.0.0.7"): the port's label and
+ * the host's description are no slots (a product word there named its own port, 9090); the port
+ * restricted to the address (round 38, fit32b: h32-fw-25). The whole message only.
+ */
+const RESTRICTED_TO_HOST = new RegExp(
+  String.raw`^\s*(?:please\s+)?(restrict|limit|lock\s+down)\s+(?:port\s+)?(\d{2,5})(?:\/(tcp|udp))?\s+(?:\(\s*[a-z][\w\s-]{0,30}\)\s+|(?!(?:to|for)\s)[a-z][\w-]*\s+(?:(?!(?:to|for)\s)[a-z][\w-]*\s+)?)?(?:access\s+)?(?:to|for)\s+(?:only\s+)?(?:(?:the|our|my|a)\s+)?(?:(?!(?:only|the)\s)[a-z][\w-]*\s+){0,2}?(?:box|server|host|machine|vm|node|instance)\s+(?:(?:at|on)\s+)?${IP}(?:\s+only)?\s*[.!]*$`,
+  'i',
+);
+function restrictedToHost(text: string): string {
+  const m = RESTRICTED_TO_HOST.exec(text);
+  return m ? `${m[1]!.toLowerCase()} ${m[3] ? `${m[3].toLowerCase()} ` : ''}port ${m[2]} to ${m[4]}` : text;
 }
 
 /**
@@ -188,5 +210,5 @@ function ticketDescribed(text: string): string {
 
 /** The message said the way the readers read it (round 37); `besideOne` is read first, before servicesSaid (engine.ts readRequest). */
 export function saidPlainer37(message: string): string {
-  return goesTo(oldTagLeft(verblessRule(portNotReached(addressReaches(urlToWork(ticketDescribed(message)))))));
+  return goesTo(oldTagLeft(verblessRule(portNotReached(restrictedToHost(addressReaches(urlToWork(ticketDescribed(message))))))));
 }

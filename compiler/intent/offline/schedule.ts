@@ -49,6 +49,9 @@ const dayIndex = (w: string): number => DAY_NAMES.findIndex((d) => d.startsWith(
 // first / or = (never back from the 256th character): the same matches, one pass per try.
 const PATH_OR_KEY = String.raw`[^\s/=]{0,256}[/=]\S*`;
 
+const SLASHED_TIME = String.raw`(\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\d{1,2}:\d{2})`;
+const TIMES_SLASHED = new RegExp(String.raw`(?<![\w/.:-])${SLASHED_TIME}\/${SLASHED_TIME}(?![\w/:-])`, 'gi');
+
 /** Quoted text, paths, URLs and KEY=value are never rewritten (a command may say "every min"). */
 function outsideProtected(text: string, rewrite: (plain: string) => string): string {
   return splitAtQuotes(text, PATH_OR_KEY).map((p, i) => (i % 2 === 1 ? p : rewrite(p))).join('');
@@ -59,7 +62,8 @@ const plainWords = (text: string): string => splitAtQuotes(text, PATH_OR_KEY).ma
 
 /** Surface forms of schedules → the canonical words `parseSchedule` reads. Idempotent. */
 export function normaliseSchedule(text: string): string {
-  return outsideProtected(text, (s) =>
+  // Two times of day with a slash between ("6am/6pm", "09:00/21:00") are a list of them, not a path (round 38, fit32b).
+  return outsideProtected(text.replace(TIMES_SLASHED, '$1 and $2'), (s) =>
     daysSpelled(s)
       // Dates with a name of their own are every year's ("new years day 00:00", "on christmas at 8"):
       // said as the date the reader reads, "every year on january 1st". Only where a day is said
@@ -546,8 +550,8 @@ function timeList(t: string): { hours: number[]; minute: number } | undefined {
   // "between 9am and 5pm", "from 8 and …": a window, not two times.
   if (!m || /\b(?:between|from)\s*$/.test(t.slice(0, m.index))) return undefined;
   const times = m[0]
-    .replace(/^(?:at|like|say|e\.g\.|eg|i\.e\.|ie|around|about)[,:]?\s+/, '')
-    .split(new RegExp(TIME_JOIN))
+    .replace(/^(?:at|like|say|e\.g\.|eg|i\.e\.|ie|around|about)[,:]?\s+|^\(|\)$/g, '')
+    .split(new RegExp(`${TIME_JOIN}|\\s*\\/\\s*`))
     .map((x) => x.trim())
     .filter((x) => x.length > 0)
     .map((x) => (/^\d{1,2}$/.test(x) ? [Number(x), 0] : findTime(`at ${x}`)));

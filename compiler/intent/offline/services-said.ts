@@ -131,16 +131,21 @@ function commandSaid(text: string, here: readonly string[], products: readonly s
 // ── in front of, for, depends on it ─────────────────────────────────────
 
 const PROXY = String.raw`(?<proxy>${PROXIES.join('|')})`;
+/** An image with a path or a tag ("ghcr.io/acme/portal:5", "grafana/grafana"). */
+const IMAGE = String.raw`(?<![\w./:@-])[a-z0-9][\w.-]*(?:\/[\w.-]+)+(?::[\w.-]+)?|(?<![\w./:@-])[a-z0-9][\w.-]*:[\w.-]+`;
 /** "in front of (the|my) api (as a reverse proxy)", "to (reverse) proxy (to) my api", "as a (reverse) proxy for the api". */
 const FRONT = new RegExp(
-  String.raw`\s*(?:,\s*)?\b(?:(?:sitting\s+|placed\s+|running\s+)?in\s+front\s+of|(?:to|that|which)\s+(?:reverse[\s-]?)?prox(?:y|ies)(?:\s+(?:to|for))?|as\s+(?:a\s+|the\s+)?(?:reverse[\s-]?)?proxy\s+(?:on\s+(?:port\s+)?(?<port>\d{2,5})\s+)?(?:for|to|of)|(?:(?:reverse[\s-]?)?prox(?:ying|ies)|forwarding|routing)\s+(?:requests\s+|traffic\s+)?(?:to|for))\s+(?:the\s+|my\s+|our\s+|your\s+)?(?<target>${NAME})(?:\s+(?:service|container|app|api))?(?:\s+as\s+(?:a\s+|the\s+)?(?:reverse[\s-]?)?proxy)?`,
+  String.raw`\s*(?:,\s*)?\b(?:(?:sitting\s+|placed\s+|running\s+)?in\s+front\s+of|(?:to|that|which)\s+(?:reverse[\s-]?)?prox(?:y|ies)(?:\s+(?:to|for))?|as\s+(?:a\s+|the\s+)?(?:reverse[\s-]?)?proxy\s+(?:on\s+(?:port\s+)?(?<port>\d{2,5})\s+)?(?:for|to|of)|(?:(?:reverse[\s-]?)?prox(?:ying|ies)|forwarding|routing)\s+(?:requests\s+|traffic\s+)?(?:to|for)|reverse[\s-]?proxy\s+(?:for|to|of))\s+(?:the\s+|my\s+|our\s+|your\s+)?(?:(?<image>${IMAGE})\s*(?:\(\s*(?:call\s+it|called|named|as)\s+(?<named>${NAME})\s*\)|,?\s+(?:called|named|as)\s+(?<named2>${NAME}))|(?<target>${NAME}))(?:\s+(?:service|container|app|api))?(?:\s+as\s+(?:a\s+|the\s+)?(?:reverse[\s-]?)?proxy)?`,
   'i',
 );
 
 function inFrontSaid(text: string, here: readonly string[], products: readonly string[]): string {
   const f = FRONT.exec(text);
   if (f) {
-    let target = f.groups!.target!.toLowerCase();
+    // "caddy reverse proxy for ghcr.io/acme/portal:5 (call it portal)": the image is added as the
+    // name said, and the proxy depends on it (round 38, fit32b: h32-multi-18).
+    const image = f.groups!.image;
+    let target = (f.groups!.target ?? f.groups!.named ?? f.groups!.named2)!.toLowerCase();
     const before = text.slice(0, f.index);
     const proxyM = [...before.matchAll(new RegExp(String.raw`(?<![\w-])${PROXY}(?![\w-])`, 'gi'))].pop();
     if (!proxyM) return text;
@@ -153,7 +158,7 @@ function inFrontSaid(text: string, here: readonly string[], products: readonly s
     if (!nameOk(target) || target === proxy) return text;
     // "caddy as reverse proxy on 443 for app": the port said inside the phrase stays the proxy's (held-out 30, the lead).
     const port = f.groups!.port ? ` on port ${f.groups!.port}` : '';
-    const rest = (text.slice(0, f.index) + port + text.slice(f.index + f[0].length)).replace(/\s+/g, ' ').trim().replace(/[.!]+$/, '');
+    const rest = (text.slice(0, f.index) + port + (image ? ` and ${image} as ${target}` : '') + text.slice(f.index + f[0].length)).replace(/\s+/g, ' ').trim().replace(/[.!]+$/, '');
     // "put nginx … on port 80": "put" alone with no place left is "add".
     const added = rest.replace(/^(?:please\s+)?(?:put|place|stick)\s+(?=(?:an?\s+|the\s+)?(?:nginx|caddy|traefik|haproxy|envoy)\b)(?!.*\b(?:on|in|into|onto)\s+(?:the\s+)?(?:[\w-]+\s+)?network\b)/i, 'add ');
     return `${added}; ${proxy} depends on ${target}`;
@@ -204,9 +209,9 @@ function dependingSaid(text: string, here: readonly string[], products: readonly
   return `${rest}; ${subject} depends on ${list}`;
 }
 
-/** "the db must not be exposed", "postgres shouldn't be published": that service publishes no host port. */
+/** "the db must not be exposed", "postgres shouldn't be published", "redis not exposed" (round 38, fit32b): that service publishes no host port. */
 function notExposedSaid(text: string, here: readonly string[], products: readonly string[]): string {
-  const m = /(?:;|,|\.|\band\b)\s*(?:but\s+)?(?:the\s+)?(db|database|[a-z][a-z0-9_-]{0,62})\s+(?:must|should|shall)\s*(?:not|n't|never)\s+be\s+(?:exposed|published|public|reachable\s+from\s+(?:outside|the\s+host|the\s+internet))\s*[.!]*$/i.exec(text);
+  const m = /(?:;|,|\.|\band\b)\s*(?:but\s+)?(?:the\s+)?(db|database|[a-z][a-z0-9_-]{0,62})\s+(?:(?:must|should|shall)\s*(?:not|n't|never)\s+be|(?:is|are)\s+(?:not|never)|isn't|aren't|not|never)\s+(?:exposed|published|public|reachable\s+from\s+(?:outside|the\s+host|the\s+internet))\s*[.!]*$/i.exec(text);
   if (!m) return text;
   let name = m[1]!.toLowerCase();
   if (name === 'db' || name === 'database') {

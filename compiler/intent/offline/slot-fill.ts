@@ -115,8 +115,11 @@ export function lexicalSlots(message: string): Slot[] {
   for (const m of t.matchAll(/\b(?:depends?|depending|relies|rely|relying)\s+on\s+(both)(?:\s+of\s+them)?(?![\w-])/gi)) push('dep', m);
   for (const m of t.matchAll(/\b(?:waits?|waiting)\s+(?:for|on|until)\s+(?:the\s+)?([a-z][\w-]*)/gi)) push('dep', m);
   for (const m of t.matchAll(/\b(?:after|once|when)\s+(?:the\s+)?([a-z][\w-]*)\s+(?:is|are)\s+(?:up|ready|healthy|running)\b/gi)) push('dep', m);
-  for (const m of t.matchAll(/\b(?:in\s+front\s+of|proxying\s+to|proxy(?:ing)?\s+for|pointing\s+(?:at|to)|forwarding\s+to)\s+(?:the\s+|our\s+|my\s+|that\s+)?([a-z][\w-]*)\b/gi)) push('dep', m);
+  for (const m of t.matchAll(/\b(?:in\s+front\s+of|proxying\s+to|proxy(?:ing)?\s+for|point(?:ing|ed|s)?\s+(?:at|to)|forwarding\s+to)\s+(?:the\s+|our\s+|my\s+|that\s+)?(?:(?:existing|current|running|old)\s+)?([a-z][\w-]*)\b/gi)) push('dep', m);
   for (const m of t.matchAll(/\bfor\s+(?:the|our|my|that)\s+([a-z][\w-]*)\b/gi)) push('dep', m);
+  // "shop with its own postgres", "the api and its postgres", "web with a redis cache": the data service an app is said with (round 38, fit32b).
+  for (const m of t.matchAll(/\b(?:with|and)\s+(?:its|their)\s+(?:own\s+)?(?!(?:network|volume|port|domain|certificate|cert|user|disk|storage|database|db|data|config|copy)\b)([a-z][\w-]*)/gi)) push('dep', m);
+  for (const m of t.matchAll(DATA_SAID_WITH)) push('dep', m);
   for (const m of t.matchAll(/\b(?:that|which)\s+uses\s+(?:the\s+)?([a-z][\w-]*)\s+as\s+(?:its\s+|a\s+)?(?:data\s?source|backend|database|db|cache|broker|queue)\b/gi)) push('dep', m);
   return out;
 }
@@ -126,8 +129,11 @@ function notMemory(t: string, start: number, end: number): boolean {
   return /^\s*(?:of\s+)?(?:disk|storage|volume|space|ssd|hdd|swap|data|backups?)\b/i.test(t.slice(end)) || /\b(?:disk|volume|storage|backups?|retain|keep|size)\b[^.;,]{0,20}$/i.test(t.slice(Math.max(0, start - 30), start));
 }
 
-/** Words that relate a service to what it needs, between the two ("shop depends on postgres", "ghost backed by mysql"). */
-const RELATION = /\b(?:depend\w*|need\w*|requir\w*|uses?|using|wait\w*|after|once|for|front|behind|backed|talk\w*|connect\w*|point\w*|prox\w*|forward\w*|reach\w*|reads?|writes?|pulls?|consum\w*|store\w*|via|through)\b|->|→/i;
+/** Words that relate a service to what it needs, between the two ("shop depends on postgres", "ghost backed by mysql", "shop with its own postgres", "the api and its postgres"). */
+const RELATION = /\b(?:depend\w*|need\w*|requir\w*|uses?|using|wait\w*|after|once|for|front|behind|backed|talk\w*|connect\w*|point\w*|prox\w*|forward\w*|reach\w*|reads?|writes?|pulls?|consum\w*|store\w*|via|through)\b|\b(?:with|and)\s+(?:its|their)\b|->|→/i;
+
+/** "with a redis cache", "with an postgres database": a data service said with what it is for (round 38, fit32b). */
+const DATA_SAID_WITH = /\bwith\s+an?\s+([a-z][\w-]*)\s+(?:cache|database|db|queue|broker|backend|datastore|store)\b/gi;
 
 /** Negated where it is said: "not on port 80", "without 3 replicas", "no network db". */
 function negated(message: string, start: number): boolean {
@@ -245,6 +251,8 @@ function missing(kind: FillKind, slot: Slot, owner: Svc, svcs: Svc[], message: s
       if (!Number.isInteger(n) || n < 1 || n > 65535) return undefined;
       const ports = owner.ports ?? [];
       if (ports.some((p) => p.host === n || p.container === n) || ports.length !== 1 || (owner.replicas ?? 1) > 1) return undefined;
+      // A port another service of the request publishes is that one's ("app IMAGE on 8080 with a redis cache"; round 38, fit32b).
+      if (svcs.some((x) => x.name !== owner.name && (x.ports ?? []).some((p) => p.host === n))) return undefined;
       return { ...base, value: String(n), request: `change the port of ${owner.name} to ${n}` };
     }
     case 'mem': {
@@ -322,6 +330,8 @@ export function fillSlots(input: EngineInput, proposal: Proposal, find: (message
     // "run 4 workers": a count of another noun is no service's replicas.
     const counted = kind === 'replicas' ? /^\s+(?:([a-z][\w-]*)\s+)?([a-z][\w-]*)/i.exec(message.slice(slot.end)) : null;
     if (counted && !/^(?:replicas?|instances?|copies|containers?|nodes?)$/i.test(counted[1] ?? counted[2]!) && !/^(?:replicas?|instances?|copies|containers?|nodes?)$/i.test(counted[2]!)) continue;
+    // "keep 5 copies", "retain 10 copies", "hold onto 20 copies": backups kept, no replicas (round 38, fit32b).
+    if (kind === 'replicas' && /\b(?:keep(?:ing)?|retain(?:ing)?|hold(?:ing)?(?:\s+on\s*to)?|store|save)\s+(?:the\s+)?(?:last\s+)?$/i.test(message.slice(Math.max(0, slot.start - 30), slot.start))) continue;
     const [a, b] = sentenceOf(message, slot.start);
     // The service it is said of: the nearest one named before it in its sentence (a service the
     // reading did not touch there means the slot is that one's, and is left alone), else the one
@@ -348,7 +358,8 @@ export function fillSlots(input: EngineInput, proposal: Proposal, find: (message
     if (owner === undefined) continue;
     // A dependency is said with a word that relates the two; "shop, postgres and redis" lists three services.
     const ownerAt = last ?? named.find((m) => m.name === owner && m.end <= slot.start);
-    if (kind === 'dep' && !/^both$/i.test(slot.text) && ownerAt && !RELATION.test(message.slice(ownerAt.end, slot.start))) continue;
+    const saidWith = [...message.matchAll(DATA_SAID_WITH)].some((m) => m.index + m[0].indexOf(m[1]!, 6) === slot.start);
+    if (kind === 'dep' && !/^both$/i.test(slot.text) && ownerAt && !RELATION.test(message.slice(ownerAt.end, slot.start)) && !saidWith) continue;
     const svc = after.find((s) => s.name === owner)!;
     // A stopped state is filled only on a service this request adds ("… but keep it stopped"):
     // stopping one that runs is a verb the readers read ("stop and start nginx" is a restart).

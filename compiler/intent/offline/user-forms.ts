@@ -136,7 +136,7 @@ function accountsInFrame(message: string, files: Record<string, string | undefin
   }
   if (/\b(?:revoke|close|terminate|delete|remove|erase|deactivate|disable|kill|wipe)\b/.test(t)) return undefined;
   // About accounts: their words, a key, a list marked "(sudo)", or "add X … sudo".
-  if (!new RegExp(String.raw`\b${ACCOUNT}\b|\b(?:useradd|adduser|log\s+in)\b`).test(t) && !/\bssh\s+access\b|\(\s*(?:no\s+)?(?:sudo|admin)\s*\)/.test(t) && !ONTO_THE_SERVER.test(t) && !key && !(/^\s*(?:please\s+|pls\s+)?(?:add|create)\s+[a-z_]/.test(t) && /\b(?:sudo|admin)\b/.test(t))) return undefined;
+  if (!new RegExp(String.raw`\b${ACCOUNT}\b|\b(?:useradd|adduser|log\s+in|onboard)\b`).test(t) && !/\bssh\s+access\b|\(\s*(?:no\s+)?(?:sudo|admin)\s*\)/.test(t) && !ONTO_THE_SERVER.test(t) && !key && !(/^\s*(?:please\s+|pls\s+)?(?:add|create)\s+[a-z_]/.test(t) && /\b(?:sudo|admin)\b/.test(t))) return undefined;
   const existing = usersIn(files).map((u) => u.name);
   let adds: AccountAdd[] = [];
   // A list with a mark per person: "users: kim (sudo), lee (no sudo)", "create frank (sudo) and gina (no sudo)".
@@ -160,7 +160,7 @@ function accountsInFrame(message: string, files: Record<string, string | undefin
       new RegExp(String.raw`\b(?:a|an)\s+(?:new\s+)?${Q}${NAME}${Q}\s+(?:user|account)\b`),
       new RegExp(String.raw`\b${ACCOUNT}\s+for\s+${Q}${NAME}${Q}`),
       new RegExp(String.raw`\bkey\s+(?:for|of)\s+${Q}${NAME}${Q}`),
-      new RegExp(String.raw`^\s*(?:(?:please|pls|can\s+you|could\s+you)\s+)*(?:add|create|make|set\s*up|useradd|adduser)\s+(?:(?:a|an|the)\s+)?(?:(?:new|linux|unix|shell)\s+)?(?:user|account|login)?\s*${Q}${NAME}${Q}(?=\s|,|$)`),
+      new RegExp(String.raw`^\s*(?:(?:please|pls|can\s+you|could\s+you)\s+)*(?:add|create|make|set\s*up|useradd|adduser|onboard)\s+(?:(?:a|an|the)\s+)?(?:(?:new|linux|unix|shell)\s+)?(?:user|account|login)?\s*${Q}${NAME}${Q}(?=\s|,|$)`),
       new RegExp(String.raw`^\s*${Q}${NAME}${Q}\s+(?:needs?|wants?|should\s+(?:have|get)|gets?)\s+(?:an?\s+)?(?:(?:user|shell|linux)\s+)?(?:account|login|user|acct|ssh\s+access)\b`),
       new RegExp(String.raw`\b(?:give|make|create)\s+${Q}${NAME}${Q}\s+(?:an?\s+)?(?:(?:user|shell|linux)\s+)?(?:account|login|user|acct)\b`),
     ];
@@ -181,6 +181,8 @@ function accountsInFrame(message: string, files: Record<string, string | undefin
     rest = rest.replace(new RegExp(String.raw`\b(?:my|our|the|a|an)\s+${RELATION}\b`, 'g'), ' ');
     rest = rest.replace(new RegExp(String.raw`(?<![\w-])${name}(?:'s|’s)?(?![\w-])`, 'g'), ' ');
     const groups = groupsOf(rest);
+    // "he needs to run docker": the docker group said as what the person does (round 38, fit32b: h32-user-08).
+    if (groups.includes('docker')) rest = rest.replace(/\b(?:use|run)\s+docker\b/g, ' docker ');
     for (const g of groups) rest = rest.replace(new RegExp(String.raw`\b${g}\b`, 'g'), ' ');
     const sudo = sudoOf(rest);
     const words = rest.replace(/['"“”‘’`]/g, ' ').split(/[^a-z0-9:-]+/).filter((w) => w.replace(/[:,-]/g, '') !== '');
