@@ -20,8 +20,8 @@
  *   with 0.25 cpu" (a size after it, "with 64m", is then its memory, never a CPU in millicores).
  * - a database's name and user said as fields for PostgreSQL, MySQL or MariaDB ("postgres with
  *   database name 'shop' and user 'shop', generate the password", "mariadb, db name wiki, user wiki,
- *   random pw", "install mysql, database 'crm'"): "postgres with database name shop owned by shop",
- *   which engine.ts addFromTemplate reads as the image's variables (POSTGRES_DB, MYSQL_DATABASE,
+ *   random pw", "install mysql, database 'crm'"): "postgres with database name shop owned by shop"
+ *   (an owner said as such is ownerIn's own reading, left as it is), which engine.ts addFromTemplate reads as the image's variables (POSTGRES_DB, MYSQL_DATABASE,
  *   …), never a login of the host. Only with no other product said.
  * - a data service said to be behind what it serves ("wordpress with a mysql database behind it",
  *   "an api with postgres behind it"): added for it and not published ("…, mysql not published").
@@ -137,9 +137,9 @@ export function cpuSaid(text: string, products: readonly string[]): string {
 
 const DATABASES: Record<string, string> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mariadb', 'maria db': 'mariadb' };
 const DB_PRODUCT = /\b(postgres(?:ql)?|mysql|maria\s?db)\b/gi;
-const NOT_A_NAME = /^(?:a|an|the|and|with|for|behind|server|service|services|container|instance|user|users|password|passwords|pw|pwd|name|called|named|is|of|on|to|in|it|that|this|db|dbs|database|databases|backed|port|too|also|as|root|admin|account|login|please|pls|random|secure|generated)$/i;
+const NOT_A_NAME = /^(?:a|an|the|and|with|for|behind|server|service|services|container|instance|user|users|username|owner|role|login|password|passwords|pw|pwd|name|called|named|is|of|on|to|in|it|that|this|db|dbs|database|databases|backed|port|too|also|as|root|admin|account|login|please|pls|random|secure|generated)$/i;
 const DB_NAME = /\b(?:database|db)([\s_-]+name)?(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,62})['"”’]?(?![\w-])/i;
-const DB_USER = /\b(?:(?:db|database)\s+)?(?:user(?:name)?|owner|role)(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,31})['"”’]?(?![\w-])/i;
+const DB_USER = /\b(?:(?:db|database)\s+)?(?:user(?:name)?)(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,31})['"”’]?(?![\w-])/i;
 /** The separators and small words before a field, taken off without a pattern that reads back over spaces. */
 function beforeField(head: string): string {
   let h = head.trimEnd();
@@ -179,9 +179,8 @@ export function dataBehind(text: string): string {
   const m = DATA_BEHIND.exec(text);
   if (!m) return text;
   const name = m[1]!.toLowerCase().replace(/\s+/g, '');
-  const said = `${text.slice(0, m.index)}${m[1]}${text.slice(m.index + m[0].length)}`.trimEnd();
-  const end = /[.!]*$/.exec(said)![0];
-  return `${said.slice(0, said.length - end.length)}, ${name === 'postgresql' ? 'postgres' : name === 'mongo' ? 'mongodb' : name} not published${end}`;
+  // Said in place, so what follows keeps its subject ("…behind it, site on port 8081": wordpress's port).
+  return `${text.slice(0, m.index)}${m[1]}, ${name === 'postgresql' ? 'postgres' : name === 'mongo' ? 'mongodb' : name} not published${text.slice(m.index + m[0].length)}`;
 }
 
 const KIND_NOUN = String.raw`(?:blog|site|website|server|instance|app|service|container|wiki|forum|shop|store|dashboard|database|db|cache|queue|broker|proxy)`;
