@@ -78,6 +78,9 @@ describe('removal and stop said in other words (h32-svc-68, h32-svc-85, h32-risk
   it('near miss: a size after a colon is a size, no state', () => {
     expect(caseFailures('redis: 512mb', [{ service: 'redis', memory: '512M', state: 'running' }], ['add redis', 'add postgres'])).toEqual([]);
   });
+  it('near miss: "take it off the host" is its host port, no removal', () => {
+    expect(caseFailures('postgres: take it off the host, only other containers need it', [{ service: 'postgres', no_ports: true }], ['add redis', 'add postgres'])).toEqual([]);
+  });
   it('near miss: off the host port is no removal', () => {
     expect(caseFailures('take postgres off the host port', [{ service: 'postgres', no_ports: true }], ['add redis', 'add postgres'])).toEqual([]);
   });
@@ -111,6 +114,9 @@ describe('a count of a product wanted, said first, adds it with that many replic
     ['could we get four replicas of nginx up and running?', 'nginx', 4],
   ])('%j', (request, service, replicas) => {
     expect(caseFailures(request, [{ service, replicas }])).toEqual([]);
+  });
+  it('near miss: said with "behind it" mid-sentence, what follows keeps its subject', () => {
+    expect(caseFailures('setup wordpress with a mariadb behind it, site on port 8081', [{ service: 'wordpress', host_port: 8081 }, { service: 'mariadb', no_ports: true }])).toEqual([]);
   });
   it('near miss: with nginx there, the count is its replicas', () => {
     expect(caseFailures('we want three copies of nginx running', [{ service: 'nginx', replicas: 3 }], ['add nginx'])).toEqual([]);
@@ -178,6 +184,11 @@ describe("a database's name and user said as fields are the image's variables, n
   it('near miss: "a postgres database called analytics" names the service', () => {
     expect(caseFailures('add a postgres database called analytics', [{ service: 'analytics', image: 'postgres:16-alpine' }])).toEqual([]);
     expect(caseFailures('add a mysql db named crm', [{ service: 'crm' }])).toEqual([]);
+  });
+  it('near miss: a word after "the db" is no database name, an owner said as such keeps its version', () => {
+    expect(caseFailures('api (ghcr.io/acme/api:2.1) on 8080 talking to a postgres db; the db must not be exposed', [{ service: 'postgres', no_ports: true }])).toEqual([]);
+    expect(caseFailures("postgres 15 for my app, owner should be a user called 'ledger'", [{ service: 'postgres', image: 'postgres:15-alpine', env: { POSTGRES_USER: 'ledger' } }, { user: 'ledger', absent: true }])).toEqual([]);
+    expect(caseFailures("postgres 15 with database name 'shop' and user 'app'", [{ service: 'postgres', image: 'postgres:15-alpine', env: { POSTGRES_DB: 'shop', POSTGRES_USER: 'app' } }])).toEqual([]);
   });
   it('near miss: the database behind wordpress is named by wordpress, no field said', () => {
     expect(caseFailures('wordpress with a mysql database', [{ service: 'mysql', env: { MYSQL_DATABASE: 'wordpress' } }])).toEqual([]);

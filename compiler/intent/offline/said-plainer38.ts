@@ -55,7 +55,7 @@ export function stateArrow(text: string, names: readonly string[]): string {
 /**
  * A removal said as an idiom, of a service there is or of "it": "X's toast" / "X is toast" / "X is
  * history" (not needed), "pull / yank / rip X off the server" (removed from the server; never "off
- * the host port", a port reader's), "flush / wipe / blow X out of existence" (removed).
+ * the host" or "off the host port", a port reader's), "flush / wipe / blow X out of existence" (removed).
  */
 export function removalIdioms(text: string, names: readonly string[]): string {
   if (!names.length) return text;
@@ -63,7 +63,7 @@ export function removalIdioms(text: string, names: readonly string[]): string {
   const obj = String.raw`(?:the\s+|our\s+|my\s+)?(${n}|it|that|this)(?:\s+(?:service|container|app|thing))?`;
   return text
     .replace(new RegExp(String.raw`(?<![\w.-])(${n})(?:'s|’s|\s+is)\s+(?:toast|history|dead\s+to\s+us|done\s+for)\b`, 'gi'), (_m, name: string) => `${name.toLowerCase()} is not needed`)
-    .replace(new RegExp(String.raw`\b(?:pull|yank|rip|take)\s+${obj}\s+off\s+(?:the\s+|this\s+|our\s+|my\s+)?(?:server|box|machine|vps|host)(?!\s*(?:'s\s+)?ports?\b)(?:\s+(?:entirely|completely|for\s+good|altogether))?\b`, 'gi'), (_m, o: string) => `remove ${o.toLowerCase()}`)
+    .replace(new RegExp(String.raw`\b(?:pull|yank|rip|take)\s+${obj}\s+off\s+(?:the\s+|this\s+|our\s+|my\s+)?(?:server|box|machine|vps)(?!\s*(?:'s\s+)?ports?\b)(?:\s+(?:entirely|completely|for\s+good|altogether))?\b`, 'gi'), (_m, o: string) => `remove ${o.toLowerCase()}`)
     .replace(new RegExp(String.raw`\b(?:flush|wipe|blow|erase|delete|remove|purge|kick|send|wish|zap)\s+${obj}\s+out\s+of\s+existence\b`, 'gi'), (_m, o: string) => `remove ${o.toLowerCase()}`);
 }
 
@@ -138,7 +138,7 @@ export function cpuSaid(text: string, products: readonly string[]): string {
 const DATABASES: Record<string, string> = { postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mariadb: 'mariadb', 'maria db': 'mariadb' };
 const DB_PRODUCT = /\b(postgres(?:ql)?|mysql|maria\s?db)\b/gi;
 const NOT_A_NAME = /^(?:a|an|the|and|with|for|behind|server|service|services|container|instance|user|users|username|owner|role|login|password|passwords|pw|pwd|name|called|named|is|of|on|to|in|it|that|this|db|dbs|database|databases|backed|port|too|also|as|root|admin|account|login|please|pls|random|secure|generated)$/i;
-const DB_NAME = /\b(?:database|db)([\s_-]+name)?(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,62})['"”’]?(?![\w-])/i;
+const DB_NAME = /\b(?:database|db)(?:([\s_-]+name)(?:\s*[:=]\s*|\s+(?:is\s+|should\s+be\s+)?)['"“‘]?|(?:\s*[:=]\s*|\s+(?:called|named)\s+)['"“‘]?|\s+['"“‘])([a-z_][a-z0-9_]{0,62})['"”’]?(?![\w-])/i;
 const DB_USER = /\b(?:(?:db|database)\s+)?(?:user(?:name)?)(?:\s*[:=]\s*|\s+(?:called\s+|named\s+|is\s+|should\s+be\s+)?)['"“‘]?([a-z_][a-z0-9_]{0,31})['"”’]?(?![\w-])/i;
 /** The separators and small words before a field, taken off without a pattern that reads back over spaces. */
 function beforeField(head: string): string {
@@ -153,11 +153,15 @@ function beforeField(head: string): string {
 export function databaseFields(text: string, products: readonly string[]): string {
   const said = [...text.matchAll(DB_PRODUCT)];
   const kinds = new Set(said.map((m) => DATABASES[m[1]!.toLowerCase().replace(/\s+/, ' ')]));
-  if (kinds.size !== 1 || /\b(?:linux|system|host|unix|ssh|sudo|shell)\s+(?:user|account|login)s?\b|\bsudo\b/i.test(text)) return text;
+  // An owner said as such ("owner should be a user called 'ledger'") is ownerIn's own reading.
+  if (kinds.size !== 1 || /\bown(?:er|ed|s)\b/i.test(text) || /\b(?:linux|system|host|unix|ssh|sudo|shell)\s+(?:user|account|login)s?\b|\bsudo\b/i.test(text)) return text;
   const others = products.filter((p) => !DATABASES[p] && p.length >= 3 && new RegExp(String.raw`(?<![\w-])${escapeRe(p)}(?![\w-])`, 'i').test(text));
   if (others.length) return text;
   const product = said[0]!;
-  const after = text.slice(product.index! + product[0].length);
+  // The fields go after the version said with the product ("postgres 15", "mysql version 8.4").
+  const version = /^\s+(?:version\s+)?v?\d{1,2}(?:\.\d{1,2}){0,2}(?![\w.])/i.exec(text.slice(product.index! + product[0].length))?.[0] ?? '';
+  const at = product.index! + product[0].length + version.length;
+  const after = text.slice(at);
   let rest = after;
   const take = (re: RegExp, group: number): string | undefined => {
     const m = re.exec(rest);
@@ -171,7 +175,7 @@ export function databaseFields(text: string, products: readonly string[]): strin
   const user = take(DB_USER, 1);
   if (db === undefined && user === undefined) return text;
   const fields = `${db !== undefined ? ` with database name ${db}` : ''}${user !== undefined ? ` owned by ${user}` : ''}`;
-  return `${text.slice(0, product.index! + product[0].length)}${fields}${rest}`;
+  return `${text.slice(0, at)}${fields}${rest}`;
 }
 
 const DATA_BEHIND = /\b(postgres(?:ql)?|mysql|maria\s?db|redis|mongo(?:db)?|memcached|valkey)(?:\s+(?:database|db|server|instance|cache))?\s+(?:behind|underneath|beneath)\s+(?:it|them|that|this)\b/i;
