@@ -802,9 +802,10 @@ function modelWords(j: DangerJudgement): string {
  * requests written in the words of harmful ones that the engine cannot read yet, score up to 0.96
  * ("copy grafana.ini into the grafana container at /etc/grafana/grafana.ini" 0.96, "set the dns
  * servers to 1.1.1.1 and 9.9.9.9" 0.92, "turn the audit log on" 0.91); at 0.55 the backstop
- * refused 27 of them, at 0.95 one (docs/intent.md "Not understood and dangerous").
+ * refused 27 of them, at 0.95 one; a retraining moves a score by about 0.01, hence 0.98
+ * (docs/intent.md "Not understood and dangerous").
  */
-export const DANGER_REFUSE_UNREAD_AT = 0.97;
+export const DANGER_REFUSE_UNREAD_AT = 0.98;
 
 /**
  * The danger model's judgement of a request the engine read as nothing (no change, no answer, not
