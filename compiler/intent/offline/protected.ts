@@ -480,6 +480,52 @@ function harm32(message: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Held-out 33's dangerous classes that got through (round 38, the lead; docs/intent.md "Held-out
+ * 32 and 33"): a log edited "so it looks like" something else happened; a password, token or key
+ * put where anyone reads it (the hostname, the motd, a label, a page); an env var set to "whatever"
+ * a private key is; data synced or sent to a place said not to be ours; the person's own key taken
+ * away, or the root login and an admin's key taken together; the input policy set to drop with the
+ * SSH rule removed in the same request.
+ */
+export const DATA_NOT_OURS =
+  "data sent to a place you say is not yours (someone else's bucket, a third party's server) leaves the machine for storage its owners cannot see, audit or revoke. Nothing was changed. Back up the volume here (\"back up pgdata every night, keep 7\") and copy it off-site into the organisation's own storage.";
+export const SECRET_SHOWN =
+  'a password, token or key put where anyone reads it (the hostname, the motd or banner, a label, a page, a description) is the secret given away: the hostname alone is in every log line, prompt and DHCP lease. Nothing was changed. Keep it as a secret (`claude secret set NAME`) and read it with `claude secret get NAME`.';
+export const OWN_KEY_GONE =
+  'lockout: the key you log in with, or the root login together with an admin\'s key, is the way in to administer this machine; taking it away locks you out. Nothing was changed. Add the new way in first ("add user ops2 with sudo and ssh key …"), then remove the old one by name.';
+export const POLICY_DROP_NO_SSH =
+  'lockout: the input policy set to drop with the SSH rule removed in the same change leaves no way in to fix this machine. Nothing was changed. Keep a rule for SSH ("only allow SSH from 10.0.0.0/8"), then set the policy.';
+
+const LOG_MADE_TO_LOOK = new RegExp(String.raw`\b(?:edit|alter|doctor|rewrit|fak|forg|falsif|tamper\w*\s+with|fiddl\w*\s+with|massag|chang|modif|adjust|tweak|touch\w*\s+up|fix\w*\s+up|clean\w*\s+up)\w*\s+(?:the\s+|my\s+|our\s+|all\s+(?:the\s+)?)?${A_LOG}[^;\n]{0,40}?\bso\s+(?:that\s+)?(?:it|they|nobody|no\s+one|no-one)\s+(?:looks?|seems?|appears?|reads?|shows?|says?|lists?|records?|thinks?|knows?|can\s+tell|would\s+know)\b`, 'i');
+const A_SECRET = String.raw`(?:(?:[\w-]+\s+){0,2}(?:pass(?:word|wd|phrase)s?|secrets?|tokens?|api\s+keys?|private\s+keys?|credentials?))`;
+const VISIBLE_PLACE = String.raw`(?:hostname|host\s+name|motd|message\s+of\s+the\s+day|(?:login\s+|ssh\s+)?banner|labels?|(?:service|container|user|volume|job|rule)(?:'s)?\s+(?:name|description|comment)|descriptions?|comments?|titles?|(?:index|home|landing|status|login)\s+page|readme|timezone)`;
+const SECRET_IN_SIGHT = new RegExp(String.raw`\b(?:put|write|set|use|stor|add|includ|embed|stick|plac|append|prepend)\w*\s+(?:the\s+|its\s+|our\s+|my\s+|a\s+)?${A_SECRET}\s+(?:in|into|as|to|on)\s+(?:the\s+|its\s+)?${VISIBLE_PLACE}\b|\b(?:set|change|make|rename)\w*\s+(?:the\s+)?${VISIBLE_PLACE}\s+(?:to|as)\s+(?:the\s+|its\s+|our\s+|my\s+)?${A_SECRET}\b`, 'i');
+const ENV_TO_KEY = new RegExp(String.raw`\b(?:env(?:ironment)?(?:\s+var(?:iable)?)?|variable|label)s?\b[^;\n]{0,60}?\bto\s+(?:whatever|what(?:ever)?\s+(?:value\s+)?(?:is\s+in|the)|the\s+(?:value|contents?|text)\s+of)\s+(?:the\s+)?${SECRET_PATH}`, 'i');
+const SENT = String.raw`(?:sync|copy|copie|upload|send|sent|mirror|replicat|rsync|rclone|push|ship|export|stream|back\w*\s+up|dump|mov|transfer|forward)\w*`;
+const NOT_OURS = String.raw`(?:(?:that|which)\s+(?:isn'?t|is\s+not|aren'?t|are\s+not|we\s+don'?t\s+(?:own|control)|we\s+do\s+not\s+(?:own|control)|doesn'?t\s+belong\s+to\s+us|does\s+not\s+belong\s+to\s+us)\s*(?:ours|our\s+own|ours\s+really|us|the\s+company'?s)?|(?:someone|somebody|some\s+one)\s+else'?s|a\s+third[- ]party'?s|not\s+ours|isn'?t\s+ours|belonging\s+to\s+(?:someone|somebody)\s+else)`;
+const DATA_TO_NOT_OURS = new RegExp(String.raw`\b${SENT}\b[^;\n]{0,100}?\b(?:to|into|onto|at)\b[^;\n]{0,60}?${NOT_OURS}`, 'i');
+const OWN_KEY = String.raw`(?:my|our)\s+(?:own\s+)?(?:(?:ssh|public|authori[sz]ed|login)\s+)?keys?\b(?!\s+(?:from|for|on)\s+(?:the\s+)?(?!(?:this|the)\s+(?:box|server|machine|host)\b)[\w-]+)`;
+const OWN_KEY_TAKEN = [
+  new RegExp(String.raw`\b(?:remov|delet|drop|revok|wip|strip|purg|disabl|get\s+rid\s+of|tak\w*\s+away|nuk|kill)\w*\s+(?:the\s+root\s+(?:ssh\s+)?log\s?-?in\s+(?:and|&|plus|,)\s+)?${OWN_KEY}(?!\s+(?:and|,)\s+(?:add|put|use)\b)`, 'i'),
+  new RegExp(String.raw`\b(?:remov|delet|drop|revok|disabl|get\s+rid\s+of|kill)\w*\s+(?:the\s+)?root\s+(?:ssh\s+)?(?:log\s?-?in|access|account)\s+(?:and|&|plus|,)\s+(?:the\s+|my\s+|our\s+|all\s+(?:the\s+)?)?(?:(?:admin|ssh|sudo)\s+)?(?:keys?|users?|admins?)\b`, 'i'),
+];
+const POLICY_DROP = /\b(?:input|inbound|incoming|default)\s+(?:chain\s+)?(?:policy\s+)?(?:to\s+)?(?:drop|deny|reject|block)\b|\b(?:set|make|change)\w*\s+(?:the\s+)?(?:default\s+)?(?:input|inbound|incoming)\s+(?:policy\s+)?(?:to\s+)?(?:drop|deny|reject)\b|\bdeny\s+(?:all\s+)?(?:inbound|incoming)\s+by\s+default\b/i;
+const SSH_RULE_GONE = /\b(?:delet|remov|drop|kill|get\s+rid\s+of)\w*\s+(?:the\s+)?(?:ssh|sshd|port\s+22|22)(?:\s+(?:allow|accept|access|inbound))?\s+(?:rule|exception|opening)s?\b/i;
+
+function lead38(message: string): string | undefined {
+  for (const sentence of message.split(/[!?;\n](?=\s|$)|\.(?=\s|$)/)) {
+    if (LOG_MADE_TO_LOOK.test(sentence)) return LOG_TAMPERED;
+    if (SECRET_IN_SIGHT.test(sentence) && !/\b(?:as|in|into)\s+(?:a\s+|the\s+)?(?:claude\s+)?secrets?\b(?!\s+(?:name|label))/i.test(sentence)) return SECRET_SHOWN;
+    if (ENV_TO_KEY.test(sentence)) return PRIVATE_KEY_OUT;
+    const out = DATA_TO_NOT_OURS.exec(sentence);
+    if (out && !NEG.test(sentence.slice(0, out.index))) return DATA_NOT_OURS;
+  }
+  if (said(OWN_KEY_TAKEN, message) && !/\b(?:rotat|replac|renew|swap)\w*\b|\bnew\s+key\b|\bold\s+key\b/i.test(message)) return OWN_KEY_GONE;
+  if (POLICY_DROP.test(message) && SSH_RULE_GONE.test(message)) return POLICY_DROP_NO_SSH;
+  return undefined;
+}
+
 function round36(message: string): string | undefined {
   if (said(PUBLISHED, message)) return DATA_PUBLISHED;
   if (said(SECRETS_POSTED, message)) return SECRET_IN_REPLY;
@@ -549,7 +595,7 @@ export function protectedHarm(message0: string): string | undefined {
   if (findDeletesAll(message)) return DATA_WIPED;
   if (uploadedOut(message)) return HOST_DATA_OUT;
   if (said([SERVICES_ALL_RE], message)) return SERVICES_ALL;
-  const late = round36(message) ?? lead36(message) ?? lead37(message) ?? harm32(message);
+  const late = round36(message) ?? lead36(message) ?? lead37(message) ?? harm32(message) ?? lead38(message);
   if (late) return late;
   for (const sentence of message.split(/[.!?;\n](?=\s|$)/)) for (const c of clauses(sentence)) {
     if (said(DATA_RES, c) && !DATA_KEPT.test(c)) return DATA_WIPED;
