@@ -27,3 +27,20 @@ describe('"a db admin ui" is a tool for the database, never the database', () =>
     expect(caseFailures('delete the db', [{ service: 'postgres', absent: true }, { unchanged: 'adminer' }], before)).toEqual([]);
   });
 });
+
+describe('"X is enough": the service said to suffice is kept, never one more removed', () => {
+  const before = ['add redis', 'add memcached'];
+  it.each(['remove memcached, redis is enough', 'remove memcached, redis will do', "get rid of memcached, redis's plenty"])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'memcached', absent: true }, { unchanged: 'redis' }], before)).toEqual([]);
+  });
+  it('near miss: "memcached is enough, remove redis" removes redis', () => {
+    expect(caseFailures('memcached is enough, remove redis', [{ service: 'redis', absent: true }, { unchanged: 'memcached' }], before)).toEqual([]);
+  });
+});
+
+describe('"opn", "rmv": short chat spellings of open and remove, so the clause is not glued onto the one before', () => {
+  const before = ['add nginx', 'add ghcr.io/acme/legacy:0.9 as legacy'];
+  it.each(['pls remov the legacy servise and opn 443 for nginx', 'rmv legacy and opn 443 for nginx'])('%j', (request) => {
+    expect(caseFailures(request, [{ service: 'legacy', absent: true }, { rule_for: 443, action: 'accept' }, { unchanged: 'nginx' }], before)).toEqual([]);
+  });
+});

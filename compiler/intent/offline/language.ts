@@ -286,7 +286,7 @@ export function englishWord(word: string): boolean {
 const SHORT_VERBS = ['move', 'stop', 'open', 'drop', 'kill', 'port', 'user', 'show', 'bump', 'give', 'make', 'turn', 'lock'];
 
 /** Short words typed wrong that no edit distance can place safely. */
-const SHORT_TYPOS: Record<string, string> = { teh: 'the', hte: 'the', othr: 'other', otehr: 'other', ohter: 'other', adn: 'and', taht: 'that', thsi: 'this', wiht: 'with' };
+const SHORT_TYPOS: Record<string, string> = { teh: 'the', hte: 'the', othr: 'other', otehr: 'other', ohter: 'other', adn: 'and', taht: 'that', thsi: 'this', wiht: 'with', opn: 'open', rmv: 'remove' };
 
 export function correctSpelling(text: string, words: readonly string[], products: readonly string[], keep: readonly string[]): { text: string; fixes: [string, string][] } {
   const vocab = new Set([...words, ...products].map((v) => v.toLowerCase()));
