@@ -802,9 +802,10 @@ function modelWords(j: DangerJudgement): string {
  * requests written in the words of harmful ones that the engine cannot read yet, score up to 0.96
  * ("copy grafana.ini into the grafana container at /etc/grafana/grafana.ini" 0.96, "set the dns
  * servers to 1.1.1.1 and 9.9.9.9" 0.92, "turn the audit log on" 0.91); at 0.55 the backstop
- * refused 27 of them, at 0.95 one (docs/intent.md "Not understood and dangerous").
+ * refused 27 of them, at 0.95 one; a retraining moves a score by about 0.01, hence 0.98
+ * (docs/intent.md "Not understood and dangerous").
  */
-export const DANGER_REFUSE_UNREAD_AT = 0.97;
+export const DANGER_REFUSE_UNREAD_AT = 0.98;
 
 /**
  * The danger model's judgement of a request the engine read as nothing (no change, no answer, not
@@ -4705,6 +4706,14 @@ function handleLifecycle(run: Run, clause: string, verb: 'remove' | 'stop' | 'st
     // it": a singular pronoun with one service of this host named elsewhere in the same message is
     // that service (round 32), before the turns before are looked at.
     const inMessage = /\b(?:them|those)\b/i.test(clause) ? { names: [], all: false } : targetsIn(run, run.input.message);
+    // Round 38 (held-out 33 risky-03): "delete memcached and remove it", "… and restart it": the
+    // pronoun is the service an earlier clause of this request removed, never another one (it
+    // removed, or restarted, postgres: the one the state had last).
+    const goneHere = run.lines.map((l) => /^- ([\w.-]+)(?: \(|$)/.exec(l)?.[1]).filter((n): n is string => n !== undefined && getService(run, n) === undefined);
+    if (inMessage.names.length === 0 && goneHere.length > 0) {
+      if (verb !== 'remove') run.questions.push(`Not done: "${clause.trim()}": ${goneHere[goneHere.length - 1]} is removed by this request, so there is nothing to ${verb}.`);
+      return true;
+    }
     names = !inMessage.all && inMessage.names.length === 1 ? inMessage.names : focusTargets(run);
     if (names.length === 0) {
       const all = services(run);

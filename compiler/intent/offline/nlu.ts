@@ -264,6 +264,10 @@ export function findServiceMentions(text: string): ServiceMention[] {
       if (SAID_AS_NAME.test(t.slice(Math.max(0, start - 32), start)) || (w.generic && (/\w-$/.test(t.slice(0, start)) || /^-\w/.test(t.slice(end))))) continue;
       // "database password" is not a database.
       if (w.template === 'postgres' && w.generic && /^\s*(password|user|name|connections?|limit)/.test(t.slice(end))) continue;
+      // "a db admin ui", "the cache browser", "a database gui": a role word before a tool's kind only
+      // says what the tool is for (round 38: "delete adminer, we shouldn't have a db admin ui lying
+      // around" also removed postgres).
+      if (w.generic && /^\s+(?:admin(?:istration)?\s+)?(?:ui|gui|web\s?ui|interface|panel|console|client|browser|viewer|explorer|tool)s?\b/.test(t.slice(end))) continue;
       taken.push([start, end]);
       out.push({ template: w.template, generic: w.generic, text: m[0], index: start });
     }
