@@ -44,3 +44,9 @@ describe('"opn", "rmv": short chat spellings of open and remove, so the clause i
     expect(caseFailures(request, [{ service: 'legacy', absent: true }, { rule_for: 443, action: 'accept' }, { unchanged: 'nginx' }], before)).toEqual([]);
   });
 });
+
+describe('"a redis will do" is one to add, never one kept', () => {
+  it('held-out 21 047', () => {
+    expect(caseFailures('we need somewhere for the api to keep sessions, a redis will do, and the api should wait for it to start', [{ service: 'redis' }, { service: 'api', depends_on: 'redis' }], ['add a service called api with image ghcr.io/acme/api:2 on port 8080'])).toEqual([]);
+  });
+});
