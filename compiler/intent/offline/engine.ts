@@ -2911,8 +2911,8 @@ const NEGATED_MENTION = new RegExp(
     String.raw`\b(?:except(?:\s+for)?|apart\s+from|other\s+than|besides|save\s+for)\s+(?:the\s+|my\s+|our\s+)?[\w-]+`,
     String.raw`\b[\w-]+\s+(?:stays|should\s+stay|can\s+stay|must\s+stay|remains|should\s+remain|is\s+fine|are\s+fine)\s+(?:as\s+(?:it\s+)?is|alone|untouched|the\s+same|unchanged|where\s+it\s+is|as\s+they\s+are)\b`,
     // Round 38 (held-out 33 risky-55): "destroy memcached, redis is enough", "… postgres will do": the one said to suffice is kept.
-    // Not "a redis will do" (held-out 21: one to add).
-    String.raw`(?<!\b(?:a|an|some|one|another|any|just\s+a|simple)\s+)\b[\w-]+(?:(?:\s+(?:is|are)|'s)\s+(?:enough|plenty|sufficient|all\s+(?:we|i)\s+need)|\s+(?:(?:will|would|should)\s+do|suffices?))(?=\s*(?:[,.;!?]|$|\s+(?:for|now|here|anyway)\b))`,
+    // Not "a redis will do" (held-out 21: one to add), nor a number or a pronoun ("nah, 5 is enough", "that will do").
+    String.raw`(?<!\b(?:a|an|some|one|another|any|just\s+a|simple)\s+)\b(?!(?:it|that|this|one|two|three|four|five|six|seven|eight|nine|ten|which|what|who|there|here)\b)[a-z][\w-]*(?:(?:\s+(?:is|are)|'s)\s+(?:enough|plenty|sufficient|all\s+(?:we|i)\s+need)|\s+(?:(?:will|would|should)\s+do|suffices?))(?=\s*(?:[,.;!?]|$|\s+(?:for|now|here|anyway)\b))`,
     // Round 38: "…, grafana and nginx stay" (joined "grafana & nginx" by joinSubjects): each is kept, never one more object.
     String.raw`\b[\w-]+(?:\s+&\s+[\w-]+)*\s+(?:stays?|remains?|(?:is|are)\s+kept|(?:can|should|must|will|shall)\s+(?:stay|remain))(?:\s+(?:as\s+(?:it\s+is|they\s+are|is)|alone|untouched|the\s+same|unchanged|put|running|up|where\s+(?:it\s+is|they\s+are)))?(?=\s*(?:[,.;!?]|$))`,
   ].join('|'),

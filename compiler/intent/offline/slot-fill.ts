@@ -93,6 +93,9 @@ export function lexicalSlots(message: string): Slot[] {
   }
   // A command: "command: X", "with the command `X`", "should start with redis-server --appendonly yes".
   for (const m of t.matchAll(/\b(?:command|cmd|entry\s?command)\s*(?:[:=]|is|of|to|should\s+be)?\s*`([^`\n]{1,200})`/gi)) push('cmd', m);
+  // Round 38: in single or double quotes too, when the quoted text is a program with a flag ("with the
+  // command 'redis-server --appendonly yes'"): the retrained tagger stopped finding it (CI ci-38a).
+  for (const m of t.matchAll(/\b(?:command|cmd|entry\s?command)\s*(?:[:=]|is|of|to|should\s+be)?\s*(?:'([a-z][\w.-]*\s+--?[a-z][^'\n]{0,190})'|"([a-z][\w.-]*\s+--?[a-z][^"\n]{0,190})")/gi)) push('cmd', m, m[1] !== undefined ? 1 : 2);
   for (const m of t.matchAll(/\b(?:start|starts|run|runs|launch|launches|boot|boots)\s+(?:it\s+)?with\s+(?:the\s+command\s+)?([a-z][\w.-]*(?:\s+--?[a-z][\w-]*(?:[= ](?!--)[^\s,;]+)?)+)/gi)) push('cmd', m);
   // A host port: "port 8080", "on :8080", "port: 8080", "… port of prometheus. It should be 9095."
   for (const m of t.matchAll(/\bport\s*(?:[:=#]|is|of|to|at|number)?\s*:?(\d{2,5})\b(?![./:]\d)/gi)) push('port', m);
